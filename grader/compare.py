@@ -1,0 +1,171 @@
+"""Judging answers and writing the message a learner reads when one is wrong.
+
+Every helper raises `AssertionError` with a message that says what was
+expected, what came (type, shape, dtype, how many values differ, the largest
+difference and where) and, when one of the `likely` mistakes reproduces the
+answer, names that mistake in plain words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from grader.protocol import Opaque
+from grader.submission import LoadError, StudentError
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: `matches(actual)` is true when the student's answer looks like it."""
+
+    matches: Callable[[Any], bool]
+    message: str
+
+
+def looks_like(candidate: torch.Tensor, message: str, rtol: float = 1e-4, atol: float = 1e-4) -> Mistake:
+    """The mistake whose wrong answer is the tensor `candidate`."""
+    return Mistake(lambda actual: _close(actual, candidate, rtol, atol), message)
+
+
+def when(predicate: Callable[[Any], bool], message: str) -> Mistake:
+    return Mistake(predicate, message)
+
+
+def fail(message: str) -> None:
+    raise AssertionError(message)
+
+
+def _close(actual: Any, expected: torch.Tensor, rtol: float, atol: float) -> bool:
+    if type(actual) is not torch.Tensor or actual.shape != expected.shape:
+        return False
+    try:
+        torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, check_dtype=False)
+    except AssertionError:
+        return False
+    return True
+
+
+def _diagnose(actual: Any, likely: Iterable[Mistake]) -> str:
+    for mistake in likely:
+        try:
+            if mistake.matches(actual):
+                return f"\nLikely mistake: {mistake.message}"
+        except Exception:  # noqa: BLE001 - a diagnosis that does not apply says nothing
+            continue
+    return ""
+
+
+def describe(value: Any) -> str:
+    """A short description of any decoded value, for messages."""
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}" + (f" ({value.note})" if value.note else "")
+    if type(value) is torch.Tensor:
+        return f"a tensor of shape {tuple(value.shape)} and dtype {str(value.dtype).removeprefix('torch.')}"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape} (a torch.Tensor was expected)"
+    if isinstance(value, bool):
+        return f"the bool {value}"
+    if isinstance(value, (int, float, str)):
+        return f"the {type(value).__name__} {value!r}"
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def show(tensor: torch.Tensor, limit: int = 36) -> str:
+    """The tensor itself when it is small enough to read, else its shape."""
+    if tensor.numel() <= limit:
+        values = tensor.tolist()
+        return str(values if tensor.dim() else values)
+    return f"<{tuple(tensor.shape)} tensor>"
+
+
+def expect_tensor(actual: Any, expected: torch.Tensor, *, what: str, inputs: str = "",
+                  rtol: float = 1.3e-6, atol: float = 1e-5,
+                  likely: Iterable[Mistake] = ()) -> None:
+    """Shape first, then dtype, then values with torch.testing.assert_close (no subclasses)."""
+    likely = list(likely)
+    context = f"\nInput: {inputs}" if inputs else ""
+    if type(actual) is not torch.Tensor:
+        fail(f"{what} should be a torch.Tensor but is {describe(actual)}.{context}"
+             + _diagnose(actual, likely))
+    if actual.shape != expected.shape:
+        fail(f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}.{context}"
+             + _diagnose(actual, likely))
+    if actual.dtype != expected.dtype:
+        fail(f"{what} has dtype {actual.dtype}, expected {expected.dtype}.{context}"
+             + _diagnose(actual, likely))
+    try:
+        torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=False)
+    except AssertionError:
+        fail(f"{what} has the right shape but wrong values: {_value_report(actual, expected, rtol, atol)}"
+             f"{context}" + _diagnose(actual, likely))
+
+
+def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> str:
+    a, e = actual.double(), expected.double()
+    bad = ~torch.isclose(a, e, rtol=rtol, atol=atol) | (a.isnan() != e.isnan())
+    count = int(bad.sum())
+    diff = (a - e).abs().nan_to_num(nan=math.inf)
+    flat = int(torch.argmax(diff.flatten())) if diff.numel() else 0
+    index = list(np.unravel_index(flat, tuple(a.shape))) if a.dim() else []
+    where = f"[{', '.join(str(int(i)) for i in index)}]"
+    text = (f"{count} of {a.numel()} values differ; the largest difference is "
+            f"{float(diff.flatten()[flat]):.4g} at {where} (expected {float(e.flatten()[flat]):.4g}, "
+            f"got {float(a.flatten()[flat]):.4g})")
+    if a.numel() <= 36:
+        text += f".\nExpected: {show(expected)}\nGot:      {show(actual)}"
+    return text
+
+
+def expect_value(actual: Any, expected: Any, *, what: str, inputs: str = "",
+                 likely: Iterable[Mistake] = ()) -> None:
+    """Exact equality for plain values, with the type checked first (True is not 1, 1.0 is not 1)."""
+    context = f"\nInput: {inputs}" if inputs else ""
+    likely = list(likely)
+    if not _same_plain_type(actual, expected):
+        fail(f"{what} should be {describe(expected)} but is {describe(actual)}.{context}"
+             + _diagnose(actual, likely))
+    if actual != expected:
+        fail(f"{what} is {actual!r}, expected {expected!r}.{context}" + _diagnose(actual, likely))
+
+
+def _same_plain_type(actual: Any, expected: Any) -> bool:
+    if type(actual) is not type(expected):
+        return False
+    if isinstance(expected, (list, tuple)):
+        return len(actual) == len(expected) and all(
+            _same_plain_type(a, e) for a, e in zip(actual, expected))
+    return True
+
+
+def expect_number(actual: Any, expected: float, *, what: str, inputs: str = "",
+                  rel: float = 1e-5, abs_tol: float = 1e-6, likely: Iterable[Mistake] = ()) -> None:
+    """A Python float (an int is accepted too) close to `expected`."""
+    context = f"\nInput: {inputs}" if inputs else ""
+    likely = list(likely)
+    if type(actual) not in (float, int):
+        fail(f"{what} should be a Python float but is {describe(actual)}.{context}"
+             + _diagnose(actual, likely))
+    if not math.isfinite(actual) or not math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_tol):
+        fail(f"{what} is {actual:.6g}, expected {expected:.6g}.{context}" + _diagnose(actual, likely))
+
+
+def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str = "") -> None:
+    """`call` (a call into the submission) must raise the exception named `error`."""
+    context = f"\nInput: {inputs}" if inputs else ""
+    try:
+        value = call()
+    except LoadError:
+        raise
+    except StudentError as exc:
+        if exc.is_a(error):
+            return
+        fail(f"{what} should raise {error}, but raised something else:\n{exc.message}{context}")
+    fail(f"{what} should raise {error}, but returned {describe(value)}.{context}")

@@ -1,0 +1,10 @@
+"""Where the project's folders are. The grader runs from a checkout of the repository."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_FILE = PROJECT_ROOT / "workbook.toml"
+EXERCISES_DIR = PROJECT_ROOT / "exercises"
+SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
+CHECKS_DIR = PROJECT_ROOT / "checks"
+PROBES_DIR = CHECKS_DIR / "probes"

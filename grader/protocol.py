@@ -1,0 +1,222 @@
+"""Plain data across the process boundary: a tagged JSON encoding, never pickle.
+
+The worker encodes what student code returned; the pytest process decodes it.
+Decoding builds only plain Python values, plain `torch.Tensor`s and numpy
+arrays from raw bytes, so nothing the student controls (a tensor subclass, an
+object whose `__eq__` always says yes) survives the trip. Anything else arrives
+as an `Opaque` that records its type name and a short repr, which a check
+reports as a wrong type.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+MAX_FRAME_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 32
+REPR_LIMIT = 200
+
+_DTYPES = {str(d).removeprefix("torch."): d for d in (
+    torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.int32,
+    torch.int16, torch.int8, torch.uint8, torch.bool)}
+_NP_DTYPES = {"float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"}
+
+
+class ProtocolError(ValueError):
+    """Data from the worker is malformed or too large; treated as a failed answer."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Something that is not plain data: only its type name and a short repr come back."""
+
+    type_name: str
+    repr: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"<{self.type_name}{': ' + self.note if self.note else ''}>"
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except BaseException:  # a hostile __repr__ must not break encoding
+        text = "<repr failed>"
+    return text if len(text) <= REPR_LIMIT else text[:REPR_LIMIT] + "..."
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    module = getattr(kind, "__module__", "") or ""
+    return kind.__qualname__ if module in ("builtins", "") else f"{module}.{kind.__qualname__}"
+
+
+def encode(value: Any, _depth: int = 0) -> Any:
+    """Turn a value into JSON-ready nodes. Unknown types become opaque descriptions."""
+    if _depth > MAX_DEPTH:
+        return {"$t": "object", "type": _type_name(value), "repr": "", "note": "nested too deeply"}
+    kind = type(value)
+    if value is None or kind in (bool, str):
+        return value
+    if kind is int:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else {"$t": "float", "v": repr(value)}
+    if kind is list:
+        return [encode(v, _depth + 1) for v in value]
+    if kind is tuple:
+        return {"$t": "tuple", "items": [encode(v, _depth + 1) for v in value]}
+    if kind is dict:
+        return {"$t": "dict", "items": [[encode(k, _depth + 1), encode(v, _depth + 1)]
+                                        for k, v in value.items()]}
+    if kind is torch.Tensor:
+        return _encode_tensor(value)
+    if isinstance(value, torch.Tensor):
+        return {"$t": "object", "type": _type_name(value), "repr": "",
+                "note": "a subclass of torch.Tensor, not a plain tensor"}
+    if kind is np.ndarray and value.dtype.name in _NP_DTYPES:
+        array = np.ascontiguousarray(value)
+        return {"$t": "ndarray", "dtype": array.dtype.name, "shape": list(array.shape),
+                "data": base64.b64encode(array.tobytes()).decode("ascii")}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        return {"$t": "npscalar", "dtype": value.dtype.name, "value": encode(value.item())}
+    return {"$t": "object", "type": _type_name(value), "repr": _safe_repr(value)}
+
+
+def _encode_tensor(tensor: torch.Tensor) -> Any:
+    name = str(tensor.dtype).removeprefix("torch.")
+    if name not in _DTYPES or tensor.layout != torch.strided or tensor.is_quantized:
+        return {"$t": "object", "type": "torch.Tensor", "repr": "",
+                "note": f"a {name} tensor with layout {tensor.layout}, which cannot be compared"}
+    plain = tensor.detach().cpu().contiguous()
+    raw = plain.view(torch.int16) if plain.dtype == torch.bfloat16 else plain
+    data = raw.numpy().tobytes() if raw.numel() else b""
+    return {"$t": "tensor", "dtype": name, "shape": list(plain.shape),
+            "requires_grad": bool(tensor.requires_grad),
+            "data": base64.b64encode(data).decode("ascii")}
+
+
+def decode(node: Any, _depth: int = 0) -> Any:
+    """Rebuild plain values from nodes; raise ProtocolError on anything unexpected."""
+    if _depth > MAX_DEPTH + 1:
+        raise ProtocolError("data nested too deeply")
+    if node is None or type(node) in (bool, str, int, float):
+        return node
+    if type(node) is list:
+        return [decode(v, _depth + 1) for v in node]
+    if type(node) is not dict:
+        raise ProtocolError(f"unexpected node of type {type(node).__name__}")
+    tag = node.get("$t")
+    if tag == "tuple":
+        return tuple(decode(v, _depth + 1) for v in _list(node, "items"))
+    if tag == "dict":
+        result = {}
+        for pair in _list(node, "items"):
+            if type(pair) is not list or len(pair) != 2:
+                raise ProtocolError("malformed dict entry")
+            key = decode(pair[0], _depth + 1)
+            try:
+                result[key] = decode(pair[1], _depth + 1)
+            except TypeError as exc:  # an unhashable key such as a list
+                raise ProtocolError(f"unusable dict key: {exc}") from exc
+        return result
+    if tag == "float":
+        text = node.get("v")
+        if text not in ("nan", "inf", "-inf"):
+            raise ProtocolError("malformed float")
+        return float(text)
+    if tag == "tensor":
+        return _decode_tensor(node)
+    if tag == "ndarray":
+        dtype = node.get("dtype")
+        if dtype not in _NP_DTYPES:
+            raise ProtocolError(f"unsupported array dtype {dtype!r}")
+        shape = _shape(node)
+        data = _b64(node)
+        if len(data) != math.prod(shape) * np.dtype(dtype).itemsize:
+            raise ProtocolError("array data does not match its shape")
+        return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    if tag == "npscalar":
+        dtype = node.get("dtype")
+        if dtype not in _NP_DTYPES:
+            raise ProtocolError(f"unsupported numpy scalar dtype {dtype!r}")
+        return np.dtype(dtype).type(decode(node.get("value"), _depth + 1))
+    if tag == "object":
+        return Opaque(str(node.get("type", "?"))[:REPR_LIMIT], str(node.get("repr", ""))[:REPR_LIMIT + 3],
+                      str(node.get("note", ""))[:REPR_LIMIT])
+    raise ProtocolError(f"unknown tag {tag!r}")
+
+
+def _list(node: dict, key: str) -> list:
+    value = node.get(key)
+    if type(value) is not list:
+        raise ProtocolError(f"malformed {node.get('$t')}")
+    return value
+
+
+def _shape(node: dict) -> list[int]:
+    shape = node.get("shape")
+    if type(shape) is not list or not all(type(s) is int and 0 <= s for s in shape) or len(shape) > 16:
+        raise ProtocolError("malformed shape")
+    return shape
+
+
+def _b64(node: dict) -> bytes:
+    data = node.get("data")
+    if type(data) is not str:
+        raise ProtocolError("malformed data")
+    try:
+        return base64.b64decode(data, validate=True)
+    except ValueError as exc:
+        raise ProtocolError("malformed base64 data") from exc
+
+
+def _decode_tensor(node: dict) -> torch.Tensor:
+    dtype = _DTYPES.get(node.get("dtype"))
+    if dtype is None:
+        raise ProtocolError(f"unsupported tensor dtype {node.get('dtype')!r}")
+    shape = _shape(node)
+    data = _b64(node)
+    storage_dtype = torch.int16 if dtype == torch.bfloat16 else dtype
+    itemsize = torch.empty((), dtype=storage_dtype).element_size()
+    if len(data) != math.prod(shape) * itemsize:
+        raise ProtocolError("tensor data does not match its shape")
+    if not data:
+        return torch.empty(shape, dtype=dtype)
+    tensor = torch.frombuffer(bytearray(data), dtype=storage_dtype).reshape(shape)
+    return tensor.view(torch.bfloat16) if dtype == torch.bfloat16 else tensor
+
+
+# -- framing: an 8-byte big-endian length, then UTF-8 JSON --------------------------------------
+
+def dumps_frame(message: Any) -> bytes:
+    body = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return struct.pack(">Q", len(body)) + body
+
+
+def loads_frame_body(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"),
+                          parse_constant=lambda name: _reject(f"bare {name} in data"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError(f"malformed message: {exc}") from exc
+
+
+def _reject(reason: str):
+    raise ProtocolError(reason)
+
+
+def frame_length(header: bytes, limit: int = MAX_FRAME_BYTES) -> int:
+    (length,) = struct.unpack(">Q", header)
+    if length > limit:
+        raise ProtocolError(f"the answer is {length} bytes, more than the limit of {limit}")
+    return length

@@ -1,0 +1,152 @@
+"""The pytest plugin behind `checks/`: the `--submission` option, the `points` marker, the
+`submission` fixture, and the translation of each check's outcome into a graded status.
+
+Registered through the `pytest11` entry point, so `pytest checks --submission DIR`
+works with pytest's own options (-k, -x, --junitxml).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import Exercise, exercise_by_id, load_catalog
+from grader.modules import load_file
+from grader.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
+from grader.results import CheckResult, Status
+from grader.submission import Submission, SubmissionProblem
+from grader.worker_client import WorkerPool
+
+_CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
+_pool_key = pytest.StashKey[WorkerPool]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cnn-workbook")
+    group.addoption("--submission", action="store", default=None, metavar="DIR",
+                    help="folder holding the NN_<id>.py files to grade (default: exercises/)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
+    pool = WorkerPool()
+    config.stash[_pool_key] = pool
+    if _runs_checks(config):
+        pool.prestart()  # imports torch while pytest collects: the two overlap on two cores
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _pool_key in config.stash:
+        config.stash[_pool_key].close()
+
+
+def _runs_checks(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0]).resolve()
+        if path == CHECKS_DIR or CHECKS_DIR in path.parents:
+            return True
+    return False
+
+
+def exercise_of(path: Path) -> Exercise | None:
+    """The exercise a check file belongs to, from its name `check_NN_<id>.py`."""
+    match = _CHECK_FILE.match(path.name)
+    if not match or path.parent.resolve() != CHECKS_DIR:
+        return None
+    exercise = exercise_by_id(match.group(2))
+    if exercise.number != int(match.group(1)):
+        raise pytest.UsageError(f"{path.name}: exercise {exercise.id} is number {exercise.number}")
+    return exercise
+
+
+def submission_dir(config: pytest.Config) -> Path:
+    option = config.getoption("submission")
+    return Path(option) if option else EXERCISES_DIR
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        exercise = exercise_of(Path(str(item.fspath)))
+        if exercise is None:
+            continue
+        if item.get_closest_marker("points") is None:
+            raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.points(n)")
+        # a backstop only: each call into the worker has its own, much shorter limit
+        item.add_marker(pytest.mark.timeout(exercise.time_limit * 10 + 60))
+
+
+@pytest.fixture(scope="module")
+def submission(request: pytest.FixtureRequest):
+    """The submission's module for this check file's exercise; every call runs in the worker."""
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    if exercise is None:
+        raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
+    handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key])
+    yield handle
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def reference(request: pytest.FixtureRequest):
+    """The reference solution, loaded in the pytest process: the oracle for the checks."""
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    return load_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
+
+
+@pytest.fixture(scope="module")
+def probes(request: pytest.FixtureRequest):
+    """The exercise's trusted probe module, for building the same inputs the worker builds."""
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    return load_file(f"trusted_probes_{exercise.id}", PROBES_DIR / f"{exercise.id}.py")
+
+
+@pytest.fixture(autouse=True)
+def _seeded(request: pytest.FixtureRequest) -> None:
+    """Each check gets the same random inputs every run, whatever ran before it."""
+    import numpy as np
+    import torch
+
+    seed = zlib.crc32(request.node.nodeid.encode())
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+
+
+def check_name(item: pytest.Item) -> str:
+    return item.name.removeprefix("test_")
+
+
+def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> CheckResult:
+    points = float(item.get_closest_marker("points").args[0])
+    if report.passed:
+        return CheckResult(check_name(item), Status.PASSED, points, points, "")
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, SubmissionProblem):
+        status, message = error.status, error.message
+    elif isinstance(error, AssertionError):
+        status, message = Status.FAILED, str(error)
+    elif call.excinfo is not None and call.excinfo.errisinstance(pytest.fail.Exception):
+        status, message = Status.FAILED, str(error)
+    else:
+        status = Status.ERROR
+        message = (f"internal error in the check ({type(error).__name__}: {error}); "
+                   "this is a bug in the grader, not in your code: please report it")
+    return CheckResult(check_name(item), status, 0.0, points, message.strip())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if exercise_of(Path(str(item.fspath))) is None or item.get_closest_marker("points") is None:
+        return
+    if call.when == "call" or (call.when == "setup" and not report.passed):
+        result = _grade(item, report, call)
+        report.check_result = result
+        report.user_properties.append(("status", result.status.value))
+        report.user_properties.append(("score", result.score))
+        internal_error = result.message.startswith("internal error in the check")
+        if not report.passed and not internal_error:
+            report.longrepr = f"[{result.status.label}] {result.message}"

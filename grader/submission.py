@@ -1,0 +1,189 @@
+"""The one interface checks use to reach student code: a `Submission` whose calls run in the worker.
+
+    result = submission.convolve2d(image, kernel, padding=1)     # runs in the worker
+    call = submission.call("convolve2d", image, kernel, return_args=True)
+    facts = submission.probe("train_step_events", seed=3)       # a trusted probe, in the worker
+
+What a call can raise is a `SubmissionProblem`, and its class decides the status
+of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader import protocol
+from grader.catalog import Exercise
+from grader.paths import PROBES_DIR
+from grader.results import Status
+from grader.worker_client import Worker, WorkerDied, WorkerPool, WorkerTimeout
+
+
+class SubmissionProblem(Exception):
+    """Student code could not give an answer. `status` is the check's status."""
+
+    status = Status.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAttempted(SubmissionProblem):
+    status = Status.NOT_ATTEMPTED
+
+
+class StudentError(SubmissionProblem):
+    """An exception raised by student code; `type_names` is its class and base classes."""
+
+    def __init__(self, message: str, type_names: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.type_names = type_names
+
+    def is_a(self, type_name: str) -> bool:
+        return type_name in self.type_names
+
+
+class LoadError(StudentError):
+    """The submission's file could not be imported (a syntax error, an exception at import)."""
+
+
+class CheckTimeout(SubmissionProblem):
+    status = Status.TIMEOUT
+
+
+class WorkerCrashed(SubmissionProblem):
+    pass
+
+
+@dataclass(frozen=True)
+class CallResult:
+    value: Any
+    args_after: tuple
+
+
+def find_exercise_file(submission_dir: Path, exercise: Exercise) -> Path | None:
+    """The exercise's file at the top of the submission or one folder down, never via a link out."""
+    root = submission_dir.resolve()
+    candidates = [submission_dir / exercise.filename]
+    if submission_dir.is_dir():
+        candidates += sorted(child / exercise.filename for child in submission_dir.iterdir()
+                             if child.is_dir() and not child.name.startswith((".", "__")))
+    for candidate in candidates:
+        if candidate.is_file() and candidate.resolve().is_relative_to(root):
+            return candidate
+    return None
+
+
+class Submission:
+    """One exercise of one submission, with a worker started on first use."""
+
+    def __init__(self, exercise: Exercise, submission_dir: Path, pool: WorkerPool) -> None:
+        self.exercise = exercise
+        self.submission_dir = submission_dir
+        self.path = find_exercise_file(submission_dir, exercise)
+        self._pool = pool
+        self._worker: Worker | None = None
+        self._load_problem: SubmissionProblem | None = None
+        self.last_output = ""
+
+    # -- what checks call ---------------------------------------------------------------------
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.call(name, *args, **kwargs).value
+
+    def call(self, function: str, *args: Any, return_args: bool = False, seed: int = 0,
+             **kwargs: Any) -> CallResult:
+        """Call `function` of the submission in the worker; `args_after` shows in-place edits."""
+        reply = self._request({"op": "call", "function": function, "return_args": return_args,
+                               "args": protocol.encode(list(args)),
+                               "kwargs": protocol.encode(kwargs), "seed": seed}, function)
+        args_after = protocol.decode(reply["args_after"]) if return_args else ()
+        return CallResult(protocol.decode(reply["value"]), tuple(args_after))
+
+    def probe(self, probe: str, *args: Any, seed: int = 0, **kwargs: Any) -> Any:
+        """Run the trusted probe `checks/probes/<exercise id>.py:<probe>` on the submission."""
+        reply = self._request({"op": "probe", "probe": probe, "args": protocol.encode(list(args)),
+                               "kwargs": protocol.encode(kwargs), "seed": seed}, probe)
+        return protocol.decode(reply["value"])
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    # -- machinery ----------------------------------------------------------------------------
+
+    def _request(self, message: dict, what: str) -> dict:
+        worker = self._ensure_loaded()
+        limit = self.exercise.time_limit
+        try:
+            reply = worker.request(message, timeout=limit)
+        except WorkerTimeout:
+            self._discard_worker()
+            raise CheckTimeout(f"{what} did not finish within the time limit of {limit:g} s "
+                               "(an endless loop, or far too much work?)") from None
+        except WorkerDied as exc:
+            self.last_output = worker.recent_output()
+            self._discard_worker()
+            raise WorkerCrashed(f"{what}: {exc}{self._output_note()}") from None
+        except protocol.ProtocolError as exc:
+            self._discard_worker()
+            raise StudentError(f"{what} returned something that cannot be checked: {exc}") from None
+        self.last_output = worker.recent_output()
+        if not reply.get("ok"):
+            raise self._problem_from(reply, what)
+        return reply
+
+    def _ensure_loaded(self) -> Worker:
+        if self._load_problem is not None:
+            raise self._load_problem
+        if self.path is None:
+            self._load_problem = NotAttempted(
+                f"{self.exercise.filename} was not found in the submission, so this exercise is "
+                "not attempted")
+            raise self._load_problem
+        if self._worker is not None and self._worker.alive:
+            return self._worker
+        self._worker = self._pool.take()
+        probes = PROBES_DIR / f"{self.exercise.id}.py"
+        reply = self._worker.request({"op": "load", "path": str(self.path.resolve()),
+                                      "name": self.exercise.id,
+                                      "probes": str(probes) if probes.exists() else None},
+                                     timeout=self.exercise.time_limit + 60)
+        if not reply.get("ok"):
+            self._load_problem = self._problem_from(reply, f"loading {self.exercise.filename}")
+            self._discard_worker()
+            raise self._load_problem
+        return self._worker
+
+    def _discard_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def _output_note(self) -> str:
+        out = self.last_output.strip()
+        return f"\nYour code printed:\n{out}" if out else ""
+
+    def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
+        kind = reply.get("kind")
+        message = str(reply.get("message", ""))
+        trace = str(reply.get("traceback", ""))
+        if kind == "not_attempted":
+            return NotAttempted(f"{what} still raises NotImplementedError: not attempted yet")
+        if kind == "missing":
+            return StudentError(f"{what}: {message}; the spec asks for it "
+                                f"(see the stub in exercises/{self.exercise.filename})",
+                                ("AttributeError",))
+        if kind == "load_error":
+            line = reply.get("line")
+            where = f"{self.exercise.filename}, line {line}" if line else self.exercise.filename
+            return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
+                             tuple(reply.get("mro") or ()))
+        return StudentError(f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
+                            + self._output_note(), tuple(reply.get("mro") or ()))

@@ -1,0 +1,180 @@
+"""The pytest side of the worker: start it, send requests, enforce time limits.
+
+Replies travel over a private pipe pair, not stdout, so nothing the student
+prints can be mistaken for an answer; the worker's stdout and stderr go to a
+scratch file whose tail is shown when something goes wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from grader import protocol
+
+OUTPUT_TAIL = 1500
+
+
+class WorkerDied(RuntimeError):
+    """The worker process ended without answering."""
+
+
+class WorkerTimeout(RuntimeError):
+    """The worker did not answer within the time limit; it has been killed."""
+
+
+def _worker_env() -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONHASHSEED="0",
+               PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+class Worker:
+    """One worker process. Start it early: it spends most of its start importing torch."""
+
+    def __init__(self) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="grader-worker-")
+        self.output_path = Path(self._scratch.name) / "output.txt"
+        to_worker_r, self._to_worker = os.pipe()
+        self._from_worker, from_worker_w = os.pipe()
+        with open(self.output_path, "wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-m", "grader.worker", str(to_worker_r), str(from_worker_w)],
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                pass_fds=(to_worker_r, from_worker_w), cwd=self._scratch.name,
+                env=_worker_env(), start_new_session=True,
+            )
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self._ready = False
+        self.scratch_dir = Path(self._scratch.name)
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if not self._ready:
+            reply = self._receive(timeout)
+            if reply != {"ready": True}:
+                raise WorkerDied("the worker did not start properly")
+            self._ready = True
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """Kill the worker and every process it started in its session."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+
+    def close(self) -> None:
+        if self.alive:
+            try:
+                self._send({"op": "exit"})
+                self.process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+        for fd in (self._to_worker, self._from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._scratch.cleanup()
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def request(self, message: dict, timeout: float) -> dict:
+        """Send one request and wait at most `timeout` seconds for its reply."""
+        self.wait_ready()
+        self._output_mark = self.output_path.stat().st_size
+        try:
+            self._send(message)
+        except BrokenPipeError as exc:
+            raise WorkerDied(self._death_note()) from exc
+        return self._receive(timeout)
+
+    def recent_output(self) -> str:
+        """What the student's code printed during the last request (its tail)."""
+        try:
+            with open(self.output_path, "rb") as file:
+                file.seek(getattr(self, "_output_mark", 0))
+                data = file.read()
+        except OSError:
+            return ""
+        text = data.decode("utf-8", "replace")
+        return text if len(text) <= OUTPUT_TAIL else "[...]" + text[-OUTPUT_TAIL:]
+
+    def _send(self, message: dict) -> None:
+        data = protocol.dumps_frame(message)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._to_worker, view):]
+
+    def _receive(self, timeout: float) -> Any:
+        deadline = time.monotonic() + timeout
+        header = self._read_exact(8, deadline)
+        length = protocol.frame_length(header)
+        return protocol.loads_frame_body(self._read_exact(length, deadline))
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        chunks = []
+        while size:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from_worker], [], [], max(remaining, 0))
+            if not ready:
+                self.kill()
+                raise WorkerTimeout("no answer within the time limit")
+            chunk = os.read(self._from_worker, min(size, 1 << 20))
+            if not chunk:
+                self.process.wait()
+                raise WorkerDied(self._death_note())
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _death_note(self) -> str:
+        code = self.process.poll()
+        if code is None:
+            return "the worker stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = " (a crash inside the interpreter, for example very deep recursion)" \
+                if name in ("SIGSEGV", "SIGABRT", "SIGBUS") else ""
+            return f"the process running your code was killed by {name}{hint}"
+        return f"the process running your code exited with code {code} (did your code call exit()?)"
+
+
+class WorkerPool:
+    """Keeps one started worker in reserve so that the next exercise does not wait for torch."""
+
+    def __init__(self) -> None:
+        self._spare: Worker | None = None
+
+    def prestart(self) -> None:
+        if self._spare is None:
+            self._spare = Worker()
+
+    def take(self) -> Worker:
+        worker = self._spare if self._spare is not None and self._spare.alive else Worker()
+        self._spare = None
+        return worker
+
+    def close(self) -> None:
+        if self._spare is not None:
+            self._spare.close()
+            self._spare = None
+
+
