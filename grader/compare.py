@@ -169,3 +169,27 @@ def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str
             return
         fail(f"{what} should raise {error}, but raised something else:\n{exc.message}{context}")
     fail(f"{what} should raise {error}, but returned {describe(value)}.{context}")
+
+
+class explain_errors:
+    """Add the likely mistake to an exception from student code whose message contains a known text.
+
+        with explain_errors({"leaf Variable that requires grad": "wrap the update in torch.no_grad()"}):
+            submission.sgd_step(...)
+
+    The status stays `error` (the code raised); the learner also reads what probably caused it.
+    """
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if isinstance(error, StudentError) and not isinstance(error, LoadError):
+            for text, explanation in self.known.items():
+                if text in error.message:
+                    raise StudentError(f"{error.message}\nLikely mistake: {explanation}",
+                                       error.type_names) from None
+        return False

@@ -73,7 +73,7 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return value if math.isfinite(value) else {"$t": "float", "v": repr(value)}
     if kind is list:
         return [encode(v, _depth + 1) for v in value]
-    if kind is tuple:
+    if kind is tuple or kind is torch.Size:  # a shape is a tuple of ints
         return {"$t": "tuple", "items": [encode(v, _depth + 1) for v in value]}
     if kind is dict:
         return {"$t": "dict", "items": [[encode(k, _depth + 1), encode(v, _depth + 1)]

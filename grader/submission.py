@@ -175,7 +175,8 @@ class Submission:
         message = str(reply.get("message", ""))
         trace = str(reply.get("traceback", ""))
         if kind == "not_attempted":
-            return NotAttempted(f"{what} still raises NotImplementedError: not attempted yet")
+            function = reply.get("function") or what
+            return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")
         if kind == "missing":
             return StudentError(f"{what}: {message}; the spec asks for it "
                                 f"(see the stub in exercises/{self.exercise.filename})",

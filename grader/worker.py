@@ -56,7 +56,7 @@ def _error_reply(exc: BaseException) -> dict:
     return {"ok": False, "kind": kind, "type": type(exc).__name__,
             "mro": [k.__name__ for k in type(exc).__mro__],
             "message": message[:2000], "traceback": _student_frames(exc, path)[-4000:],
-            "line": where.lineno if where else None}
+            "line": where.lineno if where else None, "function": where.name if where else None}
 
 
 def _load_error_reply(exc: BaseException, path: str) -> dict:

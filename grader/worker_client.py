@@ -168,8 +168,9 @@ class WorkerPool:
             self._spare = Worker()
 
     def take(self) -> Worker:
+        """A started worker; a new spare starts at once, overlapping its torch import with the checks."""
         worker = self._spare if self._spare is not None and self._spare.alive else Worker()
-        self._spare = None
+        self._spare = Worker()
         return worker
 
     def close(self) -> None:

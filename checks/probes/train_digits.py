@@ -15,7 +15,7 @@ from grader.digits import digit_loader, make_digits
 TRAIN_SIZE, TEST_SIZE, BATCH_SIZE = 10_000, 2_000, 64
 MAX_PARAMETERS = 100_000
 # accuracy (percent) on held-out digits -> points; see bench/calibrate_digits.py
-THRESHOLDS = ((30.0, 4), (50.0, 8), (70.0, 12), (80.0, 16), (85.0, 20))
+THRESHOLDS = ((30.0, 4), (50.0, 8), (70.0, 12), (80.0, 16), (85.0, 20))  # cumulative points
 MAX_POINTS = THRESHOLDS[-1][1]
 
 

@@ -1,0 +1,95 @@
+"""Checks for exercise 04: the four TinyCNN tweaks. Oracle: the reference solution."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from grader.compare import expect_tensor, expect_value, fail, looks_like, when
+from grader.probe_tools import describe_layers
+
+
+def _config_text(config):
+    return "TinyCNN(" + ", ".join(f"{k}={v!r}" for k, v in config.items()) + ")"
+
+
+@pytest.mark.points(2)
+def test_tinycnn_default_layers(submission, reference, probes):
+    expected = describe_layers(reference.TinyCNN(), probes.LAYERS)
+    actual = submission.probe("layers", {})
+    if actual["has_conv2"]:
+        fail("TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
+             "create self.conv2 only when extra_conv_filters > 0.")
+    expect_value(actual["layers"], expected, what="the layers of TinyCNN()",
+                 likely=[when(lambda a: a["fc"] != expected["fc"],
+                              "fc must take num_filters * 28 * 28 = 2352 inputs.")])
+
+
+@pytest.mark.points(4)
+def test_tinycnn_configurations(submission, reference, probes):
+    for config in probes.CONFIGS:
+        model = reference.TinyCNN(**config)
+        expected = describe_layers(model, probes.LAYERS)
+        actual = submission.probe("layers", config)
+        if actual["has_conv2"] != hasattr(model, "conv2"):
+            fail(f"{_config_text(config)} should {'' if hasattr(model, 'conv2') else 'not '}have "
+                 "an attribute conv2.")
+        side = config.get("image_size", 28) + 2 - config.get("kernel_size", 3) + 1
+        expect_value(actual["layers"], expected, what=f"the layers of {_config_text(config)}",
+                     likely=[when(lambda a: a["fc"] != expected["fc"],
+                                  f"fc's input size: the conv output side is S = image_size + 2 - "
+                                  f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
+                                  f"{expected['fc'][1]} (channels of the last conv)."),
+                             when(lambda a: a["conv"] != expected["conv"],
+                                  "conv is Conv2d(1, num_filters, kernel_size, padding=1).")])
+
+
+def _without_relu(model, images):
+    x = model.conv(images)
+    if hasattr(model, "conv2"):
+        x = model.conv2(x)
+    return model.fc(torch.flatten(x, 1))
+
+
+def _with_relu(model, images):
+    x = F.relu(model.conv(images))
+    if hasattr(model, "conv2"):
+        x = F.relu(model.conv2(x))
+    return model.fc(torch.flatten(x, 1))
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("config", [{}, {"use_relu": False}, {"extra_conv_filters": 6},
+                                    {"extra_conv_filters": 3, "use_relu": False, "kernel_size": 5,
+                                     "image_size": 16}], ids=lambda c: _config_text(c))
+def test_tinycnn_forward(submission, reference, config):
+    side = config.get("image_size", 28)
+    images = torch.randn(2, 1, side, side)
+    result = submission.probe("forward", config, images)
+    model = reference.TinyCNN(**config)
+    try:
+        model.load_state_dict(result["state"])
+    except RuntimeError as exc:
+        fail(f"{_config_text(config)} has different parameters from the spec's: {exc}")
+    with torch.no_grad():
+        expected = model(images)
+        likely = [looks_like(_without_relu(model, images), "the ReLU is skipped although use_relu=True."),
+                  looks_like(_with_relu(model, images), "a ReLU is applied although use_relu=False.")]
+    expect_tensor(result["output"], expected, what=f"{_config_text(config)}(images)",
+                  inputs=f"random images of shape {tuple(images.shape)}", atol=1e-5, rtol=1e-4, likely=likely)
+
+
+@pytest.mark.points(4)
+def test_make_variants(submission, reference, probes):
+    expected = probes.variants(reference)
+    actual = submission.probe("variants")
+    if actual["type"] != "dict":
+        fail(f"make_variants() should return a dict of models, got a {actual['type']}.")
+    want, got = expected["models"], actual["models"]
+    expect_value(sorted(got), sorted(want), what="the keys of make_variants()")
+    for name in want:
+        if got[name]["class"] != "TinyCNN":
+            fail(f"make_variants()[{name!r}] is a {got[name]['class']}, expected a TinyCNN.")
+        expect_value(got[name]["layers"], want[name]["layers"], what=f"the layers of make_variants()[{name!r}]")
+        expect_tensor(got[name]["use_relu_output"], want[name]["use_relu_output"], atol=1e-3, rtol=1e-3,
+                      what=f"make_variants()[{name!r}] on a fixed input",
+                      likely=[when(lambda a: name == "no_relu", "no_relu must be TinyCNN(use_relu=False).")])

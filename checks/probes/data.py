@@ -1,0 +1,70 @@
+"""Trusted probes for exercise 06, and the tiny MNIST files the load_mnist check writes."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import Dataset
+
+TRANSFORMS = {None: None, "affine": lambda x: x * 2.0 + 1.0}
+
+
+def dataset_items(module, images, labels, transform: str | None = None) -> dict:
+    dataset = module.SimpleDataset(images, labels, transform=TRANSFORMS[transform])
+    size = len(dataset)
+    return {"len": size, "items": [dataset[i] for i in sorted({0, size // 2, size - 1})]}
+
+
+class IndexDataset(Dataset):
+    """Item i is (i, i): the loader's order can be read straight from the labels."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, idx):
+        return torch.tensor(float(idx)), int(idx)
+
+
+def loader_runs(module, size: int, batch_size: int, shuffle: bool, seeds: list[int]) -> list[dict]:
+    """For each seed, a fresh make_loader and one pass over it: batch sizes and the order of items."""
+    runs = []
+    for seed in seeds:
+        loader = module.make_loader(IndexDataset(size), batch_size=batch_size, shuffle=shuffle, seed=seed)
+        sizes, order = [], []
+        for _, labels in loader:
+            sizes.append(len(labels))
+            order.extend(int(v) for v in labels)
+        runs.append({"sizes": sizes, "order": order})
+    return runs
+
+
+def transform_image(module, pixels: np.ndarray):
+    return module.mnist_transform()(Image.fromarray(pixels, mode="L"))
+
+
+def load(module, root: str, train: bool) -> dict:
+    dataset = module.load_mnist(root, train=train)
+    size = len(dataset)
+    return {"class": type(dataset).__name__, "len": size, "first": dataset[0], "last": dataset[size - 1]}
+
+
+def write_idx_files(root: Path, train_count: int = 12, test_count: int = 5, seed: int = 0) -> dict:
+    """Write tiny MNIST files (IDX format) where torchvision.datasets.MNIST looks for them."""
+    rng = np.random.default_rng(seed)
+    raw = Path(root) / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    data = {}
+    for split, count, prefix in (("train", train_count, "train"), ("test", test_count, "t10k")):
+        images = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=count, dtype=np.uint8)
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, count, 28, 28) + images.tobytes())
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, count) + labels.tobytes())
+        data[split] = (images, labels)
+    return data

@@ -1,0 +1,46 @@
+"""Trusted probes for exercise 04."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.probe_tools import describe_layers, plain_state
+
+LAYERS = ["conv", "conv2", "fc"]
+CONFIGS = [
+    {},
+    {"num_filters": 8},
+    {"kernel_size": 5},
+    {"use_relu": False},
+    {"extra_conv_filters": 6},
+    {"num_filters": 2, "kernel_size": 5, "extra_conv_filters": 4, "use_relu": False, "image_size": 12},
+    {"num_filters": 4, "kernel_size": 1, "image_size": 10},
+]
+
+
+def layers(module, config: dict) -> dict:
+    model = module.TinyCNN(**config)
+    return {"layers": describe_layers(model, LAYERS), "has_conv2": hasattr(model, "conv2")}
+
+
+def forward(module, config: dict, images: torch.Tensor) -> dict:
+    model = module.TinyCNN(**config)
+    return {"state": plain_state(model), "output": model(images).detach()}
+
+
+def variants(module) -> dict:
+    models = module.make_variants()
+    if not isinstance(models, dict):
+        return {"type": type(models).__name__}
+    return {"type": "dict", "models": {str(name): {"class": type(m).__name__,
+                                                   "layers": describe_layers(m, LAYERS),
+                                                   "use_relu_output": _relu_signature(m)}
+                                       for name, m in models.items()}}
+
+
+def _relu_signature(model) -> torch.Tensor:
+    """The model's output with every weight set to a fixed pattern: tells ReLU from no ReLU."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.linspace(-1, 1, p.numel()).view_as(p))
+        return model(torch.linspace(-1, 1, 28 * 28).view(1, 1, 28, 28))

@@ -1,0 +1,41 @@
+"""Trusted probes for exercise 03."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from grader.probe_tools import describe_layers, plain_state
+
+LAYERS = ["conv1", "pool", "conv2", "fc1", "fc2"]
+
+
+class TrustedSimpleCNN(nn.Module):
+    """The tutorial's SimpleCNN, so that trace_shapes is checked on a model known to be right."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(4, 8, 3, padding=1)
+        self.fc1 = nn.Linear(392, 64)
+        self.fc2 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+def layers(module) -> dict:
+    return describe_layers(module.SimpleCNN(), LAYERS)
+
+
+def forward(module, images: torch.Tensor) -> dict:
+    model = module.SimpleCNN()
+    return {"state": plain_state(model), "output": model(images).detach()}
+
+
+def trace(module, batch: int) -> list:
+    return module.trace_shapes(TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))

@@ -1,0 +1,113 @@
+"""`grader`: the learner's command line. Each command is a few lines over the core functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import state
+from grader.catalog import exercise_by_id, load_catalog
+from grader.paths import EXERCISES_DIR
+from grader.report import format_exercise, format_summary
+from grader.runner import RunnerError, run_checks
+from grader.selfcheck import selfcheck
+from grader.submission import find_exercise_file
+
+SUBMISSION = click.option("--submission", "submission", type=click.Path(path_type=Path, file_okay=False),
+                          default=EXERCISES_DIR, show_default="./exercises",
+                          help="Folder holding your NN_<id>.py files.")
+
+
+def _exercises(ids: tuple[str, ...]):
+    try:
+        return [exercise_by_id(i) for i in ids] if ids else list(load_catalog())
+    except KeyError as exc:
+        raise click.UsageError(exc.args[0]) from None
+
+
+def _grade(submission: Path, exercises, junit: Path | None = None):
+    if not submission.is_dir():
+        raise click.UsageError(f"submission folder {submission} does not exist")
+    try:
+        result = run_checks(submission=submission, exercises=exercises, junit_xml=junit)
+    except RunnerError as exc:
+        raise click.ClickException(str(exc)) from None
+    for exercise in exercises:
+        path = find_exercise_file(submission, exercise)
+        if path is not None:
+            state.remember_result(path, result.exercises[exercise.id].to_json())
+    return result
+
+
+@click.group()
+@click.version_option(package_name="cnn-workbook")
+def main() -> None:
+    """The CNN workbook: eight exercises on convolutional networks, checked as you go."""
+
+
+@main.command("list")
+@SUBMISSION
+def list_command(submission: Path) -> None:
+    """The exercises in order, with their status and points."""
+    exercises = list(load_catalog())
+    stale = [e for e in exercises if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None]
+    if stale:
+        click.echo(f"checking {len(stale)} changed exercise(s)...", err=True)
+        _grade(submission, stale)
+    for exercise in exercises:
+        path = find_exercise_file(submission, exercise)
+        cached = state.cached_result(path) if path else None
+        status = cached["status"] if cached else "not attempted"
+        score = f"{cached['score']:g}" if cached else "0"
+        click.echo(f"{exercise.number:02d}  {exercise.id:<18} {status:<14} {score:>3}/{exercise.points:<3} "
+                   f"{exercise.title}")
+
+
+@main.command()
+@click.argument("ids", nargs=-1)
+@SUBMISSION
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here.")
+@click.option("-v", "--verbose", is_flag=True, help="List every check, even of exercises not attempted.")
+def check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None, verbose: bool) -> None:
+    """Run the checks of exercises IDS (default: all) on your submission."""
+    exercises = _exercises(ids)
+    result = _grade(submission, exercises, junit)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        color = sys.stdout.isatty()
+        for exercise in exercises:
+            click.echo(format_exercise(exercise, result.exercises[exercise.id], color, verbose) + "\n")
+        click.echo(format_summary(result))
+    sys.exit(0 if result.all_passed else 1)
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--level", type=click.IntRange(min=1), help="Show this level (default: the next one).")
+def hint(exercise_id: str, level: int | None) -> None:
+    """Hints for one exercise, one level at a time: each call shows the next."""
+    exercise = _exercises((exercise_id,))[0]
+    available = len(exercise.hints)
+    if level is not None and level > available:
+        raise click.UsageError(f"{exercise.id} has {available} hint levels")
+    level = level or state.next_hint_level(exercise.id, available)
+    click.echo(f"{exercise.id}, hint {level} of {available} (tutorial: {exercise.section}):\n")
+    click.echo(exercise.hints[level - 1])
+    if level < available:
+        click.echo(f"\nStill stuck? `grader hint {exercise.id}` again shows hint {level + 1}.")
+
+
+@main.command("selfcheck")
+def selfcheck_command() -> None:
+    """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""
+    problems = selfcheck()
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}")
+    click.echo("selfcheck: " + ("OK: every reference passes, every stub is not attempted"
+                                if not problems else f"{len(problems)} problem(s)"))
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,49 @@
+"""Trusted helpers shared by the probes in `checks/probes/` (run in the worker) and the checks.
+
+They turn live objects (layers, models) into plain data that can cross to the
+pytest process, and record how student code used a model (training mode,
+gradient recording) without trusting anything it says about itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+
+def describe_layer(layer: Any) -> Any:
+    """A layer's type and configuration as plain data; None when the attribute is missing."""
+    if layer is None:
+        return None
+    if isinstance(layer, nn.Conv2d):
+        return ("Conv2d", layer.in_channels, layer.out_channels, tuple(layer.kernel_size),
+                tuple(layer.stride), tuple(layer.padding) if not isinstance(layer.padding, str)
+                else layer.padding, layer.bias is not None)
+    if isinstance(layer, nn.MaxPool2d):
+        return ("MaxPool2d", layer.kernel_size, layer.stride)
+    if isinstance(layer, nn.Linear):
+        return ("Linear", layer.in_features, layer.out_features, layer.bias is not None)
+    return (type(layer).__name__,)
+
+
+def describe_layers(model: nn.Module, names: list[str]) -> dict[str, Any]:
+    return {name: describe_layer(getattr(model, name, None)) for name in names}
+
+
+def plain_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The model's parameters and buffers as plain, detached tensors."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+class ModeRecorder:
+    """Records, at every forward of `model`, whether it was in training mode and recording gradients."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.calls: list[dict[str, bool]] = []
+        model.register_forward_pre_hook(self._record)
+
+    def _record(self, module: nn.Module, inputs: Any) -> None:
+        self.calls.append({"training": module.training, "grad_enabled": torch.is_grad_enabled(),
+                           "inference_mode": torch.is_inference_mode_enabled()})

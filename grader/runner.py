@@ -1,0 +1,53 @@
+"""Run the checks of some exercises on one submission folder, in this process, and collect results.
+
+pytest does the running (so `pytest checks --submission DIR` and `grader check`
+grade alike); a small plugin object gathers each check's graded result.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import Exercise, load_catalog
+from grader.paths import PROJECT_ROOT
+from grader.pytest_plugin import exercise_of
+from grader.results import CheckResult, ExerciseResult, SubmissionResult
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.results: dict[str, list[CheckResult]] = {}
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        result = getattr(report, "check_result", None)
+        if result is not None:
+            exercise = exercise_of(Path(report.fspath if hasattr(report, "fspath") else report.location[0]))
+            self.results.setdefault(exercise.id, []).append(result)
+
+
+class RunnerError(RuntimeError):
+    """pytest could not run the checks at all (a broken check file, a usage error)."""
+
+
+def run_checks(*, submission: Path, exercises: list[Exercise] | None = None,
+               junit_xml: Path | None = None, pytest_args: list[str] | None = None) -> SubmissionResult:
+    """Grade `submission` on `exercises` (default: all) and return the results, in catalog order."""
+    chosen = list(exercises or load_catalog())
+    collector = _Collector()
+    args = [str(e.check_file) for e in chosen] + [
+        f"--submission={submission}", f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml"),
+        "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--no-header", "-o", "console_output_style=classic",
+    ] + ([f"--junitxml={junit_xml}"] if junit_xml else []) + list(pytest_args or [])
+    output = io.StringIO()
+    with redirect_stdout(output), redirect_stderr(output):
+        code = pytest.main(args, plugins=[collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RunnerError(f"the checks could not run (pytest exit code {int(code)}):\n{output.getvalue()[-3000:]}")
+    return SubmissionResult({e.id: ExerciseResult(e.id, e.points, collector.results.get(e.id, []))
+                             for e in chosen})
+

@@ -1,0 +1,32 @@
+"""The author's check, run in CI: every reference earns full points, every untouched stub
+earns zero as "not attempted", and each exercise's points in workbook.toml add up."""
+
+from __future__ import annotations
+
+from grader.catalog import load_catalog
+from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.results import Status
+from grader.runner import run_checks
+
+
+def selfcheck() -> list[str]:
+    """The problems found; an empty list means the workbook is consistent."""
+    problems = []
+    solved = run_checks(submission=SOLUTIONS_DIR)
+    stubs = run_checks(submission=EXERCISES_DIR)
+    for exercise in load_catalog():
+        reference, stub = solved.exercises[exercise.id], stubs.exercises[exercise.id]
+        check_points = sum(c.max_score for c in reference.checks)
+        if check_points != exercise.points:
+            problems.append(f"{exercise.id}: its checks are worth {check_points:g} points, "
+                            f"workbook.toml says {exercise.points}")
+        for check in reference.checks:
+            if not check.passed:
+                problems.append(f"{exercise.id}: the reference fails {check.name}: {check.message}")
+        for check in stub.checks:
+            if check.status is not Status.NOT_ATTEMPTED or check.score:
+                problems.append(f"{exercise.id}: the stub gets {check.status.label} on {check.name}, "
+                                "expected not attempted")
+        if not reference.checks:
+            problems.append(f"{exercise.id}: no checks ran")
+    return problems

@@ -1,0 +1,56 @@
+"""The learner's local state: the last results per exercise file (for `grader list`) and the
+hint levels already shown (for `grader hint`). Kept in `.grader/state.json` at the project root."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from grader.paths import PROJECT_ROOT
+
+STATE_FILE = PROJECT_ROOT / ".grader" / "state.json"
+
+
+def _read() -> dict:
+    try:
+        data = json.loads(STATE_FILE.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write(data: dict) -> None:
+    STATE_FILE.parent.mkdir(exist_ok=True)
+    temporary = STATE_FILE.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(temporary, STATE_FILE)
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def remember_result(path: Path, exercise_json: dict) -> None:
+    data = _read()
+    data.setdefault("results", {})[str(path.resolve())] = {"sha256": file_digest(path), "result": exercise_json}
+    _write(data)
+
+
+def cached_result(path: Path) -> dict | None:
+    """The last result for this file, if the file has not changed since."""
+    entry = _read().get("results", {}).get(str(path.resolve()))
+    if entry and entry.get("sha256") == file_digest(path):
+        return entry.get("result")
+    return None
+
+
+def next_hint_level(exercise_id: str, available: int) -> int:
+    """1 the first time, then one more each time, staying on the last level."""
+    data = _read()
+    seen = int(data.get("hints", {}).get(exercise_id, 0))
+    level = min(seen + 1, available)
+    data.setdefault("hints", {})[exercise_id] = level
+    _write(data)
+    return level
