@@ -100,7 +100,7 @@ def test_convolve2d_leaves_inputs_unchanged(submission):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("image_shape, kernel_shape, padding, why", [
-    ((1, 5, 5), (3, 3), 0, "a 3-D image"),
+    ((5, 6, 6), (3, 3), 0, "a 3-D image"),
     ((5, 5), (3,), 0, "a 1-D kernel"),
     ((2, 2), (3, 3), 0, "a kernel larger than the image"),
     ((2, 2), (5, 5), 1, "a kernel larger than the padded image"),

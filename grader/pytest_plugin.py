@@ -28,6 +28,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("cnn-workbook")
     group.addoption("--submission", action="store", default=None, metavar="DIR",
                     help="folder holding the NN_<id>.py files to grade (default: exercises/)")
+    group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
+                    help="time limit for each call into student code (default: per exercise, "
+                         "from workbook.toml)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -84,7 +87,8 @@ def submission(request: pytest.FixtureRequest):
     exercise = exercise_of(Path(str(request.module.__file__)))
     if exercise is None:
         raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
-    handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key])
+    handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key],
+                        time_limit=request.config.getoption("check_timeout"))
     yield handle
     handle.close()
 

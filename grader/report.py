@@ -15,12 +15,13 @@ def _points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
-def format_check(check: CheckResult, color: bool) -> list[str]:
+def format_check(check: CheckResult, color: bool, repeated: bool = False) -> list[str]:
     mark, colour = _MARKS[check.status]
     label = click.style(f"{mark:<5}", fg=colour, bold=True) if color else f"{mark:<5}"
-    lines = [f"  {label} {check.name:<60} {_points(check.score, check.max_score):>7}"]
+    lines = [f"  {label} {check.name:<50} {_points(check.score, check.max_score):>7}"]
     if not check.passed and check.message:
-        lines += [f"        {line}" for line in check.message.splitlines()]
+        message = ["(same as above)"] if repeated else check.message.splitlines()
+        lines += [f"        {line}" for line in message]
     return lines
 
 
@@ -31,8 +32,10 @@ def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, ver
         reason = result.checks[0].message if result.checks else "no checks ran"
         lines.append(f"  not attempted: {reason.splitlines()[0]}")
     else:
+        previous = None
         for check in result.checks:
-            lines += format_check(check, color)
+            lines += format_check(check, color, repeated=check.message == previous)
+            previous = check.message if not check.passed else None
     lines.append(f"  score {_points(result.score, result.max_score)} ({result.status})")
     return "\n".join(lines)
 

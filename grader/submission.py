@@ -80,8 +80,10 @@ def find_exercise_file(submission_dir: Path, exercise: Exercise) -> Path | None:
 class Submission:
     """One exercise of one submission, with a worker started on first use."""
 
-    def __init__(self, exercise: Exercise, submission_dir: Path, pool: WorkerPool) -> None:
+    def __init__(self, exercise: Exercise, submission_dir: Path, pool: WorkerPool,
+                 time_limit: float | None = None) -> None:
         self.exercise = exercise
+        self.time_limit = time_limit or exercise.time_limit
         self.submission_dir = submission_dir
         self.path = find_exercise_file(submission_dir, exercise)
         self._pool = pool
@@ -120,7 +122,7 @@ class Submission:
 
     def _request(self, message: dict, what: str) -> dict:
         worker = self._ensure_loaded()
-        limit = self.exercise.time_limit
+        limit = self.time_limit
         try:
             reply = worker.request(message, timeout=limit)
         except WorkerTimeout:
@@ -151,10 +153,17 @@ class Submission:
             return self._worker
         self._worker = self._pool.take()
         probes = PROBES_DIR / f"{self.exercise.id}.py"
-        reply = self._worker.request({"op": "load", "path": str(self.path.resolve()),
-                                      "name": self.exercise.id,
-                                      "probes": str(probes) if probes.exists() else None},
-                                     timeout=self.exercise.time_limit + 60)
+        try:
+            reply = self._worker.request({"op": "load", "path": str(self.path.resolve()),
+                                          "name": self.exercise.id,
+                                          "probes": str(probes) if probes.exists() else None},
+                                         timeout=self.time_limit + 60)
+        except (WorkerTimeout, WorkerDied, protocol.ProtocolError) as exc:
+            output = self._worker.recent_output()
+            self._discard_worker()
+            note = f"\nYour code printed:\n{output.strip()}" if output.strip() else ""
+            self._load_problem = LoadError(f"loading {self.exercise.filename} failed: {exc}{note}")
+            raise self._load_problem from None
         if not reply.get("ok"):
             self._load_problem = self._problem_from(reply, f"loading {self.exercise.filename}")
             self._discard_worker()

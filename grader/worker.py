@@ -29,11 +29,16 @@ from grader.modules import load_file as _load_file
 _state: dict[str, Any] = {"module": None, "path": None, "probes": None}
 
 
+def _in_student_file(filename: str, student_path: str | None) -> bool:
+    try:
+        return bool(student_path) and os.path.samefile(filename, student_path)
+    except OSError:  # "<frozen importlib._bootstrap>", "<string>", a deleted file
+        return False
+
+
 def _student_frames(exc: BaseException, student_path: str | None) -> str:
     """The traceback cut down to the student's own file, as a learner wants to read it."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    mine = [f for f in frames if student_path and os.path.samefile(f.filename, student_path)] \
-        if student_path and os.path.exists(student_path) else []
+    mine = [f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, student_path)]
     lines = []
     for frame in mine:
         lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
@@ -46,8 +51,7 @@ def _student_frames(exc: BaseException, student_path: str | None) -> str:
 def _error_reply(exc: BaseException) -> dict:
     path = _state["path"]
     kind = "not_attempted" if isinstance(exc, NotImplementedError) else "error"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if path and os.path.exists(f.filename) and os.path.samefile(f.filename, path)]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, path)]
     where = frames[-1] if frames else None
     try:
         message = str(exc)
@@ -143,7 +147,11 @@ def serve(in_fd: int, out_fd: int) -> None:
             return
         if request.get("op") == "exit":
             return
-        reply = handle(request)
+        try:
+            reply = handle(request)
+        except Exception as exc:  # noqa: BLE001 - the worker answers even when its own code fails
+            reply = {"ok": False, "kind": "error", "type": type(exc).__name__, "mro": [],
+                     "traceback": "", "line": None, "message": f"the grader's worker failed: {exc}"}
         try:
             frame = protocol.dumps_frame(reply)
         except (TypeError, ValueError) as exc:

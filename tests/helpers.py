@@ -1,0 +1,26 @@
+"""Small helpers for the grader's own tests: write a fake submission and grade it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from grader.catalog import exercise_by_id
+from grader.paths import SOLUTIONS_DIR
+from grader.runner import run_checks
+
+
+def write(folder: Path, exercise_id: str, source: str | None = None) -> Path:
+    """Write the exercise's file: `source` (dedented), or the reference when None."""
+    exercise = exercise_by_id(exercise_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (SOLUTIONS_DIR / exercise.filename).read_text() if source is None else textwrap.dedent(source)
+    path = folder / exercise.filename
+    path.write_text(text)
+    return path
+
+
+def grade(folder: Path, *exercise_ids: str, timeout: float | None = None):
+    exercises = [exercise_by_id(i) for i in exercise_ids] or None
+    args = [f"--check-timeout={timeout}"] if timeout else None
+    return run_checks(submission=folder, exercises=exercises, pytest_args=args)

@@ -1,0 +1,54 @@
+"""Every wrong submission loses points and is told its mistake; every correct variant earns full points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import exercise_by_id
+from grader.paths import SOLUTIONS_DIR
+from grader.runner import run_checks
+from tests.corpus import CORRECT, WRONG, Variant
+
+
+def _write_variant(variant: Variant, folder: Path) -> Path:
+    exercise = exercise_by_id(variant.exercise)
+    source = (SOLUTIONS_DIR / exercise.filename).read_text()
+    for old, new in variant.edits:
+        assert old in source, f"{variant.name}: the reference no longer contains {old!r}"
+        source = source.replace(old, new)
+    (folder / exercise.filename).write_text(source)
+    return folder
+
+
+def _grade(variant: Variant, tmp_path: Path):
+    exercise = exercise_by_id(variant.exercise)
+    result = run_checks(submission=_write_variant(variant, tmp_path), exercises=[exercise])
+    return exercise, result.exercises[exercise.id]
+
+
+def test_corpus_size_and_spread():
+    assert len(WRONG) >= 40 and len(CORRECT) >= 10
+    assert {v.exercise for v in WRONG} == {v.exercise for v in CORRECT} | {v.exercise for v in WRONG}
+    assert len({v.exercise for v in WRONG}) == 8
+    assert len({(v.exercise, v.name) for v in WRONG + CORRECT}) == len(WRONG + CORRECT)
+
+
+@pytest.mark.parametrize("variant", WRONG, ids=lambda v: f"{v.exercise}-{v.name}")
+def test_wrong_submission_loses_points_and_is_named(variant, tmp_path):
+    exercise, result = _grade(variant, tmp_path)
+    assert result.score < exercise.points, f"{variant.name} earned full points"
+    failing = [c for c in result.checks if not c.passed]
+    target = [c for c in failing if c.name.startswith(variant.check)]
+    assert target, f"expected {variant.check} to fail; failing: {[c.name for c in failing]}"
+    messages = "\n".join(c.message for c in target)
+    for word in variant.words:
+        assert word in messages, f"{variant.name}: {word!r} not in the feedback:\n{messages}"
+
+
+@pytest.mark.parametrize("variant", CORRECT, ids=lambda v: f"{v.exercise}-{v.name}")
+def test_correct_variant_earns_full_points(variant, tmp_path):
+    exercise, result = _grade(variant, tmp_path)
+    failing = {c.name: c.message for c in result.checks if not c.passed}
+    assert result.score == exercise.points, failing
