@@ -8,8 +8,15 @@ expected results and those of each classic mistake are computed here.
 import pytest
 import torch
 
-from grader.compare import (Mistake, describe, expect_number, expect_tensor, explain_errors, fail,
-                            when)
+from grader.compare import (
+    Mistake,
+    describe,
+    expect_number,
+    expect_tensor,
+    explain_errors,
+    fail,
+    when,
+)
 
 SEED = 11
 NO_GRAD_NEEDED = {

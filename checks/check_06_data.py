@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from grader.compare import describe, expect_raises, expect_tensor, expect_value, fail, looks_like, when
+from grader.compare import (
+    describe,
+    expect_raises,
+    expect_tensor,
+    expect_value,
+    fail,
+    looks_like,
+    when,
+)
 
 MEAN, STD = 0.1307, 0.3081
 

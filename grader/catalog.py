@@ -6,10 +6,11 @@ This is the only place that knows which exercises exist; everything else asks it
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import tomllib
 
 from grader.paths import CATALOG_FILE, CHECKS_DIR
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import Exercise, exercise_by_id, load_catalog
+from grader.catalog import Exercise, exercise_by_id
 from grader.modules import load_file
 from grader.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
 from grader.results import CheckResult, Status

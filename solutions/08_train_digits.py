@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torch import nn
 
 
-class SimpleCNN(nn.Module):
+class _TutorialCNN(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
@@ -20,7 +20,7 @@ class SimpleCNN(nn.Module):
 
 
 def build_model() -> nn.Module:
-    return SimpleCNN()
+    return _TutorialCNN()
 
 
 def fit(model: nn.Module, train_loader) -> None:

@@ -1,0 +1,69 @@
+"""The learner's command line, end to end, through click's runner."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from grader import state
+from grader.cli import main
+from grader.paths import EXERCISES_DIR
+from tests.helpers import write
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path, monkeypatch):
+    monkeypatch.setattr(state, "STATE_FILE", tmp_path / "state" / "state.json")
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_passes_with_exit_0_and_json(tmp_path):
+    write(tmp_path / "sub", "count_parameters")
+    result = run("check", "count_parameters", "--submission", str(tmp_path / "sub"), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["total"] == data["max_total"] == 12
+    checks = data["exercises"]["count_parameters"]["checks"]
+    assert {"name", "score", "max_score", "passed", "message"} <= set(checks[0])
+    assert all(c["passed"] for c in checks)
+
+
+def test_check_fails_with_exit_1_and_shows_the_message(tmp_path):
+    write(tmp_path, "count_parameters", "def count_parameters(model):\n    return (0, 0)\n")
+    result = run("check", "02", "--submission", str(tmp_path))
+    assert result.exit_code == 1
+    assert "count_parameters(model) as (total, trainable) is (0, 0)" in result.output
+    assert "Total: 0/12" in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("check", "no_such_exercise").exit_code == 2
+    assert run("check", "--submission", str(tmp_path / "missing")).exit_code == 2
+    assert run("hint", "edge_filter", "--level", "9").exit_code == 2
+
+
+def test_hints_come_one_level_at_a_time():
+    outputs = [run("hint", "simple_cnn").output for _ in range(4)]
+    assert "hint 1 of 3" in outputs[0] and "hint 2 of 3" in outputs[1]
+    assert "hint 3 of 3" in outputs[2] and "hint 3 of 3" in outputs[3]
+    assert "hint 2 of 3" in run("hint", "simple_cnn", "--level", "2").output
+
+
+def test_list_shows_status_and_points(tmp_path):
+    write(tmp_path, "count_parameters")
+    (tmp_path / "01_edge_filter.py").write_text((EXERCISES_DIR / "01_edge_filter.py").read_text())
+    output = run("list", "--submission", str(tmp_path)).output
+    lines = {line.split()[1]: line for line in output.splitlines() if line[:2].isdigit()}
+    assert len(lines) == 8
+    assert "passing" in lines["count_parameters"] and "12/12" in lines["count_parameters"]
+    assert "not attempted" in lines["edge_filter"] and "not attempted" in lines["train_digits"]
+
+
+def test_junit_xml(tmp_path):
+    write(tmp_path, "count_parameters")
+    run("check", "count_parameters", "--submission", str(tmp_path), "--junit", str(tmp_path / "out.xml"))
+    xml = (tmp_path / "out.xml").read_text()
+    assert 'tests="7"' in xml and 'failures="0"' in xml
