@@ -17,6 +17,8 @@ from grader.paths import CATALOG_FILE, CHECKS_DIR
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELDS = {"number": int, "id": str, "title": str, "section": str, "points": int,
            "time_limit": (int, float), "hints": list}
+_OPTIONAL = {"warm_up": list}
+WARM_UPS = ("optimizer", "torchvision")
 
 
 class CatalogError(ValueError):
@@ -32,6 +34,7 @@ class Exercise:
     points: int
     time_limit: float
     hints: tuple[str, ...]
+    warm_up: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -55,7 +58,7 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
     exercises = []
     for position, entry in enumerate(entries, start=1):
         where = f"{source}: exercise #{position}"
-        unknown = set(entry) - set(_FIELDS)
+        unknown = set(entry) - set(_FIELDS) - set(_OPTIONAL)
         if unknown:
             raise CatalogError(f"{where}: unknown field(s) {sorted(unknown)}")
         for field, kind in _FIELDS.items():
@@ -63,6 +66,12 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
                 raise CatalogError(f"{where}: missing field {field!r}")
             if not isinstance(entry[field], kind) or isinstance(entry[field], bool):
                 raise CatalogError(f"{where}: field {field!r} has the wrong type")
+        for field, kind in _OPTIONAL.items():
+            if field in entry and not isinstance(entry[field], kind):
+                raise CatalogError(f"{where}: field {field!r} has the wrong type")
+        unknown_warm_ups = set(entry.get("warm_up", [])) - set(WARM_UPS)
+        if unknown_warm_ups:
+            raise CatalogError(f"{where}: warm_up takes {list(WARM_UPS)}, not {sorted(unknown_warm_ups)}")
         if entry["number"] != position:
             raise CatalogError(f"{where}: number is {entry['number']}, expected {position} "
                                "(exercises are numbered 1, 2, ... in file order)")
@@ -74,7 +83,8 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
         if not hints or not all(isinstance(h, str) and h.strip() for h in hints):
             raise CatalogError(f"{where}: hints must be a non-empty list of non-empty strings")
         exercises.append(Exercise(entry["number"], entry["id"], entry["title"], entry["section"],
-                                  entry["points"], float(entry["time_limit"]), tuple(hints)))
+                                  entry["points"], float(entry["time_limit"]), tuple(hints),
+                                  tuple(entry.get("warm_up", ()))))
     ids = [e.id for e in exercises]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -11,10 +11,10 @@ import click
 from grader import state
 from grader.catalog import exercise_by_id, load_catalog
 from grader.paths import EXERCISES_DIR
-from grader.report import format_exercise, format_summary
-from grader.runner import RunnerError, run_checks
-from grader.selfcheck import selfcheck
-from grader.submission import find_exercise_file
+from grader.worker_client import shared_pool
+
+# torch, pytest and the runner are imported inside the commands, after a worker has
+# been started: the two imports of torch then overlap on two cores.
 
 SUBMISSION = click.option("--submission", "submission", type=click.Path(path_type=Path, file_okay=False),
                           default=EXERCISES_DIR, show_default="./exercises",
@@ -31,6 +31,13 @@ def _exercises(ids: tuple[str, ...]):
 def _grade(submission: Path, exercises, junit: Path | None = None):
     if not submission.is_dir():
         raise click.UsageError(f"submission folder {submission} does not exist")
+    from grader.layout import find_exercise_file
+
+    attempted = [e for e in exercises if find_exercise_file(submission, e)]
+    if attempted:
+        shared_pool().prestart(attempted[0].warm_up)
+    from grader.runner import RunnerError, run_checks
+
     try:
         result = run_checks(submission=submission, exercises=exercises, junit_xml=junit)
     except RunnerError as exc:
@@ -52,6 +59,8 @@ def main() -> None:
 @SUBMISSION
 def list_command(submission: Path) -> None:
     """The exercises in order, with their status and points."""
+    from grader.layout import find_exercise_file
+
     exercises = list(load_catalog())
     stale = [e for e in exercises if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None]
     if stale:
@@ -76,6 +85,8 @@ def check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | N
     """Run the checks of exercises IDS (default: all) on your submission."""
     exercises = _exercises(ids)
     result = _grade(submission, exercises, junit)
+    from grader.report import format_exercise, format_summary
+
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
@@ -105,6 +116,8 @@ def hint(exercise_id: str, level: int | None) -> None:
 @main.command("selfcheck")
 def selfcheck_command() -> None:
     """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""
+    from grader.selfcheck import selfcheck
+
     problems = selfcheck()
     for problem in problems:
         click.echo(f"PROBLEM: {problem}")

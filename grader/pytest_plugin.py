@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import Exercise, exercise_by_id
+from grader.catalog import Exercise, exercise_by_id, load_catalog
 from grader.modules import load_file
 from grader.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
-from grader.results import CheckResult, Status
-from grader.submission import Submission, SubmissionProblem
-from grader.worker_client import WorkerPool
+from grader.worker_client import WorkerPool, shared_pool
+
+# grader.submission and grader.results are imported where used: they pull in torch, and the
+# worker should start importing its own torch before this process spends time on that.
 
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
@@ -35,10 +36,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
-    pool = WorkerPool()
+    pool = shared_pool()
     config.stash[_pool_key] = pool
-    if _runs_checks(config):
-        pool.prestart()  # imports torch while pytest collects: the two overlap on two cores
+    first = _first_exercise(config)
+    if first is not None:
+        pool.prestart(first.warm_up)  # imports torch while pytest collects: the two overlap on two cores
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -46,12 +48,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.stash[_pool_key].close()
 
 
-def _runs_checks(config: pytest.Config) -> bool:
+def _first_exercise(config: pytest.Config) -> Exercise | None:
+    """The first exercise this run will check, if it runs checks at all."""
     for arg in config.args:
         path = Path(str(arg).split("::")[0]).resolve()
-        if path == CHECKS_DIR or CHECKS_DIR in path.parents:
-            return True
-    return False
+        if path == CHECKS_DIR:
+            return load_catalog()[0]
+        if CHECKS_DIR in path.parents:
+            return exercise_of(path)
+    return None
 
 
 def exercise_of(path: Path) -> Exercise | None:
@@ -71,6 +76,8 @@ def submission_dir(config: pytest.Config) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    exercises = list(dict.fromkeys(e for item in items if (e := exercise_of(Path(str(item.fspath))))))
+    config.stash[_pool_key].expect([e.warm_up for e in exercises])
     for item in items:
         exercise = exercise_of(Path(str(item.fspath)))
         if exercise is None:
@@ -87,6 +94,8 @@ def submission(request: pytest.FixtureRequest):
     exercise = exercise_of(Path(str(request.module.__file__)))
     if exercise is None:
         raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
+    from grader.submission import Submission
+
     handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key],
                         time_limit=request.config.getoption("check_timeout"))
     yield handle
@@ -122,7 +131,10 @@ def check_name(item: pytest.Item) -> str:
     return item.name.removeprefix("test_")
 
 
-def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> CheckResult:
+def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
+    from grader.results import CheckResult, Status
+    from grader.submission import SubmissionProblem
+
     points = float(item.get_closest_marker("points").args[0])
     if report.passed:
         return CheckResult(check_name(item), Status.PASSED, points, points, "")

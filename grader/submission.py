@@ -16,6 +16,7 @@ from typing import Any
 
 from grader import protocol
 from grader.catalog import Exercise
+from grader.layout import find_exercise_file
 from grader.paths import PROBES_DIR
 from grader.results import Status
 from grader.worker_client import Worker, WorkerDied, WorkerPool, WorkerTimeout
@@ -62,19 +63,6 @@ class WorkerCrashed(SubmissionProblem):
 class CallResult:
     value: Any
     args_after: tuple
-
-
-def find_exercise_file(submission_dir: Path, exercise: Exercise) -> Path | None:
-    """The exercise's file at the top of the submission or one folder down, never via a link out."""
-    root = submission_dir.resolve()
-    candidates = [submission_dir / exercise.filename]
-    if submission_dir.is_dir():
-        candidates += sorted(child / exercise.filename for child in submission_dir.iterdir()
-                             if child.is_dir() and not child.name.startswith((".", "__")))
-    for candidate in candidates:
-        if candidate.is_file() and candidate.resolve().is_relative_to(root):
-            return candidate
-    return None
 
 
 class Submission:
@@ -151,7 +139,7 @@ class Submission:
             raise self._load_problem
         if self._worker is not None and self._worker.alive:
             return self._worker
-        self._worker = self._pool.take()
+        self._worker = self._pool.take(self.exercise.warm_up)
         probes = PROBES_DIR / f"{self.exercise.id}.py"
         try:
             reply = self._worker.request({"op": "load", "path": str(self.path.resolve()),

@@ -7,6 +7,8 @@ It imports torch, says it is ready, then serves requests one at a time:
 - call:  call one of the submission's functions with decoded arguments
 - probe: run a trusted probe function from `checks/probes/` with the submission module
 
+Further arguments name what to warm up first (see `_warm_up`).
+
 Every reply is plain data (`grader.protocol`). The worker never judges anything:
 verdicts are made in the pytest process from the data it sends back.
 """
@@ -136,8 +138,25 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def serve(in_fd: int, out_fd: int) -> None:
+def _warm_up(what: set[str]) -> None:
+    """Pay first-use costs before saying ready, while the grading process is still starting too:
+    an optimizer's first step imports about a second of torch machinery; torchvision its own."""
+    if "torchvision" in what:
+        import PIL.Image  # noqa: F401
+        import torchvision.datasets  # noqa: F401
+        import torchvision.transforms  # noqa: F401
+    if "optimizer" not in what:
+        return
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.Flatten(), torch.nn.Linear(8, 2))
+    for optimizer in (torch.optim.SGD(model.parameters(), lr=0.1), torch.optim.Adam(model.parameters())):
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(torch.zeros(2, 1, 4, 4)), torch.tensor([0, 1])).backward()
+        optimizer.step()
+
+
+def serve(in_fd: int, out_fd: int, warm_up: set[str] = frozenset()) -> None:
     torch.set_num_threads(1)
+    _warm_up(warm_up)
     _write_all(out_fd, protocol.dumps_frame({"ready": True}))
     while True:
         try:
@@ -162,4 +181,4 @@ def serve(in_fd: int, out_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))
+    serve(int(sys.argv[1]), int(sys.argv[2]), warm_up=set(sys.argv[3:]))

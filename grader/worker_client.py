@@ -1,5 +1,8 @@
 """The pytest side of the worker: start it, send requests, enforce time limits.
 
+This module does not import torch at import time (grader.protocol does), so the
+CLI can start a worker first and import torch while the worker imports its own.
+
 Replies travel over a private pipe pair, not stdout, so nothing the student
 prints can be mistaken for an answer; the worker's stdout and stderr go to a
 scratch file whose tail is shown when something goes wrong.
@@ -16,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-from grader import protocol
 
 OUTPUT_TAIL = 1500
 
@@ -41,14 +42,16 @@ def _worker_env() -> dict[str, str]:
 class Worker:
     """One worker process. Start it early: it spends most of its start importing torch."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up: tuple[str, ...] = ()) -> None:
+        self.warm_up = warm_up
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-worker-")
         self.output_path = Path(self._scratch.name) / "output.txt"
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
         with open(self.output_path, "wb") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "grader.worker", str(to_worker_r), str(from_worker_w)],
+                [sys.executable, "-I", "-m", "grader.worker", str(to_worker_r), str(from_worker_w)]
+                + list(warm_up),
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                 pass_fds=(to_worker_r, from_worker_w), cwd=self._scratch.name,
                 env=_worker_env(), start_new_session=True,
@@ -80,12 +83,7 @@ class Worker:
         self.process.wait()
 
     def close(self) -> None:
-        if self.alive:
-            try:
-                self._send({"op": "exit"})
-                self.process.wait(timeout=2)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
+        """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
         self.kill()
         for fd in (self._to_worker, self._from_worker):
             try:
@@ -118,12 +116,16 @@ class Worker:
         return text if len(text) <= OUTPUT_TAIL else "[...]" + text[-OUTPUT_TAIL:]
 
     def _send(self, message: dict) -> None:
+        from grader import protocol
+
         data = protocol.dumps_frame(message)
         view = memoryview(data)
         while view:
             view = view[os.write(self._to_worker, view):]
 
     def _receive(self, timeout: float) -> Any:
+        from grader import protocol
+
         deadline = time.monotonic() + timeout
         header = self._read_exact(8, deadline)
         length = protocol.frame_length(header)
@@ -158,24 +160,59 @@ class Worker:
 
 
 class WorkerPool:
-    """Keeps one started worker in reserve so that the next exercise does not wait for torch."""
+    """Keeps one started worker in reserve so that the next exercise does not wait for torch.
+
+    `expect(warm_ups)` gives, in order, what each exercise still to come wants its
+    worker to warm up: a spare is started only while one will be needed, so a
+    single check does not pay for an idle worker competing for the cores.
+    """
 
     def __init__(self) -> None:
         self._spare: Worker | None = None
+        self._upcoming: list[tuple[str, ...]] | None = None
 
-    def prestart(self) -> None:
+    def prestart(self, warm_up: tuple[str, ...] = ()) -> None:
         if self._spare is None:
-            self._spare = Worker()
+            self._spare = Worker(warm_up)
 
-    def take(self) -> Worker:
-        """A started worker; a new spare starts at once, overlapping its torch import with the checks."""
-        worker = self._spare if self._spare is not None and self._spare.alive else Worker()
-        self._spare = Worker()
+    def expect(self, upcoming: list[tuple[str, ...]]) -> None:
+        self._upcoming = list(upcoming)
+        if not upcoming and self._spare is not None:
+            self._spare.close()
+            self._spare = None
+
+    def take(self, warm_up: tuple[str, ...] = ()) -> Worker:
+        """A started worker; the next spare starts at once if another exercise will need one."""
+        spare = self._spare
+        if spare is not None and spare.alive and spare.warm_up == warm_up:
+            worker = spare
+        else:
+            worker = Worker(warm_up)
+            if spare is not None:
+                spare.close()
+        self._spare = None
+        if self._upcoming:
+            self._upcoming.pop(0)
+        if self._upcoming is None:
+            self._spare = Worker(warm_up)
+        elif self._upcoming:
+            self._spare = Worker(self._upcoming[0])
         return worker
 
     def close(self) -> None:
         if self._spare is not None:
             self._spare.close()
             self._spare = None
+
+
+_shared: WorkerPool | None = None
+
+
+def shared_pool() -> WorkerPool:
+    """The process's pool: the CLI prestarts a worker in it before pytest even starts."""
+    global _shared
+    if _shared is None:
+        _shared = WorkerPool()
+    return _shared
 
 
