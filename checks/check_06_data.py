@@ -93,11 +93,12 @@ def test_mnist_transform(submission):
 
 
 @pytest.mark.points(2)
-def test_load_mnist_reads_idx_files(submission, probes, tmp_path):
-    data = probes.write_idx_files(tmp_path)
+def test_load_mnist_reads_idx_files(submission, probes):
+    root = submission.scratch_folder("mnist")  # the only folder the worker may read
+    data = probes.write_idx_files(root)
     for train, split in ((True, "train"), (False, "test")):
         images, labels = data[split]
-        result = submission.probe("load", str(tmp_path), train)
+        result = submission.probe("load", str(root), train)
         if result["class"] != "MNIST":
             fail(f"load_mnist should return torchvision.datasets.MNIST, got {result['class']}.")
         expect_value(result["len"], len(labels), what=f"len(load_mnist(root, train={train}))",

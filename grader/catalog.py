@@ -12,6 +12,7 @@ from pathlib import Path
 
 import tomllib
 
+from grader.limits import Limits, with_overrides
 from grader.paths import CATALOG_FILE, CHECKS_DIR
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -90,6 +91,22 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
     if duplicates:
         raise CatalogError(f"{source}: duplicate id(s) {duplicates}")
     return exercises
+
+
+def parse_limits(text: str, source: str = "workbook.toml") -> Limits:
+    """The `[limits]` table: the defaults every worker runs under."""
+    table = tomllib.loads(text).get("limits", {})
+    if not isinstance(table, dict):
+        raise CatalogError(f"{source}: [limits] must be a table")
+    try:
+        return with_overrides(Limits(), table)
+    except ValueError as exc:
+        raise CatalogError(f"{source}: [limits]: {exc}") from None
+
+
+@cache
+def load_limits(path: Path = CATALOG_FILE) -> Limits:
+    return parse_limits(path.read_text(encoding="utf-8"), source=path.name)
 
 
 @cache

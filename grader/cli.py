@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -16,9 +17,11 @@ from grader.worker_client import shared_pool
 # torch, pytest and the runner are imported inside the commands, after a worker has
 # been started: the two imports of torch then overlap on two cores.
 
-SUBMISSION = click.option("--submission", "submission", type=click.Path(path_type=Path, file_okay=False),
+SUBMISSION = click.option("--submission", "submission", type=click.Path(path_type=Path),
                           default=EXERCISES_DIR, show_default="./exercises",
-                          help="Folder holding your NN_<id>.py files.")
+                          help="Folder (or .zip of one) holding the NN_<id>.py files.")
+LIMIT = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+                     help="Override a worker limit from workbook.toml (memory=2GiB, cpu=60, ...).")
 
 
 def _exercises(ids: tuple[str, ...]):
@@ -28,24 +31,52 @@ def _exercises(ids: tuple[str, ...]):
         raise click.UsageError(exc.args[0]) from None
 
 
-def _grade(submission: Path, exercises, junit: Path | None = None):
+def _grade(submission: Path, exercises, junit: Path | None = None, limits: tuple[str, ...] = (),
+           check_timeout: float | None = None):
+    if submission.suffix.lower() == ".zip" and submission.is_file():
+        with tempfile.TemporaryDirectory(prefix="grader-zip-") as folder:
+            from grader.archive import ArchiveError, unpack
+
+            try:
+                for note in unpack(submission, Path(folder)):
+                    click.echo(f"note: {note}", err=True)
+            except ArchiveError as exc:
+                raise click.UsageError(str(exc)) from None
+            return _grade_folder(Path(folder), exercises, junit, limits, check_timeout, remember=False)
     if not submission.is_dir():
         raise click.UsageError(f"submission folder {submission} does not exist")
-    from grader.layout import find_exercise_file
+    return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
 
+
+def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple[str, ...],
+                  check_timeout: float | None, remember: bool):
+    from grader.catalog import load_limits
+    from grader.layout import find_exercise_file
+    from grader.limits import with_overrides
+
+    try:
+        shared_pool().set_limits(with_overrides(load_limits(), limits))
+    except ValueError as exc:
+        raise click.UsageError(f"--limit: {exc}") from None
     attempted = [e for e in exercises if find_exercise_file(submission, e)]
     if attempted:
         shared_pool().prestart(attempted[0].warm_up)
     from grader.runner import RunnerError, run_checks
 
     try:
-        result = run_checks(submission=submission, exercises=exercises, junit_xml=junit)
+        result = run_checks(submission=submission, exercises=exercises, junit_xml=junit,
+                            pytest_args=[f"--limit={limit}" for limit in limits]
+                            + ([f"--check-timeout={check_timeout}"] if check_timeout else []))
     except RunnerError as exc:
         raise click.ClickException(str(exc)) from None
-    for exercise in exercises:
+    for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
             state.remember_result(path, result.exercises[exercise.id].to_json())
+    from grader.worker_client import sandbox_notes
+
+    for note in sandbox_notes():
+        click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)
     return result
 
 
@@ -81,10 +112,14 @@ def list_command(submission: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here.")
 @click.option("-v", "--verbose", is_flag=True, help="List every check, even of exercises not attempted.")
-def check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None, verbose: bool) -> None:
+@LIMIT
+@click.option("--check-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit for each call into your code (default: the exercise's, from workbook.toml).")
+def check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None, verbose: bool,
+          limits: tuple[str, ...], check_timeout: float | None) -> None:
     """Run the checks of exercises IDS (default: all) on your submission."""
     exercises = _exercises(ids)
-    result = _grade(submission, exercises, junit)
+    result = _grade(submission, exercises, junit, limits, check_timeout)
     from grader.report import format_exercise, format_summary
 
     if as_json:

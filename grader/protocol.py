@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 MAX_FRAME_BYTES = 256 * 1024 * 1024
+MAX_VALUE_BYTES = 64 * 1024 * 1024  # one tensor or array; base64 makes it a third larger
 MAX_DEPTH = 32
 REPR_LIMIT = 200
 
@@ -65,6 +66,8 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if _depth > MAX_DEPTH:
         return {"$t": "object", "type": _type_name(value), "repr": "", "note": "nested too deeply"}
     kind = type(value)
+    if kind is str and len(value) > MAX_VALUE_BYTES // 4:
+        return {"$t": "object", "type": "str", "repr": value[:REPR_LIMIT], "note": "a string too long to send back"}
     if value is None or kind in (bool, str):
         return value
     if kind is int:
@@ -84,6 +87,8 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return {"$t": "object", "type": _type_name(value), "repr": "",
                 "note": "a subclass of torch.Tensor, not a plain tensor"}
     if kind is np.ndarray and value.dtype.name in _NP_DTYPES:
+        if (large := _too_large(value.nbytes, "numpy.ndarray")) is not None:
+            return large
         array = np.ascontiguousarray(value)
         return {"$t": "ndarray", "dtype": array.dtype.name, "shape": list(array.shape),
                 "data": base64.b64encode(array.tobytes()).decode("ascii")}
@@ -92,8 +97,18 @@ def encode(value: Any, _depth: int = 0) -> Any:
     return {"$t": "object", "type": _type_name(value), "repr": _safe_repr(value)}
 
 
+def _too_large(size: int, type_name: str) -> dict | None:
+    if size > MAX_VALUE_BYTES:
+        return {"$t": "object", "type": type_name, "repr": "",
+                "note": f"{size / 1024**2:.0f} MB, too large to send back (the limit is "
+                        f"{MAX_VALUE_BYTES // 1024**2} MB)"}
+    return None
+
+
 def _encode_tensor(tensor: torch.Tensor) -> Any:
     name = str(tensor.dtype).removeprefix("torch.")
+    if (large := _too_large(tensor.numel() * tensor.element_size(), "torch.Tensor")) is not None:
+        return large
     if name not in _DTYPES or tensor.layout != torch.strided or tensor.is_quantized:
         return {"$t": "object", "type": "torch.Tensor", "repr": "",
                 "note": f"a {name} tensor with layout {tensor.layout}, which cannot be compared"}

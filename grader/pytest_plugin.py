@@ -8,6 +8,7 @@ works with pytest's own options (-k, -x, --junitxml).
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from grader.worker_client import WorkerPool, shared_pool
 
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
+_deadline_key = pytest.StashKey[float]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,15 +34,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
                     help="time limit for each call into student code (default: per exercise, "
                          "from workbook.toml)")
+    group.addoption("--limit", action="append", default=[], metavar="NAME=VALUE",
+                    help="override one of the worker's limits from workbook.toml, e.g. memory=2GiB, "
+                         "cpu=60, processes=16, submission_time=300 (repeatable)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
+    from grader.catalog import load_limits
+    from grader.limits import with_overrides
+
+    try:
+        limits = with_overrides(load_limits(), config.getoption("limit") or [])
+    except ValueError as exc:
+        raise pytest.UsageError(f"--limit: {exc}") from None
     pool = shared_pool()
+    pool.set_limits(limits)
     config.stash[_pool_key] = pool
+    config.stash[_deadline_key] = time.monotonic() + limits.submission_time
     first = _first_exercise(config)
     if first is not None:
         pool.prestart(first.warm_up)  # imports torch while pytest collects: the two overlap on two cores
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    from grader.worker_client import sandbox_notes
+
+    for note in sandbox_notes():
+        terminalreporter.write_line(f"grader: this host's sandbox is weaker: {note}", yellow=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -97,7 +118,8 @@ def submission(request: pytest.FixtureRequest):
     from grader.submission import Submission
 
     handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key],
-                        time_limit=request.config.getoption("check_timeout"))
+                        time_limit=request.config.getoption("check_timeout"),
+                        deadline=request.config.stash[_deadline_key])
     yield handle
     handle.close()
 

@@ -41,7 +41,7 @@ def run_checks(*, submission: Path, exercises: list[Exercise] | None = None,
     collector = _Collector()
     args = [str(e.check_file) for e in chosen] + [
         f"--submission={submission}", f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml"),
-        "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--no-header", "-o", "console_output_style=classic",
+        "-p", "no:cacheprovider", "-p", "no:randomly", "--noconftest", "-q", "--no-header", "-o", "console_output_style=classic",
     ] + ([f"--junitxml={junit_xml}"] if junit_xml else []) + list(pytest_args or [])
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):

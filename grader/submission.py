@@ -10,6 +10,7 @@ of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,10 @@ class Submission:
     """One exercise of one submission, with a worker started on first use."""
 
     def __init__(self, exercise: Exercise, submission_dir: Path, pool: WorkerPool,
-                 time_limit: float | None = None) -> None:
+                 time_limit: float | None = None, deadline: float | None = None) -> None:
         self.exercise = exercise
         self.time_limit = time_limit or exercise.time_limit
+        self.deadline = deadline  # time.monotonic() by which all of the submission's checks end
         self.submission_dir = submission_dir
         self.path = find_exercise_file(submission_dir, exercise)
         self._pool = pool
@@ -101,6 +103,13 @@ class Submission:
                                "kwargs": protocol.encode(kwargs), "seed": seed}, probe)
         return protocol.decode(reply["value"])
 
+    def scratch_folder(self, name: str) -> Path:
+        """A new folder in the worker's scratch space, where a check can put files for student code
+        to read (the worker may read nothing else of the disk's project files)."""
+        folder = self._ensure_loaded().scratch_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.close()
@@ -108,13 +117,25 @@ class Submission:
 
     # -- machinery ----------------------------------------------------------------------------
 
+    def _budget_left(self) -> float:
+        if self.deadline is None:
+            return float("inf")
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise CheckTimeout(f"not run: the submission's time budget of "
+                               f"{self._pool.limits.describe('submission_time')} is used up")
+        return left
+
     def _request(self, message: dict, what: str) -> dict:
         worker = self._ensure_loaded()
-        limit = self.time_limit
+        limit = min(self.time_limit, self._budget_left())
         try:
             reply = worker.request(message, timeout=limit)
         except WorkerTimeout:
             self._discard_worker()
+            if limit < self.time_limit:
+                raise CheckTimeout(f"{what} was stopped: the submission's time budget of "
+                                   f"{self._pool.limits.describe('submission_time')} is used up") from None
             raise CheckTimeout(f"{what} did not finish within the time limit of {limit:g} s "
                                "(an endless loop, or far too much work?)") from None
         except WorkerDied as exc:
@@ -142,11 +163,13 @@ class Submission:
         self._worker = self._pool.take(self.exercise.warm_up)
         probes = PROBES_DIR / f"{self.exercise.id}.py"
         try:
-            reply = self._worker.request({"op": "load", "path": str(self.path.resolve()),
+            staged = self._worker.stage(self.path)
+            reply = self._worker.request({"op": "load", "path": str(staged),
+                                          "scratch": str(self._worker.scratch_dir),
                                           "name": self.exercise.id,
                                           "probes": str(probes) if probes.exists() else None},
-                                         timeout=self.time_limit + 60)
-        except (WorkerTimeout, WorkerDied, protocol.ProtocolError) as exc:
+                                         timeout=min(self.time_limit + 60, self._budget_left()))
+        except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()
             note = f"\nYour code printed:\n{output.strip()}" if output.strip() else ""
@@ -171,6 +194,12 @@ class Submission:
         kind = reply.get("kind")
         message = str(reply.get("message", ""))
         trace = str(reply.get("traceback", ""))
+        if kind == "memory":
+            return StudentError(f"the memory limit of {self._pool.limits.describe('memory')} was exceeded "
+                                f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
+                                tuple(reply.get("mro") or ()))
+        if kind == "sandbox":
+            return WorkerCrashed(message)
         if kind == "not_attempted":
             function = reply.get("function") or what
             return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")

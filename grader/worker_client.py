@@ -5,22 +5,36 @@ CLI can start a worker first and import torch while the worker imports its own.
 
 Replies travel over a private pipe pair, not stdout, so nothing the student
 prints can be mistaken for an answer; the worker's stdout and stderr go to a
-scratch file whose tail is shown when something goes wrong.
+pipe drained on a thread, whose tail is shown when something goes wrong. A third
+pipe carries what only the worker's parent (outside the sandbox) can tell: the
+worker's PID, and how it ended.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import os
 import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from grader.limits import Limits
+
 OUTPUT_TAIL = 1500
+_NOTES: dict[str, None] = {}  # what the sandbox lacks on this host, in order, each said once
+
+
+def sandbox_notes() -> list[str]:
+    """Defences the workers lacked on this host (say them once, after a run)."""
+    return list(_NOTES)
 
 
 class WorkerDied(RuntimeError):
@@ -31,35 +45,81 @@ class WorkerTimeout(RuntimeError):
     """The worker did not answer within the time limit; it has been killed."""
 
 
-def _worker_env() -> dict[str, str]:
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONHASHSEED="0",
-               PYTHONDONTWRITEBYTECODE="1")
+def _worker_env(scratch: str) -> dict[str, str]:
+    """A scrubbed environment: no PYTHONPATH, no user site, nothing of the grader's."""
+    env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
+    env.update(HOME=scratch, TMPDIR=scratch, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1")
     return env
+
+
+class _OutputTail:
+    """Drains the worker's stdout and stderr (a pipe) on a thread, keeping only the last `limit`
+    bytes: a student who prints 300 MB costs the grader neither memory nor a blocked worker."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self._fd, self._limit = fd, limit
+        self._kept = bytearray()
+        self.total = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self._fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                os.close(self._fd)
+                return
+            with self._lock:
+                self._kept += chunk
+                self.total += len(chunk)
+                if len(self._kept) > self._limit:
+                    del self._kept[: len(self._kept) - self._limit]
+
+    def since(self, mark: int) -> str:
+        self._thread.join(timeout=0.05)  # let the last bytes of a finished request arrive
+        with self._lock:
+            wanted = self.total - mark
+            data = bytes(self._kept[-wanted:]) if wanted > 0 else b""
+            cut = wanted - len(data)
+        text = data.decode("utf-8", "replace")
+        if len(text) > OUTPUT_TAIL:
+            cut += len(text[:-OUTPUT_TAIL].encode())
+            text = text[-OUTPUT_TAIL:]
+        return (f"[output cut: the first {cut:,} bytes are not shown]\n" if cut > 0 else "") + text
 
 
 class Worker:
     """One worker process. Start it early: it spends most of its start importing torch."""
 
-    def __init__(self, warm_up: tuple[str, ...] = ()) -> None:
+    def __init__(self, warm_up: tuple[str, ...] = (), limits: Limits | None = None) -> None:
         self.warm_up = warm_up
+        self.limits = limits or Limits()
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-worker-")
-        self.output_path = Path(self._scratch.name) / "output.txt"
-        to_worker_r, self._to_worker = os.pipe()
-        self._from_worker, from_worker_w = os.pipe()
-        with open(self.output_path, "wb") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "grader.worker", str(to_worker_r), str(from_worker_w)]
-                + list(warm_up),
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                pass_fds=(to_worker_r, from_worker_w), cwd=self._scratch.name,
-                env=_worker_env(), start_new_session=True,
-            )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
-        self._ready = False
         self.scratch_dir = Path(self._scratch.name)
+        request_r, self._to_worker = os.pipe()
+        self._from_worker, reply_w = os.pipe()
+        self._control, control_w = os.pipe()
+        output_r, output_w = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.worker", str(request_r), str(reply_w), str(control_w),
+             json.dumps(dataclasses.asdict(self.limits))] + list(warm_up),
+            stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w,
+            pass_fds=(request_r, reply_w, control_w), cwd=self.scratch_dir,
+            env=_worker_env(str(self.scratch_dir)), start_new_session=True,
+        )
+        for fd in (request_r, reply_w, control_w, output_w):
+            os.close(fd)
+        self._output = _OutputTail(output_r, self.limits.output)
+        self._output_mark = 0
+        self._control_lines: list[dict] = []
+        self._control_buffer = b""
+        self._ready = False
+        self._killed_for: str | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -69,51 +129,90 @@ class Worker:
             if reply != {"ready": True}:
                 raise WorkerDied("the worker did not start properly")
             self._ready = True
+            for note in self._control_info("pid").get("missing", []):
+                _NOTES.setdefault(note)
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def stage(self, source: Path) -> Path:
+        """Copy a submission's file into the worker's scratch folder, the only place it may read."""
+        target = self.scratch_dir / source.name
+        target.write_bytes(source.read_bytes())
+        return target
+
     def kill(self) -> None:
-        """Kill the worker and every process it started in its session."""
-        try:
+        """Kill the worker: its PID namespace (every process it started, in any session) goes with it."""
+        inner = self._control_info("pid", wait=0).get("pid")
+        if type(inner) is int and inner > 1 and self.alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(inner, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.process.wait()
+        self._remove_cgroup()
+
+    def _remove_cgroup(self) -> None:
+        group = self._control_info("pid", wait=0).get("cgroup")
+        if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
+            for _ in range(50):
+                try:
+                    os.rmdir(group)
+                    return
+                except FileNotFoundError:
+                    return
+                except OSError:
+                    time.sleep(0.01)
 
     def close(self) -> None:
         """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
         self.kill()
-        for fd in (self._to_worker, self._from_worker):
-            try:
+        for fd in (self._to_worker, self._from_worker, self._control):
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._scratch.cleanup()
+
+    # -- the control pipe: the worker's PID, then how it ended ----------------------------------
+
+    def _control_info(self, key: str, wait: float = 1.0) -> dict:
+        deadline = time.monotonic() + wait
+        while not any(key in line for line in self._control_lines):
+            ready, _, _ = select.select([self._control], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                return {}
+            try:
+                chunk = os.read(self._control, 4096)
+            except OSError:
+                return {}
+            if not chunk:
+                return {}
+            self._control_buffer += chunk
+            *lines, self._control_buffer = self._control_buffer.split(b"\n")
+            for line in lines:
+                with contextlib.suppress(ValueError):
+                    message = json.loads(line)
+                    if isinstance(message, dict):
+                        self._control_lines.append(message)
+        return next(line for line in self._control_lines if key in line)
 
     # -- requests -----------------------------------------------------------------------------
 
     def request(self, message: dict, timeout: float) -> dict:
         """Send one request and wait at most `timeout` seconds for its reply."""
         self.wait_ready()
-        self._output_mark = self.output_path.stat().st_size
+        self._output_mark = self._output.total
         try:
             self._send(message)
         except BrokenPipeError as exc:
-            raise WorkerDied(self._death_note()) from exc
+            note = self._death_note()
+            self.kill()
+            raise WorkerDied(note) from exc
         return self._receive(timeout)
 
     def recent_output(self) -> str:
         """What the student's code printed during the last request (its tail)."""
-        try:
-            with open(self.output_path, "rb") as file:
-                file.seek(getattr(self, "_output_mark", 0))
-                data = file.read()
-        except OSError:
-            return ""
-        text = data.decode("utf-8", "replace")
-        return text if len(text) <= OUTPUT_TAIL else "[...]" + text[-OUTPUT_TAIL:]
+        return self._output.since(self._output_mark)
 
     def _send(self, message: dict) -> None:
         from grader import protocol
@@ -141,22 +240,31 @@ class Worker:
                 raise WorkerTimeout("no answer within the time limit")
             chunk = os.read(self._from_worker, min(size, 1 << 20))
             if not chunk:
-                self.process.wait()
-                raise WorkerDied(self._death_note())
+                note = self._death_note()  # before the kill, which would end the parent's report
+                self.kill()
+                raise WorkerDied(note)
             chunks.append(chunk)
             size -= len(chunk)
         return b"".join(chunks)
 
     def _death_note(self) -> str:
-        code = self.process.poll()
-        if code is None:
-            return "the worker stopped answering"
-        if code < 0:
-            name = signal.Signals(-code).name
+        """How the worker ended, in a learner's words, from its parent's report."""
+        ending = self._control_info("exit", wait=2.0)
+        killed_by, code = ending.get("signal"), ending.get("exit")
+        cpu = ending.get("cpu")
+        if killed_by == signal.SIGXCPU or (isinstance(cpu, (int, float)) and cpu >= self.limits.cpu
+                                           and killed_by == signal.SIGKILL):
+            return f"the CPU time limit of {self.limits.describe('cpu')} was exceeded"
+        if killed_by == signal.SIGXFSZ:
+            return f"a file grew past the file size limit of {self.limits.describe('file_size')}"
+        if type(killed_by) is int and 0 < killed_by < signal.NSIG:
+            name = signal.Signals(killed_by).name
             hint = " (a crash inside the interpreter, for example very deep recursion)" \
                 if name in ("SIGSEGV", "SIGABRT", "SIGBUS") else ""
             return f"the process running your code was killed by {name}{hint}"
-        return f"the process running your code exited with code {code} (did your code call exit()?)"
+        if type(code) is int:
+            return f"the process running your code exited with code {code} (did your code call exit()?)"
+        return "the process running your code stopped answering"
 
 
 class WorkerPool:
@@ -167,13 +275,19 @@ class WorkerPool:
     single check does not pay for an idle worker competing for the cores.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         self._spare: Worker | None = None
         self._upcoming: list[tuple[str, ...]] | None = None
+        self.limits = limits or Limits()
+
+    def set_limits(self, limits: Limits) -> None:
+        if limits != self.limits:
+            self.limits = limits
+            self.close()
 
     def prestart(self, warm_up: tuple[str, ...] = ()) -> None:
         if self._spare is None:
-            self._spare = Worker(warm_up)
+            self._spare = Worker(warm_up, self.limits)
 
     def expect(self, upcoming: list[tuple[str, ...]]) -> None:
         self._upcoming = list(upcoming)
@@ -187,16 +301,16 @@ class WorkerPool:
         if spare is not None and spare.alive and spare.warm_up == warm_up:
             worker = spare
         else:
-            worker = Worker(warm_up)
+            worker = Worker(warm_up, self.limits)
             if spare is not None:
                 spare.close()
         self._spare = None
         if self._upcoming:
             self._upcoming.pop(0)
         if self._upcoming is None:
-            self._spare = Worker(warm_up)
+            self._spare = Worker(warm_up, self.limits)
         elif self._upcoming:
-            self._spare = Worker(self._upcoming[0])
+            self._spare = Worker(self._upcoming[0], self.limits)
         return worker
 
     def close(self) -> None:

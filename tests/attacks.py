@@ -1,0 +1,241 @@
+"""Malicious and faulty submissions, one attack each, for tests/test_adversarial.py.
+
+Most attack exercise 02 (count_parameters) from inside `linear_param_count`: the attack runs,
+and if it *worked* the function returns the right answer; otherwise it returns -1, which is
+exactly what the honest wrong answer returns. So a defended attack scores what the honest wrong
+answer scores (11 of 12), and an attack that got through scores more. Attacks at import time are
+compared with an honest file that fails to import (0 points).
+
+Placeholders filled in by the test: {project} (the project root), {victim} (another student's
+submission folder), {marker} (a word that names processes the attack starts), {port} (a TCP
+listener on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEMPLATE = '''
+import os, sys, signal, socket, subprocess, time, resource
+{prelude}
+
+def count_parameters(model):
+    params = list(model.parameters())
+    return sum(p.numel() for p in params), sum(p.numel() for p in params if p.requires_grad)
+
+def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
+
+def linear_param_count(in_features, out_features, bias=True):
+    right = out_features * in_features + (out_features if bias else 0)
+{body}
+    return -1
+
+def simple_cnn_param_count():
+    return 26138
+'''
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    body: str = ""          # inside linear_param_count, indented by 4
+    prelude: str = ""       # module level, runs at import
+    words: tuple[str, ...] = ()  # must appear in linear_param_count's message (or the load message)
+    check_timeout: float | None = None
+
+    @property
+    def at_import(self) -> bool:
+        return bool(self.prelude)
+
+    def source(self, **values: str) -> str:
+        """The submission's text; `{{`, `}}` in a body are literal braces."""
+        return TEMPLATE.format(prelude=self.prelude, body=self.body).format(**values)
+
+
+HONEST_WRONG = Attack("honest_wrong")
+HONEST_BROKEN_IMPORT = Attack("honest_broken_import", prelude="raise RuntimeError('broken file')")
+
+ATTACKS = [
+    Attack("patched_comparisons", body="""
+    import builtins, math, unittest, numpy, torch
+    torch.testing.assert_close = lambda *a, **k: None
+    torch.equal = torch.allclose = lambda *a, **k: True
+    torch.Tensor.__eq__ = lambda *a, **k: True
+    numpy.testing.assert_allclose = numpy.testing.assert_array_equal = lambda *a, **k: None
+    numpy.allclose = numpy.array_equal = lambda *a, **k: True
+    math.isclose = lambda *a, **k: True
+    unittest.TestCase.assertEqual = unittest.TestCase.assertTrue = lambda *a, **k: None
+    try:
+        import _pytest.assertion.rewrite as rewrite
+        rewrite.AssertionRewritingHook.exec_module = lambda *a, **k: None
+        import _pytest.outcomes
+        _pytest.outcomes.fail = lambda *a, **k: None
+    except Exception:
+        pass
+    builtins.AssertionError = type("AssertionError", (Exception,), {{}})"""),
+    Attack("always_equal_object", body="""
+    class Yes:
+        def __eq__(self, other): return True
+        def __ne__(self, other): return False
+        def __int__(self): return right
+        def __index__(self): return right
+        def __hash__(self): return hash(right)
+        def __repr__(self): return repr(right)
+    return Yes()""", words=("an object of type",)),
+    Attack("int_subclass_always_equal", body="""
+    class Int(int):
+        def __eq__(self, other): return True
+        def __ne__(self, other): return False
+        __hash__ = int.__hash__
+    return Int(-1)"""),
+    Attack("nan_for_a_number", body="""
+    return float("nan")"""),
+    Attack("sys_exit_zero_at_import", prelude="sys.exit(0)", words=("SystemExit",)),
+    Attack("os_exit_zero_at_import", prelude="os._exit(0)", words=("exited with code 0",)),
+    Attack("keyboard_interrupt_at_import", prelude="raise KeyboardInterrupt", words=("KeyboardInterrupt",)),
+    Attack("sys_exit_in_function", body="""
+    sys.exit(0)""", words=("SystemExit",)),
+    Attack("fake_passed_output_and_results", body="""
+    print("PASSED linear_param_count 1/1"); print('{{"total": 12, "max_total": 12}}')
+    os.write(1, b"\\n100% passed\\n"); os.write(2, b"=== 7 passed ===\\n")
+    for name in ("results.json", "grades.json", "../results.json", "/tmp/results.json"):
+        try:
+            with open(name, "w") as f:
+                f.write('{{"score": 12, "passed": true}}')
+        except OSError:
+            pass"""),
+    Attack("searches_disk_for_the_reference", body="""
+    import glob
+    found = []
+    for root in ["{project}", "/work", "/tmp", "/root", "/home", "/srv", "/opt"]:
+        found += glob.glob(root + "/**/solutions/02_count_parameters.py", recursive=True)
+    for pid in os.listdir("/proc"):
+        found.append(f"/proc/{{pid}}/cwd/solutions/02_count_parameters.py")
+        found.append(f"/proc/{{pid}}/root{project}/solutions/02_count_parameters.py")
+    for path in found:
+        try:
+            namespace = {{}}
+            exec(open(path).read(), namespace)
+            return namespace["linear_param_count"](in_features, out_features, bias)
+        except Exception:
+            continue"""),
+    Attack("overwrites_project_files", body="""
+    hit = False
+    targets = ["{project}/checks/check_02_count_parameters.py", "{project}/solutions/02_count_parameters.py",
+               "{project}/grader/compare.py", "{project}/workbook.toml", "{project}/pyproject.toml",
+               "{victim}/02_count_parameters.py", "/tmp/pwned-by-student"]
+    for path in targets:
+        try:
+            with open(path, "a") as f:
+                f.write("# pwned")
+            hit = True
+        except OSError:
+            pass
+        for action in (lambda: os.remove(path), lambda: os.rename(path, path + ".x"), lambda: os.chmod(path, 0)):
+            try:
+                action(); hit = True
+            except OSError:
+                pass
+    if hit:
+        return right"""),
+    Attack("reads_another_submission", body="""
+    try:
+        text = open("{victim}/02_count_parameters.py").read()
+        return right if text else -1
+    except OSError:
+        pass"""),
+    Attack("kills_the_grader", body="""
+    for target in [os.getppid(), -1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+        try:
+            if target > 1:
+                cmd = open(f"/proc/{{target}}/cmdline", "rb").read()
+                if b"grader" not in cmd and b"pytest" not in cmd:
+                    continue
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass"""),
+    Attack("writes_grader_memory", body="""
+    for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+        try:
+            if b"grader" in open(f"/proc/{{pid}}/cmdline", "rb").read():
+                open(f"/proc/{{pid}}/mem", "r+b").close()
+                return right
+        except OSError:
+            pass"""),
+    Attack("memory_bomb_raising_its_limits", body="""
+    for kind in (resource.RLIMIT_AS, resource.RLIMIT_DATA, resource.RLIMIT_RSS):
+        try:
+            resource.setrlimit(kind, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        except (ValueError, OSError):
+            pass
+    hog = bytearray(8 * 1024**3)
+    return right""", words=("memory limit of 4 GiB was exceeded in linear_param_count",)),
+    Attack("background_processes_in_new_sessions", body="""
+    for _ in range(6):
+        subprocess.Popen(["sleep", "{marker}"], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execv("/bin/sleep", ["sleep", "{marker}"])
+        os._exit(0)
+    time.sleep(0.2)"""),
+    Attack("fork_bomb", body="""
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            time.sleep(0.01)""", check_timeout=4, words=("time limit",)),
+    Attack("ignores_sigterm_while_looping", body="""
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, signal.SIG_IGN)
+    while True:
+        pass""", check_timeout=2, words=("time limit of 2 s",)),
+    Attack("stdout_flood_300_mb", body="""
+    chunk = "x" * (1 << 20)
+    for _ in range(150):
+        sys.stdout.write(chunk)
+    for _ in range(150):
+        os.write(2, chunk.encode())
+    raise ValueError("flooded")""", words=("output cut", "ValueError: flooded")),
+    Attack("deep_recursion_crash", body="""
+    sys.setrecursionlimit(10**8)
+    nested = []
+    for _ in range(10**7):
+        nested = [nested]
+    repr(nested)  # recursion in C, past the end of the stack""", words=("SIGSEGV",)),
+    Attack("tcp_to_loopback_listener", body="""
+    try:
+        with socket.create_connection(("127.0.0.1", {port}), timeout=2) as s:
+            s.sendall(b"pwned")
+            return right
+    except OSError:
+        pass
+    try:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.sendto(b"pwned", ("127.0.0.1", {port}))
+    except OSError:
+        pass"""),
+    Attack("huge_return_value", body="""
+    import torch
+    return torch.zeros(400_000_000)""", words=("too large to send back",)),
+    Attack("tensor_subclass_torch_function", body="""
+    import torch
+    class Liar(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return True
+    return torch.tensor(-1).as_subclass(Liar)"""),
+    Attack("hostile_repr_and_str_exception", body="""
+    class Evil(Exception):
+        def __str__(self):
+            raise SystemExit(0)
+    class Value:
+        def __repr__(self):
+            os._exit(0)
+    if in_features == 0:
+        return Value()
+    raise Evil()"""),
+]
