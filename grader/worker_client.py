@@ -80,8 +80,9 @@ class _OutputTail:
                 if len(self._kept) > self._limit:
                     del self._kept[: len(self._kept) - self._limit]
 
-    def since(self, mark: int) -> str:
-        self._thread.join(timeout=0.05)  # let the last bytes of a finished request arrive
+    def since(self, mark: int, ended: bool) -> str:
+        if ended:  # the pipe is closing: let its last bytes arrive
+            self._thread.join(timeout=1.0)
         with self._lock:
             wanted = self.total - mark
             data = bytes(self._kept[-wanted:]) if wanted > 0 else b""
@@ -212,7 +213,7 @@ class Worker:
 
     def recent_output(self) -> str:
         """What the student's code printed during the last request (its tail)."""
-        return self._output.since(self._output_mark)
+        return self._output.since(self._output_mark, ended=not self.alive)
 
     def _send(self, message: dict) -> None:
         from grader import protocol
