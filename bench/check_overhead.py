@@ -8,7 +8,7 @@ the worker was locked down, installed in its own venv:
     python3 -m venv /tmp/oldvenv
     echo "$PWD/.venv/lib/python3.11/site-packages" > /tmp/oldvenv/lib/python3.11/site-packages/deps.pth
     /tmp/oldvenv/bin/pip install --no-deps -e /tmp/old
-    python bench/check_overhead.py --baseline /tmp/oldvenv/bin/grader --runs 9
+    python bench/check_overhead.py --baseline /tmp/oldvenv/bin/grader --baseline-root /tmp/old --runs 9
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-from grader.paths import SOLUTIONS_DIR
+from grader.paths import PROJECT_ROOT, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {done.returncode}")
@@ -37,6 +37,8 @@ def timed(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="the other build's `grader` executable")
+    parser.add_argument("--baseline-root", type=Path, required=True,
+                        help="the other build's checkout (each grader runs from its own checkout)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("ids", nargs="*", default=["edge_filter", "count_parameters", "data"])
     options = parser.parse_args()
@@ -45,8 +47,8 @@ def main() -> None:
         ours, theirs = [], []
         for _ in range(options.runs):
             arguments = ["check", exercise, "--submission", str(SOLUTIONS_DIR)]
-            ours.append(timed([GRADER, *arguments]))
-            theirs.append(timed([options.baseline, *arguments]))
+            ours.append(timed([GRADER, *arguments], PROJECT_ROOT))
+            theirs.append(timed([options.baseline, *arguments], options.baseline_root))
         mine, base = statistics.median(ours), statistics.median(theirs)
         print(f"{exercise:<18}{mine:>9.2f}{base:>12.2f}{mine / base:>8.2f}")
 

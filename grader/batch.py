@@ -150,7 +150,8 @@ def _init_grading_process() -> None:
 
 def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None = None,
                 extra_args: Iterable[str] = (),
-                on_result: Callable[[Entry, dict], None] | None = None) -> dict[str, dict]:
+                on_result: Callable[[Entry, dict], None] | None = None,
+                on_start: Callable[[int, int], None] | None = None) -> dict[str, dict]:
     """Grade every submission in `batch` into `out`; return {student: stored record}, in id order."""
     entries = discover(batch)
     exercise_ids = [e.id for e in load_catalog() if not only or e.id in only]
@@ -167,6 +168,8 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
             records[entry.student] = stored
         else:
             to_grade.append((entry, fingerprint))
+    if on_start:
+        on_start(len(to_grade), len(entries))
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
                                                 initializer=_init_grading_process) as pool:

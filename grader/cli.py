@@ -148,6 +148,28 @@ def hint(exercise_id: str, level: int | None) -> None:
         click.echo(f"\nStill stuck? `grader hint {exercise.id}` again shows hint {level + 1}.")
 
 
+@main.command()
+@click.argument("batch", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for grades.csv, grades.json, feedback/ and report.html.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once (default: the number of cores).")
+@click.option("--resume", is_flag=True, help="Keep the results already in OUT; grade only what is missing.")
+@click.option("--only", "only", multiple=True, help="Grade only these exercises (repeatable).")
+@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here.")
+@LIMIT
+def grade(batch: Path, out: Path, workers: int | None, resume: bool, only: tuple[str, ...],
+          junit: Path | None, limits: tuple[str, ...]) -> None:
+    """Grade every submission (folder or .zip) in BATCH into OUT."""
+    import os
+
+    from grader.grading_run import run_batch
+
+    only_ids = [e.id for e in _exercises(only)] if only else None
+    run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume, only=only_ids,
+              junit=junit, extra_args=[f"--limit={limit}" for limit in limits])
+
+
 @main.command("selfcheck")
 def selfcheck_command() -> None:
     """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""

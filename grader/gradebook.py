@@ -98,9 +98,10 @@ def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str]
     return "\n".join(lines) + "\n"
 
 
-def write_gradebook(out: Path, records: dict[str, dict], keys: dict[str, str]) -> None:
-    """grades.csv, grades.json and feedback/<student>.md for every record."""
+def write_gradebook(out: Path, records: dict[str, dict], keys: dict[str, str],
+                    feedback_for: list[str] | None = None) -> None:
+    """grades.csv, grades.json, and feedback/<student>.md for `feedback_for` (default: everyone)."""
     atomic_write(out / "grades.csv", gradebook_csv(records))
     atomic_write(out / "grades.json", json.dumps(gradebook_json(records), indent=1) + "\n")
-    for student, record in records.items():
-        atomic_write(out / "feedback" / f"{keys[student]}.md", feedback_markdown(student, record))
+    for student in records if feedback_for is None else feedback_for:
+        atomic_write(out / "feedback" / f"{keys[student]}.md", feedback_markdown(student, records[student]))

@@ -178,11 +178,13 @@ def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    if exercise_of(Path(str(item.fspath))) is None or item.get_closest_marker("points") is None:
+    exercise = exercise_of(Path(str(item.fspath)))
+    if exercise is None or item.get_closest_marker("points") is None:
         return
     if call.when == "call" or (call.when == "setup" and not report.passed):
         result = _grade(item, report, call)
         report.check_result = result
+        report.exercise_id = exercise.id
         report.user_properties.append(("status", result.status.value))
         report.user_properties.append(("score", result.score))
         internal_error = result.message.startswith("internal error in the check")

@@ -14,7 +14,6 @@ import pytest
 
 from grader.catalog import Exercise, load_catalog
 from grader.paths import PROJECT_ROOT
-from grader.pytest_plugin import exercise_of
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 
 
@@ -26,8 +25,7 @@ class _Collector:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         result = getattr(report, "check_result", None)
         if result is not None:
-            exercise = exercise_of(Path(report.fspath if hasattr(report, "fspath") else report.location[0]))
-            self.results.setdefault(exercise.id, []).append(result)
+            self.results.setdefault(report.exercise_id, []).append(result)
 
 
 class RunnerError(RuntimeError):

@@ -10,6 +10,8 @@ of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
 
 from __future__ import annotations
 
+import re
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,9 @@ from grader.layout import find_exercise_file
 from grader.paths import PROBES_DIR
 from grader.results import Status
 from grader.worker_client import Worker, WorkerDied, WorkerPool, WorkerTimeout
+
+# The worker's folder has a random name; messages name it alike every run, so grades never differ.
+_SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
 
 
 class SubmissionProblem(Exception):
@@ -187,13 +192,13 @@ class Submission:
             self._worker = None
 
     def _output_note(self) -> str:
-        out = self.last_output.strip()
+        out = _SCRATCH.sub("<your folder>", self.last_output.strip())
         return f"\nYour code printed:\n{out}" if out else ""
 
     def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
         kind = reply.get("kind")
-        message = str(reply.get("message", ""))
-        trace = str(reply.get("traceback", ""))
+        message = _SCRATCH.sub("<your folder>", str(reply.get("message", "")))
+        trace = _SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
         if kind == "memory":
             return StudentError(f"the memory limit of {self._pool.limits.describe('memory')} was exceeded "
                                 f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
