@@ -177,7 +177,11 @@ def _set_limits(limits, report: Report) -> None:
         resource.setrlimit(kind, (value, value))
 
     cap(resource.RLIMIT_CORE, 0)
-    cap(resource.RLIMIT_CPU, max(1, int(limits.cpu)))
+    # CPU time counts from the process's start: add what importing torch has used already. The
+    # soft limit sends SIGXCPU (reported as the CPU limit); the hard one, a second later, SIGKILL.
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + max(1.0, limits.cpu) + 0.5)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     cap(resource.RLIMIT_DATA, int(limits.memory))
     cap(resource.RLIMIT_FSIZE, int(limits.file_size))
     cap(resource.RLIMIT_NOFILE, int(limits.open_files))

@@ -203,6 +203,11 @@ class Submission:
             return StudentError(f"the memory limit of {self._pool.limits.describe('memory')} was exceeded "
                                 f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
                                 tuple(reply.get("mro") or ()))
+        if kind in ("file_size", "open_files"):
+            what_limit = {"file_size": "file size limit", "open_files": "limit on open files"}[kind]
+            return StudentError(f"the {what_limit} of {self._pool.limits.describe(kind)} was exceeded in "
+                                f"{what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
+                                tuple(reply.get("mro") or ()))
         if kind == "sandbox":
             return WorkerCrashed(message)
         if kind == "not_attempted":

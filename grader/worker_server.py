@@ -16,6 +16,7 @@ verdicts are made in the pytest process from the data it sends back.
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import traceback
@@ -63,6 +64,8 @@ def _error_reply(exc: BaseException) -> dict:
         message = "<unprintable>"
     if isinstance(exc, MemoryError) or "can't allocate memory" in message[:300]:
         kind = "memory"
+    elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
+        kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
     return {"ok": False, "kind": kind, "type": type(exc).__name__,
             "mro": [k.__name__ for k in type(exc).__mro__],
             "message": message[:2000], "traceback": _student_frames(exc, path)[-4000:],
