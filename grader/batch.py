@@ -196,5 +196,5 @@ def _read_record(path: Path) -> dict | None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None  # missing, or cut short by a crash before the rename (which cannot happen) or by hand
+        return None  # not graded yet (results appear only whole, by rename), or damaged by hand
     return record if isinstance(record, dict) and "result" in record else None

@@ -109,6 +109,11 @@ def load_limits(path: Path = CATALOG_FILE) -> Limits:
     return parse_limits(path.read_text(encoding="utf-8"), source=path.name)
 
 
+def configured_limits(overrides: list[str] | tuple[str, ...] = ()) -> Limits:
+    """workbook.toml's limits with `NAME=VALUE` overrides (from --limit); ValueError names a bad one."""
+    return with_overrides(load_limits(), overrides)
+
+
 @cache
 def load_catalog(path: Path = CATALOG_FILE) -> tuple[Exercise, ...]:
     return tuple(parse_catalog(path.read_text(encoding="utf-8"), source=path.name))

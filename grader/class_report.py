@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from html import escape
 
-from grader.gradebook import _exercises, number
+from grader.gradebook import exercises_in, number
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
@@ -47,7 +47,7 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
 
 
 def render(records: dict[str, dict], keys: dict[str, str]) -> str:
-    exercises = _exercises(records)
+    exercises = exercises_in(records)
     max_total = sum(e.points for e in exercises)
     totals = [r["result"]["total"] for r in records.values()]
     rows = []

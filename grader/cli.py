@@ -50,12 +50,11 @@ def _grade(submission: Path, exercises, junit: Path | None = None, limits: tuple
 
 def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple[str, ...],
                   check_timeout: float | None, remember: bool):
-    from grader.catalog import load_limits
+    from grader.catalog import configured_limits
     from grader.layout import find_exercise_file
-    from grader.limits import with_overrides
 
     try:
-        shared_pool().set_limits(with_overrides(load_limits(), limits))
+        shared_pool().set_limits(configured_limits(limits))
     except ValueError as exc:
         raise click.UsageError(f"--limit: {exc}") from None
     attempted = [e for e in exercises if find_exercise_file(submission, e)]

@@ -19,13 +19,14 @@ def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
-def _exercises(records: dict[str, dict]) -> list[Exercise]:
+def exercises_in(records: dict[str, dict]) -> list[Exercise]:
+    """The exercises the records were graded on (all of them with --only absent), in catalog order."""
     ids = next(iter(records.values()))["exercises"] if records else [e.id for e in load_catalog()]
     return [e for e in load_catalog() if e.id in ids]
 
 
 def gradebook_json(records: dict[str, dict]) -> dict:
-    exercises = _exercises(records)
+    exercises = exercises_in(records)
     students = []
     for student, record in records.items():
         result = record["result"]
@@ -43,7 +44,7 @@ def gradebook_json(records: dict[str, dict]) -> dict:
 
 
 def gradebook_csv(records: dict[str, dict]) -> str:
-    exercises = _exercises(records)
+    exercises = exercises_in(records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *[e.id for e in exercises], "total"])
@@ -64,7 +65,7 @@ def _public_message(check: dict, visible: bool) -> str:
 
 def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str] = frozenset()) -> str:
     result = record["result"]
-    exercises = _exercises({student: record})
+    exercises = exercises_in({student: record})
     total = sum(e.points for e in exercises)
     lines = [f"# Feedback for {student}", "", f"**Total: {number(result['total'])} / {number(total)} points**", ""]
     for note in record.get("notes", []):

@@ -17,8 +17,8 @@ from grader.junit import junit_xml
 class Progress:
     """Submissions done, failing, and the time left: a bar on a terminal, plain lines otherwise."""
 
-    def __init__(self, total: int, already: int) -> None:
-        self.total, self.done, self.failing = total, already, 0
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.failing = total, 0, 0
         self.started, self.graded = time.monotonic(), 0
         self.tty = sys.stderr.isatty()
 
@@ -48,10 +48,10 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
               junit: Path | None, extra_args: list[str]) -> dict[str, dict]:
     entries = discover(batch)
     keys = {e.student: e.key for e in entries}
-    progress = Progress(len(entries), 0)
+    progress = Progress(len(entries))
 
     def started(count: int, total: int) -> None:
-        progress.done = total - count
+        progress.done = total - count  # resumed: those are done already
         click.echo(f"grading {count} of {total} submission(s) from {batch} with {workers} worker(s)"
                    + (f"; {total - count} already graded" if count < total else ""), err=True)
 

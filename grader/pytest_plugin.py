@@ -41,11 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
-    from grader.catalog import load_limits
-    from grader.limits import with_overrides
+    from grader.catalog import configured_limits
 
     try:
-        limits = with_overrides(load_limits(), config.getoption("limit") or [])
+        limits = configured_limits(config.getoption("limit") or [])
     except ValueError as exc:
         raise pytest.UsageError(f"--limit: {exc}") from None
     pool = shared_pool()

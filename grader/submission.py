@@ -27,6 +27,9 @@ from grader.worker_client import Worker, WorkerDied, WorkerPool, WorkerTimeout
 # The worker's folder has a random name; messages name it alike every run, so grades never differ.
 _SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
 
+# The worker's error kinds that mean a limit was hit (grader.worker_server), and how to name each.
+_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files"}
+
 
 class SubmissionProblem(Exception):
     """Student code could not give an answer. `status` is the check's status."""
@@ -122,13 +125,15 @@ class Submission:
 
     # -- machinery ----------------------------------------------------------------------------
 
+    def _budget_used_up(self) -> str:
+        return f"the submission's time budget of {self._pool.limits.describe('submission_time')} is used up"
+
     def _budget_left(self) -> float:
         if self.deadline is None:
             return float("inf")
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise CheckTimeout(f"not run: the submission's time budget of "
-                               f"{self._pool.limits.describe('submission_time')} is used up")
+            raise CheckTimeout(f"not run: {self._budget_used_up()}")
         return left
 
     def _request(self, message: dict, what: str) -> dict:
@@ -139,8 +144,7 @@ class Submission:
         except WorkerTimeout:
             self._discard_worker()
             if limit < self.time_limit:
-                raise CheckTimeout(f"{what} was stopped: the submission's time budget of "
-                                   f"{self._pool.limits.describe('submission_time')} is used up") from None
+                raise CheckTimeout(f"{what} was stopped: {self._budget_used_up()}") from None
             raise CheckTimeout(f"{what} did not finish within the time limit of {limit:g} s "
                                "(an endless loop, or far too much work?)") from None
         except WorkerDied as exc:
@@ -199,14 +203,9 @@ class Submission:
         kind = reply.get("kind")
         message = _SCRATCH.sub("<your folder>", str(reply.get("message", "")))
         trace = _SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
-        if kind == "memory":
-            return StudentError(f"the memory limit of {self._pool.limits.describe('memory')} was exceeded "
+        if kind in _LIMIT_NAMES:
+            return StudentError(f"the {_LIMIT_NAMES[kind]} of {self._pool.limits.describe(kind)} was exceeded "
                                 f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
-                                tuple(reply.get("mro") or ()))
-        if kind in ("file_size", "open_files"):
-            what_limit = {"file_size": "file size limit", "open_files": "limit on open files"}[kind]
-            return StudentError(f"the {what_limit} of {self._pool.limits.describe(kind)} was exceeded in "
-                                f"{what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
                                 tuple(reply.get("mro") or ()))
         if kind == "sandbox":
             return WorkerCrashed(message)
