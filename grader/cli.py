@@ -169,6 +169,21 @@ def grade(batch: Path, out: Path, workers: int | None, resume: bool, only: tuple
               junit=junit, extra_args=[f"--limit={limit}" for limit in limits])
 
 
+@main.group()
+def export() -> None:
+    """Package the grader for another platform."""
+
+
+@export.command("gradescope")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def export_gradescope(out: Path) -> None:
+    """Write Gradescope's autograder bundle (setup.sh, run_autograder, the grader) to OUT (.zip)."""
+    from grader.gradescope import build_bundle
+
+    names = build_bundle(out)
+    click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope \"zip file upload\" autograder")
+
+
 @main.command("selfcheck")
 def selfcheck_command() -> None:
     """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""

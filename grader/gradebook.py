@@ -55,7 +55,7 @@ def gradebook_csv(records: dict[str, dict]) -> str:
     return buffer.getvalue()
 
 
-def _public_message(check: dict, visible: bool) -> str:
+def public_message(check: dict, visible: bool) -> str:
     """A hidden check's message without its inputs and expected values."""
     if visible:
         return check["message"]
@@ -91,7 +91,7 @@ def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str]
             counts[check["status"]] = counts.get(check["status"], 0) + 1
         lines.append("Checks: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items()) + ".")
         for check in failed:
-            message = _public_message(check, f"{e.id}::{check['name']}" in visible_checks)
+            message = public_message(check, f"{e.id}::{check['name']}" in visible_checks)
             lines += ["", f"- **{check['name']}** ({check['status'].replace('_', ' ')}, "
                       f"{number(check['score'])} / {number(check['max_score'])})", "",
                       *[f"    {line}" for line in message.splitlines()]]

@@ -37,6 +37,15 @@ def sandbox_notes() -> list[str]:
     return list(_NOTES)
 
 
+WORKER_USER_VARIABLE = "CNN_GRADER_WORKER_USER"
+
+
+def worker_user() -> str | None:
+    """The unprivileged user workers switch to before student code, if the host names one
+    (Gradescope's run_autograder does); otherwise they stay root without capabilities."""
+    return os.environ.get(WORKER_USER_VARIABLE) or None
+
+
 class WorkerDied(RuntimeError):
     """The worker process ended without answering."""
 
@@ -108,7 +117,7 @@ class Worker:
         output_r, output_w = os.pipe()
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-m", "grader.worker", str(request_r), str(reply_w), str(control_w),
-             json.dumps(dataclasses.asdict(self.limits))] + list(warm_up),
+             json.dumps({**dataclasses.asdict(self.limits), "run_as": worker_user()})] + list(warm_up),
             stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w,
             pass_fds=(request_r, reply_w, control_w), cwd=self.scratch_dir,
             env=_worker_env(str(self.scratch_dir)), start_new_session=True,

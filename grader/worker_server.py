@@ -31,7 +31,7 @@ from grader.limits import Limits
 from grader.modules import load_file as _load_file
 
 _state: dict[str, Any] = {"module": None, "path": None, "probes": None, "limits": Limits(),
-                          "report": sandbox.Report(), "locked": False}
+                          "report": sandbox.Report(), "locked": False, "run_as": None}
 
 
 def _in_student_file(filename: str, student_path: str | None) -> bool:
@@ -97,7 +97,8 @@ def handle(request: dict) -> dict:
         _state["path"] = path
         if not _state["locked"]:
             try:
-                sandbox.lock_down(Path(request["scratch"]), _state["limits"], _state["report"])
+                sandbox.lock_down(Path(request["scratch"]), _state["limits"], _state["report"],
+                                  run_as=_state["run_as"])
             except Exception as exc:  # noqa: BLE001 - fail closed: no student code without the cage
                 return {"ok": False, "kind": "sandbox", "type": type(exc).__name__, "mro": [],
                         "traceback": "", "line": None,
@@ -173,6 +174,8 @@ def _warm_up(what: set[str]) -> None:
 def serve(in_fd: int, out_fd: int, *, limits: dict, report: sandbox.Report,
           warm_up: set[str] = frozenset()) -> None:
     torch.set_num_threads(1)
+    limits = dict(limits)
+    _state["run_as"] = limits.pop("run_as", None) or None
     _state["limits"], _state["report"] = Limits(**limits), report
     _warm_up(warm_up)
     _write_all(out_fd, protocol.dumps_frame({"ready": True}))

@@ -1,0 +1,143 @@
+"""Gradescope: the autograder bundle (`grader export gradescope OUT.zip`) and what it runs.
+
+Gradescope unpacks the bundle into `/autograder/source`, runs `setup.sh` once as root to build
+the image, then, in a fresh container per submission, `run_autograder`, which runs
+`python -m grader.gradescope /autograder`: the submission in `/autograder/submission` is graded
+exactly as `grader grade` grades one student (same worker, same lock-down, plus an unprivileged
+user, since nothing else there keeps student code from the root-owned `results.json`) and
+`/autograder/results/results.json` is written in Gradescope's format, even when grading fails.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from grader.catalog import load_catalog
+from grader.paths import PROJECT_ROOT
+
+WORKER_USER = "cnn-student"
+RESULTS_SCHEMA_STATUSES = ("passed", "failed")
+
+SETUP_SH = f"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image.
+set -euo pipefail
+SOURCE=/autograder/source
+apt-get update -q
+apt-get install -y -q python3 python3-venv python3-pip
+python3 -m venv /autograder/venv
+# The CPU build of torch: Gradescope's machines have no GPU, and it is a tenth of the size.
+/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu torch torchvision
+/autograder/venv/bin/pip install -q -e "$SOURCE"
+# Student code runs as this user, which can read neither the source (the references) nor the results.
+id -u {WORKER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {WORKER_USER}
+chmod 700 "$SOURCE"
+"""
+
+RUN_AUTOGRADER = f"""#!/usr/bin/env bash
+# Gradescope runs this, as root, for each submission: it grades /autograder/submission and writes
+# /autograder/results/results.json. AUTOGRADER_ROOT and GRADER_PYTHON exist for the grader's tests.
+set -uo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+export CNN_GRADER_WORKER_USER="${{CNN_GRADER_WORKER_USER-{WORKER_USER}}}"
+cd "$ROOT/source" || exit 1
+exec "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.gradescope "$ROOT"
+"""
+
+# What of the project the bundle carries: the grader, the checks and their references, the
+# stubs, and what `pip install -e` needs.
+_BUNDLED = ["grader/*.py", "checks/*.py", "checks/probes/*.py", "solutions/*.py", "exercises/*.py",
+            "workbook.toml", "pyproject.toml", "README.md", "docs/spec.md"]
+
+
+def build_bundle(out: Path) -> list[str]:
+    """Write the autograder zip to `out`; return the names it holds."""
+    names: list[str] = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100755 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, text)
+            names.append(name)
+        for pattern in _BUNDLED:
+            for path in sorted(PROJECT_ROOT.glob(pattern)):
+                name = path.relative_to(PROJECT_ROOT).as_posix()
+                bundle.write(path, name)
+                names.append(name)
+    return names
+
+
+def results_json(outcome: dict, seconds: float) -> dict:
+    """Gradescope's results.json from one student's outcome (`grader.batch.grade_entry`): a test
+    per check, its output the learner's message (a hidden check's inputs and expected values left
+    out), and the exercise's first hint on its failed checks."""
+    from grader.gradebook import number, public_message
+
+    result = outcome["result"]
+    tests = []
+    for exercise in load_catalog():
+        mine = result["exercises"].get(exercise.id)
+        if mine is None:
+            continue
+        for index, check in enumerate(mine["checks"], 1):
+            output = public_message(check, visible=False)
+            if not check["passed"] and check["status"] != "not_attempted":
+                output += f"\n\nHint: {exercise.hints[0]} (tutorial: {exercise.section})"
+            tests.append({"name": f"{exercise.number:02d} {exercise.id}: {check['name']}",
+                          "number": f"{exercise.number}.{index}",
+                          "score": number(check["score"]), "max_score": number(check["max_score"]),
+                          "status": "passed" if check["passed"] else "failed",
+                          "output": output.strip(), "visibility": "visible"})
+    notes = [n for n in outcome.get("notes", []) if not n.startswith("Traceback")]
+    summary = [f"Total: {number(result['total'])} / {number(result['max_total'])} points."]
+    summary += [f"Note: {note}" for note in notes]
+    return {"score": number(result["total"]), "execution_time": round(seconds),
+            "output": "\n".join(summary), "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": tests}
+
+
+def _uploaded(folder: Path) -> Path:
+    """The submission folder, or the one .zip in it when that is all a student uploaded."""
+    try:
+        children = [c for c in folder.iterdir() if not c.name.startswith((".", "__"))]
+    except OSError:
+        return folder
+    if len(children) == 1 and children[0].suffix.lower() == ".zip" and children[0].is_file():
+        return children[0]
+    return folder
+
+
+def grade_autograder_root(root: Path) -> dict:
+    """Grade `root/submission` into `root/results/results.json` (atomically); return what was written."""
+    from grader.batch import Entry, atomic_write, grade_entry
+
+    started = time.monotonic()
+    ids = [e.id for e in load_catalog()]
+    outcome = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, [])
+    results = results_json(outcome, time.monotonic() - started)
+    atomic_write(root / "results" / "results.json", json.dumps(results, indent=1) + "\n")
+    return results
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[0] if argv else "/autograder")
+    try:
+        results = grade_autograder_root(root)
+    except Exception as exc:  # noqa: BLE001 - Gradescope must always get a results.json
+        results = {"score": 0, "output": f"The autograder failed ({type(exc).__name__}: {exc}); "
+                   "please tell your instructor.", "visibility": "visible", "tests": []}
+        (root / "results").mkdir(parents=True, exist_ok=True)
+        (root / "results" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+        print(results["output"], file=sys.stderr)
+        return 1
+    print(results["output"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
