@@ -1,0 +1,138 @@
+"""The workbook's speed, measured side by side in one run, against the obvious alternatives.
+
+    python bench/run.py [--runs 5] [--students 40] [--parts edge,batch,ex08]
+
+- edge:  `grader check edge_filter` on the reference vs `python -c "import torch"` (the floor).
+- batch: a class of --students submissions of exercises 01-07 (references with the corpus's
+         mistakes mixed in), graded by `grader grade --workers 2`, by `--workers 1`, and by
+         `pytest checks --submission S` run once per submission, one after another.
+- ex08:  `grader check train_digits` alone, and its share of a full `grader check`.
+
+Commands of a part run interleaved (A, B, A, B, ...) so that a noisy neighbour costs each alike;
+the table shows medians over --runs runs and the ratios of medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.catalog import load_catalog  # noqa: E402
+from grader.paths import SOLUTIONS_DIR  # noqa: E402
+from tests.corpus import WRONG  # noqa: E402
+
+BIN = Path(sys.executable).parent
+GRADER = str(BIN / "grader")
+FIRST_SEVEN = [e for e in load_catalog() if e.number <= 7]
+
+
+def make_class(batch: Path, students: int) -> None:
+    """`students` submissions of exercises 01-07: each exercise the reference or one of the
+    corpus's mistakes for it, chosen by a fixed rule (the same class every run)."""
+    for index in range(students):
+        folder = batch / f"student{index:03d}"
+        folder.mkdir(parents=True)
+        for exercise in FIRST_SEVEN:
+            text = (SOLUTIONS_DIR / exercise.filename).read_text()
+            mistakes = [v for v in WRONG if v.exercise == exercise.id]
+            pick = (index * 7 + exercise.number * 3) % (2 * len(mistakes))
+            if pick < len(mistakes):  # about half the answers carry a mistake
+                for old, new in mistakes[pick].edits:
+                    text = text.replace(old, new)
+            (folder / exercise.filename).write_text(text)
+
+
+def timed(command: list[str], cwd: Path = ROOT) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def interleaved(commands: dict[str, object], runs: int) -> dict[str, float]:
+    """Median seconds of each callable or command over `runs`, run A, B, C, A, B, C, ..."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(command() if callable(command) else timed(command))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def pytest_loop(batch: Path) -> float:
+    checks = [str(e.check_file) for e in FIRST_SEVEN]
+    start = time.perf_counter()
+    for folder in sorted(batch.iterdir()):
+        subprocess.run([sys.executable, "-m", "pytest", *checks, f"--submission={folder}", "-q",
+                        "-p", "no:cacheprovider"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def grade_batch(batch: Path, workers: int) -> float:
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    try:
+        only = [a for e in FIRST_SEVEN for a in ("--only", e.id)]
+        return timed([GRADER, "grade", str(batch), "--out", str(out), "--workers", str(workers), *only])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB memory, Python {sys.version.split()[0]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--parts", default="edge,batch,ex08")
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    rows: list[tuple[str, str, str]] = []
+    print(f"# {time.strftime('%Y-%m-%d')}, {machine()}; medians of {args.runs} runs", flush=True)
+    if "edge" in parts:
+        got = interleaved({"check": [GRADER, "check", "edge_filter", "--submission", str(SOLUTIONS_DIR)],
+                           "torch": [sys.executable, "-c", "import torch"]}, args.runs)
+        rows += [("python -c 'import torch'", f"{got['torch']:.2f} s", ""),
+                 ("grader check edge_filter (reference)", f"{got['check']:.2f} s",
+                  f"{got['check'] / got['torch']:.2f}x import torch")]
+    if "batch" in parts:
+        with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
+            batch = Path(folder) / "batch"
+            make_class(batch, args.students)
+            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1),
+                               "loop": lambda: pytest_loop(batch)}, args.runs)
+        n = args.students
+        rows += [(f"pytest checks --submission S, x{n}, one after another", f"{got['loop']:.1f} s", ""),
+                 (f"grader grade, {n} submissions, --workers 1", f"{got['one']:.1f} s",
+                  f"{got['loop'] / got['one']:.2f}x faster than the loop"),
+                 (f"grader grade, {n} submissions, --workers 2", f"{got['two']:.1f} s",
+                  f"{got['loop'] / got['two']:.2f}x faster than the loop; "
+                  f"{got['one'] / got['two']:.2f}x faster than 1 worker")]
+    if "ex08" in parts:
+        got = interleaved({"ex08": [GRADER, "check", "train_digits", "--submission", str(SOLUTIONS_DIR)],
+                           "all": [GRADER, "check", "--submission", str(SOLUTIONS_DIR)]}, args.runs)
+        rows += [("grader check train_digits (reference)", f"{got['ex08']:.2f} s",
+                  f"{got['ex08'] / got['all']:.0%} of a full check"),
+                 ("grader check (all 8, reference)", f"{got['all']:.2f} s", "")]
+    width = max(len(r[0]) for r in rows)
+    print(f"| {'what':<{width}} | median | ratio |\n|{'-' * (width + 2)}|--------|-------|")
+    for what, seconds, ratio in rows:
+        print(f"| {what:<{width}} | {seconds} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
