@@ -12,12 +12,14 @@ worker's PID, and how it ended.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ def sandbox_notes() -> list[str]:
 
 
 WORKER_USER_VARIABLE = "CNN_GRADER_WORKER_USER"
+NO_ZYGOTE_VARIABLE = "CNN_GRADER_NO_ZYGOTE"  # set: every worker starts afresh (slower; for comparison)
 
 
 def worker_user() -> str | None:
@@ -57,7 +60,7 @@ class WorkerTimeout(RuntimeError):
 def _worker_env(scratch: str) -> dict[str, str]:
     """A scrubbed environment: no PYTHONPATH, no user site, nothing of the grader's."""
     env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
-    env.update(HOME=scratch, TMPDIR=scratch, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+    env.update(HOME=scratch, TMPDIR=scratch, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1")
     return env
 
@@ -103,10 +106,97 @@ class _OutputTail:
         return (f"[output cut: the first {cut:,} bytes are not shown]\n" if cut > 0 else "") + text
 
 
-class Worker:
-    """One worker process. Start it early: it spends most of its start importing torch."""
+class _Forked:
+    """A worker forked by the zygote: not this process's child, so watched through a pidfd."""
 
-    def __init__(self, warm_up: tuple[str, ...] = (), limits: Limits | None = None) -> None:
+    def __init__(self, pid: int, pidfd: int | None) -> None:
+        self.pid, self._pidfd, self._ended = pid, pidfd, pidfd is None
+
+    def poll(self) -> int | None:
+        if not self._ended and self._pidfd is not None:
+            self._ended = bool(select.select([self._pidfd], [], [], 0)[0])
+        return -1 if self._ended else None  # the exit status is the zygote's; the control pipe tells it
+
+    def wait(self, timeout: float = 10.0) -> int | None:
+        if not self._ended and self._pidfd is not None:
+            self._ended = bool(select.select([self._pidfd], [], [], timeout)[0])
+        return self.poll()
+
+    def release(self) -> None:
+        if self._pidfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._pidfd)
+            self._pidfd = None
+
+
+class Zygote:
+    """The grader's side of `grader.zygote`: a process that imports torch once and forks workers.
+
+    `fork()` only sends the request: the grader goes on (importing pytest and torch itself) while
+    the zygote finishes its imports; `result()` collects the answer when the worker is first used.
+    Answers come in the order of the requests.
+    """
+
+    def __init__(self) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.zygote", str(theirs.fileno())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),), cwd=self._scratch.name, env=_worker_env(self._scratch.name),
+            start_new_session=True)
+        theirs.close()
+        self._sock = ours
+        self._sent = self._answered = 0
+        self._answers: dict[int, _Forked | None] = {}
+        self.broken: str | None = None
+
+    def fork(self, request: dict, fds: tuple[int, ...]) -> int | None:
+        """Ask for a worker; returns a ticket for `result`, or None when the zygote is gone."""
+        if self.broken:
+            return None
+        try:
+            socket.send_fds(self._sock, [json.dumps(request).encode()], list(fds))
+        except OSError as exc:
+            self.broken = f"the zygote is gone ({exc})"
+            return None
+        self._sent += 1
+        return self._sent
+
+    def result(self, ticket: int) -> _Forked | None:
+        """The forked worker for `ticket` (waiting for the zygote's imports if need be), or None."""
+        while ticket not in self._answers and not self.broken:
+            try:
+                message, fds, _, _ = socket.recv_fds(self._sock, 4096, 1)
+                reply = json.loads(message) if message else {"error": "the zygote exited"}
+            except (OSError, ValueError) as exc:
+                reply, fds = {"error": str(exc)}, []
+            self._answered += 1
+            if "pid" in reply:
+                self._answers[self._answered] = _Forked(int(reply["pid"]), fds[0] if fds else None)
+            else:
+                for fd in fds:
+                    os.close(fd)
+                self._answers[self._answered] = None
+                if not message:
+                    self.broken = reply["error"]
+        return self._answers.pop(ticket, None)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._scratch.cleanup()
+
+
+class Worker:
+    """One worker process: forked by the zygote when one is given (milliseconds), else started
+    afresh (`python -I -m grader.worker`, which spends about a second importing torch)."""
+
+    def __init__(self, warm_up: tuple[str, ...] = (), limits: Limits | None = None,
+                 zygote: Zygote | None = None) -> None:
         self.warm_up = warm_up
         self.limits = limits or Limits()
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-worker-")
@@ -115,15 +205,14 @@ class Worker:
         self._from_worker, reply_w = os.pipe()
         self._control, control_w = os.pipe()
         output_r, output_w = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.worker", str(request_r), str(reply_w), str(control_w),
-             json.dumps({**dataclasses.asdict(self.limits), "run_as": worker_user()})] + list(warm_up),
-            stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w,
-            pass_fds=(request_r, reply_w, control_w), cwd=self.scratch_dir,
-            env=_worker_env(str(self.scratch_dir)), start_new_session=True,
-        )
-        for fd in (request_r, reply_w, control_w, output_w):
-            os.close(fd)
+        self._child_ends = (request_r, reply_w, control_w, output_w)
+        self._settings = {"cwd": str(self.scratch_dir), "env": _worker_env(str(self.scratch_dir)),
+                          "limits": {**dataclasses.asdict(self.limits), "run_as": worker_user()},
+                          "warm_up": list(warm_up)}
+        self._zygote, self._ticket = zygote, zygote.fork(self._settings, self._child_ends) if zygote else None
+        self._process: subprocess.Popen | _Forked | None = None
+        if self._ticket is None:
+            self._start_fresh()
         self._output = _OutputTail(output_r, self.limits.output)
         self._output_mark = 0
         self._control_lines: list[dict] = []
@@ -131,10 +220,41 @@ class Worker:
         self._ready = False
         self._killed_for: str | None = None
 
+    def _start_fresh(self) -> None:
+        request_r, reply_w, control_w, _ = self._child_ends
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.worker", *map(str, (request_r, reply_w, control_w)),
+             json.dumps(self._settings["limits"]), *self.warm_up],
+            stdin=subprocess.DEVNULL, stdout=self._child_ends[3], stderr=self._child_ends[3],
+            pass_fds=(request_r, reply_w, control_w), cwd=self.scratch_dir,
+            env=self._settings["env"], start_new_session=True,
+        )
+        self._close_child_ends()
+
+    def _close_child_ends(self) -> None:
+        for fd in self._child_ends:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._child_ends = ()
+
+    @property
+    def process(self) -> subprocess.Popen | _Forked:
+        """The worker's process, once the zygote has answered (or started afresh if it could not)."""
+        if self._process is None:
+            assert self._zygote is not None and self._ticket is not None
+            forked = self._zygote.result(self._ticket)
+            if forked is None:
+                self._start_fresh()
+            else:
+                self._process = forked
+                self._close_child_ends()
+        return self._process
+
     # -- life cycle ---------------------------------------------------------------------------
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         if not self._ready:
+            self.process  # noqa: B018 - the zygote's answer first: until then our pipe ends stay open
             reply = self._receive(timeout)
             if reply != {"ready": True}:
                 raise WorkerDied("the worker did not start properly")
@@ -178,6 +298,8 @@ class Worker:
     def close(self) -> None:
         """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
         self.kill()
+        if isinstance(self._process, _Forked):
+            self._process.release()
         for fd in (self._to_worker, self._from_worker, self._control):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -278,17 +400,25 @@ class Worker:
 
 
 class WorkerPool:
-    """Keeps one started worker in reserve so that the next exercise does not wait for torch.
+    """Keeps one started worker in reserve so that the next exercise does not wait, and the zygote
+    that forks them (started with the pool's first worker, kept until `shutdown`).
 
     `expect(warm_ups)` gives, in order, what each exercise still to come wants its
     worker to warm up: a spare is started only while one will be needed, so a
     single check does not pay for an idle worker competing for the cores.
     """
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, use_zygote: bool | None = None) -> None:
         self._spare: Worker | None = None
         self._upcoming: list[tuple[str, ...]] | None = None
         self.limits = limits or Limits()
+        self._use_zygote = not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
+        self._zygote: Zygote | None = None
+
+    def _new_worker(self, warm_up: tuple[str, ...]) -> Worker:
+        if self._use_zygote and self._zygote is None:
+            self._zygote = Zygote()
+        return Worker(warm_up, self.limits, self._zygote)
 
     def set_limits(self, limits: Limits) -> None:
         if limits != self.limits:
@@ -297,7 +427,7 @@ class WorkerPool:
 
     def prestart(self, warm_up: tuple[str, ...] = ()) -> None:
         if self._spare is None:
-            self._spare = Worker(warm_up, self.limits)
+            self._spare = self._new_worker(warm_up)
 
     def expect(self, upcoming: list[tuple[str, ...]]) -> None:
         self._upcoming = list(upcoming)
@@ -311,22 +441,29 @@ class WorkerPool:
         if spare is not None and spare.alive and spare.warm_up == warm_up:
             worker = spare
         else:
-            worker = Worker(warm_up, self.limits)
+            worker = self._new_worker(warm_up)
             if spare is not None:
                 spare.close()
         self._spare = None
         if self._upcoming:
             self._upcoming.pop(0)
         if self._upcoming is None:
-            self._spare = Worker(warm_up, self.limits)
+            self._spare = self._new_worker(warm_up)
         elif self._upcoming:
-            self._spare = Worker(self._upcoming[0], self.limits)
+            self._spare = self._new_worker(self._upcoming[0])
         return worker
 
     def close(self) -> None:
+        """Close the spare worker; the zygote stays for the next run in this process."""
         if self._spare is not None:
             self._spare.close()
             self._spare = None
+
+    def shutdown(self) -> None:
+        self.close()
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
 
 _shared: WorkerPool | None = None
@@ -337,6 +474,7 @@ def shared_pool() -> WorkerPool:
     global _shared
     if _shared is None:
         _shared = WorkerPool()
+        atexit.register(_shared.shutdown)
     return _shared
 
 
