@@ -8,6 +8,7 @@ missing or has changed, and ends with the same gradebook as an uninterrupted run
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import contextlib
 import hashlib
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import socket
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
@@ -141,11 +143,29 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
         return {"notes": notes + [note, traceback.format_exc(limit=3)], "result": _empty_result(exercises, note)}
 
 
-def _init_grading_process() -> None:
-    """One thread for torch in the grading process too: the same float rounding in every run."""
+def _init_grading_process(zygote_socket: socket.socket | None) -> None:
+    """One thread for torch in the grading process too: the same float rounding in every run. One
+    core's worth of work per grading process: no spare workers started ahead. Workers are forked
+    by the batch's one zygote, which has imported torch (and torchvision, and what an optimizer's
+    first step imports) once for all grading processes."""
     import torch
 
+    from grader.worker_client import Zygote, shared_pool
+
     torch.set_num_threads(1)
+    shared_pool().keep_spare = False
+    if zygote_socket is not None:
+        shared_pool().attach_zygote(Zygote(attach=zygote_socket))
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    """A grading process ends once the pool has no more work: results are sent synchronously, so
+    nothing is lost by skipping the interpreter's teardown of torch (about half a second)."""
+    from grader.worker_client import shared_pool
+
+    shared_pool().shutdown()
+    os._exit(0)
 
 
 def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None = None,
@@ -171,9 +191,31 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     if on_start:
         on_start(len(to_grade), len(entries))
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context,
-                                                initializer=_init_grading_process) as pool:
-        futures = {pool.submit(grade_entry, entry, exercise_ids, list(extra_args)): (entry, fingerprint)
+    zygote = _start_zygote(exercise_ids) if to_grade else None
+    try:
+        records.update(_grade_all(to_grade, exercise_ids, workers, list(extra_args), results_dir,
+                                  context, zygote, on_result))
+    finally:
+        if zygote is not None:
+            zygote.close()
+    return {e.student: records[e.student] for e in entries}
+
+
+def _start_zygote(exercise_ids: list[str]):
+    from grader.worker_client import NO_ZYGOTE_VARIABLE, Zygote
+
+    if os.environ.get(NO_ZYGOTE_VARIABLE):
+        return None
+    warm_ups = sorted({w for e in load_catalog() if e.id in exercise_ids for w in e.warm_up})
+    return Zygote(tuple(warm_ups))
+
+
+def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context, zygote, on_result):
+    records: dict[str, dict] = {}
+    with concurrent.futures.ProcessPoolExecutor(
+            max_workers=max(1, workers), mp_context=context, initializer=_init_grading_process,
+            initargs=(zygote.socket if zygote is not None else None,)) as pool:
+        futures = {pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
                    for entry, fingerprint in to_grade}
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
@@ -189,7 +231,7 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
             records[entry.student] = record
             if on_result:
                 on_result(entry, record)
-    return {e.student: records[e.student] for e in entries}
+    return records
 
 
 def _read_record(path: Path) -> dict | None:

@@ -144,7 +144,7 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import torch
 
     seed = zlib.crc32(request.node.nodeid.encode())
-    torch.manual_seed(seed)
+    torch.default_generator.manual_seed(seed)  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
     np.random.seed(seed)
 
 

@@ -134,61 +134,66 @@ class Zygote:
 
     `fork()` only sends the request: the grader goes on (importing pytest and torch itself) while
     the zygote finishes its imports; `result()` collects the answer when the worker is first used.
-    Answers come in the order of the requests.
+    Each request carries its own reply socket, so the grading processes of a batch can share one
+    zygote (`Zygote(attach=socket)`) without their answers crossing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up: tuple[str, ...] = (), attach: socket.socket | None = None) -> None:
+        self.broken: str | None = None
+        self.process: subprocess.Popen | None = None
+        if attach is not None:
+            self.socket = attach
+            return
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.zygote", str(theirs.fileno())],
+            [sys.executable, "-I", "-m", "grader.zygote", str(theirs.fileno()), *warm_up],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),), cwd=self._scratch.name, env=_worker_env(self._scratch.name),
             start_new_session=True)
         theirs.close()
-        self._sock = ours
-        self._sent = self._answered = 0
-        self._answers: dict[int, _Forked | None] = {}
-        self.broken: str | None = None
+        self.socket = ours
 
-    def fork(self, request: dict, fds: tuple[int, ...]) -> int | None:
-        """Ask for a worker; returns a ticket for `result`, or None when the zygote is gone."""
+    def fork(self, request: dict, fds: tuple[int, ...]) -> socket.socket | None:
+        """Ask for a worker; returns the socket its answer comes on, or None when the zygote is gone."""
         if self.broken:
             return None
+        answer, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            socket.send_fds(self._sock, [json.dumps(request).encode()], list(fds))
+            socket.send_fds(self.socket, [json.dumps(request).encode()], [theirs.fileno(), *fds])
         except OSError as exc:
             self.broken = f"the zygote is gone ({exc})"
+            answer.close()
             return None
-        self._sent += 1
-        return self._sent
+        finally:
+            theirs.close()
+        return answer
 
-    def result(self, ticket: int) -> _Forked | None:
-        """The forked worker for `ticket` (waiting for the zygote's imports if need be), or None."""
-        while ticket not in self._answers and not self.broken:
-            try:
-                message, fds, _, _ = socket.recv_fds(self._sock, 4096, 1)
-                reply = json.loads(message) if message else {"error": "the zygote exited"}
-            except (OSError, ValueError) as exc:
-                reply, fds = {"error": str(exc)}, []
-            self._answered += 1
-            if "pid" in reply:
-                self._answers[self._answered] = _Forked(int(reply["pid"]), fds[0] if fds else None)
-            else:
-                for fd in fds:
-                    os.close(fd)
-                self._answers[self._answered] = None
-                if not message:
-                    self.broken = reply["error"]
-        return self._answers.pop(ticket, None)
+    def result(self, answer: socket.socket) -> _Forked | None:
+        """The forked worker (after the zygote's imports if need be), or None if there is none."""
+        try:
+            message, fds, _, _ = socket.recv_fds(answer, 4096, 1)
+            reply = json.loads(message) if message else {}
+        except (OSError, ValueError):
+            reply, fds = {}, []
+        finally:
+            answer.close()
+        if "pid" in reply:
+            return _Forked(int(reply["pid"]), fds[0] if fds else None)
+        for fd in fds:
+            os.close(fd)
+        if not reply:
+            self.broken = "the zygote exited"
+        return None
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            self._sock.close()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self._scratch.cleanup()
+            self.socket.close()
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self._scratch.cleanup()
 
 
 class Worker:
@@ -209,7 +214,8 @@ class Worker:
         self._settings = {"cwd": str(self.scratch_dir), "env": _worker_env(str(self.scratch_dir)),
                           "limits": {**dataclasses.asdict(self.limits), "run_as": worker_user()},
                           "warm_up": list(warm_up)}
-        self._zygote, self._ticket = zygote, zygote.fork(self._settings, self._child_ends) if zygote else None
+        self._zygote = zygote
+        self._ticket = zygote.fork(self._settings, self._child_ends) if zygote else None
         self._process: subprocess.Popen | _Forked | None = None
         if self._ticket is None:
             self._start_fresh()
@@ -414,6 +420,13 @@ class WorkerPool:
         self.limits = limits or Limits()
         self._use_zygote = not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
         self._zygote: Zygote | None = None
+        # A spare worker overlaps a fork with the checks: right for one learner's `grader check`,
+        # wrong for a batch, whose other submissions already keep every core busy.
+        self.keep_spare = True
+
+    def attach_zygote(self, zygote: Zygote) -> None:
+        """Fork from a zygote shared with other grading processes (a batch's)."""
+        self._zygote, self._use_zygote = zygote, True
 
     def _new_worker(self, warm_up: tuple[str, ...]) -> Worker:
         if self._use_zygote and self._zygote is None:
@@ -447,6 +460,8 @@ class WorkerPool:
         self._spare = None
         if self._upcoming:
             self._upcoming.pop(0)
+        if not self.keep_spare:
+            return worker
         if self._upcoming is None:
             self._spare = self._new_worker(warm_up)
         elif self._upcoming:

@@ -83,7 +83,7 @@ def _load_error_reply(exc: BaseException, path: str) -> dict:
 
 
 def _seed(seed: int) -> None:
-    torch.manual_seed(seed)
+    torch.default_generator.manual_seed(seed)  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
     random.seed(seed)
     np.random.seed(seed % 2**32)
 

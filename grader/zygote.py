@@ -16,8 +16,10 @@ Student code never runs in the zygote, and the zygote never reads anything a wor
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -86,20 +88,31 @@ def _become_worker(request: dict, fds: list[int], keep_out: int) -> None:
         os._exit(code)
 
 
-def serve(sock: socket.socket) -> None:
+def serve(sock: socket.socket, later: list[str]) -> None:
+    """Answer fork requests until every grading process has closed its end of `sock`. Each request
+    brings its own reply socket (a fresh socketpair's end) and the worker's four pipe ends: the
+    grading processes of a batch share `sock`, and each message is whole (SOCK_SEQPACKET).
+    `later` names warm-ups to import while no request waits."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
     while True:
+        while later and not select.select([sock], [], [], 0.02)[0]:
+            _preload({later.pop(0)})  # idle: import what a later exercise's worker will want
         try:
-            message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 4)
+            message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 5)
         except (ConnectionError, OSError):
             return
         if not message:
             return  # the grader closed its end
+        if len(fds) != 5:
+            for fd in fds:
+                os.close(fd)
+            continue
+        reply, fds = socket.socket(fileno=fds[0]), fds[1:]
         try:
             request = json.loads(message)
-            if len(fds) != 4 or not isinstance(request, dict):
-                raise ValueError("a fork request carries an object and four file descriptors")
+            if not isinstance(request, dict):
+                raise ValueError("a fork request is a JSON object")
             _preload(set(request.get("warm_up", [])))
             threads = len(os.listdir("/proc/self/task"))
             if threads != 1:  # a fork would copy one of them: refuse, the grader starts afresh
@@ -107,8 +120,9 @@ def serve(sock: socket.socket) -> None:
         except Exception as exc:  # noqa: BLE001 - a bad request is answered, not fatal
             for fd in fds:
                 os.close(fd)
-            sock.send(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
+            _answer(reply, {"error": f"{type(exc).__name__}: {exc}"}, [])
             continue
+        gc.freeze()  # a child's garbage collections then leave the inherited objects' pages shared
         pid = os.fork()
         if pid == 0:
             _become_worker(request, fds, sock.fileno())
@@ -118,16 +132,25 @@ def serve(sock: socket.socket) -> None:
             pidfd = [os.pidfd_open(pid)]
         except OSError:  # already gone (and reaped): the grader sees its pipes close
             pidfd = []
-        socket.send_fds(sock, [json.dumps({"pid": pid}).encode()], pidfd)
+        _answer(reply, {"pid": pid}, pidfd)
         for fd in pidfd:
             os.close(fd)
+
+
+def _answer(reply: socket.socket, message: dict, fds: list[int]) -> None:
+    try:
+        socket.send_fds(reply, [json.dumps(message).encode()], fds)
+    except OSError:
+        pass  # that grading process has gone
+    finally:
+        reply.close()
 
 
 def main(argv: list[str]) -> None:
     _die_with_parent()
     sock = socket.socket(fileno=int(argv[0]))
-    _preload(set(argv[1:]))
-    serve(sock)
+    _preload(set())
+    serve(sock, later=list(argv[1:]))
 
 
 if __name__ == "__main__":
