@@ -7,6 +7,7 @@
          mistakes mixed in), graded by `grader grade --workers 2`, by `--workers 1`, and by
          `pytest checks --submission S` run once per submission, one after another.
 - ex08:  `grader check train_digits` alone, and its share of a full `grader check`.
+- watch: `grader watch` re-running exercises 01-07 after a save (its own "checked in" figure).
 
 Commands of a part run interleaved (A, B, A, B, ...) so that a noisy neighbour costs each alike;
 the table shows medians over --runs runs and the ratios of medians.
@@ -89,6 +90,38 @@ def grade_batch(batch: Path, workers: int) -> float:
         shutil.rmtree(out, ignore_errors=True)
 
 
+def watch_reruns(runs: int) -> dict[str, float]:
+    """Median "checked in" seconds of `grader watch ID` after `runs` saves of each file."""
+    import re
+    import signal
+    import threading
+
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-watch-") as folder:
+        for exercise in FIRST_SEVEN:
+            shutil.copy(SOLUTIONS_DIR / exercise.filename, Path(folder) / exercise.filename)
+        for exercise in FIRST_SEVEN:
+            process = subprocess.Popen([GRADER, "watch", exercise.id, "--submission", folder],
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                       start_new_session=True)
+            seen: list[float] = []
+            reader = threading.Thread(target=lambda: [seen.append(float(m.group(1))) for line in process.stdout
+                                                       if (m := re.search(r"checked in ([0-9.]+) s", line))],
+                                      daemon=True)
+            reader.start()
+            path = Path(folder) / exercise.filename
+            for count in range(1, runs + 2):
+                deadline = time.monotonic() + 60
+                while len(seen) < count and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if count <= runs:
+                    path.write_text(path.read_text() + "\n")
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=30)
+            times[exercise.id] = statistics.median(seen[1:])  # the first run includes the start
+    return times
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return f"{os.cpu_count()} cores, {memory:.0f} GiB memory, Python {sys.version.split()[0]}"
@@ -98,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--students", type=int, default=40)
-    parser.add_argument("--parts", default="edge,batch,ex08")
+    parser.add_argument("--parts", default="edge,batch,ex08,watch")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     rows: list[tuple[str, str, str]] = []
@@ -128,6 +161,10 @@ def main() -> None:
         rows += [("grader check train_digits (reference)", f"{got['ex08']:.2f} s",
                   f"{got['ex08'] / got['all']:.0%} of a full check"),
                  ("grader check (all 8, reference)", f"{got['all']:.2f} s", "")]
+    if "watch" in parts:
+        got = watch_reruns(args.runs)
+        rows += [(f"grader watch, re-run of {name} after a save", f"{seconds:.2f} s", "")
+                 for name, seconds in got.items()]
     width = max(len(r[0]) for r in rows)
     print(f"| {'what':<{width}} | median | ratio |\n|{'-' * (width + 2)}|--------|-------|")
     for what, seconds, ratio in rows:
