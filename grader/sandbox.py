@@ -81,20 +81,22 @@ def _enter_namespaces(report: Report) -> None:
                           "processes it starts in new sessions may outlive it")
 
 
-def _join_pids_cgroup(processes: int, report: Report) -> None:
+def _join_pids_cgroup(processes: int, report: Report, pid: int | None = None) -> None:
     """Cap the number of processes with the pids cgroup controller (RLIMIT_NPROC does not hold
-    for root). The worker's parent removes the group when the worker has ended."""
+    for root): for this process, or for `pid` (a worker the zygote supervises). The grader
+    removes the group when the worker has ended."""
     if os.geteuid() != 0:
         return
+    pid = os.getpid() if pid is None else pid
     for root in _PIDS_CGROUP_ROOTS:
         try:
             if root.name != "pids" and "pids" not in (root / "cgroup.subtree_control").read_text():
                 continue
-            group = root / f"cnn-grader-{os.getpid()}"
+            group = root / f"cnn-grader-{pid}"
             group.mkdir(exist_ok=True)
             # headroom for the interpreter's and torch's own threads
             (group / "pids.max").write_text(str(processes + 16))
-            (group / "cgroup.procs").write_text(str(os.getpid()))
+            (group / "cgroup.procs").write_text(str(pid))
             report.cgroup = str(group)
             report.in_place.append(f"a pids cgroup ({processes} processes)")
             return
@@ -133,7 +135,7 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
                 os.close(fd)
             except OSError:
                 pass
-    _send(control_fd, {"pid": child, "in_place": report.in_place, "missing": report.missing,
+    send_control(control_fd, {"pid": child, "in_place": report.in_place, "missing": report.missing,
                        "cgroup": report.cgroup})
     while True:
         try:
@@ -142,13 +144,13 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
         except InterruptedError:
             continue
     killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    _send(control_fd, {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+    send_control(control_fd, {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
                        "signal": killed_by, "cpu": usage.ru_utime + usage.ru_stime,
                        "max_rss_kib": usage.ru_maxrss})
     os._exit(0)  # the grader removes the pids cgroup, once this process has left it
 
 
-def _send(fd: int, message: dict) -> None:
+def send_control(fd: int, message: dict) -> None:
     data = (json.dumps(message) + "\n").encode()
     try:
         os.write(fd, data)

@@ -25,11 +25,13 @@ import socket
 import sys
 
 _PR_SET_PDEATHSIG = 1
+_CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
+_LIBC = ctypes.CDLL(None, use_errno=True)
 MAX_REQUEST = 1 << 16
 
 
 def _die_with_parent() -> None:
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _preload(warm_up: set[str]) -> None:
@@ -47,34 +49,49 @@ def _preload(warm_up: set[str]) -> None:
         import torchvision.transforms  # noqa: F401
 
 
-def _become_worker(request: dict, fds: list[int], keep_out: int) -> None:
-    """In the forked child: never returns."""
+def _prepare_child(request: dict, fds: list[int], keep_control: bool) -> None:
+    """In a forked child: its own session, stdout and stderr on the output pipe, no descriptor
+    but its own pipes (not the zygote's socket, nor other workers' pipes), the scrubbed
+    environment and the scratch folder."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.setsid()
+    request_r, reply_w, control_w, output_w = fds
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(output_w, 1)
+    os.dup2(output_w, 2)
+    keep = {0, 1, 2, request_r, reply_w} | ({control_w} if keep_control else set())
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) not in keep:
+            try:
+                os.close(int(name))
+            except OSError:
+                pass
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+
+
+def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
+    """In the forked child: never returns. `supervised`: this process is already PID 1 of a new
+    PID namespace and the zygote reports how it ends; it only needs its own network and IPC
+    namespaces. Otherwise `sandbox.contain` builds the namespaces and a supervising parent."""
     code = 1
     try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        os.setsid()
-        request_r, reply_w, control_w, output_w = fds
-        os.close(keep_out)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.dup2(output_w, 1)
-        os.dup2(output_w, 2)
-        keep = {0, 1, 2, request_r, reply_w, control_w}
-        for name in os.listdir("/proc/self/fd"):
-            fd = int(name)
-            if fd not in keep:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
         from grader import sandbox, worker_server
 
         limits = request["limits"]
-        report = sandbox.contain(control_w, processes=int(limits["processes"]))
-        worker_server.serve(request_r, reply_w, limits=limits, report=report,
+        if supervised:
+            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if _LIBC.unshare(ctypes.c_int(_CLONE_NEWNET | _CLONE_NEWIPC)) != 0:
+                raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
+            _prepare_child(request, fds, keep_control=False)
+            report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
+        else:
+            _prepare_child(request, fds, keep_control=True)
+            report = sandbox.contain(fds[2], processes=int(limits["processes"]))
+        worker_server.serve(fds[0], fds[1], limits=limits, report=report,
                             warm_up=set(request.get("warm_up", [])))
         code = 0
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote's loop
@@ -88,16 +105,84 @@ def _become_worker(request: dict, fds: list[int], keep_out: int) -> None:
         os._exit(code)
 
 
+class _Supervisor:
+    """The zygote as each worker's parent. As root, it forks each worker straight into a new PID
+    namespace (back to its own first, with setns, then unshare), so the worker is PID 1 there
+    and no second fork of this large process is needed; it then puts the worker in a pids
+    cgroup, tells the grader its PID on the control pipe, and, when it ends, how (from wait4).
+    Elsewhere the forked child builds its own namespaces and supervisor (`sandbox.contain`)."""
+
+    def __init__(self) -> None:
+        self.children: dict[int, tuple[int, int | None]] = {}  # pidfd -> (pid, control pipe)
+        self.direct = os.geteuid() == 0
+        self._own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY) if self.direct else -1
+
+    def fork(self) -> tuple[int, bool]:
+        """os.fork(); and whether the child is PID 1 of a new PID namespace, supervised here."""
+        if self.direct and (_LIBC.setns(self._own_pid_namespace, _CLONE_NEWPID) != 0
+                            or _LIBC.unshare(ctypes.c_int(_CLONE_NEWPID)) != 0):
+            self.direct = False  # fall back to the worker's own namespaces, for good
+        return os.fork(), self.direct
+
+    def adopt(self, pid: int, supervised: bool, request: dict, control: int) -> list[int]:
+        """Watch the child; return a pidfd for the grader (empty if the child is gone)."""
+        from grader import sandbox
+
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            pidfd = -1
+        if supervised:
+            report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
+            sandbox._join_pids_cgroup(int(request["limits"]["processes"]), report, pid=pid)
+            sandbox.send_control(control, {"pid": pid, "in_place": report.in_place,
+                                           "missing": report.missing, "cgroup": report.cgroup})
+        else:
+            os.close(control)
+        if pidfd < 0:
+            self._report_end(pid, control if supervised else None, block=True)
+            return []
+        self.children[pidfd] = (pid, control if supervised else None)
+        return [os.dup(pidfd)]
+
+    def reap(self, pidfd: int) -> None:
+        pid, control = self.children.pop(pidfd)
+        os.close(pidfd)
+        self._report_end(pid, control, block=True)
+
+    def _report_end(self, pid: int, control: int | None, block: bool) -> None:
+        from grader import sandbox
+
+        try:
+            _, status, usage = os.wait4(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            status, usage = None, None
+        if control is None:
+            return
+        if usage is not None:
+            sandbox.send_control(control, {
+                "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss})
+        os.close(control)
+
+
 def serve(sock: socket.socket, later: list[str]) -> None:
     """Answer fork requests until every grading process has closed its end of `sock`. Each request
     brings its own reply socket (a fresh socketpair's end) and the worker's four pipe ends: the
     grading processes of a batch share `sock`, and each message is whole (SOCK_SEQPACKET).
-    `later` names warm-ups to import while no request waits."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
+    `later` names warm-ups to import while nothing waits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
+    supervisor = _Supervisor()
     while True:
-        while later and not select.select([sock], [], [], 0.02)[0]:
-            _preload({later.pop(0)})  # idle: import what a later exercise's worker will want
+        ready, _, _ = select.select([sock, *supervisor.children], [], [], 0.02 if later else None)
+        for fd in ready:
+            if fd is not sock:
+                supervisor.reap(fd)
+        if sock not in ready:
+            if later and not ready:
+                _preload({later.pop(0)})  # idle: import what a later exercise's worker will want
+            continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 5)
         except (ConnectionError, OSError):
@@ -123,15 +208,12 @@ def serve(sock: socket.socket, later: list[str]) -> None:
             _answer(reply, {"error": f"{type(exc).__name__}: {exc}"}, [])
             continue
         gc.freeze()  # a child's garbage collections then leave the inherited objects' pages shared
-        pid = os.fork()
+        pid, supervised = supervisor.fork()
         if pid == 0:
-            _become_worker(request, fds, sock.fileno())
-        for fd in fds:
+            _become_worker(request, fds, supervised)
+        for fd in (fds[0], fds[1], fds[3]):
             os.close(fd)
-        try:
-            pidfd = [os.pidfd_open(pid)]
-        except OSError:  # already gone (and reaped): the grader sees its pipes close
-            pidfd = []
+        pidfd = supervisor.adopt(pid, supervised, request, fds[2])
         _answer(reply, {"pid": pid}, pidfd)
         for fd in pidfd:
             os.close(fd)
