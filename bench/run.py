@@ -7,6 +7,7 @@
          mistakes mixed in), graded by `grader grade --workers 2`, by `--workers 1`, and by
          `pytest checks --submission S` run once per submission, one after another.
 - ex08:  `grader check train_digits` alone, and its share of a full `grader check`.
+- scaling: the batch with 1 and 2 workers only (not run by default).
 - watch: `grader watch` re-running exercises 01-07 after a save (its own "checked in" figure).
 
 Commands of a part run interleaved (A, B, A, B, ...) so that a noisy neighbour costs each alike;
@@ -155,6 +156,15 @@ def main() -> None:
                  (f"grader grade, {n} submissions, --workers 2", f"{got['two']:.1f} s",
                   f"{got['loop'] / got['two']:.2f}x faster than the loop; "
                   f"{got['one'] / got['two']:.2f}x faster than 1 worker")]
+    if "scaling" in parts:  # the batch's 1 and 2 workers alone, without the slow loop
+        with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
+            batch = Path(folder) / "batch"
+            make_class(batch, args.students)
+            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1)},
+                              args.runs)
+        rows += [(f"grader grade, {args.students} submissions, --workers 1", f"{got['one']:.2f} s", ""),
+                 (f"grader grade, {args.students} submissions, --workers 2", f"{got['two']:.2f} s",
+                  f"{got['one'] / got['two']:.3f}x faster than 1 worker")]
     if "ex08" in parts:
         got = interleaved({"ex08": [GRADER, "check", "train_digits", "--submission", str(SOLUTIONS_DIR)],
                            "all": [GRADER, "check", "--submission", str(SOLUTIONS_DIR)]}, args.runs)
