@@ -20,7 +20,6 @@ from grader.catalog import load_catalog
 from grader.paths import PROJECT_ROOT
 
 WORKER_USER = "cnn-student"
-RESULTS_SCHEMA_STATUSES = ("passed", "failed")
 
 SETUP_SH = f"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from grader import landlock, seccomp
 
-_CLONE_NEWIPC, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
 _PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 47, 4
 _CAP_VERSION_3 = 0x20080522
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -52,8 +52,17 @@ class Report:
     cgroup: str | None = None
 
 
-def _unshare(flags: int) -> bool:
+def unshare(flags: int) -> bool:
     return _libc.unshare(ctypes.c_int(flags)) == 0
+
+
+def setns(fd: int, nstype: int) -> bool:
+    return _libc.setns(fd, nstype) == 0
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when the thread that forked it ends."""
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _write(path: str, text: str) -> None:
@@ -62,12 +71,12 @@ def _write(path: str, text: str) -> None:
 
 
 def _enter_namespaces(report: Report) -> None:
-    flags = _CLONE_NEWPID | _CLONE_NEWNET | _CLONE_NEWIPC
-    if _unshare(flags):
+    flags = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC
+    if unshare(flags):
         report.in_place.append("PID, network and IPC namespaces")
         return
     uid, gid = os.getuid(), os.getgid()
-    if _unshare(flags | _CLONE_NEWUSER):  # unprivileged: map ourselves to ourselves
+    if unshare(flags | CLONE_NEWUSER):  # unprivileged: map ourselves to ourselves
         try:
             _write("/proc/self/setgroups", "deny")
             _write("/proc/self/uid_map", f"{uid} {uid} 1")
@@ -81,7 +90,7 @@ def _enter_namespaces(report: Report) -> None:
                           "processes it starts in new sessions may outlive it")
 
 
-def _join_pids_cgroup(processes: int, report: Report, pid: int | None = None) -> None:
+def join_pids_cgroup(processes: int, report: Report, pid: int | None = None) -> None:
     """Cap the number of processes with the pids cgroup controller (RLIMIT_NPROC does not hold
     for root): for this process, or for `pid` (a worker the zygote supervises). The grader
     removes the group when the worker has ended."""
@@ -111,12 +120,12 @@ def contain(control_fd: int, processes: int) -> Report:
     it, writes `{"exit": ...}` on `control_fd` and exits. `control_fd` is closed in the child."""
     report = Report()
     _enter_namespaces(report)
-    _join_pids_cgroup(processes, report)
+    join_pids_cgroup(processes, report)
     parent = os.getpid()
     child = os.fork()
     if child == 0:
         os.close(control_fd)
-        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        die_with_parent()
         if os.getppid() != parent and os.getpid() != 1:  # the parent died before the line above
             os._exit(1)
         return report
@@ -126,7 +135,7 @@ def contain(control_fd: int, processes: int) -> Report:
 
 def _supervise(child: int, control_fd: int, report: Report) -> None:
     """The parent's whole life: report the child, wait for it, report how it ended, exit alike."""
-    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_IGN)
     for fd in range(3, 256):  # the request and reply pipes belong to the child alone
@@ -143,11 +152,15 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
             break
         except InterruptedError:
             continue
-    killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    send_control(control_fd, {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-                       "signal": killed_by, "cpu": usage.ru_utime + usage.ru_stime,
-                       "max_rss_kib": usage.ru_maxrss})
+    send_control(control_fd, exit_report(status, usage))
     os._exit(0)  # the grader removes the pids cgroup, once this process has left it
+
+
+def exit_report(status: int, usage: resource.struct_rusage) -> dict:
+    """How a worker ended, for the control pipe: exit code or signal, CPU time, peak memory."""
+    return {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+            "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss}
 
 
 def send_control(fd: int, message: dict) -> None:

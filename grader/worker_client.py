@@ -112,15 +112,13 @@ class _Forked:
     def __init__(self, pid: int, pidfd: int | None) -> None:
         self.pid, self._pidfd, self._ended = pid, pidfd, pidfd is None
 
-    def poll(self) -> int | None:
-        if not self._ended and self._pidfd is not None:
-            self._ended = bool(select.select([self._pidfd], [], [], 0)[0])
-        return -1 if self._ended else None  # the exit status is the zygote's; the control pipe tells it
-
     def wait(self, timeout: float = 10.0) -> int | None:
         if not self._ended and self._pidfd is not None:
             self._ended = bool(select.select([self._pidfd], [], [], timeout)[0])
-        return self.poll()
+        return -1 if self._ended else None  # the exit status is the zygote's; the control pipe tells it
+
+    def poll(self) -> int | None:
+        return self.wait(0)
 
     def release(self) -> None:
         if self._pidfd is not None:

@@ -24,14 +24,9 @@ import signal
 import socket
 import sys
 
-_PR_SET_PDEATHSIG = 1
-_CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
-_LIBC = ctypes.CDLL(None, use_errno=True)
+from grader import sandbox
+
 MAX_REQUEST = 1 << 16
-
-
-def _die_with_parent() -> None:
-    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _preload(warm_up: set[str]) -> None:
@@ -79,12 +74,12 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
     namespaces. Otherwise `sandbox.contain` builds the namespaces and a supervising parent."""
     code = 1
     try:
-        from grader import sandbox, worker_server
+        from grader import worker_server
 
         limits = request["limits"]
         if supervised:
-            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            if _LIBC.unshare(ctypes.c_int(_CLONE_NEWNET | _CLONE_NEWIPC)) != 0:
+            sandbox.die_with_parent()
+            if not sandbox.unshare(sandbox.CLONE_NEWNET | sandbox.CLONE_NEWIPC):
                 raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
             _prepare_child(request, fds, keep_control=False)
             report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
@@ -119,28 +114,26 @@ class _Supervisor:
 
     def fork(self) -> tuple[int, bool]:
         """os.fork(); and whether the child is PID 1 of a new PID namespace, supervised here."""
-        if self.direct and (_LIBC.setns(self._own_pid_namespace, _CLONE_NEWPID) != 0
-                            or _LIBC.unshare(ctypes.c_int(_CLONE_NEWPID)) != 0):
+        if self.direct and not (sandbox.setns(self._own_pid_namespace, sandbox.CLONE_NEWPID)
+                                and sandbox.unshare(sandbox.CLONE_NEWPID)):
             self.direct = False  # fall back to the worker's own namespaces, for good
         return os.fork(), self.direct
 
     def adopt(self, pid: int, supervised: bool, request: dict, control: int) -> list[int]:
         """Watch the child; return a pidfd for the grader (empty if the child is gone)."""
-        from grader import sandbox
-
         try:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = -1
         if supervised:
             report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
-            sandbox._join_pids_cgroup(int(request["limits"]["processes"]), report, pid=pid)
+            sandbox.join_pids_cgroup(int(request["limits"]["processes"]), report, pid=pid)
             sandbox.send_control(control, {"pid": pid, "in_place": report.in_place,
                                            "missing": report.missing, "cgroup": report.cgroup})
         else:
             os.close(control)
         if pidfd < 0:
-            self._report_end(pid, control if supervised else None, block=True)
+            self._report_end(pid, control if supervised else None)
             return []
         self.children[pidfd] = (pid, control if supervised else None)
         return [os.dup(pidfd)]
@@ -148,22 +141,17 @@ class _Supervisor:
     def reap(self, pidfd: int) -> None:
         pid, control = self.children.pop(pidfd)
         os.close(pidfd)
-        self._report_end(pid, control, block=True)
+        self._report_end(pid, control)
 
-    def _report_end(self, pid: int, control: int | None, block: bool) -> None:
-        from grader import sandbox
-
+    def _report_end(self, pid: int, control: int | None) -> None:
         try:
-            _, status, usage = os.wait4(pid, 0 if block else os.WNOHANG)
+            _, status, usage = os.wait4(pid, 0)
         except ChildProcessError:
             status, usage = None, None
         if control is None:
             return
         if usage is not None:
-            sandbox.send_control(control, {
-                "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-                "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss})
+            sandbox.send_control(control, sandbox.exit_report(status, usage))
         os.close(control)
 
 
@@ -229,7 +217,7 @@ def _answer(reply: socket.socket, message: dict, fds: list[int]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    _die_with_parent()
+    sandbox.die_with_parent()
     sock = socket.socket(fileno=int(argv[0]))
     _preload(set())
     serve(sock, later=list(argv[1:]))
