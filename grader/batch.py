@@ -143,19 +143,20 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
         return {"notes": notes + [note, traceback.format_exc(limit=3)], "result": _empty_result(exercises, note)}
 
 
-def _init_grading_process(zygote_socket: socket.socket | None) -> None:
+def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | None] | None) -> None:
     """One thread for torch in the grading process too: the same float rounding in every run. One
     core's worth of work per grading process: no spare workers started ahead. Workers are forked
-    by the batch's one zygote, which has imported torch (and torchvision, and what an optimizer's
-    first step imports) once for all grading processes."""
+    by the batch's zygote (and its warm sibling, which has imported torchvision and what an
+    optimizer's first step imports), once for all grading processes. The exit below runs only
+    in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
     from grader.worker_client import Zygote, shared_pool
 
     torch.set_num_threads(1)
     shared_pool().keep_spare = False
-    if zygote_socket is not None:
-        shared_pool().attach_zygote(Zygote(attach=zygote_socket))
+    if zygote_sockets is not None:
+        shared_pool().attach_zygote(Zygote(attach=zygote_sockets))
     atexit.register(_exit_now)
 
 
@@ -190,8 +191,8 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
             to_grade.append((entry, fingerprint))
     if on_start:
         on_start(len(to_grade), len(entries))
-    context = multiprocessing.get_context("spawn")
     zygote = _start_zygote(exercise_ids) if to_grade else None
+    context = _grading_context() if to_grade else multiprocessing.get_context("spawn")
     try:
         records.update(_grade_all(to_grade, exercise_ids, workers, list(extra_args), results_dir,
                                   context, zygote, on_result))
@@ -199,6 +200,22 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
         if zygote is not None:
             zygote.close()
     return {e.student: records[e.student] for e in entries}
+
+
+def _grading_context() -> multiprocessing.context.BaseContext:
+    """How the grading processes start: forked from this process once it has imported torch and
+    pytest (while the zygote imports torch too, on the other core), so that N grading processes
+    cost one import, not N on a machine whose cores the start already keeps busy. A process that
+    runs more than one thread cannot be forked safely (the fork copies only the calling
+    thread): then each grading process is spawned and imports for itself."""
+    import pytest  # noqa: F401
+    import torch  # noqa: F401
+
+    import grader.runner  # noqa: F401
+
+    if len(os.listdir("/proc/self/task")) == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _start_zygote(exercise_ids: list[str]):
@@ -214,7 +231,7 @@ def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context
     records: dict[str, dict] = {}
     with concurrent.futures.ProcessPoolExecutor(
             max_workers=max(1, workers), mp_context=context, initializer=_init_grading_process,
-            initargs=(zygote.socket if zygote is not None else None,)) as pool:
+            initargs=(zygote.sockets if zygote is not None else None,)) as pool:
         futures = {pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
                    for entry, fingerprint in to_grade}
         for future in concurrent.futures.as_completed(futures):

@@ -90,13 +90,15 @@ def _enter_namespaces(report: Report) -> None:
                           "processes it starts in new sessions may outlive it")
 
 
-def join_pids_cgroup(processes: int, report: Report, pid: int | None = None) -> None:
+def join_pids_cgroup(processes: int, report: Report) -> None:
     """Cap the number of processes with the pids cgroup controller (RLIMIT_NPROC does not hold
-    for root): for this process, or for `pid` (a worker the zygote supervises). The grader
-    removes the group when the worker has ended."""
+    for root): this process joins a group of its own, named after its PID as the grader sees it
+    (it may be PID 1 of a new PID namespace by now). The grader removes the group when the
+    worker has ended. Done by the worker itself, not by the zygote: joining waits for an RCU
+    grace period (about 5 ms here), which would hold up every other worker's fork."""
     if os.geteuid() != 0:
         return
-    pid = os.getpid() if pid is None else pid
+    pid = int(os.readlink("/proc/self"))  # /proc is the grader's: it shows the PID there
     for root in _PIDS_CGROUP_ROOTS:
         try:
             if root.name != "pids" and "pids" not in (root / "cgroup.subtree_control").read_text():
@@ -105,7 +107,7 @@ def join_pids_cgroup(processes: int, report: Report, pid: int | None = None) -> 
             group.mkdir(exist_ok=True)
             # headroom for the interpreter's and torch's own threads
             (group / "pids.max").write_text(str(processes + 16))
-            (group / "cgroup.procs").write_text(str(pid))
+            (group / "cgroup.procs").write_text("0")  # 0: the writing process
             report.cgroup = str(group)
             report.in_place.append(f"a pids cgroup ({processes} processes)")
             return

@@ -133,42 +133,67 @@ class Zygote:
     `fork()` only sends the request: the grader goes on (importing pytest and torch itself) while
     the zygote finishes its imports; `result()` collects the answer when the worker is first used.
     Each request carries its own reply socket, so the grading processes of a batch can share one
-    zygote (`Zygote(attach=socket)`) without their answers crossing.
+    zygote (`Zygote(attach=zygote.sockets)`) without their answers crossing.
+
+    Given warm-ups, the zygote starts a second one for the workers that want them (it imports
+    them on the other core meanwhile), so that the first exercises need not wait for a second
+    of torch._dynamo and torchvision they do not use. Once that one has answered, it forks
+    every worker: its memory is the one folded into huge pages, so its forks are the cheap ones.
     """
 
-    def __init__(self, warm_up: tuple[str, ...] = (), attach: socket.socket | None = None) -> None:
+    def __init__(self, warm_up: tuple[str, ...] = (),
+                 attach: tuple[socket.socket, socket.socket | None] | None = None) -> None:
         self.broken: str | None = None
         self.process: subprocess.Popen | None = None
+        self._warm_ready = False
+        self._asked_warm: set[int] = set()  # the answer sockets of requests sent to the warm zygote
         if attach is not None:
-            self.socket = attach
+            self.socket, self.warm_socket = attach
             return
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        passed = [theirs]
+        self.warm_socket = None
+        if warm_up:
+            self.warm_socket, warm_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            passed.append(warm_theirs)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.zygote", str(theirs.fileno()), *warm_up],
+            [sys.executable, "-I", "-m", "grader.zygote", *(str(s.fileno()) for s in passed), *warm_up],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(theirs.fileno(),), cwd=self._scratch.name, env=_worker_env(self._scratch.name),
-            start_new_session=True)
-        theirs.close()
+            pass_fds=[s.fileno() for s in passed], cwd=self._scratch.name,
+            env=_worker_env(self._scratch.name), start_new_session=True)
+        for end in passed:
+            end.close()
         self.socket = ours
+
+    @property
+    def sockets(self) -> tuple[socket.socket, socket.socket | None]:
+        """What another process passes as `attach` to share this zygote."""
+        return self.socket, self.warm_socket
 
     def fork(self, request: dict, fds: tuple[int, ...]) -> socket.socket | None:
         """Ask for a worker; returns the socket its answer comes on, or None when the zygote is gone."""
         if self.broken:
             return None
         answer, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        warm = self.warm_socket is not None and (self._warm_ready or bool(request.get("warm_up")))
+        target = self.warm_socket if warm else self.socket
         try:
-            socket.send_fds(self.socket, [json.dumps(request).encode()], [theirs.fileno(), *fds])
+            socket.send_fds(target, [json.dumps(request).encode()], [theirs.fileno(), *fds])
         except OSError as exc:
             self.broken = f"the zygote is gone ({exc})"
             answer.close()
             return None
         finally:
             theirs.close()
+        if warm:
+            self._asked_warm.add(answer.fileno())
         return answer
 
     def result(self, answer: socket.socket) -> _Forked | None:
         """The forked worker (after the zygote's imports if need be), or None if there is none."""
+        warm = answer.fileno() in self._asked_warm
+        self._asked_warm.discard(answer.fileno())
         try:
             message, fds, _, _ = socket.recv_fds(answer, 4096, 1)
             reply = json.loads(message) if message else {}
@@ -177,6 +202,7 @@ class Zygote:
         finally:
             answer.close()
         if "pid" in reply:
+            self._warm_ready = self._warm_ready or warm  # it has its imports: it takes every request now
             return _Forked(int(reply["pid"]), fds[0] if fds else None)
         for fd in fds:
             os.close(fd)
@@ -185,8 +211,10 @@ class Zygote:
         return None
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.socket.close()
+        for end in self.sockets:
+            if end is not None:
+                with contextlib.suppress(OSError):
+                    end.close()
         if self.process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -263,8 +291,11 @@ class Worker:
             if reply != {"ready": True}:
                 raise WorkerDied("the worker did not start properly")
             self._ready = True
-            for note in self._control_info("pid").get("missing", []):
-                _NOTES.setdefault(note)
+            self._control_info("pid")
+            self._drain_control()  # and the worker's own line (its pids cgroup), written before "ready"
+            for line in self._control_lines:
+                for note in line.get("missing", []):
+                    _NOTES.setdefault(note)
 
     @property
     def alive(self) -> bool:
@@ -288,7 +319,8 @@ class Worker:
         self._remove_cgroup()
 
     def _remove_cgroup(self) -> None:
-        group = self._control_info("pid", wait=0).get("cgroup")
+        self._drain_control()
+        group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
             for _ in range(50):
                 try:
@@ -314,23 +346,34 @@ class Worker:
     def _control_info(self, key: str, wait: float = 1.0) -> dict:
         deadline = time.monotonic() + wait
         while not any(key in line for line in self._control_lines):
-            ready, _, _ = select.select([self._control], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
+            if not self._read_control(max(0.0, deadline - time.monotonic())):
                 return {}
-            try:
-                chunk = os.read(self._control, 4096)
-            except OSError:
-                return {}
-            if not chunk:
-                return {}
-            self._control_buffer += chunk
-            *lines, self._control_buffer = self._control_buffer.split(b"\n")
-            for line in lines:
-                with contextlib.suppress(ValueError):
-                    message = json.loads(line)
-                    if isinstance(message, dict):
-                        self._control_lines.append(message)
         return next(line for line in self._control_lines if key in line)
+
+    def _drain_control(self) -> None:
+        """Take in every line already written, without waiting."""
+        while self._read_control(0.0):
+            pass
+
+    def _read_control(self, timeout: float) -> bool:
+        """Read what the control pipe has within `timeout` seconds; False if nothing (or its end)."""
+        ready, _, _ = select.select([self._control], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self._control, 4096)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        self._control_buffer += chunk
+        *lines, self._control_buffer = self._control_buffer.split(b"\n")
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                message = json.loads(line)
+                if isinstance(message, dict):
+                    self._control_lines.append(message)
+        return True
 
     # -- requests -----------------------------------------------------------------------------
 

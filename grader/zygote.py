@@ -1,7 +1,7 @@
 """The zygote: a process that imports torch once and forks a worker for each exercise.
 
-Started as `python -I -m grader.zygote SOCKET_FD`, at the same time as the grading process
-imports its own modules, so the two imports overlap on two cores. It imports torch, numpy and
+Started as `python -I -m grader.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the same time
+as the grading process imports its own modules, so the two imports overlap on two cores. It imports torch, numpy and
 the worker's modules, but runs no torch operation and starts no thread pool (a fork copies one
 thread only: a pool started here would leave a child waiting on threads it does not have).
 
@@ -24,13 +24,16 @@ import signal
 import socket
 import sys
 
-from grader import sandbox
+from grader import hugepages, sandbox
 
 MAX_REQUEST = 1 << 16
+REFOLD_AFTER = 64  # forks: the zygote's own writes after each fork split a few huge pages again
 
 
-def _preload(warm_up: set[str]) -> None:
-    """Imports only: what every worker needs, and what a warm-up asked for once (torchvision)."""
+def _preload(warm_up: set[str]) -> bool:
+    """Imports only: what every worker needs, and what a warm-up asked for (torchvision). Whether
+    anything was imported."""
+    before = len(sys.modules)
     import torch  # noqa: F401
     import torch.optim  # noqa: F401
 
@@ -42,6 +45,7 @@ def _preload(warm_up: set[str]) -> None:
         import PIL.Image  # noqa: F401
         import torchvision.datasets  # noqa: F401
         import torchvision.transforms  # noqa: F401
+    return len(sys.modules) != before
 
 
 def _prepare_child(request: dict, fds: list[int], keep_control: bool) -> None:
@@ -81,8 +85,10 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
             sandbox.die_with_parent()
             if not sandbox.unshare(sandbox.CLONE_NEWNET | sandbox.CLONE_NEWIPC):
                 raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
-            _prepare_child(request, fds, keep_control=False)
             report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
+            sandbox.join_pids_cgroup(int(limits["processes"]), report)
+            sandbox.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing})
+            _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
             _prepare_child(request, fds, keep_control=True)
             report = sandbox.contain(fds[2], processes=int(limits["processes"]))
@@ -103,8 +109,9 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
 class _Supervisor:
     """The zygote as each worker's parent. As root, it forks each worker straight into a new PID
     namespace (back to its own first, with setns, then unshare), so the worker is PID 1 there
-    and no second fork of this large process is needed; it then puts the worker in a pids
-    cgroup, tells the grader its PID on the control pipe, and, when it ends, how (from wait4).
+    and no second fork of this large process is needed; it then tells the grader the worker's
+    PID on the control pipe (the worker adds its pids cgroup there before it says ready), and,
+    when it ends, how (from wait4).
     Elsewhere the forked child builds its own namespaces and supervisor (`sandbox.contain`)."""
 
     def __init__(self) -> None:
@@ -125,11 +132,8 @@ class _Supervisor:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = -1
-        if supervised:
-            report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
-            sandbox.join_pids_cgroup(int(request["limits"]["processes"]), report, pid=pid)
-            sandbox.send_control(control, {"pid": pid, "in_place": report.in_place,
-                                           "missing": report.missing, "cgroup": report.cgroup})
+        if supervised:  # the worker joins its pids cgroup itself and says so on this pipe too
+            sandbox.send_control(control, {"pid": pid, "in_place": ["PID, network and IPC namespaces"]})
         else:
             os.close(control)
         if pidfd < 0:
@@ -155,21 +159,25 @@ class _Supervisor:
         os.close(control)
 
 
-def serve(sock: socket.socket, later: list[str]) -> None:
+def serve(sock: socket.socket, fold: bool = True) -> None:
     """Answer fork requests until every grading process has closed its end of `sock`. Each request
     brings its own reply socket (a fresh socketpair's end) and the worker's four pipe ends: the
     grading processes of a batch share `sock`, and each message is whole (SOCK_SEQPACKET).
-    `later` names warm-ups to import while nothing waits."""
+    While nothing waits, the zygote folds its memory into huge pages, a slice at a time (unless
+    `fold` is False: a zygote whose warm sibling takes over after the first second)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
     supervisor = _Supervisor()
+    folder, forks = hugepages.Folder(), 0
+    if fold:
+        folder.start()
     while True:
-        ready, _, _ = select.select([sock, *supervisor.children], [], [], 0.02 if later else None)
+        ready, _, _ = select.select([sock, *supervisor.children], [], [], None if folder.done else 0.02)
         for fd in ready:
             if fd is not sock:
                 supervisor.reap(fd)
         if sock not in ready:
-            if later and not ready:
-                _preload({later.pop(0)})  # idle: import what a later exercise's worker will want
+            if not ready and not folder.done:
+                folder.step()
             continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 5)
@@ -186,7 +194,8 @@ def serve(sock: socket.socket, later: list[str]) -> None:
             request = json.loads(message)
             if not isinstance(request, dict):
                 raise ValueError("a fork request is a JSON object")
-            _preload(set(request.get("warm_up", [])))
+            if _preload(set(request.get("warm_up", []))) and fold:
+                folder.start()  # what was just imported, folded too while idle
             threads = len(os.listdir("/proc/self/task"))
             if threads != 1:  # a fork would copy one of them: refuse, the grader starts afresh
                 raise RuntimeError(f"the zygote runs {threads} threads")
@@ -199,6 +208,9 @@ def serve(sock: socket.socket, later: list[str]) -> None:
         pid, supervised = supervisor.fork()
         if pid == 0:
             _become_worker(request, fds, supervised)
+        forks += 1
+        if forks % REFOLD_AFTER == 0 and folder.done and folder.folded:
+            folder.start()
         for fd in (fds[0], fds[1], fds[3]):
             os.close(fd)
         pidfd = supervisor.adopt(pid, supervised, request, fds[2])
@@ -217,10 +229,27 @@ def _answer(reply: socket.socket, message: dict, fds: list[int]) -> None:
 
 
 def main(argv: list[str]) -> None:
+    """`SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`. With warm-ups, the zygote forks a second zygote
+    as soon as torch is in: that one imports the warm-ups (about a second, on the other core),
+    answers the requests that want them and, once it has answered a grading process, all of
+    that process's requests (`worker_client.Zygote` routes them). This one forks the workers
+    of the exercises that need nothing more meanwhile, and does not spend the second of CPU
+    time that folding its memory takes: it is not used for long."""
     sandbox.die_with_parent()
     sock = socket.socket(fileno=int(argv[0]))
+    warm = socket.socket(fileno=int(argv[1])) if len(argv) > 1 else None
     _preload(set())
-    serve(sock, later=list(argv[1:]))
+    if warm is not None:
+        if os.fork() == 0:
+            try:
+                sandbox.die_with_parent()
+                sock.close()
+                _preload(set(argv[2:]))
+                serve(warm)
+            finally:
+                os._exit(0)
+        warm.close()
+    serve(sock, fold=warm is None)
 
 
 if __name__ == "__main__":

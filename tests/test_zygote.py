@@ -102,3 +102,37 @@ def test_a_dead_zygote_means_fresh_workers_not_lost_grades(tmp_path):
             second.close()
     finally:
         zygote.close()
+
+
+def _parent(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("PPid:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no PPid for {pid}")
+
+
+def test_the_warm_zygote_forks_every_worker_once_it_has_answered(tmp_path):
+    """With warm-ups, a second zygote imports them while the first forks the workers that need
+    none; once the warm one has answered, it forks all of them (its memory is the folded one).
+    Which one forked a worker changes nothing in what it computes."""
+    source = tmp_path / "workload.py"
+    source.write_text(WORKLOAD)
+    zygote = Zygote(("optimizer",))
+    forked_by = []
+    results = []
+    try:
+        for warm_up in ((), ("optimizer",), ()):
+            worker = Worker(warm_up, zygote=zygote)
+            try:
+                results.append(run_in(worker, source, 5))
+                parent = _parent(worker.process.pid)
+                forked_by.append((parent, _parent(parent)))
+            finally:
+                worker.close()
+    finally:
+        zygote.close()
+    first = zygote.process.pid
+    assert forked_by[0][0] == first, "a worker without warm-ups waited for the warm zygote"
+    assert forked_by[1][1] == first, "the warm-up worker was not forked by the first zygote's child"
+    assert forked_by[2][0] == forked_by[1][0], "the warm zygote had answered, yet did not fork the next worker"
+    assert same(results[0], results[1]) and same(results[1], results[2])
