@@ -7,7 +7,8 @@
          mistakes mixed in), graded by `grader grade --workers 2`, by `--workers 1`, and by
          `pytest checks --submission S` run once per submission, one after another.
 - ex08:  `grader check train_digits` alone, and its share of a full `grader check`.
-- scaling: the batch with 1 and 2 workers only (not run by default).
+- scaling: the batch with 1 and 2 workers only, and 1 worker with every process on one core
+         (what a second core adds, all of it; not run by default).
 - watch: `grader watch` re-running exercises 01-07 after a save (its own "checked in" figure).
 
 Commands of a part run interleaved (A, B, A, B, ...) so that a noisy neighbour costs each alike;
@@ -54,9 +55,12 @@ def make_class(batch: Path, students: int) -> None:
             (folder / exercise.filename).write_text(text)
 
 
-def timed(command: list[str], cwd: Path = ROOT) -> float:
+def timed(command: list[str], cwd: Path = ROOT, one_core: bool = False) -> float:
+    """Seconds `command` takes; `one_core`: it and every process it starts run on one core."""
+    first_core = min(os.sched_getaffinity(0))
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=(lambda: os.sched_setaffinity(0, {first_core})) if one_core else None)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -82,11 +86,12 @@ def pytest_loop(batch: Path) -> float:
     return time.perf_counter() - start
 
 
-def grade_batch(batch: Path, workers: int) -> float:
+def grade_batch(batch: Path, workers: int, one_core: bool = False) -> float:
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     try:
         only = [a for e in FIRST_SEVEN for a in ("--only", e.id)]
-        return timed([GRADER, "grade", str(batch), "--out", str(out), "--workers", str(workers), *only])
+        return timed([GRADER, "grade", str(batch), "--out", str(out), "--workers", str(workers), *only],
+                     one_core=one_core)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -160,11 +165,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
             batch = Path(folder) / "batch"
             make_class(batch, args.students)
-            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1)},
-                              args.runs)
+            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1),
+                               "pinned": lambda: grade_batch(batch, 1, one_core=True)}, args.runs)
         rows += [(f"grader grade, {args.students} submissions, --workers 1", f"{got['one']:.2f} s", ""),
                  (f"grader grade, {args.students} submissions, --workers 2", f"{got['two']:.2f} s",
-                  f"{got['one'] / got['two']:.3f}x faster than 1 worker")]
+                  f"{got['one'] / got['two']:.3f}x faster than 1 worker"),
+                 (f"grader grade, {args.students} submissions, --workers 1, all on one core",
+                  f"{got['pinned']:.2f} s", f"2 workers on 2 cores: {got['pinned'] / got['two']:.3f}x faster")]
     if "ex08" in parts:
         got = interleaved({"ex08": [GRADER, "check", "train_digits", "--submission", str(SOLUTIONS_DIR)],
                            "all": [GRADER, "check", "--submission", str(SOLUTIONS_DIR)]}, args.runs)

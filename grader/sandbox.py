@@ -25,6 +25,7 @@ import resource
 import signal
 import sys
 import sysconfig
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,29 @@ def join_pids_cgroup(processes: int, report: Report) -> None:
             continue
     report.missing.append("no pids cgroup is writable: the process limit rests on RLIMIT_NPROC, which "
                           "the kernel does not enforce for root")
+
+
+def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
+    """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
+    before it could remove them (a worker's group holds it until it ends, and is removed right
+    after). Only empty groups older than `max_age` seconds: a worker joins the one it makes
+    within milliseconds, so another grader's live worker is never touched."""
+    removed = []
+    now = time.time()
+    for root in _PIDS_CGROUP_ROOTS:
+        try:
+            groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
+        except OSError:
+            continue
+        for group in groups:
+            try:
+                if (group / "cgroup.procs").read_text().strip() or now - group.stat().st_mtime < max_age:
+                    continue
+                group.rmdir()
+                removed.append(str(group))
+            except OSError:
+                continue  # in use after all, or not ours to remove
+    return removed
 
 
 def contain(control_fd: int, processes: int) -> Report:

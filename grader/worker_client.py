@@ -150,6 +150,10 @@ class Zygote:
         if attach is not None:
             self.socket, self.warm_socket = attach
             return
+        if os.geteuid() == 0:
+            from grader.sandbox import remove_stale_cgroups
+
+            remove_stale_cgroups()  # a killed grader's leftovers, before this run adds its own
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         passed = [theirs]
