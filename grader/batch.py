@@ -144,17 +144,16 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
 
 
 def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | None] | None) -> None:
-    """One thread for torch in the grading process too: the same float rounding in every run. One
-    core's worth of work per grading process: no spare workers started ahead. Workers are forked
-    by the batch's zygote (and its warm sibling, which has imported torchvision and what an
-    optimizer's first step imports), once for all grading processes. The exit below runs only
-    in a spawned grading process: a forked one ends with os._exit already."""
+    """One thread for torch in the grading process too: the same float rounding in every run.
+    Workers are forked by the batch's zygote (and its warm sibling, which has imported
+    torchvision and what an optimizer's first step imports), once for all grading processes; the
+    next exercise's worker is forked while this one's checks run, as in `grader check`. The exit
+    below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
     from grader.worker_client import Zygote, shared_pool
 
     torch.set_num_threads(1)
-    shared_pool().keep_spare = False
     if zygote_sockets is not None:
         shared_pool().attach_zygote(Zygote(attach=zygote_sockets))
     atexit.register(_exit_now)

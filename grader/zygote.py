@@ -1,9 +1,10 @@
 """The zygote: a process that imports torch once and forks a worker for each exercise.
 
 Started as `python -I -m grader.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the same time
-as the grading process imports its own modules, so the two imports overlap on two cores. It imports torch, numpy and
-the worker's modules, but runs no torch operation and starts no thread pool (a fork copies one
-thread only: a pool started here would leave a child waiting on threads it does not have).
+as the grading process imports its own modules, so the two imports overlap on two cores. It
+imports torch, numpy and the worker's modules, but runs no torch operation and starts no thread
+pool (a fork copies one thread only: a pool started here would leave a child waiting on threads
+it does not have).
 
 Each request on the socket (a JSON object, with the worker's four pipe ends attached as
 SCM_RIGHTS) forks a child that becomes a worker exactly as `grader.worker` does: its own
