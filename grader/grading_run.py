@@ -59,17 +59,18 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
 
     known: dict[str, dict] = {}
     unwritten: list[str] = []
-    last_write = [0.0]
+    last_write = 0.0
 
     def written(entry: Entry, record: dict) -> None:
+        nonlocal last_write
         # The gradebook on disk grows as results come, rewritten at most once a second: each
         # rewrite costs time in proportion to the class, which the grading processes want.
         known[entry.student] = record
         unwritten.append(entry.student)
-        if time.monotonic() - last_write[0] >= GRADEBOOK_EVERY:
+        if time.monotonic() - last_write >= GRADEBOOK_EVERY:
             write_gradebook(out, {s: known[s] for s in sorted(known)}, keys, feedback_for=unwritten)
             unwritten.clear()
-            last_write[0] = time.monotonic()
+            last_write = time.monotonic()
         progress.update(entry, record)
 
     records = grade_batch(batch=batch, out=out, workers=workers, resume=resume, only=only,

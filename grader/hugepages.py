@@ -58,8 +58,7 @@ class Folder:
 
     def __init__(self) -> None:
         self._todo: list[tuple[int, int]] = []
-        self.folded = 0
-        self.refused = 0
+        self.folded = 0  # bytes; 0 where the kernel refuses every slice
 
     def start(self) -> None:
         with open("/proc/self/maps", encoding="ascii") as maps:
@@ -71,7 +70,5 @@ class Folder:
 
     def step(self) -> None:
         start, end = self._todo.pop(0)
-        if _libc.madvise(start, end - start, MADV_COLLAPSE) == 0:
+        if _libc.madvise(start, end - start, MADV_COLLAPSE) == 0:  # else: not supported, or not all foldable
             self.folded += end - start
-        else:
-            self.refused += end - start  # not supported, or part of the range could not be folded

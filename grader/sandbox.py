@@ -171,7 +171,7 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
             except OSError:
                 pass
     send_control(control_fd, {"pid": child, "in_place": report.in_place, "missing": report.missing,
-                       "cgroup": report.cgroup})
+                              "cgroup": report.cgroup})
     while True:
         try:
             _, status, usage = os.wait4(child, 0)

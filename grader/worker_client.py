@@ -146,7 +146,6 @@ class Zygote:
         self.broken: str | None = None
         self.process: subprocess.Popen | None = None
         self._warm_ready = False
-        self._asked_warm: set[int] = set()  # the answer sockets of requests sent to the warm zygote
         if attach is not None:
             self.socket, self.warm_socket = attach
             return
@@ -175,8 +174,9 @@ class Zygote:
         """What another process passes as `attach` to share this zygote."""
         return self.socket, self.warm_socket
 
-    def fork(self, request: dict, fds: tuple[int, ...]) -> socket.socket | None:
-        """Ask for a worker; returns the socket its answer comes on, or None when the zygote is gone."""
+    def fork(self, request: dict, fds: tuple[int, ...]) -> tuple[socket.socket, bool] | None:
+        """Ask for a worker; returns the socket its answer comes on and whether the warm zygote
+        was asked, or None when the zygote is gone."""
         if self.broken:
             return None
         answer, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -190,14 +190,11 @@ class Zygote:
             return None
         finally:
             theirs.close()
-        if warm:
-            self._asked_warm.add(answer.fileno())
-        return answer
+        return answer, warm
 
-    def result(self, answer: socket.socket) -> _Forked | None:
+    def result(self, ticket: tuple[socket.socket, bool]) -> _Forked | None:
         """The forked worker (after the zygote's imports if need be), or None if there is none."""
-        warm = answer.fileno() in self._asked_warm
-        self._asked_warm.discard(answer.fileno())
+        answer, warm = ticket
         try:
             message, fds, _, _ = socket.recv_fds(answer, 4096, 1)
             reply = json.loads(message) if message else {}

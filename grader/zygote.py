@@ -28,6 +28,7 @@ import sys
 from grader import hugepages, sandbox
 
 MAX_REQUEST = 1 << 16
+NAMESPACES = "PID, network and IPC namespaces"  # what a supervised worker enters
 REFOLD_AFTER = 64  # forks: the zygote's own writes after each fork split a few huge pages again
 
 
@@ -86,7 +87,7 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
             sandbox.die_with_parent()
             if not sandbox.unshare(sandbox.CLONE_NEWNET | sandbox.CLONE_NEWIPC):
                 raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
-            report = sandbox.Report(in_place=["PID, network and IPC namespaces"])
+            report = sandbox.Report(in_place=[NAMESPACES])
             sandbox.join_pids_cgroup(int(limits["processes"]), report)
             sandbox.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing})
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
@@ -127,14 +128,14 @@ class _Supervisor:
             self.direct = False  # fall back to the worker's own namespaces, for good
         return os.fork(), self.direct
 
-    def adopt(self, pid: int, supervised: bool, request: dict, control: int) -> list[int]:
+    def adopt(self, pid: int, supervised: bool, control: int) -> list[int]:
         """Watch the child; return a pidfd for the grader (empty if the child is gone)."""
         try:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = -1
         if supervised:  # the worker joins its pids cgroup itself and says so on this pipe too
-            sandbox.send_control(control, {"pid": pid, "in_place": ["PID, network and IPC namespaces"]})
+            sandbox.send_control(control, {"pid": pid, "in_place": [NAMESPACES]})
         else:
             os.close(control)
         if pidfd < 0:
@@ -214,7 +215,7 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
             folder.start()
         for fd in (fds[0], fds[1], fds[3]):
             os.close(fd)
-        pidfd = supervisor.adopt(pid, supervised, request, fds[2])
+        pidfd = supervisor.adopt(pid, supervised, fds[2])
         _answer(reply, {"pid": pid}, pidfd)
         for fd in pidfd:
             os.close(fd)
