@@ -18,7 +18,7 @@ import time
 import torch
 from torch import nn
 
-from grader.paths import PROBES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import PROBES_DIR, SOLUTIONS_DIR
 
 
 def _load(name, path):

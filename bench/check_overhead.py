@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader.paths import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from grader.catalog import load_catalog
-from grader.paths import SOLUTIONS_DIR
+from grader.workbook.catalog import load_catalog
+from grader.workbook.paths import SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 

@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.catalog import load_catalog  # noqa: E402
-from grader.paths import SOLUTIONS_DIR  # noqa: E402
+from grader.workbook.catalog import load_catalog  # noqa: E402
+from grader.workbook.paths import SOLUTIONS_DIR  # noqa: E402
 from tests.corpus import WRONG  # noqa: E402
 
 BIN = Path(sys.executable).parent

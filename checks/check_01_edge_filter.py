@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.compare import expect_raises, expect_tensor, looks_like, show, when
+from grader.checking.compare import expect_raises, expect_tensor, looks_like, show, when
 
 
 def _conv(image, kernel, stride=1, padding=0):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader.compare import expect_value, when
+from grader.checking.compare import expect_value, when
 
 
 def _counts(model):

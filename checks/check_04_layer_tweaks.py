@@ -4,8 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.compare import expect_tensor, expect_value, fail, looks_like, when
-from grader.probe_tools import describe_layers
+from grader.checking.compare import expect_tensor, expect_value, fail, looks_like, when
+from grader.worker.probe_tools import describe_layers
 
 
 def _config_text(config):

@@ -8,7 +8,7 @@ expected results and those of each classic mistake are computed here.
 import pytest
 import torch
 
-from grader.compare import (
+from grader.checking.compare import (
     Mistake,
     describe,
     expect_number,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.compare import (
+from grader.checking.compare import (
     describe,
     expect_raises,
     expect_tensor,

@@ -4,7 +4,7 @@ with dropout and batch norm, so evaluating it in the wrong mode gives other answ
 import pytest
 import torch
 
-from grader.compare import expect_number, expect_tensor, fail, looks_like, when
+from grader.checking.compare import expect_number, expect_tensor, fail, looks_like, when
 
 SEED = 4
 

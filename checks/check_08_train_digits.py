@@ -7,7 +7,7 @@ thresholds are calibrated by bench/calibrate_digits.py (see tests/test_digits.py
 
 import pytest
 
-from grader.compare import describe, fail
+from grader.checking.compare import describe, fail
 
 FIT_SECONDS = 60
 TRAINING_SEED = 0

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from grader import state
-from grader.catalog import exercise_by_id, load_catalog
-from grader.paths import EXERCISES_DIR
-from grader.worker_client import shared_pool
+from grader.workbook import state
+from grader.workbook.catalog import exercise_by_id, load_catalog
+from grader.workbook.paths import EXERCISES_DIR
+from grader.worker.pool import shared_pool
 
 # torch, pytest and the runner are imported inside the commands, after a worker has
 # been started: the two imports of torch then overlap on two cores.
@@ -35,7 +35,7 @@ def _grade(submission: Path, exercises, junit: Path | None = None, limits: tuple
            check_timeout: float | None = None):
     if submission.suffix.lower() == ".zip" and submission.is_file():
         with tempfile.TemporaryDirectory(prefix="grader-zip-") as folder:
-            from grader.archive import ArchiveError, unpack
+            from grader.workbook.archive import ArchiveError, unpack
 
             try:
                 for note in unpack(submission, Path(folder)):
@@ -50,8 +50,8 @@ def _grade(submission: Path, exercises, junit: Path | None = None, limits: tuple
 
 def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple[str, ...],
                   check_timeout: float | None, remember: bool):
-    from grader.catalog import configured_limits
-    from grader.layout import find_exercise_file
+    from grader.workbook.catalog import configured_limits
+    from grader.workbook.files import find_exercise_file
 
     try:
         shared_pool().set_limits(configured_limits(limits))
@@ -60,7 +60,7 @@ def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple
     attempted = [e for e in exercises if find_exercise_file(submission, e)]
     if attempted:
         shared_pool().prestart(attempted[0].warm_up)
-    from grader.runner import RunnerError, run_checks
+    from grader.checking.runner import RunnerError, run_checks
 
     try:
         result = run_checks(submission=submission, exercises=exercises, junit_xml=junit,
@@ -72,7 +72,7 @@ def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple
         path = find_exercise_file(submission, exercise)
         if path is not None:
             state.remember_result(path, result.exercises[exercise.id].to_json())
-    from grader.worker_client import sandbox_notes
+    from grader.worker.environment import sandbox_notes
 
     for note in sandbox_notes():
         click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)
@@ -89,7 +89,7 @@ def main() -> None:
 @SUBMISSION
 def list_command(submission: Path) -> None:
     """The exercises in order, with their status and points."""
-    from grader.layout import find_exercise_file
+    from grader.workbook.files import find_exercise_file
 
     exercises = list(load_catalog())
     stale = [e for e in exercises if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None]
@@ -119,7 +119,7 @@ def check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | N
     """Run the checks of exercises IDS (default: all) on your submission."""
     exercises = _exercises(ids)
     result = _grade(submission, exercises, junit, limits, check_timeout)
-    from grader.report import format_exercise, format_summary
+    from grader.reports.terminal import format_exercise, format_summary
 
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
@@ -153,8 +153,8 @@ def hint(exercise_id: str, level: int | None) -> None:
 @click.option("--poll", is_flag=True, help="Poll for changes instead of using file-system events.")
 def watch(exercise_id: str | None, submission: Path, poll: bool) -> None:
     """Re-check the exercise you are editing each time you save (default: the one you last saved)."""
-    from grader.report import format_exercise
-    from grader.watch import run_watch
+    from grader.commands.watch import run_watch
+    from grader.reports.terminal import format_exercise
 
     if not submission.is_dir():
         raise click.UsageError(f"submission folder {submission} does not exist")
@@ -162,7 +162,7 @@ def watch(exercise_id: str | None, submission: Path, poll: bool) -> None:
     latest: dict[str, bool] = {}
 
     def check(exercise):
-        from grader.runner import RunnerError
+        from grader.checking.runner import RunnerError
 
         try:
             result = _grade(submission, [exercise]).exercises[exercise.id]
@@ -176,7 +176,7 @@ def watch(exercise_id: str | None, submission: Path, poll: bool) -> None:
     def passing(exercise) -> bool:
         if exercise.id in latest:
             return latest[exercise.id]
-        from grader.layout import find_exercise_file
+        from grader.workbook.files import find_exercise_file
 
         path = find_exercise_file(submission, exercise)
         cached = state.cached_result(path) if path else None
@@ -207,7 +207,7 @@ def grade(batch: Path, out: Path, workers: int | None, resume: bool, only: tuple
     """Grade every submission (folder or .zip) in BATCH into OUT."""
     import os
 
-    from grader.grading_run import run_batch
+    from grader.commands.grade import run_batch
 
     only_ids = [e.id for e in _exercises(only)] if only else None
     run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume, only=only_ids,
@@ -223,7 +223,7 @@ def export() -> None:
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 def export_gradescope(out: Path) -> None:
     """Write Gradescope's autograder bundle (setup.sh, run_autograder, the grader) to OUT (.zip)."""
-    from grader.gradescope import build_bundle
+    from grader.commands.gradescope import build_bundle
 
     names = build_bundle(out)
     click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope \"zip file upload\" autograder")
@@ -232,7 +232,7 @@ def export_gradescope(out: Path) -> None:
 @main.command("selfcheck")
 def selfcheck_command() -> None:
     """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""
-    from grader.selfcheck import selfcheck
+    from grader.commands.selfcheck import selfcheck
 
     problems = selfcheck()
     for problem in problems:

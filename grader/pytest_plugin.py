@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import Exercise, exercise_by_id, load_catalog
-from grader.modules import load_file
-from grader.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
-from grader.worker_client import WorkerPool, shared_pool
+from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
+from grader.workbook.files import load_file
+from grader.workbook.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
+from grader.worker.pool import WorkerPool, shared_pool
 
-# grader.submission and grader.results are imported where used: they pull in torch, and the
+# grader.checking.submission and grader.workbook.results are imported where used: they pull in torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
@@ -41,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
-    from grader.catalog import configured_limits
+    from grader.workbook.catalog import configured_limits
 
     try:
         limits = configured_limits(config.getoption("limit") or [])
@@ -57,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    from grader.worker_client import sandbox_notes
+    from grader.worker.environment import sandbox_notes
 
     for note in sandbox_notes():
         terminalreporter.write_line(f"grader: this host's sandbox is weaker: {note}", yellow=True)
@@ -114,7 +114,7 @@ def submission(request: pytest.FixtureRequest):
     exercise = exercise_of(Path(str(request.module.__file__)))
     if exercise is None:
         raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
-    from grader.submission import Submission
+    from grader.checking.submission import Submission
 
     handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key],
                         time_limit=request.config.getoption("check_timeout"),
@@ -153,8 +153,8 @@ def check_name(item: pytest.Item) -> str:
 
 
 def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
-    from grader.results import CheckResult, Status
-    from grader.submission import SubmissionProblem
+    from grader.checking.submission import SubmissionProblem
+    from grader.workbook.results import CheckResult, Status
 
     points = float(item.get_closest_marker("points").args[0])
     if report.passed:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from grader.catalog import exercise_by_id
-from grader.paths import SOLUTIONS_DIR
-from grader.runner import run_checks
+from grader.checking.runner import run_checks
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.paths import SOLUTIONS_DIR
 
 
 def write(folder: Path, exercise_id: str, source: str | None = None) -> Path:

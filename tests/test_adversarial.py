@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.paths import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from tests.attacks import ATTACKS, HONEST_BROKEN_IMPORT, HONEST_WRONG, Attack
 
 GRADER = str(Path(sys.executable).with_name("grader"))

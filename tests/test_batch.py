@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import Entry, discover
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.commands.batch import Entry, discover
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]

@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 
-from grader.batch import discover
-from grader.catalog import exercise_by_id
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.commands.batch import discover
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from tests.corpus import WRONG, Variant
 
 GRADER = str(Path(sys.executable).with_name("grader"))

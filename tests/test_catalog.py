@@ -4,8 +4,8 @@ import ast
 
 import pytest
 
-from grader.catalog import CatalogError, exercise_by_id, load_catalog, parse_catalog
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.catalog import CatalogError, exercise_by_id, load_catalog, parse_catalog
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 GOOD = """
 [[exercise]]

@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from grader import state
 from grader.cli import main
-from grader.paths import EXERCISES_DIR
+from grader.workbook import state
+from grader.workbook.paths import EXERCISES_DIR
 from tests.helpers import write
 
 

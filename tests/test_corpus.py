@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import exercise_by_id
-from grader.paths import SOLUTIONS_DIR
-from grader.runner import run_checks
+from grader.checking.runner import run_checks
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.paths import SOLUTIONS_DIR
 from tests.corpus import CORRECT, WRONG, Variant
 
 

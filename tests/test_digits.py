@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from grader.digits import make_digits
-from grader.modules import load_file
-from grader.paths import PROBES_DIR, SOLUTIONS_DIR
+from grader.workbook.files import load_file
+from grader.workbook.paths import PROBES_DIR, SOLUTIONS_DIR
 
 
 def test_same_seed_same_digits_other_seed_other_digits():

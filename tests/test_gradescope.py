@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.catalog import CatalogError, exercise_by_id, parse_limits
-from grader.limits import Limits, parse_value, with_overrides
-from grader.runner import run_checks
+from grader.checking.runner import run_checks
+from grader.workbook.catalog import CatalogError, exercise_by_id, parse_limits
+from grader.workbook.limits import Limits, parse_value, with_overrides
 from tests.helpers import write
 from tests.test_statuses import COUNT_PARAMETERS_OK_EXCEPT
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader import protocol
-from grader.protocol import Opaque, ProtocolError, decode, encode
+from grader.worker import protocol
+from grader.worker.protocol import Opaque, ProtocolError, decode, encode
 
 
 def roundtrip(value):

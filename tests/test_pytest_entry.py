@@ -4,7 +4,7 @@ runs in the pytest process."""
 import subprocess
 import sys
 
-from grader.paths import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from tests.helpers import write
 
 

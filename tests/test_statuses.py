@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.results import Status
+from grader.workbook.results import Status
 from tests.helpers import grade, write
 
 COUNT_PARAMETERS_OK_EXCEPT = """

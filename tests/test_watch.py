@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import exercise_by_id
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
-from grader.watch import FolderWatcher
+from grader.commands.watch import FolderWatcher
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import torch
 
-from grader import protocol
-from grader.worker_client import Worker, Zygote
+from grader.worker import protocol
+from grader.worker.process import Worker
+from grader.worker.zygote_client import Zygote
 
 # Student-like code touching what a fork can break: the intra-op thread pool (a large matmul and
 # conv), autograd, an optimizer's first step, and the random number generators.

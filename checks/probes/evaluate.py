@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from grader.probe_tools import ModeRecorder
+from grader.worker.probe_tools import ModeRecorder
 
 BATCHES = (5, 5, 3)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.probe_tools import describe_layers, plain_state
+from grader.worker.probe_tools import describe_layers, plain_state
 
 LAYERS = ["conv", "conv2", "fc"]
 CONFIGS = [

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.probe_tools import describe_layers, plain_state
+from grader.worker.probe_tools import describe_layers, plain_state
 
 LAYERS = ["conv1", "pool", "conv2", "fc1", "fc2"]
 

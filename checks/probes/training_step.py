@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.probe_tools import ModeRecorder, plain_state
+from grader.worker.probe_tools import ModeRecorder, plain_state
 
 LR = 0.1
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import tomllib
 
-from grader.limits import Limits, with_overrides
-from grader.paths import CATALOG_FILE, CHECKS_DIR
+from grader.workbook.limits import Limits, with_overrides
+from grader.workbook.paths import CATALOG_FILE, CHECKS_DIR
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELDS = {"number": int, "id": str, "title": str, "section": str, "points": int,

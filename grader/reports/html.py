@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from html import escape
 
-from grader.gradebook import exercises_in, number
+from grader.reports.gradebook import exercises_in, number
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}

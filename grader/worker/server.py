@@ -3,14 +3,14 @@
 Started through `grader.worker` (which builds the cage first). It imports torch, says it is
 ready, then serves requests one at a time:
 
-- load:  import the trusted probes, lock the process down (`grader.sandbox.lock_down`), then
+- load:  import the trusted probes, lock the process down (`grader.worker.cage.lock_down`), then
          import the submission file (a copy in the worker's scratch folder)
 - call:  call one of the submission's functions with decoded arguments
 - probe: run a trusted probe function from `checks/probes/` with the submission module
 
 Further arguments name what to warm up first (see `_warm_up`).
 
-Every reply is plain data (`grader.protocol`). The worker never judges anything:
+Every reply is plain data (`grader.worker.protocol`). The worker never judges anything:
 verdicts are made in the pytest process from the data it sends back.
 """
 
@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader import protocol, sandbox
-from grader.limits import Limits
-from grader.modules import load_file as _load_file
+from grader.workbook.files import load_file as _load_file
+from grader.workbook.limits import Limits
+from grader.worker import cage as sandbox
+from grader.worker import protocol
 
 _state: dict[str, Any] = {"module": None, "path": None, "probes": None, "limits": Limits(),
                           "report": sandbox.Report(), "locked": False, "run_as": None}

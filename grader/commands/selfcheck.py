@@ -3,10 +3,10 @@ earns zero as "not attempted", and each exercise's points in workbook.toml add u
 
 from __future__ import annotations
 
-from grader.catalog import load_catalog
-from grader.paths import EXERCISES_DIR, SOLUTIONS_DIR
-from grader.results import Status
-from grader.runner import run_checks
+from grader.checking.runner import run_checks
+from grader.workbook.catalog import load_catalog
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.results import Status
 
 
 def selfcheck() -> list[str]:

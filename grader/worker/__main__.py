@@ -1,8 +1,8 @@
 """The worker's entry point: `python -I -m grader.worker REQUEST_FD REPLY_FD CONTROL_FD LIMITS [WARM_UP...]`.
 
-Builds the cage first (`grader.sandbox.contain`: namespaces, a fork whose parent reports on
+Builds the cage first (`grader.worker.cage.contain`: namespaces, a fork whose parent reports on
 the control pipe how the worker ended), and only then imports torch and serves requests
-(`grader.worker_server`). Student code runs in the child, after `sandbox.lock_down`.
+(`grader.worker.server`). Student code runs in the child, after `sandbox.lock_down`.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import sys
 
-from grader import sandbox
+from grader.worker import cage as sandbox
 
 
 def main(argv: list[str]) -> None:
     request_fd, reply_fd, control_fd = (int(a) for a in argv[:3])
     limits = json.loads(argv[3])
     report = sandbox.contain(control_fd, processes=int(limits["processes"]))
-    from grader import worker_server
+    from grader.worker import server as worker_server
 
     worker_server.serve(request_fd, reply_fd, limits=limits, report=report, warm_up=set(argv[4:]))
 

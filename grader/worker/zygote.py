@@ -1,6 +1,6 @@
 """The zygote: a process that imports torch once and forks a worker for each exercise.
 
-Started as `python -I -m grader.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the same time
+Started as `python -I -m grader.worker.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the same time
 as the grading process imports its own modules, so the two imports overlap on two cores. It
 imports torch, numpy and the worker's modules, but runs no torch operation and starts no thread
 pool (a fork copies one thread only: a pool started here would leave a child waiting on threads
@@ -25,7 +25,8 @@ import signal
 import socket
 import sys
 
-from grader import hugepages, sandbox
+from grader.worker import cage as sandbox
+from grader.worker import hugepages
 
 MAX_REQUEST = 1 << 16
 NAMESPACES = "PID, network and IPC namespaces"  # what a supervised worker enters
@@ -39,7 +40,7 @@ def _preload(warm_up: set[str]) -> bool:
     import torch  # noqa: F401
     import torch.optim  # noqa: F401
 
-    from grader import worker_server  # noqa: F401  (torch, numpy, the protocol, the sandbox)
+    from grader.worker import server as worker_server  # noqa: F401  (torch, numpy, the protocol, the sandbox)
 
     if "optimizer" in warm_up:  # what an optimizer's first step imports (about a second)
         import torch._dynamo  # noqa: F401
@@ -80,7 +81,7 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
     namespaces. Otherwise `sandbox.contain` builds the namespaces and a supervising parent."""
     code = 1
     try:
-        from grader import worker_server
+        from grader.worker import server as worker_server
 
         limits = request["limits"]
         if supervised:
@@ -234,7 +235,7 @@ def main(argv: list[str]) -> None:
     """`SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`. With warm-ups, the zygote forks a second zygote
     as soon as torch is in: that one imports the warm-ups (about a second, on the other core),
     answers the requests that want them and, once it has answered a grading process, all of
-    that process's requests (`worker_client.Zygote` routes them). This one forks the workers
+    that process's requests (`zygote_client.Zygote` routes them). This one forks the workers
     of the exercises that need nothing more meanwhile, and does not spend the second of CPU
     time that folding its memory takes: it is not used for long."""
     sandbox.die_with_parent()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalog import Exercise, load_catalog
-from grader.paths import PROJECT_ROOT
-from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.paths import PROJECT_ROOT
+from grader.workbook.results import CheckResult, ExerciseResult, SubmissionResult
 
 
 class _Collector:

@@ -10,62 +10,28 @@ of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
 
 from __future__ import annotations
 
-import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import protocol
-from grader.catalog import Exercise
-from grader.layout import find_exercise_file
-from grader.paths import PROBES_DIR
-from grader.results import Status
-from grader.worker_client import Worker, WorkerDied, WorkerPool, WorkerTimeout
-
-# The worker's folder has a random name; messages name it alike every run, so grades never differ.
-_SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
-
-# The worker's error kinds that mean a limit was hit (grader.worker_server), and how to name each.
-_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files"}
-
-
-class SubmissionProblem(Exception):
-    """Student code could not give an answer. `status` is the check's status."""
-
-    status = Status.ERROR
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotAttempted(SubmissionProblem):
-    status = Status.NOT_ATTEMPTED
-
-
-class StudentError(SubmissionProblem):
-    """An exception raised by student code; `type_names` is its class and base classes."""
-
-    def __init__(self, message: str, type_names: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.type_names = type_names
-
-    def is_a(self, type_name: str) -> bool:
-        return type_name in self.type_names
-
-
-class LoadError(StudentError):
-    """The submission's file could not be imported (a syntax error, an exception at import)."""
-
-
-class CheckTimeout(SubmissionProblem):
-    status = Status.TIMEOUT
-
-
-class WorkerCrashed(SubmissionProblem):
-    pass
+from grader.checking.problems import (
+    SCRATCH,
+    CheckTimeout,
+    LoadError,
+    NotAttempted,
+    StudentError,
+    SubmissionProblem,
+    WorkerCrashed,
+    describe_ending,
+    problem_from_reply,
+)
+from grader.workbook.catalog import Exercise
+from grader.workbook.files import find_exercise_file
+from grader.workbook.paths import PROBES_DIR
+from grader.worker import protocol
+from grader.worker.pool import WorkerPool
+from grader.worker.process import Worker, WorkerDied, WorkerTimeout
 
 
 @dataclass(frozen=True)
@@ -150,7 +116,8 @@ class Submission:
         except WorkerDied as exc:
             self.last_output = worker.recent_output()
             self._discard_worker()
-            raise WorkerCrashed(f"{what}: {exc}{self._output_note()}") from None
+            raise WorkerCrashed(f"{what}: {describe_ending(exc.ending, self._pool.limits)}"
+                                f"{self._output_note()}") from None
         except protocol.ProtocolError as exc:
             self._discard_worker()
             raise StudentError(f"{what} returned something that cannot be checked: {exc}") from None
@@ -181,6 +148,8 @@ class Submission:
         except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()
+            if isinstance(exc, WorkerDied):
+                exc = describe_ending(exc.ending, self._pool.limits)
             note = f"\nYour code printed:\n{output.strip()}" if output.strip() else ""
             self._load_problem = LoadError(f"loading {self.exercise.filename} failed: {exc}{note}")
             raise self._load_problem from None
@@ -196,30 +165,8 @@ class Submission:
             self._worker = None
 
     def _output_note(self) -> str:
-        out = _SCRATCH.sub("<your folder>", self.last_output.strip())
+        out = SCRATCH.sub("<your folder>", self.last_output.strip())
         return f"\nYour code printed:\n{out}" if out else ""
 
     def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
-        kind = reply.get("kind")
-        message = _SCRATCH.sub("<your folder>", str(reply.get("message", "")))
-        trace = _SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
-        if kind in _LIMIT_NAMES:
-            return StudentError(f"the {_LIMIT_NAMES[kind]} of {self._pool.limits.describe(kind)} was exceeded "
-                                f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
-                                tuple(reply.get("mro") or ()))
-        if kind == "sandbox":
-            return WorkerCrashed(message)
-        if kind == "not_attempted":
-            function = reply.get("function") or what
-            return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")
-        if kind == "missing":
-            return StudentError(f"{what}: {message}; the spec asks for it "
-                                f"(see the stub in exercises/{self.exercise.filename})",
-                                ("AttributeError",))
-        if kind == "load_error":
-            line = reply.get("line")
-            where = f"{self.exercise.filename}, line {line}" if line else self.exercise.filename
-            return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
-                             tuple(reply.get("mro") or ()))
-        return StudentError(f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
-                            + self._output_note(), tuple(reply.get("mro") or ()))
+        return problem_from_reply(reply, what, self.exercise, self._pool.limits, self._output_note())

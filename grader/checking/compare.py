@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.protocol import Opaque
-from grader.submission import LoadError, StudentError
+from grader.checking.submission import LoadError, StudentError
+from grader.worker.protocol import Opaque
 
 
 @dataclass(frozen=True)

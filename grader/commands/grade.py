@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from grader.batch import Entry, atomic_write, discover, grade_batch
-from grader.class_report import render
-from grader.gradebook import write_gradebook
-from grader.junit import junit_xml
+from grader.commands.batch import Entry, atomic_write, discover, grade_batch
+from grader.reports.gradebook import write_gradebook
+from grader.reports.html import render
+from grader.reports.junit import junit_xml
 
 GRADEBOOK_EVERY = 1.0  # seconds between rewrites of the gradebook during a run
 

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from grader.paths import PROJECT_ROOT
+from grader.workbook.paths import PROJECT_ROOT
 
 STATE_FILE = PROJECT_ROOT / ".grader" / "state.json"
 

@@ -8,8 +8,8 @@ import io
 import json
 from pathlib import Path
 
-from grader.batch import atomic_write
-from grader.catalog import Exercise, load_catalog
+from grader.commands.batch import atomic_write
+from grader.workbook.catalog import Exercise, load_catalog
 
 _DETAIL_PREFIXES = ("Input:", "Expected:", "Got:")
 

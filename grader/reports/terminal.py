@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from grader.catalog import Exercise
-from grader.results import CheckResult, ExerciseResult, Status, SubmissionResult
+from grader.workbook.catalog import Exercise
+from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
 
 _MARKS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"), Status.ERROR: ("ERROR", "red"),
           Status.NOT_ATTEMPTED: ("TODO", "yellow"), Status.TIMEOUT: ("TIME", "magenta")}

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.catalog import Exercise, load_catalog
-from grader.layout import find_exercise_file
+from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.files import find_exercise_file
 
 RESULTS_DIR = ".results"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -107,7 +107,7 @@ def _submission_root(folder: Path, exercises: list[Exercise]) -> Path:
 
 
 def _empty_result(exercises: list[Exercise], note: str) -> dict:
-    from grader.results import CheckResult, ExerciseResult, Status, SubmissionResult
+    from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
 
     result = SubmissionResult({e.id: ExerciseResult(e.id, e.points, [
         CheckResult("submission", Status.NOT_ATTEMPTED, 0.0, float(e.points), note)]) for e in exercises})
@@ -122,7 +122,7 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
             folder = entry.path
             if entry.path.is_file():
-                from grader.archive import ArchiveError, unpack
+                from grader.workbook.archive import ArchiveError, unpack
 
                 try:
                     notes += unpack(entry.path, Path(scratch) / "unpacked")
@@ -134,7 +134,7 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
                 note = ("no exercise files (NN_<id>.py) were found in this submission, at its top or one "
                         "folder down")
                 return {"notes": notes + [note], "result": _empty_result(exercises, note)}
-            from grader.runner import run_checks
+            from grader.checking.runner import run_checks
 
             result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
             return {"notes": notes, "result": result.to_json()}
@@ -151,7 +151,8 @@ def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | N
     below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
-    from grader.worker_client import Zygote, shared_pool
+    from grader.worker.pool import shared_pool
+    from grader.worker.zygote_client import Zygote
 
     torch.set_num_threads(1)
     if zygote_sockets is not None:
@@ -162,7 +163,7 @@ def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | N
 def _exit_now() -> None:
     """A grading process ends once the pool has no more work: results are sent synchronously, so
     nothing is lost by skipping the interpreter's teardown of torch (about half a second)."""
-    from grader.worker_client import shared_pool
+    from grader.worker.pool import shared_pool
 
     shared_pool().shutdown()
     os._exit(0)
@@ -210,7 +211,7 @@ def _grading_context() -> multiprocessing.context.BaseContext:
     import pytest  # noqa: F401
     import torch  # noqa: F401
 
-    import grader.runner  # noqa: F401
+    import grader.checking.runner  # noqa: F401
 
     if len(os.listdir("/proc/self/task")) == 1:
         return multiprocessing.get_context("fork")
@@ -218,7 +219,8 @@ def _grading_context() -> multiprocessing.context.BaseContext:
 
 
 def _start_zygote(exercise_ids: list[str]):
-    from grader.worker_client import NO_ZYGOTE_VARIABLE, Zygote
+    from grader.worker.environment import NO_ZYGOTE_VARIABLE
+    from grader.worker.zygote_client import Zygote
 
     if os.environ.get(NO_ZYGOTE_VARIABLE):
         return None

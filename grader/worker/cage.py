@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import landlock, seccomp
+from grader.worker import landlock, seccomp
 
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
 _PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 47, 4
@@ -276,7 +276,7 @@ def _tasks_of_this_user() -> int:
 def readable_paths() -> list[Path]:
     """The Python installation and system libraries: everything student code may read.
     Never a folder that holds the project (its solutions, checks and grader)."""
-    from grader.paths import PROJECT_ROOT
+    from grader.workbook.paths import PROJECT_ROOT
 
     candidates = {Path(p) for p in sysconfig.get_paths().values()}
     candidates |= {Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).parent}

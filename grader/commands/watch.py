@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.catalog import Exercise, load_catalog
-from grader.layout import find_exercise_file
+from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.files import find_exercise_file
 
 POLL_SECONDS = 0.3
 SETTLE_SECONDS = 0.08  # an editor's save is often several writes: let them land first

@@ -2,7 +2,7 @@
 
 Gradescope unpacks the bundle into `/autograder/source`, runs `setup.sh` once as root to build
 the image, then, in a fresh container per submission, `run_autograder`, which runs
-`python -m grader.gradescope /autograder`: the submission in `/autograder/submission` is graded
+`python -m grader.commands.gradescope /autograder`: the submission in `/autograder/submission` is graded
 exactly as `grader grade` grades one student (same worker, same lock-down, plus an unprivileged
 user, since nothing else there keeps student code from the root-owned `results.json`) and
 `/autograder/results/results.json` is written in Gradescope's format, even when grading fails.
@@ -16,8 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from grader.catalog import load_catalog
-from grader.paths import PROJECT_ROOT
+from grader.workbook.catalog import load_catalog
+from grader.workbook.paths import PROJECT_ROOT
 
 WORKER_USER = "cnn-student"
 
@@ -43,7 +43,7 @@ set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 export CNN_GRADER_WORKER_USER="${{CNN_GRADER_WORKER_USER-{WORKER_USER}}}"
 cd "$ROOT/source" || exit 1
-exec "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.gradescope "$ROOT"
+exec "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
 """
 
 # What of the project the bundle carries: the grader, the checks and their references, the
@@ -72,10 +72,10 @@ def build_bundle(out: Path) -> list[str]:
 
 
 def results_json(outcome: dict, seconds: float) -> dict:
-    """Gradescope's results.json from one student's outcome (`grader.batch.grade_entry`): a test
+    """Gradescope's results.json from one student's outcome (`grader.commands.batch.grade_entry`): a test
     per check, its output the learner's message (a hidden check's inputs and expected values left
     out), and the exercise's first hint on its failed checks."""
-    from grader.gradebook import number, public_message
+    from grader.reports.gradebook import number, public_message
 
     result = outcome["result"]
     tests = []
@@ -113,7 +113,7 @@ def _uploaded(folder: Path) -> Path:
 
 def grade_autograder_root(root: Path) -> dict:
     """Grade `root/submission` into `root/results/results.json` (atomically); return what was written."""
-    from grader.batch import Entry, atomic_write, grade_entry
+    from grader.commands.batch import Entry, atomic_write, grade_entry
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]

@@ -1,0 +1,105 @@
+"""Problems: what a worker reported (an error reply, how it ended) turned into a learner's words,
+and the exception class that decides the check's status."""
+
+from __future__ import annotations
+
+import re
+import signal
+import tempfile
+
+from grader.workbook.catalog import Exercise
+from grader.workbook.limits import Limits
+from grader.workbook.results import Status
+
+# The worker's folder has a random name; messages name it alike every run, so grades never differ.
+SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
+
+# The worker's error kinds that mean a limit was hit (grader.worker.server), and how to name each.
+_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files"}
+
+
+class SubmissionProblem(Exception):
+    """Student code could not give an answer. `status` is the check's status."""
+
+    status = Status.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAttempted(SubmissionProblem):
+    status = Status.NOT_ATTEMPTED
+
+
+class StudentError(SubmissionProblem):
+    """An exception raised by student code; `type_names` is its class and base classes."""
+
+    def __init__(self, message: str, type_names: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.type_names = type_names
+
+    def is_a(self, type_name: str) -> bool:
+        return type_name in self.type_names
+
+
+class LoadError(StudentError):
+    """The submission's file could not be imported (a syntax error, an exception at import)."""
+
+
+class CheckTimeout(SubmissionProblem):
+    status = Status.TIMEOUT
+
+
+class WorkerCrashed(SubmissionProblem):
+    pass
+
+
+
+def describe_ending(ending: dict, limits: Limits) -> str:
+    """How a worker ended, in a learner's words, from its parent's report."""
+    if ending.get("start") == "failed":
+        return "the worker did not start properly"
+    killed_by, code, cpu = ending.get("signal"), ending.get("exit"), ending.get("cpu")
+    if killed_by == signal.SIGXCPU or (isinstance(cpu, (int, float)) and cpu >= limits.cpu
+                                       and killed_by == signal.SIGKILL):
+        return f"the CPU time limit of {limits.describe('cpu')} was exceeded"
+    if killed_by == signal.SIGXFSZ:
+        return f"a file grew past the file size limit of {limits.describe('file_size')}"
+    if type(killed_by) is int and 0 < killed_by < signal.NSIG:
+        name = signal.Signals(killed_by).name
+        hint = " (a crash inside the interpreter, for example very deep recursion)" \
+            if name in ("SIGSEGV", "SIGABRT", "SIGBUS") else ""
+        return f"the process running your code was killed by {name}{hint}"
+    if type(code) is int:
+        return (f"the process running your code exited with code {code} "
+                "(did your code call exit()?)")
+    return "the process running your code stopped answering"
+
+
+def problem_from_reply(reply: dict, what: str, exercise: Exercise, limits: Limits,
+                       output_note: str) -> SubmissionProblem:
+    """The problem an error reply of the worker stands for."""
+    kind = reply.get("kind")
+    message = SCRATCH.sub("<your folder>", str(reply.get("message", "")))
+    trace = SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
+    if kind in _LIMIT_NAMES:
+        return StudentError(f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded "
+                            f"in {what} ({reply.get('type')}: {message[:200]})" + output_note,
+                            tuple(reply.get("mro") or ()))
+    if kind == "sandbox":
+        return WorkerCrashed(message)
+    if kind == "not_attempted":
+        function = reply.get("function") or what
+        return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")
+    if kind == "missing":
+        return StudentError(f"{what}: {message}; the spec asks for it "
+                            f"(see the stub in exercises/{exercise.filename})",
+                            ("AttributeError",))
+    if kind == "load_error":
+        line = reply.get("line")
+        where = f"{exercise.filename}, line {line}" if line else exercise.filename
+        return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
+                         tuple(reply.get("mro") or ()))
+    return StudentError(f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
+                        + output_note, tuple(reply.get("mro") or ()))

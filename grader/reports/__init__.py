@@ -1,0 +1,1 @@
+"""Pure functions from typed records to text: terminal, gradebook, feedback, HTML, JUnit."""

@@ -1,0 +1,1 @@
+"""Torch-free facts: paths, the catalog, limits, typed results, files and archives."""
