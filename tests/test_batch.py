@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.commands.batch import Entry, discover
+from grader.workbook.intake import Entry, discover
 from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))

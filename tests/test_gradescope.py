@@ -92,7 +92,7 @@ def test_bundle_holds_setup_and_run_autograder(bundle):
     with zipfile.ZipFile(bundle) as zipped:
         names = set(zipped.namelist())
         modes = {i.filename: i.external_attr >> 16 for i in zipped.infolist()}
-    assert {"setup.sh", "run_autograder", "grader/gradescope.py", "checks/check_01_edge_filter.py",
+    assert {"setup.sh", "run_autograder", "grader/commands/gradescope.py", "checks/check_01_edge_filter.py",
             "solutions/08_train_digits.py", "workbook.toml", "pyproject.toml"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert not any("__pycache__" in n for n in names)

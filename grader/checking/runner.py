@@ -40,7 +40,7 @@ class RunnerError(RuntimeError):
 
 
 def run_checks(*, submission: Path, exercises: list[Exercise] | None = None,
-               junit_xml: Path | None = None, pytest_args: list[str] | None = None) -> SubmissionResult:
+               pytest_args: list[str] | None = None) -> SubmissionResult:
     """Grade `submission` on `exercises` (default: all) and return the results, in catalog order."""
     chosen = list(exercises or load_catalog())
     collector = _Collector()
@@ -48,7 +48,7 @@ def run_checks(*, submission: Path, exercises: list[Exercise] | None = None,
         f"--submission={submission}", f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml"),
         "-p", "no:cacheprovider", "-p", "no:randomly", "--noconftest", "-q", "--no-header", "-o", "console_output_style=classic",
         *_LEAN,
-    ] + ([f"--junitxml={junit_xml}"] if junit_xml else []) + list(pytest_args or [])
+    ] + list(pytest_args or [])
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])

@@ -10,113 +10,44 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
-import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import socket
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader.workbook.catalog import Exercise, load_catalog
-from grader.workbook.files import find_exercise_file
+from grader.workbook.files import atomic_write, find_exercise_file
+from grader.workbook.intake import Entry, digest, discover, submission_root
+from grader.workbook.results import (
+    BatchRecord,
+    CheckResult,
+    ExerciseResult,
+    Status,
+    SubmissionResult,
+)
 
 RESULTS_DIR = ".results"
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One submission: the student's id (folder name, or zip name without .zip) and its path."""
-
-    student: str
-    path: Path
-
-    @property
-    def key(self) -> str:
-        """A file name for this student that no other student's can equal, even on a file system
-        that ignores case: the id made safe, plus a hash of the exact id when that changed it."""
-        safe = _SAFE.sub("_", self.student).strip("._") or "student"
-        if safe != self.student or safe.lower() != safe:
-            safe += "-" + hashlib.sha256(self.student.encode()).hexdigest()[:8]
-        return safe
+def _empty_result(exercises: list[Exercise], note: str) -> SubmissionResult:
+    return SubmissionResult({e.id: ExerciseResult(e.id, e.points, [
+        CheckResult("submission", Status.NOT_ATTEMPTED, 0.0, float(e.points), note)])
+        for e in exercises})
 
 
-def discover(batch: Path) -> list[Entry]:
-    """The submissions in `batch`: its folders and .zip files, sorted by student id."""
-    if not batch.is_dir():
-        raise FileNotFoundError(f"batch folder {batch} does not exist")
-    entries = []
-    for child in batch.iterdir():
-        if child.name.startswith((".", "__")):
-            continue
-        if child.is_symlink():
-            continue  # a link in a batch could point anywhere; graded submissions are real files
-        if child.is_dir():
-            entries.append(Entry(child.name, child))
-        elif child.is_file() and child.suffix.lower() == ".zip":
-            entries.append(Entry(child.name[:-4], child))
-    return sorted(entries, key=lambda e: e.student)
-
-
-def digest(path: Path) -> str:
-    """What was graded: the bytes of the zip, or of every file in the folder (links not followed)."""
-    hasher = hashlib.sha256()
-    if path.is_file():
-        hasher.update(path.read_bytes())
-        return hasher.hexdigest()
-    for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-        hasher.update(str(file.relative_to(path)).encode() + b"\0")
-        hasher.update(file.read_bytes())
-    return hasher.hexdigest()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _submission_root(folder: Path, exercises: list[Exercise]) -> Path:
-    """Where the exercise files are: the folder, or a lone folder inside it (a zip of `alice/`)."""
-    for _ in range(2):
-        if any(find_exercise_file(folder, e) for e in exercises):
-            return folder
-        children = [c for c in folder.iterdir() if not c.name.startswith((".", "__"))]
-        if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
-            folder = children[0]
-        else:
-            break
-    return folder
-
-
-def _empty_result(exercises: list[Exercise], note: str) -> dict:
-    from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
-
-    result = SubmissionResult({e.id: ExerciseResult(e.id, e.points, [
-        CheckResult("submission", Status.NOT_ATTEMPTED, 0.0, float(e.points), note)]) for e in exercises})
-    return result.to_json()
-
-
-def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) -> dict:
+def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) -> BatchRecord:
     """Grade one submission; never raises. Runs in a grading process of the pool."""
     exercises = [e for e in load_catalog() if e.id in exercise_ids]
+
+    def record(result: SubmissionResult, notes: list[str], detail: list[str] = ()) -> BatchRecord:
+        return BatchRecord(entry.student, entry.key, result, exercise_ids, notes=notes,
+                           detail=list(detail))
+
     notes: list[str] = []
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
@@ -127,20 +58,22 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
                 try:
                     notes += unpack(entry.path, Path(scratch) / "unpacked")
                 except ArchiveError as exc:
-                    return {"notes": [str(exc)], "result": _empty_result(exercises, str(exc))}
+                    return record(_empty_result(exercises, str(exc)), [str(exc)])
                 folder = Path(scratch) / "unpacked"
-            folder = _submission_root(folder, exercises)
+            folder = submission_root(folder, exercises)
             if not any(find_exercise_file(folder, e) for e in exercises):
-                note = ("no exercise files (NN_<id>.py) were found in this submission, at its top or one "
-                        "folder down")
-                return {"notes": notes + [note], "result": _empty_result(exercises, note)}
+                note = ("no exercise files (NN_<id>.py) were found in this submission, at its top "
+                        "or one folder down")
+                return record(_empty_result(exercises, note), notes + [note])
             from grader.checking.runner import run_checks
 
             result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
-            return {"notes": notes, "result": result.to_json()}
+            return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
-        note = f"the grader failed on this submission ({type(exc).__name__}: {exc}); it was given zero"
-        return {"notes": notes + [note, traceback.format_exc(limit=3)], "result": _empty_result(exercises, note)}
+        note = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
+                "it was given zero")
+        return record(_empty_result(exercises, note), notes + [note],
+                      [traceback.format_exc(limit=3)])
 
 
 def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | None] | None) -> None:
@@ -171,8 +104,8 @@ def _exit_now() -> None:
 
 def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None = None,
                 extra_args: Iterable[str] = (),
-                on_result: Callable[[Entry, dict], None] | None = None,
-                on_start: Callable[[int, int], None] | None = None) -> dict[str, dict]:
+                on_result: Callable[[Entry, BatchRecord], None] | None = None,
+                on_start: Callable[[int, int], None] | None = None) -> dict[str, BatchRecord]:
     """Grade every submission in `batch` into `out`; return {student: stored record}, in id order."""
     entries = discover(batch)
     exercise_ids = [e.id for e in load_catalog() if not only or e.id in only]
@@ -180,12 +113,12 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     if not resume and results_dir.exists():
         shutil.rmtree(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    records: dict[str, dict] = {}
+    records: dict[str, BatchRecord] = {}
     to_grade = []
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry.path)
-        if stored and stored.get("digest") == fingerprint and stored.get("exercises") == exercise_ids:
+        if stored and stored.digest == fingerprint and stored.exercises == exercise_ids:
             records[entry.student] = stored
         else:
             to_grade.append((entry, fingerprint))
@@ -229,7 +162,7 @@ def _start_zygote(exercise_ids: list[str]):
 
 
 def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context, zygote, on_result):
-    records: dict[str, dict] = {}
+    records: dict[str, BatchRecord] = {}
     with concurrent.futures.ProcessPoolExecutor(
             max_workers=max(1, workers), mp_context=context, initializer=_init_grading_process,
             initargs=(zygote.sockets if zygote is not None else None,)) as pool:
@@ -238,23 +171,23 @@ def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
             try:
-                outcome = future.result()
+                record = future.result().with_digest(fingerprint)
             except Exception as exc:  # noqa: BLE001 - a grading process died: record it, go on
-                note = f"the grading process failed ({type(exc).__name__}: {exc}); it was given zero"
-                outcome = {"notes": [note], "result": _empty_result(
-                    [e for e in load_catalog() if e.id in exercise_ids], note)}
-            record = {"student": entry.student, "key": entry.key, "digest": fingerprint,
-                      "exercises": exercise_ids, **outcome}
-            atomic_write(results_dir / f"{entry.key}.json", json.dumps(record, indent=1, sort_keys=True))
+                note = (f"the grading process failed ({type(exc).__name__}: {exc}); "
+                        "it was given zero")
+                record = BatchRecord(entry.student, entry.key, _empty_result(
+                    [e for e in load_catalog() if e.id in exercise_ids], note), exercise_ids,
+                    fingerprint, [note])
+            atomic_write(results_dir / f"{entry.key}.json",
+                         json.dumps(record.to_json(), indent=1, sort_keys=True))
             records[entry.student] = record
             if on_result:
                 on_result(entry, record)
     return records
 
 
-def _read_record(path: Path) -> dict | None:
+def _read_record(path: Path) -> BatchRecord | None:
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return BatchRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # not graded yet (results appear only whole, by rename), or damaged by hand
-    return record if isinstance(record, dict) and "result" in record else None

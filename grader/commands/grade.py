@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from grader.commands.batch import Entry, atomic_write, discover, grade_batch
-from grader.reports.gradebook import write_gradebook
+from grader.commands.batch import grade_batch
+from grader.reports.feedback import feedback_markdown
+from grader.reports.gradebook import gradebook_csv, gradebook_json
 from grader.reports.html import render
 from grader.reports.junit import junit_xml
+from grader.workbook.files import atomic_write
+from grader.workbook.intake import Entry, discover
+from grader.workbook.results import BatchRecord
 
 GRADEBOOK_EVERY = 1.0  # seconds between rewrites of the gradebook during a run
 
@@ -24,11 +29,11 @@ class Progress:
         self.started, self.graded = time.monotonic(), 0
         self.tty = sys.stderr.isatty()
 
-    def update(self, entry: Entry, record: dict) -> None:
+    def update(self, entry: Entry, record: BatchRecord) -> None:
         self.done += 1
         self.graded += 1
-        result = record["result"]
-        if result["total"] < result["max_total"]:
+        result = record.result
+        if result.total < result.max_total:
             self.failing += 1
         elapsed = time.monotonic() - self.started
         left = elapsed / self.graded * (self.total - self.done)
@@ -39,17 +44,26 @@ class Progress:
         if self.tty:
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ", err=True, nl=False)
         else:
-            click.echo(f"{line} ({entry.student}: {result['total']:g}/{result['max_total']:g})", err=True)
+            click.echo(f"{line} ({entry.student}: {result.total:g}/{result.max_total:g})", err=True)
 
     def finish(self) -> None:
         if self.tty:
             click.echo("", err=True)
 
 
+def write_gradebook(out: Path, records: dict[str, BatchRecord],
+                    feedback_for: list[str] | None = None) -> None:
+    """grades.csv, grades.json, and feedback/<key>.md for `feedback_for` (default: everyone)."""
+    atomic_write(out / "grades.csv", gradebook_csv(records))
+    atomic_write(out / "grades.json", json.dumps(gradebook_json(records), indent=1) + "\n")
+    for student in records if feedback_for is None else feedback_for:
+        record = records[student]
+        atomic_write(out / "feedback" / f"{record.key}.md", feedback_markdown(record))
+
+
 def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None,
-              junit: Path | None, extra_args: list[str]) -> dict[str, dict]:
+              junit: Path | None, extra_args: list[str]) -> dict[str, BatchRecord]:
     entries = discover(batch)
-    keys = {e.student: e.key for e in entries}
     progress = Progress(len(entries))
 
     def started(count: int, total: int) -> None:
@@ -57,18 +71,18 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
         click.echo(f"grading {count} of {total} submission(s) from {batch} with {workers} worker(s)"
                    + (f"; {total - count} already graded" if count < total else ""), err=True)
 
-    known: dict[str, dict] = {}
+    known: dict[str, BatchRecord] = {}
     unwritten: list[str] = []
     last_write = 0.0
 
-    def written(entry: Entry, record: dict) -> None:
+    def written(entry: Entry, record: BatchRecord) -> None:
         nonlocal last_write
         # The gradebook on disk grows as results come, rewritten at most once a second: each
         # rewrite costs time in proportion to the class, which the grading processes want.
         known[entry.student] = record
         unwritten.append(entry.student)
         if time.monotonic() - last_write >= GRADEBOOK_EVERY:
-            write_gradebook(out, {s: known[s] for s in sorted(known)}, keys, feedback_for=unwritten)
+            write_gradebook(out, {s: known[s] for s in sorted(known)}, feedback_for=unwritten)
             unwritten.clear()
             last_write = time.monotonic()
         progress.update(entry, record)
@@ -76,11 +90,11 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
     records = grade_batch(batch=batch, out=out, workers=workers, resume=resume, only=only,
                           extra_args=extra_args, on_result=written, on_start=started)
     progress.finish()
-    write_gradebook(out, records, keys)
-    atomic_write(out / "report.html", render(records, keys))
+    write_gradebook(out, records)
+    atomic_write(out / "report.html", render(records))
     if junit:
-        atomic_write(junit, junit_xml(records))
-    totals = [r["result"]["total"] for r in records.values()]
+        atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))
+    totals = [r.result.total for r in records.values()]
     click.echo(f"wrote {out / 'grades.csv'}, grades.json, feedback/ ({len(records)} files) and report.html; "
                f"mean total {sum(totals) / max(len(totals), 1):.2f}", err=True)
     return records

@@ -48,7 +48,7 @@ exec "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "
 
 # What of the project the bundle carries: the grader, the checks and their references, the
 # stubs, and what `pip install -e` needs.
-_BUNDLED = ["grader/*.py", "checks/*.py", "checks/probes/*.py", "solutions/*.py", "exercises/*.py",
+_BUNDLED = ["grader/**/*.py", "checks/*.py", "checks/probes/*.py", "solutions/*.py", "exercises/*.py",
             "workbook.toml", "pyproject.toml", "README.md", "docs/spec.md"]
 
 
@@ -71,35 +71,6 @@ def build_bundle(out: Path) -> list[str]:
     return names
 
 
-def results_json(outcome: dict, seconds: float) -> dict:
-    """Gradescope's results.json from one student's outcome (`grader.commands.batch.grade_entry`): a test
-    per check, its output the learner's message (a hidden check's inputs and expected values left
-    out), and the exercise's first hint on its failed checks."""
-    from grader.reports.gradebook import number, public_message
-
-    result = outcome["result"]
-    tests = []
-    for exercise in load_catalog():
-        mine = result["exercises"].get(exercise.id)
-        if mine is None:
-            continue
-        for index, check in enumerate(mine["checks"], 1):
-            output = public_message(check, visible=False)
-            if not check["passed"] and check["status"] != "not_attempted":
-                output += f"\n\nHint: {exercise.hints[0]} (tutorial: {exercise.section})"
-            tests.append({"name": f"{exercise.number:02d} {exercise.id}: {check['name']}",
-                          "number": f"{exercise.number}.{index}",
-                          "score": number(check["score"]), "max_score": number(check["max_score"]),
-                          "status": "passed" if check["passed"] else "failed",
-                          "output": output.strip(), "visibility": "visible"})
-    notes = [n for n in outcome.get("notes", []) if not n.startswith("Traceback")]
-    summary = [f"Total: {number(result['total'])} / {number(result['max_total'])} points."]
-    summary += [f"Note: {note}" for note in notes]
-    return {"score": number(result["total"]), "execution_time": round(seconds),
-            "output": "\n".join(summary), "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": tests}
-
-
 def _uploaded(folder: Path) -> Path:
     """The submission folder, or the one .zip in it when that is all a student uploaded."""
     try:
@@ -113,12 +84,15 @@ def _uploaded(folder: Path) -> Path:
 
 def grade_autograder_root(root: Path) -> dict:
     """Grade `root/submission` into `root/results/results.json` (atomically); return what was written."""
-    from grader.commands.batch import Entry, atomic_write, grade_entry
+    from grader.commands.batch import grade_entry
+    from grader.reports.gradescope import results_json
+    from grader.workbook.files import atomic_write
+    from grader.workbook.intake import Entry
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
-    outcome = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, [])
-    results = results_json(outcome, time.monotonic() - started)
+    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, [])
+    results = results_json(record, time.monotonic() - started)
     atomic_write(root / "results" / "results.json", json.dumps(results, indent=1) + "\n")
     return results
 
@@ -136,6 +110,16 @@ def main(argv: list[str]) -> int:
         return 1
     print(results["output"])
     return 0
+
+
+
+def run_export(out: Path) -> None:
+    """`grader export gradescope OUT`."""
+    import click
+
+    names = build_bundle(out)
+    click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope "
+               "\"zip file upload\" autograder")
 
 
 if __name__ == "__main__":

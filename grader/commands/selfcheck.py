@@ -30,3 +30,15 @@ def selfcheck() -> list[str]:
         if not reference.checks:
             problems.append(f"{exercise.id}: no checks ran")
     return problems
+
+
+def run_selfcheck() -> int:
+    """`grader selfcheck`: prints each problem; the exit code is 1 if there is any."""
+    import click
+
+    problems = selfcheck()
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}")
+    click.echo("selfcheck: " + ("OK: every reference passes, every stub is not attempted"
+                                if not problems else f"{len(problems)} problem(s)"))
+    return 1 if problems else 0

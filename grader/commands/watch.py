@@ -156,3 +156,44 @@ def _mtime(path: Path | None) -> int:
         return path.stat().st_mtime_ns if path else 0
     except OSError:
         return 0
+
+
+def run_watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None:
+    """`grader watch`: wires the loop above to the checks, the learner's state and the terminal."""
+    import click
+
+    from grader.commands.check import chosen_exercises, grade_submission
+    from grader.reports.terminal import format_exercise
+    from grader.workbook import state
+    from grader.workbook.results import ExerciseResult, ExerciseStatus
+
+    if not submission.is_dir():
+        raise click.UsageError(f"submission folder {submission} does not exist")
+    pinned = chosen_exercises((exercise_id,))[0] if exercise_id else None
+    latest: dict[str, bool] = {}
+
+    def check_once(exercise: Exercise) -> ExerciseResult:
+        from grader.checking.runner import RunnerError
+
+        try:
+            result = grade_submission(submission, [exercise]).exercises[exercise.id]
+        except (RunnerError, click.ClickException) as exc:
+            if "exit code 2" in str(exc):  # pytest was interrupted: Ctrl-C
+                raise KeyboardInterrupt from None
+            raise
+        latest[exercise.id] = result.status is ExerciseStatus.PASSING
+        return result
+
+    def passing(exercise: Exercise) -> bool:
+        if exercise.id in latest:
+            return latest[exercise.id]
+        path = find_exercise_file(submission, exercise)
+        cached = state.cached_result(path) if path else None
+        return bool(cached and cached["status"] == ExerciseStatus.PASSING.value)
+
+    def show(exercise: Exercise, result: ExerciseResult, seconds: float) -> str:
+        return (format_exercise(exercise, result, sys.stdout.isatty(), False)
+                + f"\n\nchecked in {seconds:.2f} s, at {time.strftime('%H:%M:%S')}")
+
+    run_watch(submission=submission, pinned=pinned, poll=poll, check=check_once, passing=passing,
+              show=show, echo=lambda text: click.echo(text))

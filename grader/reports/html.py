@@ -10,6 +10,7 @@ from collections import Counter
 from html import escape
 
 from grader.reports.gradebook import exercises_in, number
+from grader.workbook.results import BatchRecord, Status
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
@@ -46,40 +47,40 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
     return "".join(parts)
 
 
-def render(records: dict[str, dict], keys: dict[str, str]) -> str:
+def render(records: dict[str, BatchRecord]) -> str:
     exercises = exercises_in(records)
     max_total = sum(e.points for e in exercises)
-    totals = [r["result"]["total"] for r in records.values()]
+    totals = [r.result.total for r in records.values()]
     rows = []
     for e in exercises:
-        scores = [r["result"]["exercises"][e.id]["score"] for r in records.values()]
+        scores = [r.result.exercises[e.id].score for r in records.values()]
         rows.append(f"<tr><td>{e.number:02d} {escape(e.title)}</td><td class=n>{e.points}</td>"
                     f"<td class=n>{statistics.mean(scores) if scores else 0:.2f}</td>"
                     f"<td class=n>{statistics.median(scores) if scores else 0:g}</td></tr>")
     failures: dict[tuple[str, str], Counter] = {}
     for record in records.values():
         for e in exercises:
-            for check in record["result"]["exercises"][e.id]["checks"]:
-                if not check["passed"] and check["status"] != "not_attempted":
-                    first = check["message"].splitlines()[0] if check["message"] else ""
-                    failures.setdefault((e.id, check["name"]), Counter())[first] += 1
+            for check in record.result.exercises[e.id].checks:
+                if not check.passed and check.status is not Status.NOT_ATTEMPTED:
+                    first = check.message.splitlines()[0] if check.message else ""
+                    failures.setdefault((e.id, check.name), Counter())[first] += 1
     ranked = sorted(failures.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     failed_rows = [f"<tr><td>{escape(ex)}</td><td>{escape(name)}</td><td class=n>{sum(c.values())}</td>"
                    f"<td><pre>{escape(c.most_common(1)[0][0])}</pre></td></tr>" for (ex, name), c in ranked]
     trouble = []
     for student, record in records.items():
-        kinds = Counter(c["status"] for e in exercises for c in record["result"]["exercises"][e.id]["checks"]
-                        if c["status"] in ("error", "timeout"))
-        limits = sum("limit" in c["message"] for e in exercises
-                     for c in record["result"]["exercises"][e.id]["checks"] if not c["passed"])
-        notes = [n for n in record.get("notes", []) if not n.startswith("Traceback")]
+        checks = [c for e in exercises for c in record.result.exercises[e.id].checks]
+        kinds = Counter(c.status.value for c in checks
+                        if c.status in (Status.ERROR, Status.TIMEOUT))
+        limits = sum("limit" in c.message for c in checks if not c.passed)
+        notes = record.notes
         if kinds or limits or notes:
             what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
             what += (", " if what and limits else "") + (f"{limits} limit(s) hit" if limits else "")
             trouble.append(f"<tr><td>{escape(student)}</td><td>{escape(what)}</td>"
                            f"<td><pre>{escape(' '.join(notes))}</pre></td></tr>")
-    students = [f'<tr><td><a href="feedback/{escape(keys[s])}.md">{escape(s)}</a></td>'
-                f'<td class=n>{number(r["result"]["total"])}</td></tr>' for s, r in records.items()]
+    students = [f'<tr><td><a href="feedback/{escape(r.key)}.md">{escape(s)}</a></td>'
+                f'<td class=n>{number(r.result.total)}</td></tr>' for s, r in records.items()]
     mean = statistics.mean(totals) if totals else 0
     median = statistics.median(totals) if totals else 0
     return f"""<!doctype html>

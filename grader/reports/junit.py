@@ -1,25 +1,34 @@
-"""JUnit XML for CI systems, from a batch's records: one test suite per student, one test case per
-check; a failed check is a <failure>, an error or a timeout an <error>, not attempted <skipped>."""
+"""JUnit XML for CI systems, for `grader check --junit` and `grader grade --junit` alike: one test
+suite per student, one test case per check; a failed check is a <failure>, an error or a timeout
+an <error>, not attempted <skipped>."""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from grader.workbook.results import Status, SubmissionResult
 
-def junit_xml(records: dict[str, dict]) -> str:
+_KINDS = {Status.FAILED: "failure", Status.ERROR: "error", Status.TIMEOUT: "error",
+          Status.NOT_ATTEMPTED: "skipped"}
+
+
+def junit_xml(results: dict[str, SubmissionResult]) -> str:
+    """`results`: each student's (or the one submission's) result, in the order to write them."""
     suites = ElementTree.Element("testsuites", name="cnn-workbook")
-    for student, record in records.items():
-        checks = [(exercise, check) for exercise, result in record["result"]["exercises"].items()
-                  for check in result["checks"]]
-        suite = ElementTree.SubElement(suites, "testsuite", name=student, tests=str(len(checks)),
-                                       failures=str(sum(c["status"] == "failed" for _, c in checks)),
-                                       errors=str(sum(c["status"] in ("error", "timeout") for _, c in checks)),
-                                       skipped=str(sum(c["status"] == "not_attempted" for _, c in checks)))
+    for student, result in results.items():
+        checks = [(exercise, check) for exercise, mine in result.exercises.items()
+                  for check in mine.checks]
+        statuses = [check.status for _, check in checks]
+        suite = ElementTree.SubElement(
+            suites, "testsuite", name=student, tests=str(len(checks)),
+            failures=str(statuses.count(Status.FAILED)),
+            errors=str(statuses.count(Status.ERROR) + statuses.count(Status.TIMEOUT)),
+            skipped=str(statuses.count(Status.NOT_ATTEMPTED)))
         for exercise, check in checks:
-            case = ElementTree.SubElement(suite, "testcase", classname=f"{student}.{exercise}", name=check["name"])
-            kind = {"failed": "failure", "error": "error", "timeout": "error", "not_attempted": "skipped"}.get(
-                check["status"])
+            case = ElementTree.SubElement(suite, "testcase", classname=f"{student}.{exercise}",
+                                          name=check.name)
+            kind = _KINDS.get(check.status)
             if kind:
-                ElementTree.SubElement(case, kind, message=check["message"].splitlines()[0] if check["message"]
-                                       else check["status"]).text = check["message"]
+                first = check.message.splitlines()[0] if check.message else check.status.value
+                ElementTree.SubElement(case, kind, message=first).text = check.message
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

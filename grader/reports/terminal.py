@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from grader.workbook.catalog import Exercise
-from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
+from grader.workbook.results import (
+    CheckResult,
+    ExerciseResult,
+    ExerciseStatus,
+    Status,
+    SubmissionResult,
+)
 
 _MARKS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"), Status.ERROR: ("ERROR", "red"),
           Status.NOT_ATTEMPTED: ("TODO", "yellow"), Status.TIMEOUT: ("TIME", "magenta")}
@@ -28,7 +34,7 @@ def format_check(check: CheckResult, color: bool, repeated: bool = False) -> lis
 def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, verbose: bool = False) -> str:
     head = f"{exercise.number:02d} {exercise.id} - {exercise.title}"
     lines = [click.style(head, bold=True) if color else head]
-    if result.status == "not attempted" and not verbose:
+    if result.status is ExerciseStatus.NOT_ATTEMPTED and not verbose:
         reason = result.checks[0].message if result.checks else "no checks ran"
         lines.append(f"  not attempted: {reason.splitlines()[0]}")
     else:
@@ -36,7 +42,7 @@ def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, ver
         for check in result.checks:
             lines += format_check(check, color, repeated=check.message == previous)
             previous = check.message if not check.passed else None
-    lines.append(f"  score {_points(result.score, result.max_score)} ({result.status})")
+    lines.append(f"  score {_points(result.score, result.max_score)} ({result.status.value})")
     return "\n".join(lines)
 
 

@@ -1,14 +1,17 @@
-"""Typed results: statuses, checks, exercises, a submission; and their versioned JSON form."""
+"""Typed results: statuses, checks, exercises, a submission, a batch's record of one student; and
+their versioned JSON form (`to_json`/`from_json`, the only place that knows its keys)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 RESULTS_FORMAT_VERSION = 1
 
 
 class Status(str, Enum):
+    """A check's status."""
+
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"
@@ -18,6 +21,14 @@ class Status(str, Enum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
+
+
+class ExerciseStatus(str, Enum):
+    """An exercise's status, as `grader list` shows it."""
+
+    NOT_ATTEMPTED = "not attempted"
+    PASSING = "passing"
+    FAILING = "failing"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,11 @@ class CheckResult:
         return {"name": self.name, "score": self.score, "max_score": self.max_score,
                 "passed": self.passed, "status": self.status.value, "message": self.message}
 
+    @classmethod
+    def from_json(cls, data: dict) -> CheckResult:
+        return cls(str(data["name"]), Status(data["status"]), float(data["score"]),
+                   float(data["max_score"]), str(data.get("message", "")))
+
 
 @dataclass
 class ExerciseResult:
@@ -48,15 +64,21 @@ class ExerciseResult:
         return sum(c.score for c in self.checks)
 
     @property
-    def status(self) -> str:
-        """not attempted / passing / failing, as `grader list` shows it."""
+    def status(self) -> ExerciseStatus:
         if not self.checks or all(c.status is Status.NOT_ATTEMPTED for c in self.checks):
-            return "not attempted"
-        return "passing" if all(c.passed for c in self.checks) else "failing"
+            return ExerciseStatus.NOT_ATTEMPTED
+        if all(c.passed for c in self.checks):
+            return ExerciseStatus.PASSING
+        return ExerciseStatus.FAILING
 
     def to_json(self) -> dict:
-        return {"score": self.score, "max_score": self.max_score, "status": self.status,
+        return {"score": self.score, "max_score": self.max_score, "status": self.status.value,
                 "checks": [c.to_json() for c in self.checks]}
+
+    @classmethod
+    def from_json(cls, exercise_id: str, data: dict) -> ExerciseResult:
+        return cls(exercise_id, float(data["max_score"]),
+                   [CheckResult.from_json(c) for c in data["checks"]])
 
 
 @dataclass
@@ -79,3 +101,38 @@ class SubmissionResult:
         return {"format_version": RESULTS_FORMAT_VERSION, "total": self.total,
                 "max_total": self.max_total,
                 "exercises": {i: e.to_json() for i, e in self.exercises.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> SubmissionResult:
+        return cls({i: ExerciseResult.from_json(i, e) for i, e in data["exercises"].items()})
+
+
+@dataclass
+class BatchRecord:
+    """One student's result in a batch, as stored in `OUT/.results/<key>.json`: `notes` are for
+    people (the instructor, the feedback file); `detail` is for debugging the grader."""
+
+    student: str
+    key: str
+    result: SubmissionResult
+    exercises: list[str]
+    digest: str = ""
+    notes: list[str] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
+
+    def with_digest(self, digest: str) -> BatchRecord:
+        return replace(self, digest=digest)
+
+    def to_json(self) -> dict:
+        return {"student": self.student, "key": self.key, "digest": self.digest,
+                "exercises": self.exercises, "notes": self.notes, "detail": self.detail,
+                "result": self.result.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> BatchRecord:
+        notes = [str(n) for n in data.get("notes", [])]
+        # records written before `detail` existed kept tracebacks among the notes
+        detail = [str(n) for n in data.get("detail", [])] + [n for n in notes if n.startswith("Traceback")]
+        return cls(str(data["student"]), str(data["key"]), SubmissionResult.from_json(data["result"]),
+                   [str(e) for e in data["exercises"]], str(data.get("digest", "")),
+                   [n for n in notes if not n.startswith("Traceback")], detail)

@@ -1,0 +1,118 @@
+"""`grader check` and `grader list`: grade the learner's submission (a folder or a .zip) in this
+process, show the results, and remember them for `grader list`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from grader.workbook import state
+from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
+from grader.workbook.files import atomic_write, find_exercise_file
+from grader.workbook.results import SubmissionResult
+from grader.worker.pool import shared_pool
+
+# torch, pytest and the runner are imported inside the functions, after a worker has been
+# started: the two imports of torch then overlap on two cores.
+
+
+def chosen_exercises(ids: tuple[str, ...]) -> list[Exercise]:
+    """The exercises named by `ids` (default: all), or a usage error naming the unknown one."""
+    try:
+        return [exercise_by_id(i) for i in ids] if ids else list(load_catalog())
+    except KeyError as exc:
+        raise click.UsageError(exc.args[0]) from None
+
+
+def grade_submission(submission: Path, exercises: list[Exercise], junit: Path | None = None,
+                     limits: tuple[str, ...] = (),
+                     check_timeout: float | None = None) -> SubmissionResult:
+    """Grade a folder or a .zip of one; a folder's results are remembered for `grader list`."""
+    if submission.suffix.lower() == ".zip" and submission.is_file():
+        with tempfile.TemporaryDirectory(prefix="grader-zip-") as folder:
+            from grader.workbook.archive import ArchiveError, unpack
+
+            try:
+                for note in unpack(submission, Path(folder)):
+                    click.echo(f"note: {note}", err=True)
+            except ArchiveError as exc:
+                raise click.UsageError(str(exc)) from None
+            return _grade_folder(Path(folder), exercises, junit, limits, check_timeout,
+                                 remember=False)
+    if not submission.is_dir():
+        raise click.UsageError(f"submission folder {submission} does not exist")
+    return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
+
+
+def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | None,
+                  limits: tuple[str, ...], check_timeout: float | None,
+                  remember: bool) -> SubmissionResult:
+    from grader.workbook.catalog import configured_limits
+
+    try:
+        shared_pool().set_limits(configured_limits(limits))
+    except ValueError as exc:
+        raise click.UsageError(f"--limit: {exc}") from None
+    attempted = [e for e in exercises if find_exercise_file(submission, e)]
+    if attempted:
+        shared_pool().prestart(attempted[0].warm_up)
+    from grader.checking.runner import RunnerError, run_checks
+
+    try:
+        result = run_checks(submission=submission, exercises=exercises,
+                            pytest_args=[f"--limit={limit}" for limit in limits]
+                            + ([f"--check-timeout={check_timeout}"] if check_timeout else []))
+    except RunnerError as exc:
+        raise click.ClickException(str(exc)) from None
+    if junit is not None:
+        from grader.reports.junit import junit_xml
+
+        atomic_write(junit, junit_xml({submission.name or "submission": result}))
+    for exercise in exercises if remember else ():
+        path = find_exercise_file(submission, exercise)
+        if path is not None:
+            state.remember_result(path, result.exercises[exercise.id].to_json())
+    from grader.worker.environment import sandbox_notes
+
+    for note in sandbox_notes():
+        click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)
+    return result
+
+
+def run_check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None,
+              verbose: bool, limits: tuple[str, ...], check_timeout: float | None) -> int:
+    """`grader check`: the exit code is 0 when every check passed."""
+    exercises = chosen_exercises(ids)
+    result = grade_submission(submission, exercises, junit, limits, check_timeout)
+    from grader.reports.terminal import format_exercise, format_summary
+
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        color = sys.stdout.isatty()
+        for exercise in exercises:
+            click.echo(format_exercise(exercise, result.exercises[exercise.id], color, verbose)
+                       + "\n")
+        click.echo(format_summary(result))
+    return 0 if result.all_passed else 1
+
+
+def run_list(submission: Path) -> None:
+    """`grader list`: re-checks the exercises whose files changed since their last check."""
+    exercises = list(load_catalog())
+    stale = [e for e in exercises
+             if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None]
+    if stale:
+        click.echo(f"checking {len(stale)} changed exercise(s)...", err=True)
+        grade_submission(submission, stale)
+    for exercise in exercises:
+        path = find_exercise_file(submission, exercise)
+        cached = state.cached_result(path) if path else None
+        status = cached["status"] if cached else "not attempted"
+        score = f"{cached['score']:g}" if cached else "0"
+        click.echo(f"{exercise.number:02d}  {exercise.id:<18} {status:<14} "
+                   f"{score:>3}/{exercise.points:<3} {exercise.title}")
