@@ -18,8 +18,8 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 
-from grader.workbook.intake import discover
 from grader.workbook.catalog import exercise_by_id
+from grader.workbook.intake import discover
 from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from tests.corpus import WRONG, Variant
 

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from grader.worker import protocol
+from grader.worker import frames
 from grader.worker.protocol import Opaque, ProtocolError, decode, encode
 
 
 def roundtrip(value):
-    frame = protocol.dumps_frame(encode(value))
-    return decode(protocol.loads_frame_body(frame[8:]))
+    frame = frames.dumps_frame(encode(value))
+    return decode(frames.loads_frame_body(frame[8:]))
 
 
 @pytest.mark.parametrize("value", [None, True, 3, -2.5, "text", [1, [2]], (1, (2, 3)), {"a": 1, 2: (3,)}])
@@ -73,6 +73,6 @@ def test_malformed_data_is_refused(node):
 
 def test_frame_limits():
     with pytest.raises(ProtocolError):
-        protocol.frame_length((2**40).to_bytes(8, "big"))
+        frames.frame_length((2**40).to_bytes(8, "big"))
     with pytest.raises(ProtocolError):
-        protocol.loads_frame_body(b'{"x": NaN}')
+        frames.loads_frame_body(b'{"x": NaN}')

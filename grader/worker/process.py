@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.workbook.limits import Limits
+from grader.worker import frames
 from grader.worker.environment import note_missing, worker_env, worker_user
 from grader.worker.output import OutputTail
 from grader.worker.zygote_client import Forked, Zygote
@@ -212,20 +213,12 @@ class Worker:
         return self._output.since(self._output_mark, ended=not self.alive)
 
     def _send(self, message: dict) -> None:
-        from grader.worker import protocol
-
-        data = protocol.dumps_frame(message)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._to_worker, view):]
+        frames.write_frame(self._to_worker, message)
 
     def _receive(self, timeout: float) -> Any:
-        from grader.worker import protocol
-
         deadline = time.monotonic() + timeout
-        header = self._read_exact(8, deadline)
-        length = protocol.frame_length(header)
-        return protocol.loads_frame_body(self._read_exact(length, deadline))
+        length = frames.frame_length(self._read_exact(frames.HEADER_BYTES, deadline))
+        return frames.loads_frame_body(self._read_exact(length, deadline))
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
         chunks = []

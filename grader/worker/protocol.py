@@ -11,16 +11,17 @@ reports as a wrong type.
 from __future__ import annotations
 
 import base64
-import json
 import math
-import struct
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-MAX_FRAME_BYTES = 256 * 1024 * 1024
+from grader.worker.frames import ProtocolError
+
+__all__ = ["Opaque", "ProtocolError", "decode", "encode"]
+
 MAX_VALUE_BYTES = 64 * 1024 * 1024  # one tensor or array; base64 makes it a third larger
 MAX_DEPTH = 32
 REPR_LIMIT = 200
@@ -29,10 +30,6 @@ _DTYPES = {str(d).removeprefix("torch."): d for d in (
     torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.int32,
     torch.int16, torch.int8, torch.uint8, torch.bool)}
 _NP_DTYPES = {"float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"}
-
-
-class ProtocolError(ValueError):
-    """Data from the worker is malformed or too large; treated as a failed answer."""
 
 
 @dataclass(frozen=True)
@@ -209,29 +206,3 @@ def _decode_tensor(node: dict) -> torch.Tensor:
         return torch.empty(shape, dtype=dtype)
     tensor = torch.frombuffer(bytearray(data), dtype=storage_dtype).reshape(shape)
     return tensor.view(torch.bfloat16) if dtype == torch.bfloat16 else tensor
-
-
-# -- framing: an 8-byte big-endian length, then UTF-8 JSON --------------------------------------
-
-def dumps_frame(message: Any) -> bytes:
-    body = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return struct.pack(">Q", len(body)) + body
-
-
-def loads_frame_body(body: bytes) -> Any:
-    try:
-        return json.loads(body.decode("utf-8"),
-                          parse_constant=lambda name: _reject(f"bare {name} in data"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ProtocolError(f"malformed message: {exc}") from exc
-
-
-def _reject(reason: str):
-    raise ProtocolError(reason)
-
-
-def frame_length(header: bytes, limit: int = MAX_FRAME_BYTES) -> int:
-    (length,) = struct.unpack(">Q", header)
-    if length > limit:
-        raise ProtocolError(f"the answer is {length} bytes, more than the limit of {limit}")
-    return length

@@ -30,6 +30,13 @@ from grader.workbook.files import load_file as _load_file
 from grader.workbook.limits import Limits
 from grader.worker import cage as sandbox
 from grader.worker import protocol
+from grader.worker.frames import (
+    HEADER_BYTES,
+    error_reply,
+    frame_length,
+    loads_frame_body,
+    write_frame,
+)
 
 _state: dict[str, Any] = {"module": None, "path": None, "probes": None, "limits": Limits(),
                           "report": sandbox.Report(), "locked": False, "run_as": None}
@@ -67,10 +74,10 @@ def _error_reply(exc: BaseException) -> dict:
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
-    return {"ok": False, "kind": kind, "type": type(exc).__name__,
-            "mro": [k.__name__ for k in type(exc).__mro__],
-            "message": message[:2000], "traceback": _student_frames(exc, path)[-4000:],
-            "line": where.lineno if where else None, "function": where.name if where else None}
+    return error_reply(kind, message[:2000], type(exc).__name__,
+                       [k.__name__ for k in type(exc).__mro__],
+                       _student_frames(exc, path)[-4000:], where.lineno if where else None,
+                       where.name if where else None)
 
 
 def _load_error_reply(exc: BaseException, path: str) -> dict:
@@ -101,10 +108,9 @@ def handle(request: dict) -> dict:
                 sandbox.lock_down(Path(request["scratch"]), _state["limits"], _state["report"],
                                   run_as=_state["run_as"])
             except Exception as exc:  # noqa: BLE001 - fail closed: no student code without the cage
-                return {"ok": False, "kind": "sandbox", "type": type(exc).__name__, "mro": [],
-                        "traceback": "", "line": None,
-                        "message": f"the grader could not lock its worker down ({exc}), so your "
-                                   "code was not run; this is a problem of the grading machine"}
+                return error_reply("sandbox", f"the grader could not lock its worker down ({exc}), "
+                                   "so your code was not run; this is a problem of the grading "
+                                   "machine", type(exc).__name__)
             _state["locked"] = True
         try:
             _seed(0)
@@ -122,9 +128,8 @@ def handle(request: dict) -> dict:
             if op == "call":
                 function = getattr(_state["module"], request["function"], None)
                 if function is None:
-                    return {"ok": False, "kind": "missing", "type": "AttributeError",
-                            "mro": ["AttributeError"], "traceback": "", "line": None,
-                            "message": f"your file has no {request['function']!r}"}
+                    return error_reply("missing", f"your file has no {request['function']!r}",
+                                       "AttributeError", ["AttributeError"])
                 value = function(*args, **kwargs)
             else:
                 probe = getattr(_state["probes"], request["probe"])
@@ -135,8 +140,7 @@ def handle(request: dict) -> dict:
         if request.get("return_args"):
             reply["args_after"] = protocol.encode(args)
         return reply
-    return {"ok": False, "kind": "error", "type": "ProtocolError", "mro": [], "traceback": "",
-            "line": None, "message": f"unknown request {op!r}"}
+    return error_reply("error", f"unknown request {op!r}", "ProtocolError")
 
 
 def _read_exact(fd: int, size: int) -> bytes:
@@ -148,12 +152,6 @@ def _read_exact(fd: int, size: int) -> bytes:
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _warm_up(what: set[str]) -> None:
@@ -179,11 +177,11 @@ def serve(in_fd: int, out_fd: int, *, limits: dict, report: sandbox.Report,
     _state["run_as"] = limits.pop("run_as", None) or None
     _state["limits"], _state["report"] = Limits(**limits), report
     _warm_up(warm_up)
-    _write_all(out_fd, protocol.dumps_frame({"ready": True}))
+    write_frame(out_fd, {"ready": True})
     while True:
         try:
-            length = protocol.frame_length(_read_exact(in_fd, 8))
-            request = protocol.loads_frame_body(_read_exact(in_fd, length))
+            length = frame_length(_read_exact(in_fd, HEADER_BYTES))
+            request = loads_frame_body(_read_exact(in_fd, length))
         except EOFError:
             return
         if request.get("op") == "exit":
@@ -191,13 +189,10 @@ def serve(in_fd: int, out_fd: int, *, limits: dict, report: sandbox.Report,
         try:
             reply = handle(request)
         except Exception as exc:  # noqa: BLE001 - the worker answers even when its own code fails
-            reply = {"ok": False, "kind": "error", "type": type(exc).__name__, "mro": [],
-                     "traceback": "", "line": None, "message": f"the grader's worker failed: {exc}"}
+            reply = error_reply("error", f"the grader's worker failed: {exc}", type(exc).__name__)
         try:
-            frame = protocol.dumps_frame(reply)
+            write_frame(out_fd, reply)
         except (TypeError, ValueError) as exc:
-            frame = protocol.dumps_frame({"ok": False, "kind": "error", "type": "ProtocolError",
-                                          "mro": [], "traceback": "", "line": None,
-                                          "message": f"the answer could not be sent back: {exc}"})
-        _write_all(out_fd, frame)
+            write_frame(out_fd, error_reply("error", f"the answer could not be sent back: {exc}",
+                                            "ProtocolError"))
 
