@@ -28,10 +28,9 @@ class _Collector:
             self.results.setdefault(report.exercise_id, []).append(result)
 
 
-# Plugins and tracebacks the grader does not use, which cost a batch a fifth of its time: a full
-# garbage collection after every session (with torch loaded, 0.1 s each), log capture around
-# every check, and pytest's traceback of each failed check, which the grader replaces by its
-# own message anyway.
+# Plugins and tracebacks the grader does not use, and which cost time in every run: a full
+# garbage collection after every session, log capture around every check, and pytest's
+# traceback of each failed check, which the grader replaces by its own message anyway.
 _LEAN = ["-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging", "--tb=line"]
 
 

@@ -1,14 +1,13 @@
 """Fold the zygote's anonymous memory into transparent huge pages, so that each fork is cheap.
 
 A fork copies one page-table entry for every 4 KiB page of private memory, and the child's
-exit frees them again. The zygote holds about 370 MiB of it once torch, torch._dynamo and
-torchvision are imported: some 90,000 entries, about 20 ms of kernel time per worker (fork
-and exit), which is more than most exercises' checks take. Folded into 2 MiB pages with
-`madvise(MADV_COLLAPSE)` (Linux 6.1 and later), a fork copies one entry per 2 MiB instead; a
-page the child then writes to is split and copied as before, so only what it touches is paid.
+exit frees them again: with torch imported, that costs more than most exercises' checks (the
+README has the figures). Folded into 2 MiB pages with `madvise(MADV_COLLAPSE)` (Linux 6.1 and
+later), a fork copies one entry per 2 MiB instead; a page the child then writes to is split and
+copied as before, so only what it touches is paid.
 
-The folding takes most of a second of kernel time for the whole process, so the zygote does it
-a slice at a time while it waits for requests (`Folder.step`). Nothing here changes what any
+Folding the whole process takes a while, so the zygote does it a slice at a time while it waits
+for requests (`Collapser.step`). Nothing here changes what any
 process computes: it is only how the same memory is mapped. Where the call is missing or refused
 (older kernels, transparent huge pages disabled), everything works as before, only slower.
 """
@@ -20,7 +19,7 @@ import ctypes.util
 
 MADV_COLLAPSE = 25
 HUGE_PAGE = 2 << 20
-SLICE = 8 * HUGE_PAGE  # about 20 ms of work: the zygote stays quick to answer a fork request
+SLICE = 8 * HUGE_PAGE  # small enough that the zygote stays quick to answer a fork request
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 _libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
@@ -52,7 +51,7 @@ def slices(ranges: list[tuple[int, int]], size: int = SLICE) -> list[tuple[int, 
     return [(start, min(start + size, end)) for low, end in ranges for start in range(low, end, size)]
 
 
-class Folder:
+class Collapser:
     """Folds this process's memory one slice per `step()`, until `done`. `start()` scans the
     mappings afresh (memory allocated since, or split again by writes after a fork)."""
 

@@ -64,9 +64,8 @@ class WorkerPool:
         self._spare = None
         if self._upcoming:
             self._upcoming.pop(0)
-        # The spare's fork and lock-down overlap the checks of this exercise. Measured on a batch
-        # of 40 (2 cores): 20 % faster with 1 worker, 5 % with 2, whose pairs of grading process
-        # and worker each wait for the kernel about 15 % of the time.
+        # The spare's fork and lock-down overlap the checks of this exercise, which otherwise
+        # wait for the kernel (README, "Measured speed").
         if self._upcoming is None:
             self._spare = self._new_worker(warm_up)
         elif self._upcoming:

@@ -170,7 +170,7 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
     `fold` is False: a zygote whose warm sibling takes over after the first second)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
     supervisor = _Supervisor()
-    folder, forks = hugepages.Folder(), 0
+    folder, forks = hugepages.Collapser(), 0
     if fold:
         folder.start()
     while True:
