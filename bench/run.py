@@ -10,6 +10,9 @@
 - scaling: the batch with 1 and 2 workers only, and 1 worker with every process on one core
          (what a second core adds, all of it; not run by default).
 - watch: `grader watch` re-running exercises 01-07 after a save (its own "checked in" figure).
+- against: with `--against DIR` (another checkout of the project, with its own .venv), this
+         checkout's `grader check edge_filter` and batch (1 and 2 workers) beside that one's, on
+         the same class: how a change moved the speed.
 
 Commands of a part run interleaved (A, B, A, B, ...) so that a noisy neighbour costs each alike;
 the table shows medians over --runs runs and the ratios of medians.
@@ -86,12 +89,13 @@ def pytest_loop(batch: Path) -> float:
     return time.perf_counter() - start
 
 
-def grade_batch(batch: Path, workers: int, one_core: bool = False) -> float:
+def grade_batch(batch: Path, workers: int, one_core: bool = False, grader: str = GRADER,
+                cwd: Path = ROOT) -> float:
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     try:
         only = [a for e in FIRST_SEVEN for a in ("--only", e.id)]
-        return timed([GRADER, "grade", str(batch), "--out", str(out), "--workers", str(workers), *only],
-                     one_core=one_core)
+        return timed([grader, "grade", str(batch), "--out", str(out), "--workers", str(workers),
+                      *only], cwd=cwd, one_core=one_core)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -128,6 +132,33 @@ def watch_reruns(runs: int) -> dict[str, float]:
     return times
 
 
+def against(other: Path | None, students: int, runs: int) -> list[tuple[str, str, str]]:
+    """This checkout's check and batch beside another checkout's, interleaved, on one class."""
+    if other is None:
+        raise SystemExit("--parts against needs --against DIR")
+    other = other.resolve()
+    theirs = str(other / ".venv" / "bin" / "grader")
+    edge = ["check", "edge_filter", "--submission", str(SOLUTIONS_DIR)]
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
+        batch = Path(folder) / "batch"
+        make_class(batch, students)
+        got = interleaved({
+            "edge": lambda: timed([GRADER, *edge]), "edge'": lambda: timed([theirs, *edge], other),
+            "one": lambda: grade_batch(batch, 1),
+            "one'": lambda: grade_batch(batch, 1, grader=theirs, cwd=other),
+            "two": lambda: grade_batch(batch, 2),
+            "two'": lambda: grade_batch(batch, 2, grader=theirs, cwd=other)}, runs)
+    rows = []
+    for key, what in (("edge", "grader check edge_filter (reference)"),
+                      ("one", f"grader grade, {students} submissions, --workers 1"),
+                      ("two", f"grader grade, {students} submissions, --workers 2")):
+        mine, base = got[key], got[key + "'"]
+        rows += [(f"{what}, {other.name}", f"{base:.2f} s", ""),
+                 (f"{what}, this checkout", f"{mine:.2f} s",
+                  f"{mine / base:.3f}x the time of {other.name}")]
+    return rows
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     return f"{os.cpu_count()} cores, {memory:.0f} GiB memory, Python {sys.version.split()[0]}"
@@ -138,6 +169,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--parts", default="edge,batch,ex08,watch")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="another checkout (with its .venv) to compare with: part 'against'")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     rows: list[tuple[str, str, str]] = []
@@ -178,6 +211,8 @@ def main() -> None:
         rows += [("grader check train_digits (reference)", f"{got['ex08']:.2f} s",
                   f"{got['ex08'] / got['all']:.0%} of a full check"),
                  ("grader check (all 8, reference)", f"{got['all']:.2f} s", "")]
+    if "against" in parts:
+        rows += against(args.against, args.students, args.runs)
     if "watch" in parts:
         got = watch_reruns(args.runs)
         rows += [(f"grader watch, re-run of {name} after a save", f"{seconds:.2f} s", "")
