@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grader import memory_cgroup
 from grader.limits import Limits
 
 OUTPUT_TAIL = 1500
@@ -322,15 +323,18 @@ class Worker:
     def _remove_cgroup(self) -> None:
         self._drain_control()
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
+        memory = self._memory_group()
+        if memory is not None:
+            _remove_group(memory)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
-            for _ in range(50):
-                try:
-                    os.rmdir(group)
-                    return
-                except FileNotFoundError:
-                    return
-                except OSError:
-                    time.sleep(0.01)
+            _remove_group(group)
+
+    def _memory_group(self) -> str | None:
+        """The worker's memory cgroup, from the line it wrote before student code ran; only a
+        name this grader gives, where it makes them."""
+        group = next((line["memory_cgroup"] for line in self._control_lines
+                      if line.get("memory_cgroup")), None)
+        return group if memory_cgroup.is_worker_group(group, self.process.pid) else None
 
     def close(self) -> None:
         """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
@@ -437,6 +441,11 @@ class Worker:
             return f"the CPU time limit of {self.limits.describe('cpu')} was exceeded"
         if killed_by == signal.SIGXFSZ:
             return f"a file grew past the file size limit of {self.limits.describe('file_size')}"
+        group = self._memory_group()  # the OOM killer's SIGKILL (or its supervisor's end)
+        if group and killed_by in (signal.SIGKILL, None) and code is None \
+                and memory_cgroup.oom_kills(group) > 0:
+            return (f"the memory limit of {self.limits.describe('memory')} was exceeded "
+                    "(the kernel stopped the process running your code)")
         if type(killed_by) is int and 0 < killed_by < signal.NSIG:
             name = signal.Signals(killed_by).name
             hint = " (a crash inside the interpreter, for example very deep recursion)" \
@@ -445,6 +454,18 @@ class Worker:
         if type(code) is int:
             return f"the process running your code exited with code {code} (did your code call exit()?)"
         return "the process running your code stopped answering"
+
+
+def _remove_group(group: str) -> None:
+    """Remove an emptied cgroup; its last process may take a moment to leave it."""
+    for _ in range(50):
+        try:
+            os.rmdir(group)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)
 
 
 class WorkerPool:
