@@ -129,8 +129,9 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
         report.memory_cgroup = group
         report.in_place.append("a memory cgroup (shared memory included)")
         return
-    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, which "
-                          "does not count shared memory (MAP_SHARED, memfd_create, tmpfs files)")
+    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
+                          "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
+                          "files)")
 
 
 def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
@@ -327,8 +328,8 @@ def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) 
                                "no io_uring)")
     else:
         report.missing.append("no seccomp filter for this machine: code may change the mode and times "
-                              "of files its user owns (their contents stay protected by Landlock) and "
-                              "connect to Unix sockets that have a path")
+                              "of files its user owns (their contents stay protected by Landlock) "
+                              "and connect to Unix sockets that have a path")
     try:
         applied = landlock.restrict(read=readable, write=[scratch], devices=[Path(p) for p in _DEVICES])
     except landlock.LandlockUnavailable as exc:

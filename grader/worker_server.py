@@ -63,7 +63,7 @@ def _error_reply(exc: BaseException) -> dict:
     except BaseException:
         message = "<unprintable>"
     if isinstance(exc, MemoryError) or "can't allocate memory" in message[:300] \
-            or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):  # a memory cgroup's refusal
+            or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):  # the memory cgroup's
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"

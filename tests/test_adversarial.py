@@ -106,7 +106,8 @@ def unix_listener(tmp_path_factory):
     """Root's Unix-socket servers at paths in the test's own folder (as a root tmux server's socket
     is): a stream listener and a datagram socket, counting every connection and datagram."""
     folder = tmp_path_factory.mktemp("root-server")
-    stream, datagram = socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    stream = socket.socket(socket.AF_UNIX)
+    datagram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     paths = {"unix": str(folder / "server.sock"), "unix_dgram": str(folder / "dgram.sock")}
     stream.bind(paths["unix"])
     datagram.bind(paths["unix_dgram"])
@@ -206,8 +207,8 @@ def _survivors() -> list[str]:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener, honest_scores,
-                                                          unix_listener):
+def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener,
+                                                          honest_scores, unix_listener):
     port, received = listener
     unix_paths, unix_received = unix_listener
     memory = next((int(parse_value("memory", limit.partition("=")[2])) for limit in attack.limits
@@ -215,7 +216,8 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
     watch = _MemoryWatch() if memory else None
     try:
         result = grade(_write(tmp_path, attack, victim, port, unix_paths),
-                       *(f"--limit={limit}" for limit in attack.limits), check_timeout=attack.check_timeout)
+                       *(f"--limit={limit}" for limit in attack.limits),
+                       check_timeout=attack.check_timeout)
     finally:
         if watch:
             watch.stop()
@@ -232,7 +234,7 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
     if watch:  # the machine's memory stayed bounded: by the limit, plus what torch itself touches
         print(f"{attack.name}: worker peak {watch.worker_peak / 2**20:.0f} MiB, "
               f"shared memory rise {watch.shmem_rise / 2**20:.0f} MiB")
-        assert watch.shmem_rise <= memory + 2**28, f"shared memory rose by {watch.shmem_rise:,} bytes"
+        assert watch.shmem_rise <= memory + 2**28, f"shared memory rose {watch.shmem_rise:,} bytes"
         assert 0 < watch.worker_peak <= memory, f"worker's cgroup peak: {watch.worker_peak:,} bytes"
 
 

@@ -67,17 +67,19 @@ def test_shared_memory_above_the_limit_is_named_in_a_fresh_worker_too(tmp_path):
     attack = next(a for a in ATTACKS if a.name == "shared_anonymous_memory_above_the_limit")
     (tmp_path / "02_count_parameters.py").write_text(attack.source())
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("grader")), "check", "count_parameters", "--submission",
-         str(tmp_path), "--json", "--limit=memory=1GiB"], capture_output=True, text=True, timeout=300,
-        cwd=PROJECT_ROOT, env={**os.environ, NO_ZYGOTE_VARIABLE: "1"})
-    checks = {c["name"]: c for c in json.loads(done.stdout)["exercises"]["count_parameters"]["checks"]}
+        [str(Path(sys.executable).with_name("grader")), "check", "count_parameters",
+         "--submission", str(tmp_path), "--json", "--limit=memory=1GiB"], capture_output=True,
+        text=True, timeout=300, cwd=PROJECT_ROOT, env={**os.environ, NO_ZYGOTE_VARIABLE: "1"})
+    exercise = json.loads(done.stdout)["exercises"]["count_parameters"]
+    checks = {c["name"]: c for c in exercise["checks"]}
     assert "the memory limit of 1 GiB was exceeded" in checks["linear_param_count"]["message"]
     assert checks["simple_cnn_param_count"]["passed"], "grading did not go on after the limit"
 
 
 def test_a_killed_graders_memory_groups_are_removed_at_the_next_run():
     parent = memory_cgroup.group_parents()[0]
-    leftover, fresh = parent / f"cnn-grader-test{os.getpid()}-old", parent / f"cnn-grader-test{os.getpid()}-new"
+    leftover = parent / f"cnn-grader-test{os.getpid()}-old"
+    fresh = parent / f"cnn-grader-test{os.getpid()}-new"
     try:
         for group in (leftover, fresh):
             group.mkdir()

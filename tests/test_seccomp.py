@@ -12,7 +12,8 @@ import pytest
 
 from grader import seccomp
 
-pytestmark = pytest.mark.skipif(not seccomp.supported(), reason="no seccomp filter for this machine")
+pytestmark = pytest.mark.skipif(not seccomp.supported(),
+                                reason="no seccomp filter for this machine")
 
 # Runs in a child process: the filter cannot be lifted once installed.
 PROBE = r'''
@@ -39,16 +40,19 @@ def io_uring():
     if libc.syscall(425, 8, params) < 0:
         raise OSError(ctypes.get_errno(), "io_uring_setup")
 
+kinds = [(socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_UNIX, socket.SOCK_DGRAM),
+         (socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET, socket.SOCK_DGRAM),
+         (socket.AF_INET6, socket.SOCK_STREAM), (socket.AF_NETLINK, socket.SOCK_RAW),
+         (socket.AF_PACKET, socket.SOCK_RAW), (socket.AF_VSOCK, socket.SOCK_STREAM)]
 outcome = {f"socket {family.name} {kind.name}": attempt(lambda: socket.socket(family, kind))
-           for family, kind in [(socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_UNIX, socket.SOCK_DGRAM),
-                                (socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET, socket.SOCK_DGRAM),
-                                (socket.AF_INET6, socket.SOCK_STREAM), (socket.AF_NETLINK, socket.SOCK_RAW),
-                                (socket.AF_PACKET, socket.SOCK_RAW), (socket.AF_VSOCK, socket.SOCK_STREAM)]}
+           for family, kind in kinds}
 for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM,
              socket.SOCK_STREAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK,
              socket.SOCK_DGRAM | socket.SOCK_CLOEXEC):
-    outcome[f"socketpair AF_UNIX {int(kind)}"] = attempt(lambda: socket.socketpair(socket.AF_UNIX, kind))
-outcome["socketpair AF_INET"] = attempt(lambda: socket.socketpair(socket.AF_INET, socket.SOCK_STREAM))
+    pair = lambda: socket.socketpair(socket.AF_UNIX, kind)
+    outcome[f"socketpair AF_UNIX {int(kind)}"] = attempt(pair)
+outcome["socketpair AF_INET"] = attempt(
+    lambda: socket.socketpair(socket.AF_INET, socket.SOCK_STREAM))
 outcome["io_uring_setup"] = attempt(io_uring)
 outcome["chmod"] = attempt(lambda: os.chmod(folder, 0o700))
 outcome["pipe"] = attempt(lambda: [os.close(fd) for fd in os.pipe()])
@@ -67,4 +71,5 @@ def test_new_sockets_and_io_uring_are_refused_pipes_and_stream_pairs_are_not():
                     socket.SOCK_STREAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK]
     assert sorted(set(outcome) - set(refused)) == sorted(
         ["file", "pipe", *(f"socketpair AF_UNIX {int(kind)}" for kind in stream_pairs)])
-    assert len(refused) == 8 + 2 + 1 + 1 + 1  # sockets, datagram pairs, AF_INET pair, io_uring, chmod
+    # sockets, datagram pairs, an AF_INET pair, io_uring, chmod
+    assert len(refused) == 8 + 2 + 1 + 1 + 1
