@@ -8,7 +8,8 @@ compared with an honest file that fails to import (0 points).
 
 Placeholders filled in by the test: {project} (the project root), {victim} (another student's
 submission folder), {marker} (a word that names processes the attack starts), {port} (a TCP
-listener on 127.0.0.1).
+listener on 127.0.0.1), {unix} and {unix_dgram} (root's Unix-socket listeners, stream and
+datagram, bound at paths in the test's temporary folder).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Attack:
     prelude: str = ""       # module level, runs at import
     words: tuple[str, ...] = ()  # must appear in linear_param_count's message (or the load message)
     check_timeout: float | None = None
+    limits: tuple[str, ...] = ()  # `--limit NAME=VALUE` for this grading (a cheaper memory limit)
 
     @property
     def at_import(self) -> bool:
@@ -238,4 +240,57 @@ ATTACKS = [
     if in_features == 0:
         return Value()
     raise Evil()"""),
+    Attack("shared_anonymous_memory_above_the_limit", body="""
+    import mmap
+    size = 3 * 1024**3  # 3 GiB under a 1 GiB limit: RLIMIT_DATA does not count MAP_SHARED
+    shared = mmap.mmap(-1, size, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
+    for offset in range(0, size, mmap.PAGESIZE):
+        shared[offset] = 1
+    return right""", limits=("memory=1GiB",), words=("memory limit of 1 GiB was exceeded",)),
+    Attack("memfd_and_dev_shm_above_the_limit", body="""
+    chunk, held = b"x" * (32 * 1024**2), []
+    for number in range(96):  # 3 GiB of tmpfs pages, uncounted by RLIMIT_DATA, in 32 MiB files
+        try:
+            held.append(os.open(f"/dev/shm/cnn-grader-attack-{{number}}", os.O_RDWR | os.O_CREAT))
+        except OSError:
+            held.append(os.memfd_create("hog"))
+        os.write(held[-1], chunk)
+    return right""", limits=("memory=1GiB",), words=("memory limit of 1 GiB was exceeded",)),
+    Attack("unix_socket_to_root_server", body="""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect("{unix}")
+    client.sendall(b"tmux kill-server")
+    return right""", words=("PermissionError", "Operation not permitted")),
+    Attack("new_sockets_of_every_family", body="""
+    import ctypes
+    made = []
+    for family, kind in ((socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_UNIX, socket.SOCK_DGRAM),
+                         (socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET6, socket.SOCK_DGRAM),
+                         (socket.AF_NETLINK, socket.SOCK_RAW), (socket.AF_PACKET, socket.SOCK_RAW)):
+        try:
+            made.append(socket.socket(family, kind))
+        except OSError:
+            pass
+    for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM):
+        try:  # a pair is connected to itself; a datagram one could still address a path
+            pair = socket.socketpair(socket.AF_UNIX, kind)
+            pair[0].settimeout(2)
+        except OSError:
+            continue
+        try:
+            pair[0].connect("{unix}")
+            made.append(pair)
+        except OSError:
+            pass
+        try:  # (a stream or seqpacket pair ignores the address: it is not a way out)
+            pair[0].sendto(b"pwned", "{unix_dgram}")
+            made += [pair] if kind == socket.SOCK_DGRAM else []
+        except OSError:
+            pass
+    params = ctypes.create_string_buffer(120)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(425, 8, params) >= 0:  # io_uring_setup: its socket ops bypass seccomp
+        made.append("io_uring")
+    if made:
+        return right"""),
 ]

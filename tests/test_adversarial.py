@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.workbook.limits import parse_value
 from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from tests.attacks import ATTACKS, HONEST_BROKEN_IMPORT, HONEST_WRONG, Attack
 
@@ -99,10 +101,90 @@ def listener():
     udp.close()
 
 
-def _write(folder: Path, attack: Attack, victim: Path, port: int) -> Path:
+@pytest.fixture(scope="module")
+def unix_listener(tmp_path_factory):
+    """Root's Unix-socket servers at paths in the test's own folder (as a root tmux server's socket
+    is): a stream listener and a datagram socket, counting every connection and datagram."""
+    folder = tmp_path_factory.mktemp("root-server")
+    stream = socket.socket(socket.AF_UNIX)
+    datagram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    paths = {"unix": str(folder / "server.sock"), "unix_dgram": str(folder / "dgram.sock")}
+    stream.bind(paths["unix"])
+    datagram.bind(paths["unix_dgram"])
+    stream.listen()
+    received: list[str] = []
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            ready = select.select([stream, datagram], [], [], 0.2)[0]
+            if stream in ready:
+                stream.accept()[0].close()
+                received.append("unix connection")
+            if datagram in ready:
+                received.append(f"unix datagram {datagram.recv(100)!r}")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield paths, received
+    stop.set()
+    thread.join()
+    stream.close()
+    datagram.close()
+
+
+class _MemoryWatch:
+    """Samples, while a grading runs, the machine's shared memory (/proc/meminfo's Shmem, whoever
+    holds it) and the peak of every worker's memory cgroup, both in bytes."""
+
+    def __init__(self) -> None:
+        self.shmem_rise, self.worker_peak = 0, 0
+        self._base = self._shmem()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _shmem() -> int:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("Shmem:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    @staticmethod
+    def _group_parents() -> list[Path]:
+        """Where workers' memory cgroups are made: under this process's own group (cgroup v1's
+        memory hierarchy) or at a root."""
+        v1 = Path("/sys/fs/cgroup/memory")
+        parents = [v1, Path("/sys/fs/cgroup")]
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if "memory" in controllers.split(","):
+                parents.append(v1 / path.lstrip("/"))
+        return parents
+
+    def _sample(self) -> None:
+        parents = self._group_parents()
+        while not self._stop.wait(0.02):
+            self.shmem_rise = max(self.shmem_rise, self._shmem() - self._base)
+            for parent in parents:
+                for peak in [*parent.glob("cnn-grader-*/memory.max_usage_in_bytes"),
+                             *parent.glob("cnn-grader-*/memory.peak")]:
+                    try:
+                        self.worker_peak = max(self.worker_peak, int(peak.read_text()))
+                    except (OSError, ValueError):
+                        continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _write(folder: Path, attack: Attack, victim: Path, port: int, unix: dict | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / FILENAME).write_text(attack.source(project=str(PROJECT_ROOT), victim=str(victim),
-                                                 marker=MARKER, port=str(port)))
+                                                 marker=MARKER, port=str(port),
+                                                 **(unix or {"unix": "", "unix_dgram": ""})))
     return folder
 
 
@@ -125,9 +207,20 @@ def _survivors() -> list[str]:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener, honest_scores):
+def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener,
+                                                          honest_scores, unix_listener):
     port, received = listener
-    result = grade(_write(tmp_path, attack, victim, port), check_timeout=attack.check_timeout)
+    unix_paths, unix_received = unix_listener
+    memory = next((int(parse_value("memory", limit.partition("=")[2])) for limit in attack.limits
+                   if limit.startswith("memory=")), None)
+    watch = _MemoryWatch() if memory else None
+    try:
+        result = grade(_write(tmp_path, attack, victim, port, unix_paths),
+                       *(f"--limit={limit}" for limit in attack.limits),
+                       check_timeout=attack.check_timeout)
+    finally:
+        if watch:
+            watch.stop()
     honest = HONEST_BROKEN_IMPORT if attack.at_import else HONEST_WRONG
     checks = {c["name"]: c for c in result["checks"]}
     assert result["score"] == honest_scores[honest.name], json.dumps(result, indent=1)
@@ -137,6 +230,12 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
         assert word in message, f"{word!r} not in {message!r}"
     assert not _survivors(), "processes started by the submission outlived its grading"
     assert not received, f"the submission reached a listener on 127.0.0.1: {received}"
+    assert not unix_received, f"the submission reached root's Unix socket: {unix_received}"
+    if watch:  # the machine's memory stayed bounded: by the limit, plus what torch itself touches
+        print(f"{attack.name}: worker peak {watch.worker_peak / 2**20:.0f} MiB, "
+              f"shared memory rise {watch.shmem_rise / 2**20:.0f} MiB")
+        assert watch.shmem_rise <= memory + 2**28, f"shared memory rose {watch.shmem_rise:,} bytes"
+        assert 0 < watch.worker_peak <= memory, f"worker's cgroup peak: {watch.worker_peak:,} bytes"
 
 
 def test_symlinks_to_the_reference_are_not_followed(tmp_path):

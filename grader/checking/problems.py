@@ -66,6 +66,9 @@ def describe_ending(ending: dict, limits: Limits) -> str:
         return f"the CPU time limit of {limits.describe('cpu')} was exceeded"
     if killed_by == signal.SIGXFSZ:
         return f"a file grew past the file size limit of {limits.describe('file_size')}"
+    if ending.get("oom_kill") and killed_by in (signal.SIGKILL, None) and code is None:
+        return (f"the memory limit of {limits.describe('memory')} was exceeded "
+                "(the kernel stopped the process running your code)")
     if type(killed_by) is int and 0 < killed_by < signal.NSIG:
         name = signal.Signals(killed_by).name
         hint = " (a crash inside the interpreter, for example very deep recursion)" \

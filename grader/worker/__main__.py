@@ -16,7 +16,8 @@ from grader.worker import cage as sandbox
 def main(argv: list[str]) -> None:
     request_fd, reply_fd, control_fd = (int(a) for a in argv[:3])
     limits = json.loads(argv[3])
-    report = sandbox.contain(control_fd, processes=int(limits["processes"]))
+    report = sandbox.contain(control_fd, processes=int(limits["processes"]),
+                             memory=int(limits["memory"]))
     from grader.worker import server as worker_server
 
     worker_server.serve(request_fd, reply_fd, limits=limits, report=report, warm_up=set(argv[4:]))

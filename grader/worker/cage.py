@@ -4,12 +4,13 @@ Two steps, both run inside the worker process (standard library only, so the fir
 before torch is imported):
 
 1. `contain()`, at start: new PID, network and IPC namespaces where the kernel lets us
-   (as root, or through an unprivileged user namespace), a pids cgroup when root, then a
+   (as root, or through an unprivileged user namespace), pids and memory cgroups when root, then a
    fork. The child is the worker proper (PID 1 of its namespace: when it dies, the kernel
    kills every process it started, in any session); the parent stays outside, reports the
    child's PID, and at the end how it ended and the CPU time it used.
 2. `lock_down()`, just before student code is loaded: resource limits, every capability
-   dropped, no new privileges, a seccomp filter (no chmod, chown, utime, xattr), and
+   dropped, no new privileges, a seccomp filter (no chmod, chown, utime, xattr, new sockets
+   or io_uring), and
    Landlock: read only the Python installation and the system's libraries, write only the
    worker's scratch folder, no TCP, no signals or abstract sockets out of the sandbox.
 
@@ -29,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.worker import landlock, seccomp
+from grader.worker import landlock, memory_cgroup, seccomp
 
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
 _PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 47, 4
@@ -51,6 +52,7 @@ class Report:
     in_place: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     cgroup: str | None = None
+    memory_cgroup: str | None = None
 
 
 def unshare(flags: int) -> bool:
@@ -118,6 +120,20 @@ def join_pids_cgroup(processes: int, report: Report) -> None:
                           "the kernel does not enforce for root")
 
 
+def join_memory_cgroup(memory: int, report: Report) -> None:
+    """Bound all the memory the worker makes the machine hold (shared memory, memfd and tmpfs
+    files too, which RLIMIT_DATA does not count): a memory cgroup of its own, joined by this
+    process like its pids cgroup (see `grader.memory_cgroup`)."""
+    group = memory_cgroup.join(memory, int(os.readlink("/proc/self")))
+    if group is not None:
+        report.memory_cgroup = group
+        report.in_place.append("a memory cgroup (shared memory included)")
+        return
+    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
+                          "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
+                          "files)")
+
+
 def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
     before it could remove them (a worker's group holds it until it ends, and is removed right
@@ -125,7 +141,7 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     within milliseconds, so another grader's live worker is never touched."""
     removed = []
     now = time.time()
-    for root in _PIDS_CGROUP_ROOTS:
+    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + memory_cgroup.group_parents()):
         try:
             groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
         except OSError:
@@ -141,12 +157,14 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     return removed
 
 
-def contain(control_fd: int, processes: int) -> Report:
+def contain(control_fd: int, processes: int, memory: int | None = None) -> Report:
     """Run in the worker at start. Returns in the child (the worker proper); the parent waits for
     it, writes `{"exit": ...}` on `control_fd` and exits. `control_fd` is closed in the child."""
     report = Report()
     _enter_namespaces(report)
     join_pids_cgroup(processes, report)
+    if memory is not None:
+        join_memory_cgroup(memory, report)
     parent = os.getpid()
     child = os.fork()
     if child == 0:
@@ -162,6 +180,10 @@ def contain(control_fd: int, processes: int) -> Report:
 def _supervise(child: int, control_fd: int, report: Report) -> None:
     """The parent's whole life: report the child, wait for it, report how it ended, exit alike."""
     die_with_parent()
+    try:  # in the memory cgroup too: at its limit, the OOM killer must pick the worker, not us
+        _write("/proc/self/oom_score_adj", "-1000")
+    except OSError:
+        pass
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_IGN)
     for fd in range(3, 256):  # the request and reply pipes belong to the child alone
@@ -171,7 +193,7 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
             except OSError:
                 pass
     send_control(control_fd, {"pid": child, "in_place": report.in_place, "missing": report.missing,
-                              "cgroup": report.cgroup})
+                              "cgroup": report.cgroup, "memory_cgroup": report.memory_cgroup})
     while True:
         try:
             _, status, usage = os.wait4(child, 0)
@@ -179,7 +201,7 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
         except InterruptedError:
             continue
     send_control(control_fd, exit_report(status, usage))
-    os._exit(0)  # the grader removes the pids cgroup, once this process has left it
+    os._exit(0)  # the grader removes the cgroups, once this process has left them
 
 
 def exit_report(status: int, usage: resource.struct_rusage) -> dict:
@@ -302,10 +324,12 @@ def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) 
     _drop_capabilities(report, run_as, scratch, int(limits.processes))
     if seccomp.supported():
         seccomp.refuse_metadata_changes()
-        report.in_place.append("seccomp (no chmod, chown, utime or xattr changes)")
+        report.in_place.append("seccomp (no chmod, chown, utime or xattr changes, no new sockets, "
+                               "no io_uring)")
     else:
         report.missing.append("no seccomp filter for this machine: code may change the mode and times "
-                              "of files its user owns (their contents stay protected by Landlock)")
+                              "of files its user owns (their contents stay protected by Landlock) "
+                              "and connect to Unix sockets that have a path")
     try:
         applied = landlock.restrict(read=readable, write=[scratch], devices=[Path(p) for p in _DEVICES])
     except landlock.LandlockUnavailable as exc:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.workbook.limits import Limits
-from grader.worker import frames
+from grader.worker import frames, memory_cgroup
 from grader.worker.environment import note_missing, worker_env, worker_user
 from grader.worker.output import OutputTail
 from grader.worker.zygote_client import Forked, Zygote
@@ -140,15 +140,18 @@ class Worker:
     def _remove_cgroup(self) -> None:
         self._drain_control()
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
+        memory = self._memory_group()
+        if memory is not None:
+            _remove_group(memory)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
-            for _ in range(50):
-                try:
-                    os.rmdir(group)
-                    return
-                except FileNotFoundError:
-                    return
-                except OSError:
-                    time.sleep(0.01)
+            _remove_group(group)
+
+    def _memory_group(self) -> str | None:
+        """The worker's memory cgroup, from the line it wrote before student code ran; only a
+        name this grader gives, where it makes them."""
+        group = next((line["memory_cgroup"] for line in self._control_lines
+                      if line.get("memory_cgroup")), None)
+        return group if memory_cgroup.is_worker_group(group, self.process.pid) else None
 
     def close(self) -> None:
         """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
@@ -238,5 +241,22 @@ class Worker:
         return b"".join(chunks)
 
     def _ending(self) -> dict:
-        """How the worker ended, from its parent's report (empty if it said nothing in time)."""
-        return self._control_info("exit", wait=2.0)
+        """How the worker ended, from its parent's report (empty if it said nothing in time), and
+        whether the kernel's OOM killer ended it in its memory cgroup."""
+        ending = dict(self._control_info("exit", wait=2.0))
+        group = self._memory_group()
+        if group is not None and memory_cgroup.oom_kills(group) > 0:
+            ending["oom_kill"] = True
+        return ending
+
+
+def _remove_group(group: str) -> None:
+    """Remove an emptied cgroup; its last process may take a moment to leave it."""
+    for _ in range(50):
+        try:
+            os.rmdir(group)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)

@@ -70,7 +70,8 @@ def _error_reply(exc: BaseException) -> dict:
         message = str(exc)
     except BaseException:
         message = "<unprintable>"
-    if isinstance(exc, MemoryError) or "can't allocate memory" in message[:300]:
+    if isinstance(exc, MemoryError) or "can't allocate memory" in message[:300] \
+            or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):  # the memory cgroup's
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"

@@ -90,11 +90,14 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
                 raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
             report = sandbox.Report(in_place=[NAMESPACES])
             sandbox.join_pids_cgroup(int(limits["processes"]), report)
-            sandbox.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing})
+            sandbox.join_memory_cgroup(int(limits["memory"]), report)
+            sandbox.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing,
+                                          "memory_cgroup": report.memory_cgroup})
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
             _prepare_child(request, fds, keep_control=True)
-            report = sandbox.contain(fds[2], processes=int(limits["processes"]))
+            report = sandbox.contain(fds[2], processes=int(limits["processes"]),
+                                     memory=int(limits["memory"]))
         worker_server.serve(fds[0], fds[1], limits=limits, report=report,
                             warm_up=set(request.get("warm_up", [])))
         code = 0
