@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from grader.workbook.catalog import Exercise, load_catalog
-from grader.workbook.files import atomic_write, find_exercise_file
-from grader.workbook.intake import Entry, digest, discover, submission_root
+from grader.workbook.files import atomic_write
+from grader.workbook.intake import Entry, digest, discover
 from grader.workbook.results import (
     BatchRecord,
     CheckResult,
@@ -48,23 +48,16 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
         return BatchRecord(entry.student, entry.key, result, exercise_ids, notes=notes,
                            detail=list(detail))
 
-    notes: list[str] = []
+    notes: list[str] = [f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped]
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
-            folder = entry.path
-            if entry.path.is_file():
-                from grader.workbook.archive import ArchiveError, unpack
+            from grader.workbook.intake import take_in
 
-                try:
-                    notes += unpack(entry.path, Path(scratch) / "unpacked")
-                except ArchiveError as exc:
-                    return record(_empty_result(exercises, str(exc)), [str(exc)])
-                folder = Path(scratch) / "unpacked"
-            folder = submission_root(folder, exercises)
-            if not any(find_exercise_file(folder, e) for e in exercises):
-                note = ("no exercise files (NN_<id>.py) were found in this submission, at its top "
-                        "or one folder down")
-                return record(_empty_result(exercises, note), notes + [note])
+            intake = take_in(entry.items, exercises)
+            notes = ([intake.note] if intake.note else []) + notes
+            if not intake.chosen:
+                return record(_empty_result(exercises, intake.note), notes)
+            folder = intake.stage(Path(scratch) / "submission", exercises)
             from grader.checking.runner import run_checks
 
             result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
@@ -117,7 +110,7 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     to_grade = []
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
-        fingerprint = digest(entry.path)
+        fingerprint = digest(entry)
         if stored and stored.digest == fingerprint and stored.exercises == exercise_ids:
             records[entry.student] = stored
         else:
