@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.workbook.catalog import Exercise
+from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.gather import Found, gather, is_archive
 from grader.workbook.identity import gradescope_roster, read_name
 
@@ -144,6 +144,11 @@ def digest(entry: Entry | Path) -> str:
     return hasher.hexdigest()
 
 
+def shown(text: str) -> str:
+    """Student text made safe for a terminal line: control characters written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 # -- which file is graded ---------------------------------------------------------------------
 
 
@@ -182,13 +187,15 @@ class Intake:
 
 
 def take_in(items: list[tuple[Path, str]], exercises: list[Exercise]) -> Intake:
-    """Decide, for an entry's items (see gather), which file is graded for each exercise."""
-    gathered = gather(items, lambda name: exercise_of(name, exercises) is not None
-                      or _looks_like(name, exercises))
+    """Decide, for an entry's items (see gather), which file is graded for each exercise (files
+    of the workbook's other exercises are left out without a word: --only did not ask)."""
+    every = list(load_catalog())
+    gathered = gather(items, lambda name: exercise_of(name, every) is not None
+                      or _looks_like(name, every))
     candidates: dict[str, list[Found]] = {}
     near: list[str] = []
     for found in gathered.found:
-        exercise = exercise_of(PurePosixPath(found.path).name, exercises)
+        exercise = exercise_of(PurePosixPath(found.path).name, every)
         if exercise is None:
             near.append(found.path)
         else:
