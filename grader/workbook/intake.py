@@ -163,9 +163,11 @@ def exercise_of(name: str, exercises: list[Exercise]) -> Exercise | None:
 
 def _looks_like(name: str, exercises: list[Exercise]) -> bool:
     """A near miss, named in the note: a notebook of an exercise, or `1_edge_filter.py`."""
-    lower = name.lower()
-    return any(e.id in lower for e in exercises) or bool(_NUMBERED.match(lower) and
-                                                          lower.endswith((".py", ".ipynb")))
+    stem, dot, suffix = name.lower().rpartition(".")
+    if not dot or suffix not in ("py", "ipynb"):
+        return False
+    return bool(_NUMBERED.match(stem)) or any(
+        re.search(rf"(^|[\s_-]){e.id}($|[\s_(-])", stem) for e in exercises)
 
 
 @dataclass
