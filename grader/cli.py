@@ -82,20 +82,37 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
               help="Submissions graded at once (default: the number of cores).")
 @click.option("--resume", is_flag=True,
               help="Keep the results already in OUT; grade only what is missing.")
-@click.option("--only", "only", multiple=True, help="Grade only these exercises (repeatable).")
+@click.option("--only", "only", multiple=True,
+              help="Grade only these exercises (repeatable); their columns are added to (or "
+                   "replace theirs in) the gradebook already in OUT.")
+@click.option("--duplicates", type=click.Choice(["error", "newest", "oldest"]), default="error",
+              show_default=True,
+              help="When two entries map to one student: stop, or grade the newest or oldest.")
 @JUNIT
 @LIMIT
 def grade_command(batch: Path, out: Path, workers: int | None, resume: bool,
-                  only: tuple[str, ...], junit: Path | None, limits: tuple[str, ...]) -> None:
-    """Grade every submission (folder or .zip) in BATCH into OUT."""
+                  only: tuple[str, ...], duplicates: str, junit: Path | None,
+                  limits: tuple[str, ...]) -> None:
+    """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
     import os
 
     from grader.commands.check import chosen_exercises
+    from grader.commands.preflight import InputError, check_grade_input
+    from grader.workbook.intake import shown
+
+    try:
+        only_ids = [e.id for e in chosen_exercises(only)] if only else None
+    except click.UsageError as exc:
+        raise InputError(exc.message) from None
+    found = check_grade_input(batch, out, limits, duplicates)
+    for name in found.ignored:
+        click.echo(f"note: {shown(name)!r} in the batch is not a submission (a folder or "
+                   "archive): ignored", err=True)
     from grader.commands.grade import run_batch
 
-    only_ids = [e.id for e in chosen_exercises(only)] if only else None
     run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume,
-              only=only_ids, junit=junit, extra_args=[f"--limit={limit}" for limit in limits])
+              only=only_ids, junit=junit, extra_args=[f"--limit={limit}" for limit in limits],
+              entries=found.entries)
 
 
 @main.group()

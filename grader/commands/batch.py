@@ -14,15 +14,17 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from grader.commands.only import merge
 from grader.workbook.catalog import Exercise, load_catalog
-from grader.workbook.files import atomic_write, find_exercise_file
-from grader.workbook.intake import Entry, digest, discover, submission_root
+from grader.workbook.files import atomic_write
+from grader.workbook.intake import Entry, digest, discover
 from grader.workbook.results import (
     BatchRecord,
     CheckResult,
@@ -46,25 +48,19 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
 
     def record(result: SubmissionResult, notes: list[str], detail: list[str] = ()) -> BatchRecord:
         return BatchRecord(entry.student, entry.key, result, exercise_ids, notes=notes,
-                           detail=list(detail))
+                           detail=list(detail), entry={"names": list(entry.names),
+                                                       "site": entry.site, "site_id": entry.site_id})
 
-    notes: list[str] = []
+    notes: list[str] = [f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped]
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
-            folder = entry.path
-            if entry.path.is_file():
-                from grader.workbook.archive import ArchiveError, unpack
+            from grader.workbook.intake import take_in
 
-                try:
-                    notes += unpack(entry.path, Path(scratch) / "unpacked")
-                except ArchiveError as exc:
-                    return record(_empty_result(exercises, str(exc)), [str(exc)])
-                folder = Path(scratch) / "unpacked"
-            folder = submission_root(folder, exercises)
-            if not any(find_exercise_file(folder, e) for e in exercises):
-                note = ("no exercise files (NN_<id>.py) were found in this submission, at its top "
-                        "or one folder down")
-                return record(_empty_result(exercises, note), notes + [note])
+            intake = take_in(entry.items, exercises)
+            notes = ([intake.note] if intake.note else []) + notes
+            if not intake.chosen:
+                return record(_empty_result(exercises, intake.note), notes)
+            folder = intake.stage(Path(scratch) / "submission", exercises)
             from grader.checking.runner import run_checks
 
             result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
@@ -88,6 +84,7 @@ def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | N
     from grader.worker.zygote_client import Zygote
 
     torch.set_num_threads(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it ends us
     if zygote_sockets is not None:
         shared_pool().attach_zygote(Zygote(attach=zygote_sockets))
     atexit.register(_exit_now)
@@ -105,11 +102,18 @@ def _exit_now() -> None:
 def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None = None,
                 extra_args: Iterable[str] = (),
                 on_result: Callable[[Entry, BatchRecord], None] | None = None,
-                on_start: Callable[[int, int], None] | None = None) -> dict[str, BatchRecord]:
-    """Grade every submission in `batch` into `out`; return {student: stored record}, in id order."""
-    entries = discover(batch)
+                on_start: Callable[[int, int], None] | None = None,
+                on_stored: Callable[[BatchRecord], None] | None = None,
+                entries: list[Entry] | None = None) -> dict[str, BatchRecord]:
+    """Grade every submission in `batch` into `out`; return {student: stored record}, in id order.
+    Ctrl-C raises BatchInterrupted with what was finished (see grader.commands.interrupt)."""
+    from grader.commands.only import columns, covers, load_base
+
+    entries = discover(batch) if entries is None else entries
     exercise_ids = [e.id for e in load_catalog() if not only or e.id in only]
     results_dir = out / RESULTS_DIR
+    base = load_base(results_dir) if only else {}  # --only adds to the gradebook already there
+    all_ids = columns(base, exercise_ids) if only else exercise_ids
     if not resume and results_dir.exists():
         shutil.rmtree(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -117,9 +121,12 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     to_grade = []
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
-        fingerprint = digest(entry.path)
-        if stored and stored.digest == fingerprint and stored.exercises == exercise_ids:
+        fingerprint = digest(entry)
+        if stored and stored.digest == fingerprint and covers(stored, exercise_ids) and \
+                stored.exercises == all_ids:
             records[entry.student] = stored
+            if on_stored:
+                on_stored(stored)
         else:
             to_grade.append((entry, fingerprint))
     if on_start:
@@ -128,7 +135,13 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     context = _grading_context() if to_grade else multiprocessing.get_context("spawn")
     try:
         records.update(_grade_all(to_grade, exercise_ids, workers, list(extra_args), results_dir,
-                                  context, zygote, on_result))
+                                  context, zygote, on_result,
+                                  lambda r: merge(base.get(r.key), r, all_ids) if only else r,
+                                  records, len(entries)))
+    except KeyboardInterrupt:  # before the grading processes started
+        from grader.commands.interrupt import BatchInterrupted
+
+        raise BatchInterrupted(records, len(entries)) from None
     finally:
         if zygote is not None:
             zygote.close()
@@ -161,29 +174,42 @@ def _start_zygote(exercise_ids: list[str]):
     return Zygote(tuple(warm_ups))
 
 
-def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context, zygote, on_result):
+def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context, zygote, on_result,
+               merged, finished, total):
+    from grader.commands.interrupt import BatchInterrupted, end_pool
+
     records: dict[str, BatchRecord] = {}
     with concurrent.futures.ProcessPoolExecutor(
             max_workers=max(1, workers), mp_context=context, initializer=_init_grading_process,
             initargs=(zygote.sockets if zygote is not None else None,)) as pool:
         futures = {pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
                    for entry, fingerprint in to_grade}
-        for future in concurrent.futures.as_completed(futures):
-            entry, fingerprint = futures[future]
-            try:
-                record = future.result().with_digest(fingerprint)
-            except Exception as exc:  # noqa: BLE001 - a grading process died: record it, go on
-                note = (f"the grading process failed ({type(exc).__name__}: {exc}); "
-                        "it was given zero")
-                record = BatchRecord(entry.student, entry.key, _empty_result(
-                    [e for e in load_catalog() if e.id in exercise_ids], note), exercise_ids,
-                    fingerprint, [note])
-            atomic_write(results_dir / f"{entry.key}.json",
-                         json.dumps(record.to_json(), indent=1, sort_keys=True))
-            records[entry.student] = record
-            if on_result:
-                on_result(entry, record)
+        try:
+            for entry, record in _completed(futures, exercise_ids, merged):
+                atomic_write(results_dir / f"{entry.key}.json",
+                             json.dumps(record.to_json(), indent=1, sort_keys=True))
+                records[entry.student] = record
+                if on_result:
+                    on_result(entry, record)
+        except KeyboardInterrupt:
+            end_pool(pool, zygote)  # at once: queued work cancelled, grading processes killed
+            raise BatchInterrupted({**finished, **records}, total) from None
     return records
+
+
+def _completed(futures, exercise_ids, merged):
+    """(entry, record) as each grading process finishes one; a process that died is recorded."""
+    for future in concurrent.futures.as_completed(futures):
+        entry, fingerprint = futures[future]
+        try:
+            record = future.result().with_digest(fingerprint)
+        except Exception as exc:  # noqa: BLE001 - a grading process died: record it, go on
+            note = (f"the grading process failed ({type(exc).__name__}: {exc}); "
+                    "it was given zero")
+            record = BatchRecord(entry.student, entry.key, _empty_result(
+                [e for e in load_catalog() if e.id in exercise_ids], note), exercise_ids,
+                fingerprint, [note])
+        yield entry, merged(record)
 
 
 def _read_record(path: Path) -> BatchRecord | None:

@@ -31,21 +31,24 @@ def chosen_exercises(ids: tuple[str, ...]) -> list[Exercise]:
 def grade_submission(submission: Path, exercises: list[Exercise], junit: Path | None = None,
                      limits: tuple[str, ...] = (),
                      check_timeout: float | None = None) -> SubmissionResult:
-    """Grade a folder or a .zip of one; a folder's results are remembered for `grader list`."""
-    if submission.suffix.lower() == ".zip" and submission.is_file():
-        with tempfile.TemporaryDirectory(prefix="grader-zip-") as folder:
-            from grader.workbook.archive import ArchiveError, unpack
-
-            try:
-                for note in unpack(submission, Path(folder)):
-                    click.echo(f"note: {note}", err=True)
-            except ArchiveError as exc:
-                raise click.UsageError(str(exc)) from None
-            return _grade_folder(Path(folder), exercises, junit, limits, check_timeout,
-                                 remember=False)
-    if not submission.is_dir():
+    """Grade a folder or an archive of one, choosing files as `grader grade` does (intake); a
+    folder graded in place has its results remembered for `grader list`."""
+    if not submission.is_dir() and not submission.is_file():
         raise click.UsageError(f"submission folder {submission} does not exist")
-    return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
+    from grader.workbook.intake import shown, take_in
+
+    intake = take_in([(submission, submission.name)], exercises)
+    if submission.is_file() and not intake.chosen and intake.problems:
+        raise click.UsageError(shown("; ".join(intake.problems)))
+    if intake.note:
+        click.echo(f"note: {shown(intake.note)}", err=True)
+    if submission.is_dir() and all(f.path == exercise_by_id(i).filename
+                                   for i, f in intake.chosen.items()):
+        return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
+    with tempfile.TemporaryDirectory(prefix="grader-submission-") as folder:
+        intake.stage(Path(folder), exercises)
+        return _grade_folder(Path(folder), exercises, junit, limits, check_timeout,
+                             remember=False)
 
 
 def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | None,

@@ -52,18 +52,22 @@ class Progress:
 
 
 def write_gradebook(out: Path, records: dict[str, BatchRecord],
-                    feedback_for: list[str] | None = None) -> None:
+                    feedback_for: list[str] | None = None, partial: str = "") -> None:
     """grades.csv, grades.json, and feedback/<key>.md for `feedback_for` (default: everyone)."""
+    from grader.reports.roster import with_identity
+
     atomic_write(out / "grades.csv", gradebook_csv(records))
-    atomic_write(out / "grades.json", json.dumps(gradebook_json(records), indent=1) + "\n")
+    book = with_identity(gradebook_json(records), records, partial)
+    atomic_write(out / "grades.json", json.dumps(book, indent=1) + "\n")
     for student in records if feedback_for is None else feedback_for:
         record = records[student]
         atomic_write(out / "feedback" / f"{record.key}.md", feedback_markdown(record))
 
 
 def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None,
-              junit: Path | None, extra_args: list[str]) -> dict[str, BatchRecord]:
-    entries = discover(batch)
+              junit: Path | None, extra_args: list[str],
+              entries: list[Entry] | None = None) -> dict[str, BatchRecord]:
+    entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
 
     def started(count: int, total: int) -> None:
@@ -87,14 +91,33 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
             last_write = time.monotonic()
         progress.update(entry, record)
 
-    records = grade_batch(batch=batch, out=out, workers=workers, resume=resume, only=only,
-                          extra_args=extra_args, on_result=written, on_start=started)
+    def stored(record: BatchRecord) -> None:
+        progress.failing += record.result.total < record.result.max_total  # resumed: counted too
+
+    from grader.commands.interrupt import EXIT_INTERRUPTED, BatchInterrupted
+
+    partial = ""
+    try:
+        records = grade_batch(batch=batch, out=out, workers=workers, resume=resume, only=only,
+                              extra_args=extra_args, on_result=written, on_start=started,
+                              on_stored=stored, entries=entries)
+    except BatchInterrupted as stop:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the partial gradebook is written whole
+        records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
-    write_gradebook(out, records)
-    atomic_write(out / "report.html", render(records))
+    write_gradebook(out, records, partial=partial)
+    report = render(records)
+    if partial:  # said on the page too, where an instructor looks first
+        report = report.replace("<body>", f"<body><p><strong>Partial: {partial}.</strong></p>", 1)
+    atomic_write(out / "report.html", report)
     if junit:
         atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))
     totals = [r.result.total for r in records.values()]
     click.echo(f"wrote {out / 'grades.csv'}, grades.json, feedback/ ({len(records)} files) and report.html; "
                f"mean total {sum(totals) / max(len(totals), 1):.2f}", err=True)
+    if partial:
+        click.echo(f"interrupted: {partial}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     return records

@@ -42,8 +42,21 @@ RUN_AUTOGRADER = f"""#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 export CNN_GRADER_WORKER_USER="${{CNN_GRADER_WORKER_USER-{WORKER_USER}}}"
-cd "$ROOT/source" || exit 1
-exec "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
+RESULTS="$ROOT/results/results.json"
+rm -f "$RESULTS"
+cd "$ROOT/source" && "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
+STATUS=$?
+if [ ! -s "$RESULTS" ]; then
+  # The grader could not even start (a Python it does not support, a broken install): say so
+  # to the student and the instructor, loudly, instead of leaving Gradescope without results.
+  mkdir -p "$ROOT/results"
+  MESSAGE="The autograder failed to start (exit code $STATUS); please tell your instructor."
+  echo '{{"score": 0, "visibility": "visible", "tests": [], "output": "'"$MESSAGE"'"}}' \\
+    > "$RESULTS"
+  echo "run_autograder: the grader failed to start (exit code $STATUS); wrote a failed results.json" >&2
+  exit 1
+fi
+exit $STATUS
 """
 
 # What of the project the bundle carries: the grader, the checks and their references, the

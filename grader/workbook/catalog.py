@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as the `tomli` package
+    import tomli as tomllib
 
 from grader.workbook.limits import Limits, with_overrides
 from grader.workbook.paths import CATALOG_FILE, CHECKS_DIR

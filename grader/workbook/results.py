@@ -119,6 +119,7 @@ class BatchRecord:
     digest: str = ""
     notes: list[str] = field(default_factory=list)
     detail: list[str] = field(default_factory=list)
+    entry: dict = field(default_factory=dict)  # names, site, site_id: what the batch called it
 
     def with_digest(self, digest: str) -> BatchRecord:
         return replace(self, digest=digest)
@@ -126,7 +127,7 @@ class BatchRecord:
     def to_json(self) -> dict:
         return {"student": self.student, "key": self.key, "digest": self.digest,
                 "exercises": self.exercises, "notes": self.notes, "detail": self.detail,
-                "result": self.result.to_json()}
+                "entry": self.entry, "result": self.result.to_json()}
 
     @classmethod
     def from_json(cls, data: dict) -> BatchRecord:
@@ -135,4 +136,5 @@ class BatchRecord:
         detail = [str(n) for n in data.get("detail", [])] + [n for n in notes if n.startswith("Traceback")]
         return cls(str(data["student"]), str(data["key"]), SubmissionResult.from_json(data["result"]),
                    [str(e) for e in data["exercises"]], str(data.get("digest", "")),
-                   [n for n in notes if not n.startswith("Traceback")], detail)
+                   [n for n in notes if not n.startswith("Traceback")], detail,
+                   {str(k): v for k, v in dict(data.get("entry") or {}).items()})

@@ -1,0 +1,117 @@
+"""A class in course-site layouts graded end to end: every row and note; then Ctrl-C in the middle
+of the same batch (exit 130 within 2 s, no process left, a partial gradebook said to be partial)
+and --resume, which ends with the uninterrupted gradebook."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.site_class import ONLY, make_site_class
+
+GRADER = str(Path(sys.executable).with_name("grader"))
+
+
+def grade(batch: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([GRADER, "grade", str(batch), "--out", str(out), *ONLY, *extra],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site-class")
+    expected = make_site_class(root / "batch")
+    done = grade(root / "batch", root / "out", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    return root, expected
+
+
+def test_every_student_gets_the_grade_their_files_earn_and_the_note(graded):
+    root, expected = graded
+    rows = {r["student"]: r for r in csv.DictReader((root / "out" / "grades.csv").open())}
+    assert list(next(iter(rows.values()))) == ["student", "edge_filter", "count_parameters", "total"]
+    book = json.loads((root / "out" / "grades.json").read_text())
+    by_student = {s["student"]: s for s in book["students"]}
+    assert set(rows) == set(by_student) == set(expected) and len(rows) >= 20
+    for student, (edge, count, note, site_id) in expected.items():
+        row, entry = rows[student], by_student[student]
+        assert (float(row["edge_filter"]), float(row["count_parameters"])) == (edge, count), row
+        assert entry["site_id"] == site_id and entry["entry"]
+        notes = entry["notes"][0] if entry["notes"] else ""
+        assert note in notes if note else notes == "", (student, notes)
+        feedback = (root / "out" / entry["feedback"]).read_text(encoding="utf-8")
+        assert feedback.startswith(f"# Feedback for {student}\n") and note in feedback
+    assert "partial" not in book
+
+
+def _descendants(root: int) -> set[tuple[int, str]]:
+    """(pid, start time) of every process below `root`, found through /proc."""
+    parents: dict[int, list[tuple[int, str]]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(") ", 1)[1].split()
+            except OSError:
+                continue
+            parents.setdefault(int(fields[1]), []).append((int(name), fields[19]))
+    found, todo = set(), [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child[0])
+    return found
+
+
+def _alive(process: tuple[int, str]) -> bool:
+    try:
+        fields = Path(f"/proc/{process[0]}/stat").read_text().rsplit(") ", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == process[1] and fields[0] != "Z"
+
+
+def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(graded, tmp_path):
+    root, expected = graded
+    out = tmp_path / "out"
+    process = subprocess.Popen([GRADER, "grade", str(root / "batch"), "--out", str(out), *ONLY,
+                                "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    seen: set[tuple[int, str]] = set()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list((out / ".results").glob("*.json"))) < 3:
+        seen |= _descendants(process.pid)
+        time.sleep(0.02)
+    seen |= _descendants(process.pid)
+    assert any("zygote" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+               for pid, _ in seen if _alive((pid, _))), "no zygote was seen: the test saw nothing"
+    os.killpg(process.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _, stderr = process.communicate(timeout=30)
+    took = time.monotonic() - sent
+    assert process.returncode == 130 and took < 2.0, (process.returncode, took, stderr)
+    while time.monotonic() - sent < 2.0 and any(_alive(p) for p in seen):
+        time.sleep(0.05)
+    assert not [p for p in seen if _alive(p)], "processes were left running"
+    book = json.loads((out / "grades.json").read_text())
+    graded_now = len(book["students"])
+    assert 3 <= graded_now < len(expected)
+    message = f"{graded_now} of {len(expected)} graded; run again with --resume"
+    assert book["partial"] == message and message in stderr
+    assert f"Partial: {message}" in (out / "report.html").read_text()
+    assert len(list((out / ".results").glob("*.json"))) == graded_now
+    resumed = grade(root / "batch", out, "--workers", "2", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"grading {len(expected) - graded_now} of {len(expected)}" in resumed.stderr
+    for name in ("grades.csv", "grades.json"):
+        assert (out / name).read_text() == (root / "out" / name).read_text()
+    failing = sum(1 for s in json.loads((root / "out" / "grades.json").read_text())["students"]
+                  if s["total"] < 37)
+    assert f", {failing} not full marks" in resumed.stderr.splitlines()[-2]
