@@ -243,11 +243,20 @@ def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context
                     [e for e in load_catalog() if e.id in exercise_ids], note)}
             record = {"student": entry.student, "key": entry.key, "digest": fingerprint,
                       "exercises": exercise_ids, **outcome}
+            record["notes"] = _cut_notes(record.get("notes", []))
             atomic_write(results_dir / f"{entry.key}.json", json.dumps(record, indent=1, sort_keys=True))
             records[entry.student] = record
             if on_result:
                 on_result(entry, record)
     return records
+
+
+def _cut_notes(notes: list[str], most: int = 50) -> list[str]:
+    """Notes quote archive entries and exceptions, which the student controls: a bounded list."""
+    from grader.reply_limits import cut
+
+    kept = [cut(note) for note in notes[:most]]
+    return kept + ([f"[cut: {len(notes) - most} more notes not shown]"] if len(notes) > most else [])
 
 
 def _read_record(path: Path) -> dict | None:

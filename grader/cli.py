@@ -11,6 +11,7 @@ import click
 
 from grader import state
 from grader.catalog import exercise_by_id, load_catalog
+from grader.escape import terminal
 from grader.paths import EXERCISES_DIR
 from grader.worker_client import shared_pool
 
@@ -39,7 +40,7 @@ def _grade(submission: Path, exercises, junit: Path | None = None, limits: tuple
 
             try:
                 for note in unpack(submission, Path(folder)):
-                    click.echo(f"note: {note}", err=True)
+                    click.echo(f"note: {terminal(note)}", err=True)
             except ArchiveError as exc:
                 raise click.UsageError(str(exc)) from None
             return _grade_folder(Path(folder), exercises, junit, limits, check_timeout, remember=False)
@@ -67,7 +68,7 @@ def _grade_folder(submission: Path, exercises, junit: Path | None, limits: tuple
                             pytest_args=[f"--limit={limit}" for limit in limits]
                             + ([f"--check-timeout={check_timeout}"] if check_timeout else []))
     except RunnerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal(exc)) from None
     for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
@@ -236,7 +237,7 @@ def selfcheck_command() -> None:
 
     problems = selfcheck()
     for problem in problems:
-        click.echo(f"PROBLEM: {problem}")
+        click.echo(f"PROBLEM: {terminal(problem)}")
     click.echo("selfcheck: " + ("OK: every reference passes, every stub is not attempted"
                                 if not problems else f"{len(problems)} problem(s)"))
     sys.exit(1 if problems else 0)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from grader.batch import atomic_write
 from grader.catalog import Exercise, load_catalog
+from grader.escape import csv_cell, markdown_code_block, markdown_text
 
 _DETAIL_PREFIXES = ("Input:", "Expected:", "Got:")
 
@@ -50,7 +51,7 @@ def gradebook_csv(records: dict[str, dict]) -> str:
     writer.writerow(["student", *[e.id for e in exercises], "total"])
     for student, record in records.items():
         result = record["result"]
-        writer.writerow([student, *[number(result["exercises"][e.id]["score"]) for e in exercises],
+        writer.writerow([csv_cell(student), *[number(result["exercises"][e.id]["score"]) for e in exercises],
                          number(result["total"])])
     return buffer.getvalue()
 
@@ -67,10 +68,10 @@ def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str]
     result = record["result"]
     exercises = exercises_in({student: record})
     total = sum(e.points for e in exercises)
-    lines = [f"# Feedback for {student}", "", f"**Total: {number(result['total'])} / {number(total)} points**", ""]
+    lines = [f"# Feedback for {markdown_text(student)}", "", f"**Total: {number(result['total'])} / {number(total)} points**", ""]
     for note in record.get("notes", []):
         if not note.startswith("Traceback"):
-            lines += [f"> Note: {note}", ""]
+            lines += [f"> Note: {markdown_text(note)}", ""]
     lines += ["| # | exercise | score | status |", "|---|---|---|---|"]
     for e in exercises:
         mine = result["exercises"][e.id]
@@ -81,7 +82,8 @@ def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str]
         failed = [c for c in mine["checks"] if not c["passed"]]
         lines += ["", f"## {e.number:02d} {e.title}: {number(mine['score'])} / {e.points}", ""]
         if mine["status"] == "not attempted":
-            lines.append(f"Not attempted: {failed[0]['message'].splitlines()[0] if failed else 'no checks ran'}")
+            reason = failed[0]['message'].splitlines()[0] if failed and failed[0]['message'] else ''
+            lines.append(f"Not attempted: {markdown_text(reason) or 'no checks ran'}")
             continue
         if not failed:
             lines.append("Every check passed.")
@@ -94,7 +96,7 @@ def feedback_markdown(student: str, record: dict, visible_checks: frozenset[str]
             message = public_message(check, f"{e.id}::{check['name']}" in visible_checks)
             lines += ["", f"- **{check['name']}** ({check['status'].replace('_', ' ')}, "
                       f"{number(check['score'])} / {number(check['max_score'])})", "",
-                      *[f"    {line}" for line in message.splitlines()]]
+                      markdown_code_block(message)]
         lines += ["", f"Hint: {e.hints[0]} (tutorial: {e.section})"]
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ import click
 
 from grader.batch import Entry, atomic_write, discover, grade_batch
 from grader.class_report import render
+from grader.escape import terminal
 from grader.gradebook import write_gradebook
 from grader.junit import junit_xml
 
@@ -39,7 +40,7 @@ class Progress:
         if self.tty:
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ", err=True, nl=False)
         else:
-            click.echo(f"{line} ({entry.student}: {result['total']:g}/{result['max_total']:g})", err=True)
+            click.echo(f"{line} ({terminal(entry.student, keep_newlines=False)}: {result['total']:g}/{result['max_total']:g})", err=True)
 
     def finish(self) -> None:
         if self.tty:
@@ -54,7 +55,7 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
 
     def started(count: int, total: int) -> None:
         progress.done = total - count  # resumed: those are done already
-        click.echo(f"grading {count} of {total} submission(s) from {batch} with {workers} worker(s)"
+        click.echo(f"grading {count} of {total} submission(s) from {terminal(batch)} with {workers} worker(s)"
                    + (f"; {total - count} already graded" if count < total else ""), err=True)
 
     known: dict[str, dict] = {}

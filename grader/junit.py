@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from grader.escape import xml
+
 
 def junit_xml(records: dict[str, dict]) -> str:
     suites = ElementTree.Element("testsuites", name="cnn-workbook")
     for student, record in records.items():
+        student = xml(student)  # ids and messages are the students': only what XML 1.0 allows
         checks = [(exercise, check) for exercise, result in record["result"]["exercises"].items()
                   for check in result["checks"]]
         suite = ElementTree.SubElement(suites, "testsuite", name=student, tests=str(len(checks)),
@@ -20,6 +23,7 @@ def junit_xml(records: dict[str, dict]) -> str:
             kind = {"failed": "failure", "error": "error", "timeout": "error", "not_attempted": "skipped"}.get(
                 check["status"])
             if kind:
-                ElementTree.SubElement(case, kind, message=check["message"].splitlines()[0] if check["message"]
-                                       else check["status"]).text = check["message"]
+                message = xml(check["message"])
+                ElementTree.SubElement(case, kind, message=message.splitlines()[0] if message
+                                       else check["status"]).text = message
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader.catalog import Exercise, exercise_by_id, load_catalog
+from grader.escape import terminal
 from grader.modules import load_file
 from grader.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
 from grader.worker_client import WorkerPool, shared_pool
@@ -153,6 +154,7 @@ def check_name(item: pytest.Item) -> str:
 
 
 def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
+    from grader.reply_limits import CHECK_MESSAGE_LIMIT, cut
     from grader.results import CheckResult, Status
     from grader.submission import SubmissionProblem
 
@@ -170,7 +172,9 @@ def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
         status = Status.ERROR
         message = (f"internal error in the check ({type(error).__name__}: {error}); "
                    "this is a bug in the grader, not in your code: please report it")
-    return CheckResult(check_name(item), status, 0.0, points, message.strip())
+    # messages quote what student code sent (values, exceptions, output): cut once, here
+    message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
+    return CheckResult(check_name(item), status, 0.0, points, message)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -188,4 +192,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.user_properties.append(("score", result.score))
         internal_error = result.message.startswith("internal error in the check")
         if not report.passed and not internal_error:
-            report.longrepr = f"[{result.status.label}] {result.message}"
+            report.longrepr = f"[{result.status.label}] {terminal(result.message)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from grader.catalog import Exercise
+from grader.escape import terminal
 from grader.results import CheckResult, ExerciseResult, Status, SubmissionResult
 
 _MARKS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"), Status.ERROR: ("ERROR", "red"),
@@ -20,7 +21,7 @@ def format_check(check: CheckResult, color: bool, repeated: bool = False) -> lis
     label = click.style(f"{mark:<5}", fg=colour, bold=True) if color else f"{mark:<5}"
     lines = [f"  {label} {check.name:<50} {_points(check.score, check.max_score):>7}"]
     if not check.passed and check.message:
-        message = ["(same as above)"] if repeated else check.message.splitlines()
+        message = ["(same as above)"] if repeated else terminal(check.message).splitlines()
         lines += [f"        {line}" for line in message]
     return lines
 
@@ -30,7 +31,7 @@ def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, ver
     lines = [click.style(head, bold=True) if color else head]
     if result.status == "not attempted" and not verbose:
         reason = result.checks[0].message if result.checks else "no checks ran"
-        lines.append(f"  not attempted: {reason.splitlines()[0]}")
+        lines.append(f"  not attempted: {terminal(reason).splitlines()[0] if reason else ''}")
     else:
         previous = None
         for check in result.checks:

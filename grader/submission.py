@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import protocol
+from grader import protocol, reply_limits
 from grader.catalog import Exercise
 from grader.layout import find_exercise_file
 from grader.paths import PROBES_DIR
@@ -68,6 +68,12 @@ class WorkerCrashed(SubmissionProblem):
     pass
 
 
+class AnswerTooLarge(SubmissionProblem):
+    """The reply was over the grading process's limits (grader.reply_limits): a failed answer."""
+
+    status = Status.FAILED
+
+
 @dataclass(frozen=True)
 class CallResult:
     value: Any
@@ -102,14 +108,26 @@ class Submission:
         reply = self._request({"op": "call", "function": function, "return_args": return_args,
                                "args": protocol.encode(list(args)),
                                "kwargs": protocol.encode(kwargs), "seed": seed}, function)
-        args_after = protocol.decode(reply["args_after"]) if return_args else ()
-        return CallResult(protocol.decode(reply["value"]), tuple(args_after))
+        args_after = self._decode(reply, "args_after", function) if return_args else ()
+        return CallResult(self._decode(reply, "value", function), tuple(args_after))
 
     def probe(self, probe: str, *args: Any, seed: int = 0, **kwargs: Any) -> Any:
         """Run the trusted probe `checks/probes/<exercise id>.py:<probe>` on the submission."""
         reply = self._request({"op": "probe", "probe": probe, "args": protocol.encode(list(args)),
                                "kwargs": protocol.encode(kwargs), "seed": seed}, probe)
-        return protocol.decode(reply["value"])
+        return self._decode(reply, "value", probe)
+
+    def _decode(self, reply: dict, key: str, what: str) -> Any:
+        """A value of the reply, rebuilt as plain data; what cannot be is a failed answer."""
+        try:
+            value = protocol.decode(reply.get(key))
+            if key == "args_after" and type(value) is not list:
+                raise protocol.ProtocolError("malformed arguments")
+            return value
+        except protocol.ProtocolError as exc:
+            self._discard_worker()
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               f"{reply_limits.cut(exc, 200)}") from None
 
     def scratch_folder(self, name: str) -> Path:
         """A new folder in the worker's scratch space, where a check can put files for student code
@@ -151,10 +169,18 @@ class Submission:
             self.last_output = worker.recent_output()
             self._discard_worker()
             raise WorkerCrashed(f"{what}: {exc}{self._output_note()}") from None
+        except reply_limits.AnswerTooLarge as exc:
+            self._discard_worker()
+            raise AnswerTooLarge(f"{what}: your answer was too large to check: {exc}") from None
         except protocol.ProtocolError as exc:
             self._discard_worker()
-            raise StudentError(f"{what} returned something that cannot be checked: {exc}") from None
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               f"{reply_limits.cut(exc, 200)}") from None
         self.last_output = worker.recent_output()
+        if type(reply) is not dict:  # valid JSON, but not a reply
+            self._discard_worker()
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               "a malformed reply") from None
         if not reply.get("ok"):
             raise self._problem_from(reply, what)
         return reply
@@ -200,9 +226,15 @@ class Submission:
         return f"\nYour code printed:\n{out}" if out else ""
 
     def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
-        kind = reply.get("kind")
-        message = _SCRATCH.sub("<your folder>", str(reply.get("message", "")))
-        trace = _SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
+        kind = reply.get("kind") if type(reply.get("kind")) is str else "error"
+        # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
+        message = _SCRATCH.sub("<your folder>", reply_limits.cut(reply.get("message", "")))
+        trace = _SCRATCH.sub("<your folder>",
+                             reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT))
+        reply = {**reply, "type": reply_limits.cut(reply.get("type"), 200),
+                 "function": reply_limits.cut(reply.get("function") or "", 200) or None,
+                 "mro": [reply_limits.cut(m, 200) for m in reply.get("mro") or () if type(m) is str]
+                 if type(reply.get("mro")) is list else []}
         if kind in _LIMIT_NAMES:
             return StudentError(f"the {_LIMIT_NAMES[kind]} of {self._pool.limits.describe(kind)} was exceeded "
                                 f"in {what} ({reply.get('type')}: {message[:200]})" + self._output_note(),
@@ -217,7 +249,7 @@ class Submission:
                                 f"(see the stub in exercises/{self.exercise.filename})",
                                 ("AttributeError",))
         if kind == "load_error":
-            line = reply.get("line")
+            line = reply.get("line") if type(reply.get("line")) is int else None
             where = f"{self.exercise.filename}, line {line}" if line else self.exercise.filename
             return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
                              tuple(reply.get("mro") or ()))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.catalog import Exercise, load_catalog
+from grader.escape import terminal
 from grader.layout import find_exercise_file
 
 POLL_SECONDS = 0.3
@@ -129,7 +130,7 @@ def run_watch(*, submission: Path, pinned: Exercise | None, poll: bool,
             started = time.monotonic()
             result = check(current)
             seconds = time.monotonic() - started
-            lines = [clear_screen() + f"grader watch: {submission} ({watcher.mode}; Ctrl-C stops)", "",
+            lines = [clear_screen() + f"grader watch: {terminal(submission)} ({watcher.mode}; Ctrl-C stops)", "",
                      show(current, result, seconds)]
             following = next_exercise(current)
             if passing(current):

@@ -403,12 +403,12 @@ class Worker:
             view = view[os.write(self._to_worker, view):]
 
     def _receive(self, timeout: float) -> Any:
-        from grader import protocol
+        from grader import reply_limits  # the worker ran student code: its reply is bounded
 
         deadline = time.monotonic() + timeout
         header = self._read_exact(8, deadline)
-        length = protocol.frame_length(header)
-        return protocol.loads_frame_body(self._read_exact(length, deadline))
+        length = reply_limits.reply_length(header)
+        return reply_limits.loads_reply(self._read_exact(length, deadline))
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
         chunks = []
