@@ -12,13 +12,14 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from grader.paths import PROJECT_ROOT, SOLUTIONS_DIR
-from tests.attacks import ATTACKS, HONEST_BROKEN_IMPORT, HONEST_WRONG, Attack
+from tests.attacks import ATTACKS, FORGED_FRAMES, HONEST_BROKEN_IMPORT, HONEST_WRONG, Attack
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISE = "count_parameters"
@@ -182,3 +183,72 @@ def test_corrupt_zip_is_a_clear_usage_error(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 2
     assert "broken.zip is not a readable zip archive" in done.stderr
+
+
+# -- forged reply frames: the grading process stays within a bound of memory and time ------------
+
+PEAK_HEADROOM_MB = 150  # over an honest wrong answer's peak; decoding a 16 MB frame costs ~50
+TIME_HEADROOM_S = 20
+
+
+def _peak_mb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
+
+
+def grade_measured(folder: Path, timeout: float = 150) -> tuple[dict, int, float]:
+    """`grade`, measuring the grading process's own peak RSS (VmHWM, its workers not included)
+    in MB and its wall time."""
+    command = [GRADER, "check", EXERCISE, "--submission", str(folder), "--json"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=PROJECT_ROOT)
+    peak, stop = 0, threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                peak = max(peak, _peak_mb(process.pid))
+            except (OSError, StopIteration):  # ended (a zombie has no VmHWM line)
+                return
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"grader check took over {timeout} s (peak {peak} MB so far)")
+    finally:
+        stop.set()
+        watcher.join()
+    seconds = time.monotonic() - started
+    assert process.returncode in (0, 1), f"grader check failed ({process.returncode}):\n{stdout}\n{stderr}"
+    return json.loads(stdout)["exercises"][EXERCISE], peak, seconds
+
+
+@pytest.fixture(scope="module")
+def honest_measured(tmp_path_factory, victim, listener) -> tuple[dict, int, float]:
+    return grade_measured(_write(tmp_path_factory.mktemp("honest"), HONEST_WRONG, victim, listener[0]))
+
+
+@pytest.mark.parametrize("attack", FORGED_FRAMES, ids=lambda a: a.name)
+def test_forged_frame_scores_what_an_honest_wrong_answer_scores_in_bounded_memory(
+        attack, tmp_path, victim, listener, honest_measured):
+    honest, honest_peak, honest_seconds = honest_measured
+    result, peak, seconds = grade_measured(_write(tmp_path, attack, victim, listener[0]))
+    print(f"{attack.name}: peak {peak} MB (honest {honest_peak} MB), {seconds:.1f} s "
+          f"(honest {honest_seconds:.1f} s)")
+    checks = {c["name"]: c for c in result["checks"]}
+    assert result["score"] == honest["score"], json.dumps(result, indent=1)[:3000]
+    assert checks["simple_cnn_param_count"]["passed"], "grading did not go on"
+    message = checks["linear_param_count"]["message"]
+    assert "bug in the grader" not in message
+    for word in attack.words:
+        assert word in message, f"{word!r} not in {message[:3000]!r}"
+    assert len(message) < 10_000, f"a message of {len(message):,} characters was stored"
+    assert peak <= honest_peak + PEAK_HEADROOM_MB, f"peak {peak} MB, honest {honest_peak} MB"
+    assert seconds <= honest_seconds + TIME_HEADROOM_S
