@@ -41,11 +41,13 @@ def xml(text: str) -> str:
 
 def csv_cell(value: object) -> object:
     """A cell a spreadsheet does not run: text starting with `=`, `+`, `-`, `@`, tab or CR gets a
-    leading `'`. Numbers stay numbers (negative ones too)."""
+    leading `'`; control characters, line breaks included, are shown as escapes (a CR would
+    end the row: the csv module quotes only for the "\\n" line end). Numbers stay numbers."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA) else text
+    raw = str(value)
+    text = terminal(raw, keep_newlines=False)
+    return "'" + text if raw.startswith(_CSV_FORMULA) else text
 
 
 def markdown_text(text: str) -> str:

@@ -288,3 +288,18 @@ FORGED_FRAMES = [
     forged_reply("forged_reply_that_is_not_an_object", 'b"[1, 2, 3]"',
                  "returned something that cannot be checked"),
 ]
+
+
+# -- student text in every output: ids (folder names) and a message with raw control characters.
+# Graded with `grader grade` into CSV, JSON, Markdown, HTML, JUnit and the terminal.
+
+HOSTILE_IDS = [
+    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m",  # an OSC window title, then colours
+    '=HYPERLINK("http:\\\\x","y")', "@SUM(1+1)", "-2+3", "+1", "\tTAB",
+    "<img src=x onerror=alert(1)>", "<script>alert(1)<\\script>",
+    "```fence", "**bold** [link](x)", "\r\x08\x9b31m C1 CSI", "plain",
+]
+HOSTILE_MESSAGE = Attack("hostile_message_and_output", body="""
+    print("printed: \\x1b]0;title\\x07 \\x1b[2J\\x1b[31m\\r\\x08 <script>")
+    raise ValueError("".join(map(chr, range(32))) + "".join(map(chr, range(0x7f, 0xa0)))
+                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")

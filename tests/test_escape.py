@@ -60,10 +60,19 @@ def test_junit_of_hostile_ids_and_messages_parses():
 def test_csv_cell_never_starts_a_formula(text):
     cell = escape.csv_cell(text)
     assert not str(cell).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not re.search("[\x00-\x1f\x7f-\x9f]", cell)  # a CR would end the row
     if text.startswith(("=", "+", "-", "@", "\t", "\r")):
-        assert cell == "'" + text
+        assert cell == "'" + escape.terminal(text, keep_newlines=False)
     else:
-        assert cell == text
+        assert cell == escape.terminal(text, keep_newlines=False)
+
+
+def test_csv_rows_stay_rows():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([[escape.csv_cell("a\rb\nc"), 1], [escape.csv_cell("\tx"), 2]])
+    assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [["a\\x0db\\nc", "1"],
+                                                                 ["'\\tx", "2"]]
 
 
 def test_csv_numbers_stay_numbers():
