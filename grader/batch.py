@@ -44,7 +44,8 @@ class Entry:
         that ignores case: the id made safe, plus a hash of the exact id when that changed it."""
         safe = _SAFE.sub("_", self.student).strip("._") or "student"
         if safe != self.student or safe.lower() != safe:
-            safe += "-" + hashlib.sha256(self.student.encode()).hexdigest()[:8]
+            exact = self.student.encode("utf-8", "surrogateescape")  # a name that is not UTF-8
+            safe += "-" + hashlib.sha256(exact).hexdigest()[:8]
         return safe
 
 

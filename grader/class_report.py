@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from html import escape
 
+from grader.escape import html as escape
 from grader.gradebook import exercises_in, number
 
 _STYLE = """

@@ -1,11 +1,11 @@
 """Text a student controls (ids from folder names, messages, printed output), made safe for each
-output format the grader writes: the terminal, JUnit XML, CSV and Markdown. HTML uses
-`html.escape` (grader/class_report.py). Each writer calls the function of its format on every
+output format the grader writes: the terminal, JUnit XML, CSV, Markdown and HTML. Each writer calls the function of its format on every
 piece of student text, and only on that: the grader's own markup and colours stay.
 """
 
 from __future__ import annotations
 
+import html as _html
 import re
 
 # C0 controls but tab and newline, DEL, C1 controls, lone surrogates (from undecodable file
@@ -37,6 +37,12 @@ def xml(text: str) -> str:
     """Text that XML 1.0 accepts: the characters it forbids are shown as their escapes (the
     writer, xml.etree, escapes `<`, `&` and quotes)."""
     return _XML_UNSAFE.sub(lambda m: visible(m.group()), str(text))
+
+
+def html(text: str) -> str:
+    """HTML text or attribute value: `html.escape`, after what XML forbids (controls, lone
+    surrogates, which would stop the page from being written as UTF-8) is shown as escapes."""
+    return _html.escape(xml(text))
 
 
 def csv_cell(value: object) -> object:

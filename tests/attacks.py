@@ -297,9 +297,9 @@ HOSTILE_IDS = [
     "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m",  # an OSC window title, then colours
     '=HYPERLINK("http:\\\\x","y")', "@SUM(1+1)", "-2+3", "+1", "\tTAB",
     "<img src=x onerror=alert(1)>", "<script>alert(1)<\\script>",
-    "```fence", "**bold** [link](x)", "\r\x08\x9b31m C1 CSI", "plain",
+    "```fence", "**bold** [link](x)", "\r\x08\x9b31m C1 CSI", "undecodable \udcff byte", "plain",
 ]
 HOSTILE_MESSAGE = Attack("hostile_message_and_output", body="""
     print("printed: \\x1b]0;title\\x07 \\x1b[2J\\x1b[31m\\r\\x08 <script>")
-    raise ValueError("".join(map(chr, range(32))) + "".join(map(chr, range(0x7f, 0xa0)))
-                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")
+    raise ValueError("\\udcff \\x1b[31m <b>" + "".join(map(chr, range(32)))
+                     + "".join(map(chr, range(0x7f, 0xa0))) + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")

@@ -45,6 +45,13 @@ def test_xml_text_parses_in_an_element_and_an_attribute(text):
     assert parsed.text.replace("\r", "\n") == escape.xml(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_text_has_no_markup_and_encodes(text):
+    shown = escape.html(text)
+    assert "<" not in shown and ">" not in shown and '"' not in shown
+    shown.encode("utf-8")
+
+
 def test_xml_keeps_text_xml_allows():
     assert escape.xml("tab\tnewline\n<&> é 😀") == "tab\tnewline\n<&> é 😀"
 
