@@ -15,7 +15,8 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
 # What XML 1.0 does not allow at all (tab, newline and carriage return it does).
 _XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection list
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")  # what acts anywhere in a line
+# What acts anywhere in a line; `_` between two letters or digits cannot (snake_case ids stay).
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _MARKDOWN_LINE_START = re.compile(r"^(\d*)([#>+=\-.)])")  # a heading, quote, list item
 _BACKTICKS = re.compile("`+")
 

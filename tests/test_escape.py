@@ -92,12 +92,15 @@ def test_csv_numbers_stay_numbers():
 def test_markdown_text_is_one_line_without_html_or_markup(text):
     shown = escape.markdown_text(text)
     assert "\n" not in shown and "<" not in shown and "\x1b" not in shown
-    assert not re.search(r"(?<!\\)[`*_\[\]|~]", shown), shown  # every such character escaped
+    assert not re.search(r"(?<!\\)[`*\[\]|~]", shown), shown  # every such character escaped
+    assert not re.search(r"(?<![\\0-9A-Za-z])_|(?<!\\)_(?![0-9A-Za-z])", shown), shown
     assert not re.match(r"\d*[#>+=\-.)]", shown)
 
 
 def test_markdown_text_leaves_plain_ids_alone():
     assert escape.markdown_text("eve o'neil, empty-folder 2") == "eve o'neil, empty-folder 2"
+    assert escape.markdown_text("wrong-flipped_kernel") == "wrong-flipped_kernel"
+    assert escape.markdown_text("__init__ _x_") == "\\_\\_init\\_\\_ \\_x\\_"
     assert escape.markdown_text("a & b <c>") == "a &amp; b &lt;c>"
 
 
