@@ -257,7 +257,8 @@ def _cut_notes(notes: list[str], most: int = 50) -> list[str]:
     from grader.reply_limits import cut
 
     kept = [cut(note) for note in notes[:most]]
-    return kept + ([f"[cut: {len(notes) - most} more notes not shown]"] if len(notes) > most else [])
+    more = len(notes) - most
+    return kept + ([f"[cut: {more} more notes not shown]"] if more > 0 else [])
 
 
 def _read_record(path: Path) -> dict | None:
