@@ -1,6 +1,7 @@
 """Text a student controls (ids from folder names, messages, printed output), made safe for each
-output format the grader writes: the terminal, JUnit XML, CSV, Markdown and HTML. Each writer calls the function of its format on every
-piece of student text, and only on that: the grader's own markup and colours stay.
+output format the grader writes: the terminal, JUnit XML, CSV, Markdown and HTML. Each writer
+calls the function of its format on every piece of student text, and only on that: the
+grader's own markup and colours stay.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ class Progress:
         if self.tty:
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ", err=True, nl=False)
         else:
-            click.echo(f"{line} ({terminal(entry.student, keep_newlines=False)}: {result['total']:g}/{result['max_total']:g})", err=True)
+            student = terminal(entry.student, keep_newlines=False)
+            click.echo(f"{line} ({student}: {result['total']:g}/{result['max_total']:g})", err=True)
 
     def finish(self) -> None:
         if self.tty:

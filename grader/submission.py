@@ -229,8 +229,8 @@ class Submission:
         kind = reply.get("kind") if type(reply.get("kind")) is str else "error"
         # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
         message = _SCRATCH.sub("<your folder>", reply_limits.cut(reply.get("message", "")))
-        trace = _SCRATCH.sub("<your folder>",
-                             reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT))
+        trace = reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT)
+        trace = _SCRATCH.sub("<your folder>", trace)
         reply = {**reply, "type": reply_limits.cut(reply.get("type"), 200),
                  "function": reply_limits.cut(reply.get("function") or "", 200) or None,
                  "mro": [reply_limits.cut(m, 200) for m in reply.get("mro") or () if type(m) is str]

@@ -302,4 +302,5 @@ HOSTILE_IDS = [
 HOSTILE_MESSAGE = Attack("hostile_message_and_output", body="""
     print("printed: \\x1b]0;title\\x07 \\x1b[2J\\x1b[31m\\r\\x08 <script>")
     raise ValueError("\\udcff \\x1b[31m <b>" + "".join(map(chr, range(32)))
-                     + "".join(map(chr, range(0x7f, 0xa0))) + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")
+                     + "".join(map(chr, range(0x7f, 0xa0)))
+                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")

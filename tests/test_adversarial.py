@@ -237,13 +237,15 @@ def grade_measured(folder: Path, timeout: float = 150) -> tuple[dict, int, float
         stop.set()
         watcher.join()
     seconds = time.monotonic() - started
-    assert process.returncode in (0, 1), f"grader check failed ({process.returncode}):\n{stdout}\n{stderr}"
+    assert process.returncode in (0, 1), \
+        f"grader check failed ({process.returncode}):\n{stdout}\n{stderr}"
     return json.loads(stdout)["exercises"][EXERCISE], peak, seconds
 
 
 @pytest.fixture(scope="module")
 def honest_measured(tmp_path_factory, victim, listener) -> tuple[dict, int, float]:
-    return grade_measured(_write(tmp_path_factory.mktemp("honest"), HONEST_WRONG, victim, listener[0]))
+    folder = _write(tmp_path_factory.mktemp("honest"), HONEST_WRONG, victim, listener[0])
+    return grade_measured(folder)
 
 
 @pytest.mark.parametrize("attack", FORGED_FRAMES, ids=lambda a: a.name)

@@ -18,8 +18,9 @@ from grader.protocol import ProtocolError, decode
 
 CONTROLS = "".join(map(chr, range(0x20))) + "".join(map(chr, range(0x7F, 0xA0)))
 HOSTILE = [
-    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m", '=HYPERLINK("http://x","y")', "<script>alert(1)</script>",
-    "```", "a ```` b", CONTROLS, "\ud800 lone surrogate", "\u202eevil", "-1+2", "@SUM(A1)", "\tx", "\rx",
+    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m", '=HYPERLINK("http://x","y")',
+    "<script>alert(1)</script>", "```", "a ```` b", CONTROLS, "\ud800 lone surrogate", "\u202eevil",
+    "-1+2", "@SUM(A1)", "\tx", "\rx",
     "# heading", "> quote", "1. item", "[link](javascript:x)", "a & b <b>", "\ufffe\uffff",
 ]
 
@@ -27,7 +28,8 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE)
 def test_terminal_text_has_no_control_character_but_newline_and_tab(text):
     shown = escape.terminal(text)
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]", shown)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]",
+                         shown)
     assert "\n" not in escape.terminal(text, keep_newlines=False)
     shown.encode("utf-8")  # no lone surrogate left to break a terminal's encoding
 
@@ -42,7 +44,8 @@ def test_xml_text_parses_in_an_element_and_an_attribute(text):
     element = ElementTree.Element("e", attribute=escape.xml(text))
     element.text = escape.xml(text)
     parsed = ElementTree.fromstring(ElementTree.tostring(element, encoding="unicode"))
-    assert parsed.text.replace("\r", "\n") == escape.xml(text).replace("\r\n", "\n").replace("\r", "\n")
+    expected = escape.xml(text).replace("\r\n", "\n").replace("\r", "\n")
+    assert parsed.text.replace("\r", "\n") == expected
 
 
 @pytest.mark.parametrize("text", HOSTILE)
