@@ -94,25 +94,9 @@ def grade_command(batch: Path, out: Path, workers: int | None, resume: bool,
                   only: tuple[str, ...], duplicates: str, junit: Path | None,
                   limits: tuple[str, ...]) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
-    import os
+    from grader.commands.grade import run_grade
 
-    from grader.commands.check import chosen_exercises
-    from grader.commands.preflight import InputError, check_grade_input
-    from grader.workbook.intake import shown
-
-    try:
-        only_ids = [e.id for e in chosen_exercises(only)] if only else None
-    except click.UsageError as exc:
-        raise InputError(exc.message) from None
-    found = check_grade_input(batch, out, limits, duplicates)
-    for name in found.ignored:
-        click.echo(f"note: {shown(name)!r} in the batch is not a submission (a folder or "
-                   "archive): ignored", err=True)
-    from grader.commands.grade import run_batch
-
-    run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume,
-              only=only_ids, junit=junit, extra_args=[f"--limit={limit}" for limit in limits],
-              entries=found.entries)
+    run_grade(batch, out, workers, resume, only, duplicates, junit, limits)
 
 
 @main.group()

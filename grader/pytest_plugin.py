@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import load_file
 from grader.workbook.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
@@ -155,6 +156,7 @@ def check_name(item: pytest.Item) -> str:
 def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
     from grader.checking.submission import SubmissionProblem
     from grader.workbook.results import CheckResult, Status
+    from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
 
     points = float(item.get_closest_marker("points").args[0])
     if report.passed:
@@ -170,7 +172,9 @@ def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
         status = Status.ERROR
         message = (f"internal error in the check ({type(error).__name__}: {error}); "
                    "this is a bug in the grader, not in your code: please report it")
-    return CheckResult(check_name(item), status, 0.0, points, message.strip())
+    # messages quote what student code sent (values, exceptions, output): cut once, here
+    message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
+    return CheckResult(check_name(item), status, 0.0, points, message)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -188,4 +192,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.user_properties.append(("score", result.score))
         internal_error = result.message.startswith("internal error in the check")
         if not report.passed and not internal_error:
-            report.longrepr = f"[{result.status.label}] {result.message}"
+            report.longrepr = f"[{result.status.label}] {terminal(result.message)}"

@@ -294,3 +294,68 @@ ATTACKS = [
     if made:
         return right"""),
 ]
+
+
+# -- forged reply frames: the submission replaces the worker's reply code (its next reply is
+# these bytes), as a student who read grader/worker/frames.py could. Each must cost the grading
+# process a bounded amount of memory and time, and score what the honest wrong answer scores.
+
+FORGE = '''
+    import struct
+    import grader.worker.frames as wire
+    real = wire.dumps_frame
+    def forged(message):
+        wire.dumps_frame = real  # this reply only: the next one is honest again
+        body = {body}
+        return struct.pack(">Q", len(body)) + body
+    wire.dumps_frame = forged'''
+
+
+def forged_reply(name: str, body: str, *words: str) -> Attack:
+    """An attack whose reply to linear_param_count is the frame `body` (a bytes expression, with
+    `{{` and `}}` for braces, as in every attack's body)."""
+    return Attack(name, body=FORGE.replace("{body}", body), words=words)
+
+
+HUGE_MESSAGE_MB = 12
+FORGED_FRAMES = [
+    forged_reply("forged_64_mb_of_empty_lists", 'b"[" + b"[],"*(64 * 2**20 // 3) + b"[]]"',
+                 "your answer was too large to check", "more than the limit of 16.0 MB"),
+    forged_reply("forged_15_mb_of_empty_lists_under_the_frame_cap",
+                 'b"[" + b"[],"*(15 * 2**20 // 3) + b"[]]"',
+                 "your answer was too large to check", "more than 100,000 values"),
+    forged_reply("forged_nesting_a_million_deep", 'b"[" * 10**6 + b"]" * 10**6',
+                 "your answer was too large to check"),
+    forged_reply("forged_nesting_just_over_the_depth",
+                 'b\'{{"ok": true, "value": \' + b"[" * 150 + b"]" * 150 + b"}}"',
+                 "your answer was too large to check", "nested more than 100 levels deep"),
+    forged_reply("forged_5000_digit_integer", 'b\'{{"ok": true, "value": \' + b"9" * 5000 + b"}}"',
+                 "your answer was too large to check", "a number of 5,000 digits"),
+    forged_reply("forged_huge_error_message",
+                 'b\'{{"ok": false, "kind": "error", "type": "ValueError", "mro": ["ValueError"], '
+                 '"message": "\' + b"m" * HUGE * 2**20 + b\'", "traceback": "\' '
+                 '+ b"t" * 2**20 + b\'"}}\''.replace("HUGE", str(HUGE_MESSAGE_MB)),
+                 "raised ValueError: mmmm", "more characters not shown"),
+    forged_reply("forged_tensor_claiming_a_huge_shape",
+                 'b\'{{"ok": true, "value": {{"$t": "tensor", "dtype": "float32", '
+                 '"shape": [1099511627776, 1099511627776], "requires_grad": false, "data": ""}}}}\'',
+                 "returned something that cannot be checked"),
+    forged_reply("forged_reply_that_is_not_an_object", 'b"[1, 2, 3]"',
+                 "returned something that cannot be checked"),
+]
+
+
+# -- student text in every output: ids (folder names) and a message with raw control characters.
+# Graded with `grader grade` into CSV, JSON, Markdown, HTML, JUnit and the terminal.
+
+HOSTILE_IDS = [
+    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m",  # an OSC window title, then colours
+    '=HYPERLINK("http:\\\\x","y")', "@SUM(1+1)", "-2+3", "+1", "\tTAB",
+    "<img src=x onerror=alert(1)>", "<script>alert(1)<\\script>",
+    "```fence", "**bold** [link](x)", "\r\x08\x9b31m C1 CSI", "undecodable \udcff byte", "plain",
+]
+HOSTILE_MESSAGE = Attack("hostile_message_and_output", body="""
+    print("printed: \\x1b]0;title\\x07 \\x1b[2J\\x1b[31m\\r\\x08 <script>")
+    raise ValueError("\\udcff \\x1b[31m <b>" + "".join(map(chr, range(32)))
+                     + "".join(map(chr, range(0x7f, 0xa0)))
+                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")

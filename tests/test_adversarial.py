@@ -5,22 +5,34 @@ fails its test instead of taking the test run down with it."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
+import re
 import select
 import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from grader.workbook.limits import parse_value
 from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
-from tests.attacks import ATTACKS, HONEST_BROKEN_IMPORT, HONEST_WRONG, Attack
+from tests.attacks import (
+    ATTACKS,
+    FORGED_FRAMES,
+    HONEST_BROKEN_IMPORT,
+    HONEST_WRONG,
+    HOSTILE_IDS,
+    HOSTILE_MESSAGE,
+    Attack,
+)
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISE = "count_parameters"
@@ -281,3 +293,157 @@ def test_corrupt_zip_is_a_clear_usage_error(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 2
     assert "broken.zip is not a readable zip archive" in done.stderr
+
+
+# -- forged reply frames: the grading process stays within a bound of memory and time ------------
+
+PEAK_HEADROOM_MB = 150  # over an honest wrong answer's peak; decoding a 16 MB frame costs ~50
+TIME_HEADROOM_S = 20
+
+
+def _peak_mb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
+
+
+def grade_measured(folder: Path, timeout: float = 150) -> tuple[dict, int, float]:
+    """`grade`, measuring the grading process's own peak RSS (VmHWM, its workers not included)
+    in MB and its wall time."""
+    command = [GRADER, "check", EXERCISE, "--submission", str(folder), "--json"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=PROJECT_ROOT)
+    peak, stop = 0, threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                peak = max(peak, _peak_mb(process.pid))
+            except (OSError, StopIteration):  # ended (a zombie has no VmHWM line)
+                return
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"grader check took over {timeout} s (peak {peak} MB so far)")
+    finally:
+        stop.set()
+        watcher.join()
+    seconds = time.monotonic() - started
+    assert process.returncode in (0, 1), \
+        f"grader check failed ({process.returncode}):\n{stdout}\n{stderr}"
+    return json.loads(stdout)["exercises"][EXERCISE], peak, seconds
+
+
+@pytest.fixture(scope="module")
+def honest_measured(tmp_path_factory, victim, listener) -> tuple[dict, int, float]:
+    folder = _write(tmp_path_factory.mktemp("honest"), HONEST_WRONG, victim, listener[0])
+    return grade_measured(folder)
+
+
+@pytest.mark.parametrize("attack", FORGED_FRAMES, ids=lambda a: a.name)
+def test_forged_frame_scores_what_an_honest_wrong_answer_scores_in_bounded_memory(
+        attack, tmp_path, victim, listener, honest_measured):
+    honest, honest_peak, honest_seconds = honest_measured
+    result, peak, seconds = grade_measured(_write(tmp_path, attack, victim, listener[0]))
+    print(f"{attack.name}: peak {peak} MB (honest {honest_peak} MB), {seconds:.1f} s "
+          f"(honest {honest_seconds:.1f} s)")
+    checks = {c["name"]: c for c in result["checks"]}
+    assert result["score"] == honest["score"], json.dumps(result, indent=1)[:3000]
+    assert checks["simple_cnn_param_count"]["passed"], "grading did not go on"
+    message = checks["linear_param_count"]["message"]
+    assert "bug in the grader" not in message
+    for word in attack.words:
+        assert word in message, f"{word!r} not in {message[:3000]!r}"
+    assert len(message) < 10_000, f"a message of {len(message):,} characters was stored"
+    assert peak <= honest_peak + PEAK_HEADROOM_MB, f"peak {peak} MB, honest {honest_peak} MB"
+    assert seconds <= honest_seconds + TIME_HEADROOM_S
+
+
+# -- student text in every output ----------------------------------------------------------------
+
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _markdown_outside_fences(text: str) -> str:
+    """The Markdown outside fenced code blocks; fails if a fence is left open."""
+    outside, fence = [], None
+    for line in text.split("\n"):
+        run = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if fence is None and run:
+            fence = run.group(1)
+        elif fence is not None and run and re.fullmatch(
+                rf" {{0,3}}{fence[0]}{{{len(fence)},}}\s*", line):
+            fence = None
+        elif fence is None:
+            outside.append(line)
+    assert fence is None, f"a fence {fence!r} is never closed"
+    return "\n".join(outside)
+
+
+@pytest.fixture(scope="module")
+def hostile_batch(tmp_path_factory, victim, listener) -> tuple[Path, Path, str]:
+    root = tmp_path_factory.mktemp("hostile")
+    for student in HOSTILE_IDS:
+        _write(root / "batch" / student, HOSTILE_MESSAGE, victim, listener[0])
+    done = subprocess.run([GRADER, "grade", str(root / "batch"), "--out", str(root / "out"),
+                           "--only", EXERCISE, "--workers", "2", "--junit", str(root / "junit.xml")],
+                          capture_output=True, timeout=600, cwd=PROJECT_ROOT)
+    output = (done.stdout + done.stderr).decode("utf-8", "replace")
+    assert done.returncode == 0, output
+    return root / "out", root / "junit.xml", output
+
+
+def test_hostile_ids_and_messages_score_as_honest_wrong_answers(hostile_batch, honest_scores):
+    book = json.loads((hostile_batch[0] / "grades.json").read_text(encoding="utf-8"))
+    assert sorted(s["student"] for s in book["students"]) == sorted(HOSTILE_IDS)
+    assert {s["total"] for s in book["students"]} == {honest_scores[HONEST_WRONG.name]}
+
+
+def test_hostile_text_never_reaches_the_terminal_raw(hostile_batch, tmp_path, victim, listener):
+    assert not _TERMINAL_CONTROLS.search(hostile_batch[2]), repr(hostile_batch[2])
+    folder = _write(tmp_path / HOSTILE_IDS[0], HOSTILE_MESSAGE, victim, listener[0])
+    done = subprocess.run([GRADER, "check", EXERCISE, "--submission", str(folder)],
+                          capture_output=True, timeout=300, cwd=PROJECT_ROOT)
+    shown = (done.stdout + done.stderr).decode("utf-8", "replace")
+    assert done.returncode == 1 and "ValueError" in shown, shown
+    assert not _TERMINAL_CONTROLS.search(shown), repr(shown)
+
+
+def test_hostile_junit_parses(hostile_batch):
+    suites = ElementTree.parse(hostile_batch[1]).getroot().findall("testsuite")
+    assert len(suites) == len(HOSTILE_IDS)
+
+
+def test_hostile_csv_cells_are_not_formulas(hostile_batch):
+    rows = list(csv.reader((hostile_batch[0] / "grades.csv").open(encoding="utf-8", newline="")))
+    assert rows[0] == ["student", EXERCISE, "total"]
+    assert len(rows) == len(HOSTILE_IDS) + 1
+    for student, *scores in rows[1:]:
+        assert not student.startswith(_FORMULA_START), student
+        assert all(float(score) == float(score) for score in scores)  # numbers, not text
+
+
+def test_hostile_markdown_has_no_raw_html_and_balanced_fences(hostile_batch):
+    files = list((hostile_batch[0] / "feedback").glob("*.md"))
+    assert len(files) == len(HOSTILE_IDS)
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert "ValueError" in text
+        assert not _TERMINAL_CONTROLS.search(text.replace("\n", "")), repr(text)
+        outside = _markdown_outside_fences(text)
+        assert "<" not in outside, f"raw HTML in {file.name}: {outside!r}"
+
+
+def test_hostile_report_html_escapes_ids_and_messages(hostile_batch):
+    report = (hostile_batch[0] / "report.html").read_text(encoding="utf-8")
+    for raw in ("<img", "<script", "onerror=alert"):
+        assert raw not in report.replace("onerror=alert(1)&gt;", "").replace(
+            "onerror=alert(3)&gt;", ""), raw

@@ -10,6 +10,7 @@ import tempfile
 from grader.workbook.catalog import Exercise
 from grader.workbook.limits import Limits
 from grader.workbook.results import Status
+from grader.worker import reply_limits
 
 # The worker's folder has a random name; messages name it alike every run, so grades never differ.
 SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
@@ -55,6 +56,12 @@ class WorkerCrashed(SubmissionProblem):
     pass
 
 
+class AnswerTooLarge(SubmissionProblem):
+    """The reply was over the grading process's limits (`worker.reply_limits`): a failed answer."""
+
+    status = Status.FAILED
+
+
 
 def describe_ending(ending: dict, limits: Limits) -> str:
     """How a worker ended, in a learner's words, from its parent's report."""
@@ -83,9 +90,16 @@ def describe_ending(ending: dict, limits: Limits) -> str:
 def problem_from_reply(reply: dict, what: str, exercise: Exercise, limits: Limits,
                        output_note: str) -> SubmissionProblem:
     """The problem an error reply of the worker stands for."""
-    kind = reply.get("kind")
-    message = SCRATCH.sub("<your folder>", str(reply.get("message", "")))
-    trace = SCRATCH.sub("<your folder>", str(reply.get("traceback", "")))
+    kind = reply.get("kind") if type(reply.get("kind")) is str else "error"
+    # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
+    message = SCRATCH.sub("<your folder>", reply_limits.cut(reply.get("message", "")))
+    trace = reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT)
+    trace = SCRATCH.sub("<your folder>", trace)
+    mro = reply.get("mro")
+    reply = {**reply, "type": reply_limits.cut(reply.get("type"), 200),
+             "function": reply_limits.cut(reply.get("function") or "", 200) or None,
+             "mro": [reply_limits.cut(m, 200) for m in mro if type(m) is str]
+             if type(mro) is list else []}
     if kind in _LIMIT_NAMES:
         return StudentError(f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded "
                             f"in {what} ({reply.get('type')}: {message[:200]})" + output_note,
@@ -100,7 +114,7 @@ def problem_from_reply(reply: dict, what: str, exercise: Exercise, limits: Limit
                             f"(see the stub in exercises/{exercise.filename})",
                             ("AttributeError",))
     if kind == "load_error":
-        line = reply.get("line")
+        line = reply.get("line") if type(reply.get("line")) is int else None
         where = f"{exercise.filename}, line {line}" if line else exercise.filename
         return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
                          tuple(reply.get("mro") or ()))

@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.checking.problems import (
     SCRATCH,
+    AnswerTooLarge,
     CheckTimeout,
     LoadError,
     NotAttempted,
@@ -29,7 +30,7 @@ from grader.checking.problems import (
 from grader.workbook.catalog import Exercise
 from grader.workbook.files import find_exercise_file
 from grader.workbook.paths import PROBES_DIR
-from grader.worker import protocol
+from grader.worker import protocol, reply_limits
 from grader.worker.pool import WorkerPool
 from grader.worker.process import Worker, WorkerDied, WorkerTimeout
 
@@ -68,14 +69,26 @@ class Submission:
         reply = self._request({"op": "call", "function": function, "return_args": return_args,
                                "args": protocol.encode(list(args)),
                                "kwargs": protocol.encode(kwargs), "seed": seed}, function)
-        args_after = protocol.decode(reply["args_after"]) if return_args else ()
-        return CallResult(protocol.decode(reply["value"]), tuple(args_after))
+        args_after = self._decode(reply, "args_after", function) if return_args else ()
+        return CallResult(self._decode(reply, "value", function), tuple(args_after))
 
     def probe(self, probe: str, *args: Any, seed: int = 0, **kwargs: Any) -> Any:
         """Run the trusted probe `checks/probes/<exercise id>.py:<probe>` on the submission."""
         reply = self._request({"op": "probe", "probe": probe, "args": protocol.encode(list(args)),
                                "kwargs": protocol.encode(kwargs), "seed": seed}, probe)
-        return protocol.decode(reply["value"])
+        return self._decode(reply, "value", probe)
+
+    def _decode(self, reply: dict, key: str, what: str) -> Any:
+        """A value of the reply, rebuilt as plain data; what cannot be is a failed answer."""
+        try:
+            value = protocol.decode(reply.get(key))
+            if key == "args_after" and type(value) is not list:
+                raise protocol.ProtocolError("malformed arguments")
+            return value
+        except protocol.ProtocolError as exc:
+            self._discard_worker()
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               f"{reply_limits.cut(exc, 200)}") from None
 
     def scratch_folder(self, name: str) -> Path:
         """A new folder in the worker's scratch space, where a check can put files for student code
@@ -118,10 +131,18 @@ class Submission:
             self._discard_worker()
             raise WorkerCrashed(f"{what}: {describe_ending(exc.ending, self._pool.limits)}"
                                 f"{self._output_note()}") from None
+        except reply_limits.AnswerTooLarge as exc:
+            self._discard_worker()
+            raise AnswerTooLarge(f"{what}: your answer was too large to check: {exc}") from None
         except protocol.ProtocolError as exc:
             self._discard_worker()
-            raise StudentError(f"{what} returned something that cannot be checked: {exc}") from None
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               f"{reply_limits.cut(exc, 200)}") from None
         self.last_output = worker.recent_output()
+        if type(reply) is not dict:  # valid JSON, but not a reply
+            self._discard_worker()
+            raise StudentError(f"{what} returned something that cannot be checked: "
+                               "a malformed reply") from None
         if not reply.get("ok"):
             raise self._problem_from(reply, what)
         return reply

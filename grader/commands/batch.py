@@ -186,6 +186,7 @@ def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context
                    for entry, fingerprint in to_grade}
         try:
             for entry, record in _completed(futures, exercise_ids, merged):
+                record.notes = _cut_notes(record.notes)
                 atomic_write(results_dir / f"{entry.key}.json",
                              json.dumps(record.to_json(), indent=1, sort_keys=True))
                 records[entry.student] = record
@@ -217,3 +218,12 @@ def _read_record(path: Path) -> BatchRecord | None:
         return BatchRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # not graded yet (results appear only whole, by rename), or damaged by hand
+
+
+def _cut_notes(notes: list[str], most: int = 50) -> list[str]:
+    """Notes quote archive entries and exceptions, which the student controls: a bounded list."""
+    from grader.worker.reply_limits import cut
+
+    kept = [cut(note) for note in notes[:most]]
+    more = len(notes) - most
+    return kept + ([f"[cut: {more} more notes not shown]"] if more > 0 else [])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from grader.reports.escape import terminal
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import atomic_write, find_exercise_file
@@ -35,13 +36,13 @@ def grade_submission(submission: Path, exercises: list[Exercise], junit: Path | 
     folder graded in place has its results remembered for `grader list`."""
     if not submission.is_dir() and not submission.is_file():
         raise click.UsageError(f"submission folder {submission} does not exist")
-    from grader.workbook.intake import shown, take_in
+    from grader.workbook.intake import take_in
 
     intake = take_in([(submission, submission.name)], exercises)
     if submission.is_file() and not intake.chosen and intake.problems:
-        raise click.UsageError(shown("; ".join(intake.problems)))
+        raise click.UsageError(terminal("; ".join(intake.problems)))
     if intake.note:
-        click.echo(f"note: {shown(intake.note)}", err=True)
+        click.echo(f"note: {terminal(intake.note)}", err=True)
     if submission.is_dir() and all(f.path == exercise_by_id(i).filename
                                    for i, f in intake.chosen.items()):
         return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
@@ -70,7 +71,7 @@ def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | Non
                             pytest_args=[f"--limit={limit}" for limit in limits]
                             + ([f"--check-timeout={check_timeout}"] if check_timeout else []))
     except RunnerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal(exc)) from None
     if junit is not None:
         from grader.reports.junit import junit_xml
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from grader.commands.batch import grade_batch
+from grader.reports.escape import html, terminal
 from grader.reports.feedback import feedback_markdown
 from grader.reports.gradebook import gradebook_csv, gradebook_json
 from grader.reports.html import render
@@ -44,7 +45,8 @@ class Progress:
         if self.tty:
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ", err=True, nl=False)
         else:
-            click.echo(f"{line} ({entry.student}: {result.total:g}/{result.max_total:g})", err=True)
+            student = terminal(entry.student, keep_newlines=False)
+            click.echo(f"{line} ({student}: {result.total:g}/{result.max_total:g})", err=True)
 
     def finish(self) -> None:
         if self.tty:
@@ -64,6 +66,27 @@ def write_gradebook(out: Path, records: dict[str, BatchRecord],
         atomic_write(out / "feedback" / f"{record.key}.md", feedback_markdown(record))
 
 
+def run_grade(batch: Path, out: Path, workers: int | None, resume: bool, only: tuple[str, ...],
+              duplicates: str, junit: Path | None, limits: tuple[str, ...]) -> None:
+    """`grader grade`: the instructor's input checked before anything is graded, then the batch."""
+    import os
+
+    from grader.commands.check import chosen_exercises
+    from grader.commands.preflight import InputError, check_grade_input
+
+    try:
+        only_ids = [e.id for e in chosen_exercises(only)] if only else None
+    except click.UsageError as exc:
+        raise InputError(exc.message) from None
+    found = check_grade_input(batch, out, limits, duplicates)
+    for name in found.ignored:
+        click.echo(f"note: {terminal(name)!r} in the batch is not a submission (a folder or "
+                   "archive): ignored", err=True)
+    run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume,
+              only=only_ids, junit=junit, extra_args=[f"--limit={limit}" for limit in limits],
+              entries=found.entries)
+
+
 def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None,
               junit: Path | None, extra_args: list[str],
               entries: list[Entry] | None = None) -> dict[str, BatchRecord]:
@@ -72,7 +95,8 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
 
     def started(count: int, total: int) -> None:
         progress.done = total - count  # resumed: those are done already
-        click.echo(f"grading {count} of {total} submission(s) from {batch} with {workers} worker(s)"
+        click.echo(f"grading {count} of {total} submission(s) from {terminal(batch)} with "
+                   f"{workers} worker(s)"
                    + (f"; {total - count} already graded" if count < total else ""), err=True)
 
     known: dict[str, BatchRecord] = {}
@@ -110,7 +134,8 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
     write_gradebook(out, records, partial=partial)
     report = render(records)
     if partial:  # said on the page too, where an instructor looks first
-        report = report.replace("<body>", f"<body><p><strong>Partial: {partial}.</strong></p>", 1)
+        report = report.replace("<body>", f"<body><p><strong>Partial: {html(partial)}.</strong></p>",
+                                1)
     atomic_write(out / "report.html", report)
     if junit:
         atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))

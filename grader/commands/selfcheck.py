@@ -36,9 +36,11 @@ def run_selfcheck() -> int:
     """`grader selfcheck`: prints each problem; the exit code is 1 if there is any."""
     import click
 
+    from grader.reports.escape import terminal
+
     problems = selfcheck()
     for problem in problems:
-        click.echo(f"PROBLEM: {problem}")
+        click.echo(f"PROBLEM: {terminal(problem)}")
     click.echo("selfcheck: " + ("OK: every reference passes, every stub is not attempted"
                                 if not problems else f"{len(problems)} problem(s)"))
     return 1 if problems else 0

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.files import find_exercise_file
 
@@ -129,7 +130,7 @@ def run_watch(*, submission: Path, pinned: Exercise | None, poll: bool,
             started = time.monotonic()
             result = check(current)
             seconds = time.monotonic() - started
-            lines = [clear_screen() + f"grader watch: {submission} ({watcher.mode}; Ctrl-C stops)", "",
+            lines = [clear_screen() + f"grader watch: {terminal(submission)} ({watcher.mode}; Ctrl-C stops)", "",
                      show(current, result, seconds)]
             following = next_exercise(current)
             if passing(current):

@@ -3,6 +3,7 @@ check as it may be shown outside the grader."""
 
 from __future__ import annotations
 
+from grader.reports.escape import markdown_code_block, markdown_text
 from grader.reports.gradebook import exercises_in, number
 from grader.workbook.results import BatchRecord, CheckResult, ExerciseStatus
 
@@ -21,10 +22,10 @@ def feedback_markdown(record: BatchRecord, visible_checks: frozenset[str] = froz
     result = record.result
     exercises = exercises_in({record.student: record})
     total = sum(e.points for e in exercises)
-    lines = [f"# Feedback for {record.student}", "",
+    lines = [f"# Feedback for {markdown_text(record.student)}", "",
              f"**Total: {number(result.total)} / {number(total)} points**", ""]
     for note in record.notes:
-        lines += [f"> Note: {note}", ""]
+        lines += [f"> Note: {markdown_text(note)}", ""]
     lines += ["| # | exercise | score | status |", "|---|---|---|---|"]
     for e in exercises:
         mine = result.exercises[e.id]
@@ -36,7 +37,7 @@ def feedback_markdown(record: BatchRecord, visible_checks: frozenset[str] = froz
         lines += ["", f"## {e.number:02d} {e.title}: {number(mine.score)} / {e.points}", ""]
         if mine.status is ExerciseStatus.NOT_ATTEMPTED:
             reason = failed[0].message.splitlines()[0] if failed and failed[0].message else ""
-            lines.append(f"Not attempted: {reason or 'no checks ran'}")
+            lines.append(f"Not attempted: {markdown_text(reason) or 'no checks ran'}")
             continue
         if not failed:
             lines.append("Every check passed.")
@@ -49,6 +50,6 @@ def feedback_markdown(record: BatchRecord, visible_checks: frozenset[str] = froz
             message = public_message(check, f"{e.id}::{check.name}" in visible_checks)
             lines += ["", f"- **{check.name}** ({check.status.label}, "
                       f"{number(check.score)} / {number(check.max_score)})", "",
-                      *[f"    {line}" for line in message.splitlines()]]
+                      markdown_code_block(message)]
         lines += ["", f"Hint: {e.hints[0]} (tutorial: {e.section})"]
     return "\n".join(lines) + "\n"

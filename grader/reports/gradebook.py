@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from grader.reports.escape import csv_cell
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.results import BatchRecord
 
@@ -47,6 +48,6 @@ def gradebook_csv(records: dict[str, BatchRecord]) -> str:
     writer.writerow(["student", *[e.id for e in exercises], "total"])
     for student, record in records.items():
         result = record.result
-        writer.writerow([student, *[number(result.exercises[e.id].score) for e in exercises],
+        writer.writerow([csv_cell(student), *[number(result.exercises[e.id].score) for e in exercises],
                          number(result.total)])
     return buffer.getvalue()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from html import escape
 
+from grader.reports.escape import html as escape
 from grader.reports.gradebook import exercises_in, number
 from grader.workbook.results import BatchRecord, Status
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from grader.reports.escape import xml
 from grader.workbook.results import Status, SubmissionResult
 
 _KINDS = {Status.FAILED: "failure", Status.ERROR: "error", Status.TIMEOUT: "error",
@@ -16,6 +17,7 @@ def junit_xml(results: dict[str, SubmissionResult]) -> str:
     """`results`: each student's (or the one submission's) result, in the order to write them."""
     suites = ElementTree.Element("testsuites", name="cnn-workbook")
     for student, result in results.items():
+        student = xml(student)  # ids and messages are the students': only what XML 1.0 allows
         checks = [(exercise, check) for exercise, mine in result.exercises.items()
                   for check in mine.checks]
         statuses = [check.status for _, check in checks]
@@ -29,6 +31,7 @@ def junit_xml(results: dict[str, SubmissionResult]) -> str:
                                           name=check.name)
             kind = _KINDS.get(check.status)
             if kind:
-                first = check.message.splitlines()[0] if check.message else check.status.value
-                ElementTree.SubElement(case, kind, message=first).text = check.message
+                message = xml(check.message)
+                first = message.splitlines()[0] if message else check.status.value
+                ElementTree.SubElement(case, kind, message=first).text = message
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

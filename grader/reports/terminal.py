@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise
 from grader.workbook.results import (
     CheckResult,
@@ -26,7 +27,7 @@ def format_check(check: CheckResult, color: bool, repeated: bool = False) -> lis
     label = click.style(f"{mark:<5}", fg=colour, bold=True) if color else f"{mark:<5}"
     lines = [f"  {label} {check.name:<50} {_points(check.score, check.max_score):>7}"]
     if not check.passed and check.message:
-        message = ["(same as above)"] if repeated else check.message.splitlines()
+        message = ["(same as above)"] if repeated else terminal(check.message).splitlines()
         lines += [f"        {line}" for line in message]
     return lines
 
@@ -36,7 +37,7 @@ def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, ver
     lines = [click.style(head, bold=True) if color else head]
     if result.status is ExerciseStatus.NOT_ATTEMPTED and not verbose:
         reason = result.checks[0].message if result.checks else "no checks ran"
-        lines.append(f"  not attempted: {reason.splitlines()[0]}")
+        lines.append(f"  not attempted: {terminal(reason).splitlines()[0] if reason else ''}")
     else:
         previous = None
         for check in result.checks:

@@ -47,7 +47,8 @@ class Entry:
         that ignores case: the id made safe, plus a hash of the exact id when that changed it."""
         safe = _SAFE.sub("_", self.student).strip("._") or "student"
         if safe != self.student or safe.lower() != safe:
-            safe += "-" + hashlib.sha256(self.student.encode()).hexdigest()[:8]
+            exact = self.student.encode("utf-8", "surrogateescape")  # a name that is not UTF-8
+            safe += "-" + hashlib.sha256(exact).hexdigest()[:8]
         return safe
 
     @property
@@ -142,11 +143,6 @@ def digest(entry: Entry | Path) -> str:
             hasher.update(str(file.relative_to(path)).encode() + b"\0")
             hasher.update(file.read_bytes())
     return hasher.hexdigest()
-
-
-def shown(text: str) -> str:
-    """Student text made safe for a terminal line: control characters written as escapes."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 # -- which file is graded ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.workbook.limits import Limits
-from grader.worker import frames, memory_cgroup
+from grader.worker import frames, memory_cgroup, reply_limits
 from grader.worker.environment import note_missing, worker_env, worker_user
 from grader.worker.output import OutputTail
 from grader.worker.zygote_client import Forked, Zygote
@@ -219,9 +219,10 @@ class Worker:
         frames.write_frame(self._to_worker, message)
 
     def _receive(self, timeout: float) -> Any:
+        # the worker ran student code: what it sends is decoded within bounds
         deadline = time.monotonic() + timeout
-        length = frames.frame_length(self._read_exact(frames.HEADER_BYTES, deadline))
-        return frames.loads_frame_body(self._read_exact(length, deadline))
+        length = reply_limits.reply_length(self._read_exact(frames.HEADER_BYTES, deadline))
+        return reply_limits.loads_reply(self._read_exact(length, deadline))
 
     def _read_exact(self, size: int, deadline: float) -> bytes:
         chunks = []

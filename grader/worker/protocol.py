@@ -22,7 +22,9 @@ from grader.worker.frames import ProtocolError
 
 __all__ = ["Opaque", "ProtocolError", "decode", "encode"]
 
-MAX_VALUE_BYTES = 64 * 1024 * 1024  # one tensor or array; base64 makes it a third larger
+# One tensor or array (base64 makes it a third larger): honest answers are far smaller (the
+# README has the figures); replies as a whole are capped in `worker.reply_limits`.
+MAX_VALUE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 REPR_LIMIT = 200
 
@@ -161,7 +163,13 @@ def decode(node: Any, _depth: int = 0) -> Any:
         dtype = node.get("dtype")
         if dtype not in _NP_DTYPES:
             raise ProtocolError(f"unsupported numpy scalar dtype {dtype!r}")
-        return np.dtype(dtype).type(decode(node.get("value"), _depth + 1))
+        value = decode(node.get("value"), _depth + 1)
+        if type(value) not in (bool, int, float):  # anything else would build an array
+            raise ProtocolError("malformed numpy scalar")
+        try:
+            return np.dtype(dtype).type(value)
+        except (OverflowError, ValueError) as exc:
+            raise ProtocolError(f"malformed numpy scalar: {exc}") from exc
     if tag == "object":
         return Opaque(str(node.get("type", "?"))[:REPR_LIMIT], str(node.get("repr", ""))[:REPR_LIMIT + 3],
                       str(node.get("note", ""))[:REPR_LIMIT])
@@ -179,6 +187,8 @@ def _shape(node: dict) -> list[int]:
     shape = node.get("shape")
     if type(shape) is not list or not all(type(s) is int and 0 <= s for s in shape) or len(shape) > 16:
         raise ProtocolError("malformed shape")
+    if any(s > MAX_VALUE_BYTES for s in shape):  # even with a zero elsewhere: torch would overflow
+        raise ProtocolError(f"a shape of {shape} is too large")
     return shape
 
 
@@ -186,6 +196,9 @@ def _b64(node: dict) -> bytes:
     data = node.get("data")
     if type(data) is not str:
         raise ProtocolError("malformed data")
+    if len(data) > (MAX_VALUE_BYTES + 2) // 3 * 4:
+        raise ProtocolError(f"a value of {len(data) // 4 * 3:,} bytes, more than the limit of "
+                            f"{MAX_VALUE_BYTES // 1024**2} MB")
     try:
         return base64.b64decode(data, validate=True)
     except ValueError as exc:
