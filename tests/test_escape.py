@@ -11,9 +11,10 @@ import struct
 from xml.etree import ElementTree
 
 import pytest
-from grader.junit import junit_xml
 
 from grader.reports import escape
+from grader.reports.junit import junit_xml
+from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
 from grader.worker import reply_limits
 from grader.worker.protocol import ProtocolError, decode
 
@@ -61,9 +62,9 @@ def test_xml_keeps_text_xml_allows():
 
 
 def test_junit_of_hostile_ids_and_messages_parses():
-    check = {"name": "c", "status": "failed", "message": CONTROLS + "\n<script>"}
-    records = {name: {"result": {"exercises": {"x": {"checks": [check]}}}} for name in HOSTILE}
-    suites = ElementTree.fromstring(junit_xml(records).encode("utf-8")).findall("testsuite")
+    check = CheckResult("c", Status.FAILED, 0.0, 1.0, CONTROLS + "\n<script>")
+    results = {name: SubmissionResult({"x": ExerciseResult("x", 1.0, [check])}) for name in HOSTILE}
+    suites = ElementTree.fromstring(junit_xml(results).encode("utf-8")).findall("testsuite")
     assert len(suites) == len(HOSTILE)
 
 
