@@ -17,7 +17,7 @@ import pytest
 from grader.workbook.limits import Limits
 from grader.workbook.paths import PROJECT_ROOT
 from grader.worker import memory_cgroup
-from grader.worker.cage import remove_stale_cgroups
+from grader.worker.cgroups import remove_stale_cgroups
 from grader.worker.environment import NO_ZYGOTE_VARIABLE
 from grader.worker.process import Worker
 from grader.worker.zygote_client import Zygote

@@ -2,7 +2,7 @@
 
 Builds the cage first (`grader.worker.cage.contain`: namespaces, a fork whose parent reports on
 the control pipe how the worker ended), and only then imports torch and serves requests
-(`grader.worker.server`). Student code runs in the child, after `sandbox.lock_down`.
+(`grader.worker.server`). Student code runs in the child, after `lockdown.lock_down`.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import sys
 
-from grader.worker import cage as sandbox
+from grader.worker import cage
 
 
 def main(argv: list[str]) -> None:
     request_fd, reply_fd, control_fd = (int(a) for a in argv[:3])
     limits = json.loads(argv[3])
-    report = sandbox.contain(control_fd, processes=int(limits["processes"]),
+    report = cage.contain(control_fd, processes=int(limits["processes"]),
                              memory=int(limits["memory"]))
     from grader.worker import server as worker_server
 

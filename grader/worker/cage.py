@@ -4,15 +4,12 @@ Two steps, both run inside the worker process (standard library only, so the fir
 before torch is imported):
 
 1. `contain()`, at start: new PID, network and IPC namespaces where the kernel lets us
-   (as root, or through an unprivileged user namespace), pids and memory cgroups when root, then a
-   fork. The child is the worker proper (PID 1 of its namespace: when it dies, the kernel
+   (as root, or through an unprivileged user namespace), pids and memory cgroups when root
+   (`cgroups`), then a fork. The child is the worker proper (PID 1 of its namespace: when it dies, the kernel
    kills every process it started, in any session); the parent stays outside, reports the
    child's PID, and at the end how it ended and the CPU time it used.
-2. `lock_down()`, just before student code is loaded: resource limits, every capability
-   dropped, no new privileges, a seccomp filter (no chmod, chown, utime, xattr, new sockets
-   or io_uring), and
-   Landlock: read only the Python installation and the system's libraries, write only the
-   worker's scratch folder, no TCP, no signals or abstract sockets out of the sandbox.
+2. `lockdown.lock_down()`, just before student code is loaded: resource limits, every
+   capability dropped, no new privileges, seccomp and Landlock.
 
 What a host lacks is reported in `Report.missing`; the grader says it once.
 """
@@ -24,25 +21,15 @@ import json
 import os
 import resource
 import signal
-import sys
-import sysconfig
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from grader.worker import landlock, memory_cgroup, seccomp
+from grader.worker.cgroups import join_memory_cgroup, join_pids_cgroup
+from grader.worker.libc import libc as _libc
 
-CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
-_PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 47, 4
-_CAP_VERSION_3 = 0x20080522
-_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+_PR_SET_PDEATHSIG = 1
 
-# Files outside the Python installation that torch, numpy and the interpreter read.
-_SYSTEM_READ = ["/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share/zoneinfo",
-                "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
-                "/proc", "/sys/devices/system/cpu", "/sys/fs/cgroup", "/usr/bin", "/bin"]
-_DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]
-_PIDS_CGROUP_ROOTS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]
 
 
 @dataclass
@@ -91,70 +78,6 @@ def _enter_namespaces(report: Report) -> None:
     report.missing.append("namespaces are not available (not root, and unprivileged user namespaces are "
                           "off): the worker has no private network (Landlock still denies TCP) and "
                           "processes it starts in new sessions may outlive it")
-
-
-def join_pids_cgroup(processes: int, report: Report) -> None:
-    """Cap the number of processes with the pids cgroup controller (RLIMIT_NPROC does not hold
-    for root): this process joins a group of its own, named after its PID as the grader sees it
-    (it may be PID 1 of a new PID namespace by now). The grader removes the group when the
-    worker has ended. Done by the worker itself, not by the zygote: joining waits for an RCU
-    grace period (about 5 ms here), which would hold up every other worker's fork."""
-    if os.geteuid() != 0:
-        return
-    pid = int(os.readlink("/proc/self"))  # /proc is the grader's: it shows the PID there
-    for root in _PIDS_CGROUP_ROOTS:
-        try:
-            if root.name != "pids" and "pids" not in (root / "cgroup.subtree_control").read_text():
-                continue
-            group = root / f"cnn-grader-{pid}"
-            group.mkdir(exist_ok=True)
-            # headroom for the interpreter's and torch's own threads
-            (group / "pids.max").write_text(str(processes + 16))
-            (group / "cgroup.procs").write_text("0")  # 0: the writing process
-            report.cgroup = str(group)
-            report.in_place.append(f"a pids cgroup ({processes} processes)")
-            return
-        except OSError:
-            continue
-    report.missing.append("no pids cgroup is writable: the process limit rests on RLIMIT_NPROC, which "
-                          "the kernel does not enforce for root")
-
-
-def join_memory_cgroup(memory: int, report: Report) -> None:
-    """Bound all the memory the worker makes the machine hold (shared memory, memfd and tmpfs
-    files too, which RLIMIT_DATA does not count): a memory cgroup of its own, joined by this
-    process like its pids cgroup (see `grader.memory_cgroup`)."""
-    group = memory_cgroup.join(memory, int(os.readlink("/proc/self")))
-    if group is not None:
-        report.memory_cgroup = group
-        report.in_place.append("a memory cgroup (shared memory included)")
-        return
-    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
-                          "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
-                          "files)")
-
-
-def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
-    """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
-    before it could remove them (a worker's group holds it until it ends, and is removed right
-    after). Only empty groups older than `max_age` seconds: a worker joins the one it makes
-    within milliseconds, so another grader's live worker is never touched."""
-    removed = []
-    now = time.time()
-    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + memory_cgroup.group_parents()):
-        try:
-            groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
-        except OSError:
-            continue
-        for group in groups:
-            try:
-                if (group / "cgroup.procs").read_text().strip() or now - group.stat().st_mtime < max_age:
-                    continue
-                group.rmdir()
-                removed.append(str(group))
-            except OSError:
-                continue  # in use after all, or not ours to remove
-    return removed
 
 
 def contain(control_fd: int, processes: int, memory: int | None = None) -> Report:
@@ -219,126 +142,3 @@ def send_control(fd: int, message: dict) -> None:
         pass
 
 
-def _drop_capabilities(report: Report, run_as: str | None = None, scratch: Path | None = None,
-                       processes: int = 32) -> None:
-    """Root without capabilities: Landlock then confines it like any user, and it cannot raise its
-    limits again. A separate user (`run_as`) only where the Python installation is readable by it
-    (on this project's machines Python lives under /root, mode 0700); Gradescope's bundle sets one,
-    since there nothing but the user keeps root-owned files (results.json) from student code when
-    the kernel lacks Landlock."""
-    if os.geteuid() != 0:
-        return
-    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
-    for cap in range(last + 1):
-        _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
-    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    if run_as:
-        _become(run_as, scratch, processes)
-        report.in_place.append(f"all capabilities dropped; running as the user {run_as}")
-        return
-    header = (ctypes.c_uint32 * 2)(_CAP_VERSION_3, 0)
-    data = (ctypes.c_uint32 * 6)()
-    if _libc.capset(header, data) != 0:
-        raise OSError(ctypes.get_errno(), "capset failed")
-    report.in_place.append("all capabilities dropped")
-
-
-def _become(user: str, scratch: Path | None, processes: int) -> None:
-    """Switch for good to an unprivileged user (setuid from root clears every capability), after
-    giving it the scratch folder, the one place it may write."""
-    import pwd
-
-    entry = pwd.getpwnam(user)  # KeyError: the lock-down fails, and no student code runs
-    if entry.pw_uid == 0:
-        raise ValueError(f"the worker user {user!r} is root")
-    if scratch is not None:
-        for folder, _, files in os.walk(scratch):
-            for name in [folder, *(os.path.join(folder, f) for f in files)]:
-                os.chown(name, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
-    os.setgroups([])
-    os.setresgid(entry.pw_gid, entry.pw_gid, entry.pw_gid)
-    os.setresuid(entry.pw_uid, entry.pw_uid, entry.pw_uid)
-    if os.getresuid() != (entry.pw_uid,) * 3 or os.getresgid() != (entry.pw_gid,) * 3:
-        raise OSError("the worker could not switch to its user")
-    # Now RLIMIT_NPROC holds (it does not for root): a second process cap where no cgroup is writable.
-    allowed = _tasks_of_this_user() + processes
-    resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))
-
-
-def _set_limits(limits, report: Report) -> None:
-    def cap(kind: int, value: int) -> None:
-        resource.setrlimit(kind, (value, value))
-
-    cap(resource.RLIMIT_CORE, 0)
-    # CPU time counts from the process's start: add what importing torch has used already. The
-    # soft limit sends SIGXCPU (reported as the CPU limit); the hard one, a second later, SIGKILL.
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = int(used.ru_utime + used.ru_stime + max(1.0, limits.cpu) + 0.5)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    cap(resource.RLIMIT_DATA, int(limits.memory))
-    cap(resource.RLIMIT_FSIZE, int(limits.file_size))
-    cap(resource.RLIMIT_NOFILE, int(limits.open_files))
-    if os.geteuid() != 0:  # counts every process of this user: leave room for the ones already running
-        cap(resource.RLIMIT_NPROC, _tasks_of_this_user() + int(limits.processes))
-    report.in_place.append("resource limits (CPU, memory, files, file size, processes)")
-
-
-def _tasks_of_this_user() -> int:
-    uid, count = os.getuid(), 0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    count += len(os.listdir(entry / "task"))
-            except OSError:
-                continue
-    return count
-
-
-def readable_paths() -> list[Path]:
-    """The Python installation and system libraries: everything student code may read.
-    Never a folder that holds the project (its solutions, checks and grader)."""
-    from grader.workbook.paths import PROJECT_ROOT
-
-    candidates = {Path(p) for p in sysconfig.get_paths().values()}
-    candidates |= {Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).parent}
-    # folders a .pth file added (a venv layered over another, as in the Gradescope bundle's test)
-    candidates |= {Path(p) for p in sys.path if p and Path(p).is_dir()}
-    candidates |= {Path(p) for p in _SYSTEM_READ}
-    safe = []
-    for path in candidates:
-        try:
-            resolved = path.resolve()
-        except OSError:
-            continue
-        if resolved == PROJECT_ROOT or resolved in PROJECT_ROOT.parents:
-            continue
-        safe.append(resolved)
-    return sorted(safe)
-
-
-def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) -> Report:
-    """Run in the worker just before student code: from here on nothing can be lifted."""
-    readable = readable_paths()  # before the switch of user, which may lose sight of the grader
-    _set_limits(limits, report)
-    _drop_capabilities(report, run_as, scratch, int(limits.processes))
-    if seccomp.supported():
-        seccomp.refuse_metadata_changes()
-        report.in_place.append("seccomp (no chmod, chown, utime or xattr changes, no new sockets, "
-                               "no io_uring)")
-    else:
-        report.missing.append("no seccomp filter for this machine: code may change the mode and times "
-                              "of files its user owns (their contents stay protected by Landlock) "
-                              "and connect to Unix sockets that have a path")
-    try:
-        applied = landlock.restrict(read=readable, write=[scratch], devices=[Path(p) for p in _DEVICES])
-    except landlock.LandlockUnavailable as exc:
-        report.missing.append(f"{exc}: student code can read and write whatever the grader's user can")
-    else:
-        report.in_place.append(f"Landlock ABI {applied.abi} (files" + (", TCP" if applied.network else "")
-                               + (", signals" if applied.signals else "") + ")")
-        if not applied.network:
-            report.missing.append("Landlock cannot deny TCP on this kernel (ABI < 4)")
-        if not applied.signals:
-            report.missing.append("Landlock cannot scope signals on this kernel (ABI < 6)")
-    return report

@@ -15,13 +15,14 @@ process computes: it is only how the same memory is mapped. Where the call is mi
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+
+from grader.worker.libc import libc as _libc
 
 MADV_COLLAPSE = 25
 HUGE_PAGE = 2 << 20
 SLICE = 8 * HUGE_PAGE  # small enough that the zygote stays quick to answer a fork request
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
 _libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 _libc.madvise.restype = ctypes.c_int
 

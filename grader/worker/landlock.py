@@ -14,6 +14,8 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.worker.libc import libc as _libc
+
 # System call numbers are the same on x86_64 and aarch64 (the generic table).
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
 _CREATE_RULESET_VERSION = 1
@@ -43,7 +45,7 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-_libc = ctypes.CDLL(None, use_errno=True)
+
 _libc.syscall.restype = ctypes.c_long
 
 

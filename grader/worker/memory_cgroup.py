@@ -5,7 +5,7 @@ RLIMIT_DATA counts private mappings only: shared anonymous memory (`MAP_SHARED|M
 (those too, and page cache), and at its limit the kernel's OOM killer ends the worker with
 SIGKILL; the group's counters say so (`oom_kill`), and the grader names the memory limit.
 
-As with the pids cgroup (`sandbox.join_pids_cgroup`), the worker joins a group of its own,
+As with the pids cgroup (`cgroups.join_pids_cgroup`), the worker joins a group of its own,
 `cnn-grader-<PID>`, before student code runs; the grader removes it once the worker has ended.
 With cgroup v1 the group is made inside the grader's own memory group when it can be (the
 workers then stay inside whatever limit the host put on the grader), else at the hierarchy's

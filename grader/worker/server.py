@@ -3,7 +3,7 @@
 Started through `grader.worker` (which builds the cage first). It imports torch, says it is
 ready, then serves requests one at a time:
 
-- load:  import the trusted probes, lock the process down (`grader.worker.cage.lock_down`), then
+- load:  import the trusted probes, lock the process down (`grader.worker.lockdown.lock_down`), then
          import the submission file (a copy in the worker's scratch folder)
 - call:  call one of the submission's functions with decoded arguments
 - probe: run a trusted probe function from `checks/probes/` with the submission module
@@ -28,8 +28,7 @@ import torch
 
 from grader.workbook.files import load_file as _load_file
 from grader.workbook.limits import Limits
-from grader.worker import cage as sandbox
-from grader.worker import protocol
+from grader.worker import cage, lockdown, protocol
 from grader.worker.frames import (
     HEADER_BYTES,
     error_reply,
@@ -39,7 +38,7 @@ from grader.worker.frames import (
 )
 
 _state: dict[str, Any] = {"module": None, "path": None, "probes": None, "limits": Limits(),
-                          "report": sandbox.Report(), "locked": False, "run_as": None}
+                          "report": cage.Report(), "locked": False, "run_as": None}
 
 
 def _in_student_file(filename: str, student_path: str | None) -> bool:
@@ -106,7 +105,7 @@ def handle(request: dict) -> dict:
         _state["path"] = path
         if not _state["locked"]:
             try:
-                sandbox.lock_down(Path(request["scratch"]), _state["limits"], _state["report"],
+                lockdown.lock_down(Path(request["scratch"]), _state["limits"], _state["report"],
                                   run_as=_state["run_as"])
             except Exception as exc:  # noqa: BLE001 - fail closed: no student code without the cage
                 return error_reply("sandbox", f"the grader could not lock its worker down ({exc}), "
@@ -171,7 +170,7 @@ def _warm_up(what: set[str]) -> None:
         optimizer.step()
 
 
-def serve(in_fd: int, out_fd: int, *, limits: dict, report: sandbox.Report,
+def serve(in_fd: int, out_fd: int, *, limits: dict, report: cage.Report,
           warm_up: set[str] = frozenset()) -> None:
     torch.set_num_threads(1)
     limits = dict(limits)

@@ -9,7 +9,7 @@ it does not have).
 Each request on the socket (a JSON object, with the worker's four pipe ends attached as
 SCM_RIGHTS) forks a child that becomes a worker exactly as `grader.worker` does: its own
 session, stdout and stderr on the output pipe, a scrubbed environment, then
-`sandbox.contain` (namespaces, a supervising parent) and `worker_server.serve`, which locks the
+`cage.contain` (namespaces, a supervising parent) and `worker_server.serve`, which locks the
 process down before it loads student code. The zygote answers with the child's PID and a pidfd.
 Student code never runs in the zygote, and the zygote never reads anything a worker sends.
 """
@@ -25,8 +25,7 @@ import signal
 import socket
 import sys
 
-from grader.worker import cage as sandbox
-from grader.worker import hugepages
+from grader.worker import cage, cgroups, hugepages
 
 MAX_REQUEST = 1 << 16
 NAMESPACES = "PID, network and IPC namespaces"  # what a supervised worker enters
@@ -78,25 +77,25 @@ def _prepare_child(request: dict, fds: list[int], keep_control: bool) -> None:
 def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
     """In the forked child: never returns. `supervised`: this process is already PID 1 of a new
     PID namespace and the zygote reports how it ends; it only needs its own network and IPC
-    namespaces. Otherwise `sandbox.contain` builds the namespaces and a supervising parent."""
+    namespaces. Otherwise `cage.contain` builds the namespaces and a supervising parent."""
     code = 1
     try:
         from grader.worker import server as worker_server
 
         limits = request["limits"]
         if supervised:
-            sandbox.die_with_parent()
-            if not sandbox.unshare(sandbox.CLONE_NEWNET | sandbox.CLONE_NEWIPC):
+            cage.die_with_parent()
+            if not cage.unshare(cage.CLONE_NEWNET | cage.CLONE_NEWIPC):
                 raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
-            report = sandbox.Report(in_place=[NAMESPACES])
-            sandbox.join_pids_cgroup(int(limits["processes"]), report)
-            sandbox.join_memory_cgroup(int(limits["memory"]), report)
-            sandbox.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing,
+            report = cage.Report(in_place=[NAMESPACES])
+            cgroups.join_pids_cgroup(int(limits["processes"]), report)
+            cgroups.join_memory_cgroup(int(limits["memory"]), report)
+            cage.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing,
                                           "memory_cgroup": report.memory_cgroup})
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
             _prepare_child(request, fds, keep_control=True)
-            report = sandbox.contain(fds[2], processes=int(limits["processes"]),
+            report = cage.contain(fds[2], processes=int(limits["processes"]),
                                      memory=int(limits["memory"]))
         worker_server.serve(fds[0], fds[1], limits=limits, report=report,
                             warm_up=set(request.get("warm_up", [])))
@@ -118,7 +117,7 @@ class _Supervisor:
     and no second fork of this large process is needed; it then tells the grader the worker's
     PID on the control pipe (the worker adds its pids cgroup there before it says ready), and,
     when it ends, how (from wait4).
-    Elsewhere the forked child builds its own namespaces and supervisor (`sandbox.contain`)."""
+    Elsewhere the forked child builds its own namespaces and supervisor (`cage.contain`)."""
 
     def __init__(self) -> None:
         self.children: dict[int, tuple[int, int | None]] = {}  # pidfd -> (pid, control pipe)
@@ -127,8 +126,8 @@ class _Supervisor:
 
     def fork(self) -> tuple[int, bool]:
         """os.fork(); and whether the child is PID 1 of a new PID namespace, supervised here."""
-        if self.direct and not (sandbox.setns(self._own_pid_namespace, sandbox.CLONE_NEWPID)
-                                and sandbox.unshare(sandbox.CLONE_NEWPID)):
+        if self.direct and not (cage.setns(self._own_pid_namespace, cage.CLONE_NEWPID)
+                                and cage.unshare(cage.CLONE_NEWPID)):
             self.direct = False  # fall back to the worker's own namespaces, for good
         return os.fork(), self.direct
 
@@ -139,7 +138,7 @@ class _Supervisor:
         except OSError:
             pidfd = -1
         if supervised:  # the worker joins its pids cgroup itself and says so on this pipe too
-            sandbox.send_control(control, {"pid": pid, "in_place": [NAMESPACES]})
+            cage.send_control(control, {"pid": pid, "in_place": [NAMESPACES]})
         else:
             os.close(control)
         if pidfd < 0:
@@ -161,7 +160,7 @@ class _Supervisor:
         if control is None:
             return
         if usage is not None:
-            sandbox.send_control(control, sandbox.exit_report(status, usage))
+            cage.send_control(control, cage.exit_report(status, usage))
         os.close(control)
 
 
@@ -241,14 +240,14 @@ def main(argv: list[str]) -> None:
     that process's requests (`zygote_client.Zygote` routes them). This one forks the workers
     of the exercises that need nothing more meanwhile, and does not spend the second of CPU
     time that folding its memory takes: it is not used for long."""
-    sandbox.die_with_parent()
+    cage.die_with_parent()
     sock = socket.socket(fileno=int(argv[0]))
     warm = socket.socket(fileno=int(argv[1])) if len(argv) > 1 else None
     _preload(set())
     if warm is not None:
         if os.fork() == 0:
             try:
-                sandbox.die_with_parent()
+                cage.die_with_parent()
                 sock.close()
                 _preload(set(argv[2:]))
                 serve(warm)

@@ -59,7 +59,7 @@ class Zygote:
             self.socket, self.warm_socket = attach
             return
         if os.geteuid() == 0:
-            from grader.worker.cage import remove_stale_cgroups
+            from grader.worker.cgroups import remove_stale_cgroups
 
             remove_stale_cgroups()  # a killed grader's leftovers, before this run adds its own
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")

@@ -1,0 +1,81 @@
+"""The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root) and a memory group
+(RLIMIT_DATA does not count shared memory), each joined by the worker itself, removed by the
+grader once the worker is gone, and swept at the next run if a killed grader left them."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.worker import memory_cgroup
+
+if TYPE_CHECKING:
+    from grader.worker.cage import Report
+
+_PIDS_CGROUP_ROOTS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]
+
+
+def join_pids_cgroup(processes: int, report: Report) -> None:
+    """Cap the number of processes with the pids cgroup controller (RLIMIT_NPROC does not hold
+    for root): this process joins a group of its own, named after its PID as the grader sees it
+    (it may be PID 1 of a new PID namespace by now). The grader removes the group when the
+    worker has ended. Done by the worker itself, not by the zygote: joining waits for an RCU
+    grace period (about 5 ms here), which would hold up every other worker's fork."""
+    if os.geteuid() != 0:
+        return
+    pid = int(os.readlink("/proc/self"))  # /proc is the grader's: it shows the PID there
+    for root in _PIDS_CGROUP_ROOTS:
+        try:
+            if root.name != "pids" and "pids" not in (root / "cgroup.subtree_control").read_text():
+                continue
+            group = root / f"cnn-grader-{pid}"
+            group.mkdir(exist_ok=True)
+            # headroom for the interpreter's and torch's own threads
+            (group / "pids.max").write_text(str(processes + 16))
+            (group / "cgroup.procs").write_text("0")  # 0: the writing process
+            report.cgroup = str(group)
+            report.in_place.append(f"a pids cgroup ({processes} processes)")
+            return
+        except OSError:
+            continue
+    report.missing.append("no pids cgroup is writable: the process limit rests on RLIMIT_NPROC, which "
+                          "the kernel does not enforce for root")
+
+
+def join_memory_cgroup(memory: int, report: Report) -> None:
+    """Bound all the memory the worker makes the machine hold (shared memory, memfd and tmpfs
+    files too, which RLIMIT_DATA does not count): a memory cgroup of its own, joined by this
+    process like its pids cgroup (see `grader.memory_cgroup`)."""
+    group = memory_cgroup.join(memory, int(os.readlink("/proc/self")))
+    if group is not None:
+        report.memory_cgroup = group
+        report.in_place.append("a memory cgroup (shared memory included)")
+        return
+    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
+                          "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
+                          "files)")
+
+
+def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
+    """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
+    before it could remove them (a worker's group holds it until it ends, and is removed right
+    after). Only empty groups older than `max_age` seconds: a worker joins the one it makes
+    within milliseconds, so another grader's live worker is never touched."""
+    removed = []
+    now = time.time()
+    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + memory_cgroup.group_parents()):
+        try:
+            groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
+        except OSError:
+            continue
+        for group in groups:
+            try:
+                if (group / "cgroup.procs").read_text().strip() or now - group.stat().st_mtime < max_age:
+                    continue
+                group.rmdir()
+                removed.append(str(group))
+            except OSError:
+                continue  # in use after all, or not ours to remove
+    return removed

@@ -1,0 +1,7 @@
+"""The C library, for the system calls Python's `os` lacks (unshare, setns, prctl, capset,
+madvise)."""
+
+import ctypes
+import ctypes.util
+
+libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
