@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader import protocol, sandbox
+from grader import protocol, sandbox, worker_files
 from grader.limits import Limits
 from grader.modules import load_file as _load_file
 
@@ -66,6 +66,8 @@ def _error_reply(exc: BaseException) -> dict:
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
+    elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        kind = "disk"  # the worker's tmpfs is full (grader.fsview)
     return {"ok": False, "kind": kind, "type": type(exc).__name__,
             "mro": [k.__name__ for k in type(exc).__mro__],
             "message": message[:2000], "traceback": _student_frames(exc, path)[-4000:],
@@ -104,8 +106,11 @@ def handle(request: dict) -> dict:
                         "traceback": "", "line": None,
                         "message": f"the grader could not lock its worker down ({exc}), so your "
                                    "code was not run; this is a problem of the grading machine"}
-            _state["locked"] = True
+            _state["locked"], _state["scratch"] = True, request["scratch"]
         try:
+            if "source" in request:  # the grader sends the file; the caged worker writes it
+                worker_files.write_new_file(Path(request["scratch"]), Path(path).name,
+                                            request["source"])
             _seed(0)
             _state["module"] = _load_file("submission_" + request["name"], path)
         except NotImplementedError as exc:
@@ -113,6 +118,16 @@ def handle(request: dict) -> dict:
         except BaseException as exc:  # noqa: BLE001 - whatever the file does at import is reported
             return _load_error_reply(exc, path)
         return {"ok": True}
+    if op == "files":  # files for student code to read (check 06's MNIST files)
+        if not _state["locked"]:
+            return {"ok": False, "kind": "error", "type": "ProtocolError", "mro": [],
+                    "traceback": "", "line": None, "message": "files before the lock-down"}
+        try:
+            folder = worker_files.write_fresh(Path(_state["scratch"]), request["prefix"],
+                                              request["files"])
+        except OSError as exc:
+            return _error_reply(exc)
+        return {"ok": True, "value": protocol.encode(folder)}
     if op in ("call", "probe"):
         args = protocol.decode(request.get("args", []))
         kwargs = protocol.decode(request.get("kwargs", {"$t": "dict", "items": []}))
