@@ -96,11 +96,14 @@ def write_fresh(scratch: Path, prefix: str, files: dict[str, str]) -> str:
 
 
 def write_new_file(scratch: Path, name: str, text: str) -> None:
-    """In the worker: the submission's file, new in its scratch folder."""
+    """In the worker: the submission's file in its scratch folder, written anew under a fresh
+    name and renamed into place (a rename replaces a link; it never follows one)."""
     if _parts(name) != [name]:
         raise ValueError(f"not a file name: {name!r}")
     fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
-        _write(fd, name, base64.b64decode(text, validate=True))
+        fresh = Path(tempfile.mktemp(prefix=f".{name}-", dir="")).name
+        _write(fd, fresh, base64.b64decode(text, validate=True))
+        os.replace(fresh, name, src_dir_fd=fd, dst_dir_fd=fd)
     finally:
         os.close(fd)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -25,15 +27,17 @@ EXERCISE = "count_parameters"
 FILENAME = "02_count_parameters.py"
 GUARDED = ["checks", "solutions", "grader", "exercises", "workbook.toml", "pyproject.toml"]
 MARKER = f"7{os.getpid() % 1000:03d}.4242"  # `sleep MARKER`: how the attacks' processes are found
+DISK_FILLED = 512 * 1024**2  # what a disk filler writes at most: twice the disk limit
 
 
-def grade(folder: Path, *extra: str, check_timeout: float | None = None) -> dict:
-    command = [GRADER, "check", EXERCISE, "--submission", str(folder), "--json", *extra]
+def grade(folder: Path, *extra: str, check_timeout: float | None = None, exercise: str = EXERCISE,
+          timeout: float = 300) -> dict:
+    command = [GRADER, "check", exercise, "--submission", str(folder), "--json", *extra]
     if check_timeout:
         command += ["--check-timeout", str(check_timeout)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
     assert done.returncode in (0, 1), f"grader check failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return json.loads(done.stdout)["exercises"][EXERCISE]
+    return json.loads(done.stdout)["exercises"][exercise]
 
 
 def _digest(paths: list[Path]) -> dict[str, str]:
@@ -99,10 +103,55 @@ def listener():
     udp.close()
 
 
-def _write(folder: Path, attack: Attack, victim: Path, port: int) -> Path:
+@pytest.fixture(scope="module")
+def unix_listener(tmp_path_factory):
+    """Unix sockets bound at paths by this (root) process, as a root service's are: one in the
+    test's folder, one straight in /tmp; counts the connections that reach them."""
+    paths = [str(tmp_path_factory.mktemp("service") / "service.sock"),
+             f"/tmp/cnn-grader-test-{os.getpid()}.sock"]
+    servers, connections, stop = [], [], threading.Event()
+    for path in paths:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        os.chmod(path, 0o777)  # any uid may connect: only the worker's view hides it
+        server.listen()
+        server.settimeout(0.2)
+        servers.append(server)
+
+    def serve():
+        while not stop.is_set():
+            for server in servers:
+                try:
+                    server.accept()[0].close()
+                    connections.append(server.getsockname())
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield paths, connections
+    stop.set()
+    thread.join()
+    for server, path in zip(servers, paths):
+        server.close()
+        os.unlink(path)
+
+
+@pytest.fixture(scope="module")
+def other_scratch():
+    """A folder like another worker's scratch folder, in the host's /tmp."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+    (folder / FILENAME).write_text("# another student's file\n")
+    yield folder
+    shutil.rmtree(folder)
+
+
+def _write(folder: Path, attack: Attack, victim: Path, port: int, sockets: list[str] = (),
+           scratch: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / FILENAME).write_text(attack.source(project=str(PROJECT_ROOT), victim=str(victim),
-                                                 marker=MARKER, port=str(port)))
+                                                 marker=MARKER, port=str(port), sockets=repr(list(sockets)),
+                                                 scratch=str(scratch or ""), limit=str(DISK_FILLED)))
     return folder
 
 
@@ -125,9 +174,12 @@ def _survivors() -> list[str]:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener, honest_scores):
+def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener, honest_scores,
+                                                          unix_listener, other_scratch):
     port, received = listener
-    result = grade(_write(tmp_path, attack, victim, port), check_timeout=attack.check_timeout)
+    sockets, connections = unix_listener
+    result = grade(_write(tmp_path, attack, victim, port, sockets, other_scratch),
+                   check_timeout=attack.check_timeout)
     honest = HONEST_BROKEN_IMPORT if attack.at_import else HONEST_WRONG
     checks = {c["name"]: c for c in result["checks"]}
     assert result["score"] == honest_scores[honest.name], json.dumps(result, indent=1)
@@ -137,6 +189,8 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
         assert word in message, f"{word!r} not in {message!r}"
     assert not _survivors(), "processes started by the submission outlived its grading"
     assert not received, f"the submission reached a listener on 127.0.0.1: {received}"
+    assert not connections, f"the submission reached a root service's Unix socket: {connections}"
+    assert not Path(f"/tmp/cnn-grader-private-{MARKER}").exists(), "it wrote into the host's /tmp"
 
 
 def test_symlinks_to_the_reference_are_not_followed(tmp_path):
@@ -182,3 +236,61 @@ def test_corrupt_zip_is_a_clear_usage_error(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 2
     assert "broken.zip is not a readable zip archive" in done.stderr
+
+
+# Exercise 06's check gives the worker MNIST files at mnist/MNIST/raw/* under its folder; a
+# submission plants a link to another student's file (or a FIFO) there at import.
+PLANT_FOR_THE_IDX_FILES = """
+import os as _os
+_raw = _os.path.join(_os.environ["HOME"], "mnist", "MNIST", "raw")
+_os.makedirs(_raw, exist_ok=True)
+for _name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+              "t10k-labels-idx1-ubyte"):
+    if {fifo}:
+        _os.mkfifo(_os.path.join(_raw, _name))
+    else:
+        _os.symlink({victim!r}, _os.path.join(_raw, _name))
+"""
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path):
+    reference = (SOLUTIONS_DIR / "06_data.py").read_text()
+    (tmp_path / "honest").mkdir()
+    (tmp_path / "honest" / "06_data.py").write_text(reference)
+    victim = tmp_path / "victim" / FILENAME
+    victim.parent.mkdir()
+    victim.write_text((SOLUTIONS_DIR / FILENAME).read_text())
+    before = victim.read_bytes()
+    (tmp_path / "planter").mkdir()
+    (tmp_path / "planter" / "06_data.py").write_text(
+        reference + PLANT_FOR_THE_IDX_FILES.format(fifo=kind == "fifo", victim=str(victim)))
+    try:
+        planted = grade(tmp_path / "planter", exercise="data", timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the grader hung on what the submission planted")
+    assert victim.read_bytes() == before, "the grader wrote through the submission's link"
+    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(planted)
+
+
+def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(tmp_path, victim, listener):
+    """Graded side by side (2 workers): the filler fills its own disk only; the batch-mate's
+    exercises 06 (files written for it) and 08 (training) score what they score alone."""
+    filler = next(a for a in ATTACKS if a.name == "disk_filler")
+    batch = tmp_path / "batch"
+    _write(batch / "filler", filler, victim, listener[0])
+    (batch / "honest").mkdir()
+    for name in ("06_data.py", "08_train_digits.py"):
+        (batch / "honest" / name).write_text((SOLUTIONS_DIR / name).read_text())
+    only = ["--only", "count_parameters", "--only", "data", "--only", "train_digits"]
+    done = subprocess.run([GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), *only,
+                           "--workers", "2"], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
+    assert done.returncode in (0, 1), done.stderr
+    students = {s["student"]: s for s in json.loads((tmp_path / "out" / "grades.json").read_text())["students"]}
+    honest = students["honest"]["exercises"]
+    assert honest["data"]["score"] == honest["data"]["max_score"], honest["data"]
+    assert honest["train_digits"]["score"] == honest["train_digits"]["max_score"], honest["train_digits"]
+    count = students["filler"]["exercises"]["count_parameters"]
+    assert count["score"] == 11, count
+    message = next(c["message"] for c in count["checks"] if c["name"] == "linear_param_count")
+    assert "the disk limit of 256 MiB was exceeded" in message, message

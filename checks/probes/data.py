@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+
 import numpy as np
 import torch
 from PIL import Image
