@@ -179,8 +179,9 @@ def isolate(scratch: Path, readable: list[Path], devices: list[str], disk: int, 
     user = run_as or (dedicated_user(int(os.readlink("/proc/self"))) if root else None)
     notes = enter(scratch, readable, devices, disk, user_ids(user) if user and root else None)
     if notes is None:
-        report.missing.append("no mount namespace: the worker sees the host's file system (Landlock "
-                              "still limits what it reads and writes) and the disk limit does not hold")
+        report.missing.append("no mount namespace: the worker sees the host's file system "
+                              "(Landlock still limits what it reads and writes) and the disk "
+                              "limit does not hold")
         return run_as
     report.in_place.append(f"its own file-system view ({format_size(disk)} of disk)")
     report.missing.extend(notes)

@@ -289,6 +289,9 @@ def readable_paths() -> list[Path]:
             continue
         if resolved == PROJECT_ROOT or resolved in PROJECT_ROOT.parents:
             continue
+        if resolved.is_relative_to(PROJECT_ROOT) and not any(
+                resolved.is_relative_to(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)):
+            continue  # a project folder on sys.path (pytest's puts checks/ there), not the venv
         safe.append(resolved)
     return sorted(safe)
 

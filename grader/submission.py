@@ -181,7 +181,8 @@ class Submission:
         try:
             load = self._worker.load_request(self.path, self.exercise.id,
                                              str(probes) if probes.exists() else None)
-            reply = self._worker.request(load, timeout=min(self.time_limit + 60, self._budget_left()))
+            reply = self._worker.request(load, timeout=min(self.time_limit + 60,
+                                                           self._budget_left()))
         except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()

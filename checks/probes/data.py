@@ -64,6 +64,7 @@ def idx_files(train_count: int = 12, test_count: int = 5, seed: int = 0) -> tupl
         labels = rng.integers(0, 10, size=count, dtype=np.uint8)
         files[f"MNIST/raw/{prefix}-images-idx3-ubyte"] = (struct.pack(">IIII", 2051, count, 28, 28)
                                                           + images.tobytes())
-        files[f"MNIST/raw/{prefix}-labels-idx1-ubyte"] = struct.pack(">II", 2049, count) + labels.tobytes()
+        files[f"MNIST/raw/{prefix}-labels-idx1-ubyte"] = (struct.pack(">II", 2049, count)
+                                                          + labels.tobytes())
         data[split] = (images, labels)
     return files, data
