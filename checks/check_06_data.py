@@ -94,11 +94,11 @@ def test_mnist_transform(submission):
 
 @pytest.mark.points(2)
 def test_load_mnist_reads_idx_files(submission, probes):
-    root = submission.scratch_folder("mnist")  # the only folder the worker may read
-    data = probes.write_idx_files(root)
+    files, data = probes.idx_files()
+    root = submission.put_files("mnist", files)  # written by the worker, in a folder of its own
     for train, split in ((True, "train"), (False, "test")):
         images, labels = data[split]
-        result = submission.probe("load", str(root), train)
+        result = submission.probe("load", root, train)
         if result["class"] != "MNIST":
             fail(f"load_mnist should return torchvision.datasets.MNIST, got {result['class']}.")
         expect_value(result["len"], len(labels), what=f"len(load_mnist(root, train={train}))",

@@ -9,7 +9,9 @@ compared with an honest file that fails to import (0 points).
 Placeholders filled in by the test: {project} (the project root), {victim} (another student's
 submission folder), {marker} (a word that names processes the attack starts), {port} (a TCP
 listener on 127.0.0.1), {unix} and {unix_dgram} (root's Unix-socket listeners, stream and
-datagram, bound at paths in the test's temporary folder).
+datagram, bound at paths in the test's temporary folder), {sockets} (the paths of root's stream
+listeners, one of them in /tmp), {scratch} (another worker's scratch folder), {limit} (the
+largest total a disk filler writes).
 """
 
 from __future__ import annotations
@@ -220,6 +222,49 @@ ATTACKS = [
         u.sendto(b"pwned", ("127.0.0.1", {port}))
     except OSError:
         pass"""),
+    Attack("unix_socket_to_a_root_service", body="""
+    # a root service on a path (tmux, systemd, D-Bus, docker.sock) would run commands for it
+    import glob
+    paths = {sockets} + ["/run/dbus/system_bus_socket", "/var/run/docker.sock", "/run/systemd/private"]
+    paths += glob.glob("/tmp/tmux-*/*") + glob.glob("/run/user/*/bus")
+    for path in paths:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(2)
+                s.connect(path)
+                if path in {sockets}:
+                    return right
+        except OSError:
+            pass"""),
+    Attack("sees_outside_its_view", body="""
+    seen = [path for path in ["/home", "/run", "/var/run", "/root/.bashrc", "{project}/solutions",
+                              "{project}/checks", "{project}/workbook.toml", "{scratch}"]
+            if os.path.lexists(path)]
+    try:
+        with open("/tmp/cnn-grader-private-{marker}", "w") as f:
+            f.write("seen by the host")
+        seen.append("/tmp is the host's")
+    except OSError:
+        pass
+    if os.getuid() == 0 or os.geteuid() == 0:
+        seen.append("runs as root")
+    if seen:
+        return right"""),
+    Attack("disk_filler", body="""
+    chunk, written, files = b"x" * (16 << 20), 0, []
+    try:
+        while written < {limit}:
+            name = os.path.join(os.environ["HOME"], f"fill-{{len(files)}}")
+            files.append(name)
+            with open(name, "wb") as f:
+                f.write(chunk)
+            written += len(chunk)
+    except OSError:
+        time.sleep(3)  # hold the disk while the batch-mate runs
+        raise
+    for name in files:  # not stopped: leave the host's disk as it was
+        os.remove(name)
+    return right""", words=("the disk limit of 256 MiB was exceeded in linear_param_count",)),
     Attack("huge_return_value", body="""
     import torch
     return torch.zeros(400_000_000)""", words=("too large to send back",)),

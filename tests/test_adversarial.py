@@ -11,9 +11,11 @@ import json
 import os
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -39,15 +41,17 @@ EXERCISE = "count_parameters"
 FILENAME = "02_count_parameters.py"
 GUARDED = ["checks", "solutions", "grader", "exercises", "workbook.toml", "pyproject.toml"]
 MARKER = f"7{os.getpid() % 1000:03d}.4242"  # `sleep MARKER`: how the attacks' processes are found
+DISK_FILLED = 512 * 1024**2  # what a disk filler writes at most: twice the disk limit
 
 
-def grade(folder: Path, *extra: str, check_timeout: float | None = None) -> dict:
-    command = [GRADER, "check", EXERCISE, "--submission", str(folder), "--json", *extra]
+def grade(folder: Path, *extra: str, check_timeout: float | None = None, exercise: str = EXERCISE,
+          timeout: float = 300) -> dict:
+    command = [GRADER, "check", exercise, "--submission", str(folder), "--json", *extra]
     if check_timeout:
         command += ["--check-timeout", str(check_timeout)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
     assert done.returncode in (0, 1), f"grader check failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return json.loads(done.stdout)["exercises"][EXERCISE]
+    return json.loads(done.stdout)["exercises"][exercise]
 
 
 def _digest(paths: list[Path]) -> dict[str, str]:
@@ -115,24 +119,32 @@ def listener():
 
 @pytest.fixture(scope="module")
 def unix_listener(tmp_path_factory):
-    """Root's Unix-socket servers at paths in the test's own folder (as a root tmux server's socket
-    is): a stream listener and a datagram socket, counting every connection and datagram."""
+    """Root's Unix-socket servers at paths, as a root service's are (a tmux server's, D-Bus's):
+    a stream listener and a datagram socket in the test's own folder, and a stream listener
+    straight in /tmp, each open to any uid (only the cage hides them); every connection and
+    datagram that reaches them is recorded."""
     folder = tmp_path_factory.mktemp("root-server")
     stream = socket.socket(socket.AF_UNIX)
+    in_tmp = socket.socket(socket.AF_UNIX)
     datagram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    paths = {"unix": str(folder / "server.sock"), "unix_dgram": str(folder / "dgram.sock")}
-    stream.bind(paths["unix"])
-    datagram.bind(paths["unix_dgram"])
+    paths = {"unix": str(folder / "server.sock"), "unix_dgram": str(folder / "dgram.sock"),
+             "unix_tmp": f"/tmp/cnn-grader-test-{os.getpid()}.sock"}
+    for server, path in ((stream, paths["unix"]), (datagram, paths["unix_dgram"]),
+                         (in_tmp, paths["unix_tmp"])):
+        server.bind(path)
+        os.chmod(path, 0o777)
     stream.listen()
+    in_tmp.listen()
     received: list[str] = []
     stop = threading.Event()
 
     def serve():
         while not stop.is_set():
-            ready = select.select([stream, datagram], [], [], 0.2)[0]
-            if stream in ready:
-                stream.accept()[0].close()
-                received.append("unix connection")
+            ready = select.select([stream, in_tmp, datagram], [], [], 0.2)[0]
+            for server in (stream, in_tmp):
+                if server in ready:
+                    server.accept()[0].close()
+                    received.append(f"unix connection to {server.getsockname()}")
             if datagram in ready:
                 received.append(f"unix datagram {datagram.recv(100)!r}")
 
@@ -141,8 +153,18 @@ def unix_listener(tmp_path_factory):
     yield paths, received
     stop.set()
     thread.join()
-    stream.close()
-    datagram.close()
+    for server in (stream, in_tmp, datagram):
+        server.close()
+    os.unlink(paths["unix_tmp"])
+
+
+@pytest.fixture(scope="module")
+def other_scratch():
+    """A folder like another worker's scratch folder, in the host's /tmp."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+    (folder / FILENAME).write_text("# another student's file\n")
+    yield folder
+    shutil.rmtree(folder)
 
 
 class _MemoryWatch:
@@ -192,11 +214,15 @@ class _MemoryWatch:
         self._thread.join()
 
 
-def _write(folder: Path, attack: Attack, victim: Path, port: int, unix: dict | None = None) -> Path:
+def _write(folder: Path, attack: Attack, victim: Path, port: int, unix: dict | None = None,
+           scratch: Path | None = None) -> Path:
+    unix = unix or {"unix": "", "unix_dgram": "", "unix_tmp": ""}
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / FILENAME).write_text(attack.source(project=str(PROJECT_ROOT), victim=str(victim),
-                                                 marker=MARKER, port=str(port),
-                                                 **(unix or {"unix": "", "unix_dgram": ""})))
+    (folder / FILENAME).write_text(attack.source(
+        project=str(PROJECT_ROOT), victim=str(victim), marker=MARKER, port=str(port),
+        unix=unix["unix"], unix_dgram=unix["unix_dgram"],
+        sockets=repr([p for p in (unix["unix"], unix["unix_tmp"]) if p]),
+        scratch=str(scratch or ""), limit=str(DISK_FILLED)))
     return folder
 
 
@@ -220,14 +246,15 @@ def _survivors() -> list[str]:
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
 def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener,
-                                                          honest_scores, unix_listener):
+                                                          honest_scores, unix_listener,
+                                                          other_scratch):
     port, received = listener
     unix_paths, unix_received = unix_listener
     memory = next((int(parse_value("memory", limit.partition("=")[2])) for limit in attack.limits
                    if limit.startswith("memory=")), None)
     watch = _MemoryWatch() if memory else None
     try:
-        result = grade(_write(tmp_path, attack, victim, port, unix_paths),
+        result = grade(_write(tmp_path, attack, victim, port, unix_paths, other_scratch),
                        *(f"--limit={limit}" for limit in attack.limits),
                        check_timeout=attack.check_timeout)
     finally:
@@ -248,6 +275,7 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
               f"shared memory rise {watch.shmem_rise / 2**20:.0f} MiB")
         assert watch.shmem_rise <= memory + 2**28, f"shared memory rose {watch.shmem_rise:,} bytes"
         assert 0 < watch.worker_peak <= memory, f"worker's cgroup peak: {watch.worker_peak:,} bytes"
+    assert not Path(f"/tmp/cnn-grader-private-{MARKER}").exists(), "it wrote into the host's /tmp"
 
 
 def test_symlinks_to_the_reference_are_not_followed(tmp_path):
@@ -447,3 +475,61 @@ def test_hostile_report_html_escapes_ids_and_messages(hostile_batch):
     for raw in ("<img", "<script", "onerror=alert"):
         assert raw not in report.replace("onerror=alert(1)&gt;", "").replace(
             "onerror=alert(3)&gt;", ""), raw
+
+
+# Exercise 06's check gives the worker MNIST files at mnist/MNIST/raw/* under its folder; a
+# submission plants a link to another student's file (or a FIFO) there at import.
+PLANT_FOR_THE_IDX_FILES = """
+import os as _os
+_raw = _os.path.join(_os.environ["HOME"], "mnist", "MNIST", "raw")
+_os.makedirs(_raw, exist_ok=True)
+for _name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+              "t10k-labels-idx1-ubyte"):
+    if {fifo}:
+        _os.mkfifo(_os.path.join(_raw, _name))
+    else:
+        _os.symlink({victim!r}, _os.path.join(_raw, _name))
+"""
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path):
+    reference = (SOLUTIONS_DIR / "06_data.py").read_text()
+    (tmp_path / "honest").mkdir()
+    (tmp_path / "honest" / "06_data.py").write_text(reference)
+    victim = tmp_path / "victim" / FILENAME
+    victim.parent.mkdir()
+    victim.write_text((SOLUTIONS_DIR / FILENAME).read_text())
+    before = victim.read_bytes()
+    (tmp_path / "planter").mkdir()
+    (tmp_path / "planter" / "06_data.py").write_text(
+        reference + PLANT_FOR_THE_IDX_FILES.format(fifo=kind == "fifo", victim=str(victim)))
+    try:
+        planted = grade(tmp_path / "planter", exercise="data", timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the grader hung on what the submission planted")
+    assert victim.read_bytes() == before, "the grader wrote through the submission's link"
+    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(planted)
+
+
+def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(tmp_path, victim, listener):
+    """Graded side by side (2 workers): the filler fills its own disk only; the batch-mate's
+    exercises 06 (files written for it) and 08 (training) score what they score alone."""
+    filler = next(a for a in ATTACKS if a.name == "disk_filler")
+    batch = tmp_path / "batch"
+    _write(batch / "filler", filler, victim, listener[0])
+    (batch / "honest").mkdir()
+    for name in ("06_data.py", "08_train_digits.py"):
+        (batch / "honest" / name).write_text((SOLUTIONS_DIR / name).read_text())
+    only = ["--only", "count_parameters", "--only", "data", "--only", "train_digits"]
+    done = subprocess.run([GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), *only,
+                           "--workers", "2"], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
+    assert done.returncode in (0, 1), done.stderr
+    students = {s["student"]: s for s in json.loads((tmp_path / "out" / "grades.json").read_text())["students"]}
+    honest = students["honest"]["exercises"]
+    assert honest["data"]["score"] == honest["data"]["max_score"], honest["data"]
+    assert honest["train_digits"]["score"] == honest["train_digits"]["max_score"], honest["train_digits"]
+    count = students["filler"]["exercises"]["count_parameters"]
+    assert count["score"] == 11, count
+    message = next(c["message"] for c in count["checks"] if c["name"] == "linear_param_count")
+    assert "the disk limit of 256 MiB was exceeded" in message, message

@@ -41,9 +41,7 @@ def compute(seed):
 
 
 def run_in(worker: Worker, source: Path, seed: int) -> dict:
-    staged = worker.stage(source)
-    loaded = worker.request({"op": "load", "path": str(staged), "scratch": str(worker.scratch_dir),
-                             "name": "workload", "probes": None}, timeout=60)
+    loaded = worker.request(worker.load_request(source, "workload"), timeout=60)
     assert loaded == {"ok": True}, loaded
     reply = worker.request({"op": "call", "function": "compute", "return_args": False,
                             "args": protocol.encode([seed]), "kwargs": protocol.encode({}), "seed": seed},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -55,16 +54,17 @@ def load(module, root: str, train: bool) -> dict:
     return {"class": type(dataset).__name__, "len": size, "first": dataset[0], "last": dataset[size - 1]}
 
 
-def write_idx_files(root: Path, train_count: int = 12, test_count: int = 5, seed: int = 0) -> dict:
-    """Write tiny MNIST files (IDX format) where torchvision.datasets.MNIST looks for them."""
+def idx_files(train_count: int = 12, test_count: int = 5, seed: int = 0) -> tuple[dict, dict]:
+    """Tiny MNIST files (IDX format), {path under the root: bytes}, where
+    torchvision.datasets.MNIST looks for them; and the data in them."""
     rng = np.random.default_rng(seed)
-    raw = Path(root) / "MNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    data = {}
+    files, data = {}, {}
     for split, count, prefix in (("train", train_count, "train"), ("test", test_count, "t10k")):
         images = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
         labels = rng.integers(0, 10, size=count, dtype=np.uint8)
-        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, count, 28, 28) + images.tobytes())
-        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, count) + labels.tobytes())
+        files[f"MNIST/raw/{prefix}-images-idx3-ubyte"] = (struct.pack(">IIII", 2051, count, 28, 28)
+                                                          + images.tobytes())
+        files[f"MNIST/raw/{prefix}-labels-idx1-ubyte"] = (struct.pack(">II", 2049, count)
+                                                          + labels.tobytes())
         data[split] = (images, labels)
-    return data
+    return files, data

@@ -16,7 +16,7 @@ from grader.worker import reply_limits
 SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
 
 # The worker's error kinds that mean a limit was hit (grader.worker.server), and how to name each.
-_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files"}
+_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files", "disk": "disk limit"}
 
 
 class SubmissionProblem(Exception):

@@ -90,11 +90,17 @@ class Submission:
             raise StudentError(f"{what} returned something that cannot be checked: "
                                f"{reply_limits.cut(exc, 200)}") from None
 
-    def scratch_folder(self, name: str) -> Path:
-        """A new folder in the worker's scratch space, where a check can put files for student code
-        to read (the worker may read nothing else of the disk's project files)."""
-        folder = self._ensure_loaded().scratch_dir / name
-        folder.mkdir(parents=True, exist_ok=True)
+    def put_files(self, name: str, files: dict[str, bytes]) -> str:
+        """Files for student code to read ({relative path: bytes}); the path of their folder in
+        the worker. The worker writes them itself, in a new folder named `name-XXXX`: the grader
+        never writes where student code could have planted a link or a FIFO."""
+        from grader.worker import files as worker_files
+
+        reply = self._request({"op": "files", "prefix": name, "files": worker_files.encode(files)},
+                              f"writing the {name} files")
+        folder = protocol.decode(reply["value"])
+        if type(folder) is not str:
+            raise StudentError(f"writing the {name} files gave no folder")
         return folder
 
     def close(self) -> None:
@@ -160,12 +166,10 @@ class Submission:
         self._worker = self._pool.take(self.exercise.warm_up)
         probes = PROBES_DIR / f"{self.exercise.id}.py"
         try:
-            staged = self._worker.stage(self.path)
-            reply = self._worker.request({"op": "load", "path": str(staged),
-                                          "scratch": str(self._worker.scratch_dir),
-                                          "name": self.exercise.id,
-                                          "probes": str(probes) if probes.exists() else None},
-                                         timeout=min(self.time_limit + 60, self._budget_left()))
+            load = self._worker.load_request(self.path, self.exercise.id,
+                                             str(probes) if probes.exists() else None)
+            reply = self._worker.request(load, timeout=min(self.time_limit + 60,
+                                                           self._budget_left()))
         except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()

@@ -16,8 +16,8 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use. `memory`, `cpu`, `processes`, `open_files` and `file_size`
-    hold for each exercise's worker; `submission_time` for all of a submission's checks."""
+    """What one submission may use. `memory`, `cpu`, `processes`, `open_files`, `file_size` and
+    `disk` hold for each exercise's worker; `submission_time` for all of a submission's checks."""
 
     submission_time: float = 900.0   # seconds of wall time for all checks of one submission
     cpu: float = 300.0               # seconds of CPU time for one exercise's worker
@@ -26,6 +26,7 @@ class Limits:
     open_files: int = 256
     file_size: int = 64 * 1024**2    # bytes, the largest file a worker may write
     output: int = 64 * 1024          # bytes of printed output kept per worker (the rest is cut)
+    disk: int = 256 * 1024**2        # bytes a worker may write (its scratch folder and /tmp)
 
     def describe(self, name: str) -> str:
         """A limit as a person writes it: "4 GiB", "300 s", "32 processes"."""
@@ -37,7 +38,7 @@ class Limits:
         return f"{value}"
 
 
-_BYTES = {"memory", "file_size", "output"}
+_BYTES = {"memory", "file_size", "output", "disk"}
 NAMES = tuple(f.name for f in fields(Limits))
 
 

@@ -14,7 +14,7 @@ import sysconfig
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.worker import landlock, seccomp
+from grader.worker import fsview, landlock, seccomp
 from grader.worker.libc import libc as _libc
 
 if TYPE_CHECKING:
@@ -57,19 +57,17 @@ def _drop_capabilities(report: Report, run_as: str | None = None, scratch: Path 
 def _become(user: str, scratch: Path | None, processes: int) -> None:
     """Switch for good to an unprivileged user (setuid from root clears every capability), after
     giving it the scratch folder, the one place it may write."""
-    import pwd
-
-    entry = pwd.getpwnam(user)  # KeyError: the lock-down fails, and no student code runs
-    if entry.pw_uid == 0:
+    uid, gid = fsview.user_ids(user)  # KeyError: the lock-down fails, and no student code runs
+    if uid == 0:
         raise ValueError(f"the worker user {user!r} is root")
-    if scratch is not None:
+    if scratch is not None:  # no student code has run yet: what is in it the worker made itself
         for folder, _, files in os.walk(scratch):
             for name in [folder, *(os.path.join(folder, f) for f in files)]:
-                os.chown(name, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+                os.chown(name, uid, gid, follow_symlinks=False)
     os.setgroups([])
-    os.setresgid(entry.pw_gid, entry.pw_gid, entry.pw_gid)
-    os.setresuid(entry.pw_uid, entry.pw_uid, entry.pw_uid)
-    if os.getresuid() != (entry.pw_uid,) * 3 or os.getresgid() != (entry.pw_gid,) * 3:
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid,) * 3 or os.getresgid() != (gid,) * 3:
         raise OSError("the worker could not switch to its user")
     # Now RLIMIT_NPROC holds (it does not for root): a second process cap where no cgroup is writable.
     allowed = _tasks_of_this_user() + processes
@@ -124,6 +122,9 @@ def readable_paths() -> list[Path]:
             continue
         if resolved == PROJECT_ROOT or resolved in PROJECT_ROOT.parents:
             continue
+        if resolved.is_relative_to(PROJECT_ROOT) and not any(
+                resolved.is_relative_to(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)):
+            continue  # a project folder on sys.path (pytest's puts checks/ there), not the venv
         safe.append(resolved)
     return sorted(safe)
 
@@ -131,6 +132,7 @@ def readable_paths() -> list[Path]:
 def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) -> Report:
     """Run in the worker just before student code: from here on nothing can be lifted."""
     readable = readable_paths()  # before the switch of user, which may lose sight of the grader
+    run_as = fsview.isolate(scratch, readable, _DEVICES, int(limits.disk), report, run_as)
     _set_limits(limits, report)
     _drop_capabilities(report, run_as, scratch, int(limits.processes))
     if seccomp.supported():

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -120,11 +121,14 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stage(self, source: Path) -> Path:
-        """Copy a submission's file into the worker's scratch folder, the only place it may read."""
-        target = self.scratch_dir / source.name
-        target.write_bytes(source.read_bytes())
-        return target
+    def load_request(self, source: Path, name: str, probes: str | None = None) -> dict:
+        """The request that loads a submission's file. Its bytes travel in it and the worker writes
+        them into its scratch folder itself: the grader never writes where student code runs."""
+        from grader.worker import files as worker_files
+
+        return {"op": "load", "path": str(self.scratch_dir / source.name), "name": name,
+                "scratch": str(self.scratch_dir), "probes": probes,
+                "source": worker_files.encode({"file": worker_files.read_source(source)})["file"]}
 
     def kill(self) -> None:
         """Kill the worker: its PID namespace (every process it started, in any session) goes with it."""
@@ -161,6 +165,8 @@ class Worker:
         for fd in (self._to_worker, self._from_worker, self._control):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        # Student code may have written here (hosts without the view): no chmod, no link followed
+        shutil.rmtree(self.scratch_dir, ignore_errors=True)
         self._scratch.cleanup()
 
     # -- the control pipe: the worker's PID, then how it ended ----------------------------------

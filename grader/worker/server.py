@@ -29,6 +29,7 @@ import torch
 from grader.workbook.files import load_file as _load_file
 from grader.workbook.limits import Limits
 from grader.worker import cage, lockdown, protocol
+from grader.worker import files as worker_files
 from grader.worker.frames import (
     HEADER_BYTES,
     error_reply,
@@ -74,6 +75,8 @@ def _error_reply(exc: BaseException) -> dict:
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
+    elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        kind = "disk"  # the worker's tmpfs is full (worker.fsview)
     return error_reply(kind, message[:2000], type(exc).__name__,
                        [k.__name__ for k in type(exc).__mro__],
                        _student_frames(exc, path)[-4000:], where.lineno if where else None,
@@ -111,8 +114,11 @@ def handle(request: dict) -> dict:
                 return error_reply("sandbox", f"the grader could not lock its worker down ({exc}), "
                                    "so your code was not run; this is a problem of the grading "
                                    "machine", type(exc).__name__)
-            _state["locked"] = True
+            _state["locked"], _state["scratch"] = True, request["scratch"]
         try:
+            if "source" in request:  # the grader sends the file; the caged worker writes it
+                worker_files.write_new_file(Path(request["scratch"]), Path(path).name,
+                                            request["source"])
             _seed(0)
             _state["module"] = _load_file("submission_" + request["name"], path)
         except NotImplementedError as exc:
@@ -120,6 +126,15 @@ def handle(request: dict) -> dict:
         except BaseException as exc:  # noqa: BLE001 - whatever the file does at import is reported
             return _load_error_reply(exc, path)
         return {"ok": True}
+    if op == "files":  # files for student code to read (check 06's MNIST files)
+        if not _state["locked"]:
+            return error_reply("error", "files before the lock-down", "ProtocolError")
+        try:
+            folder = worker_files.write_fresh(Path(_state["scratch"]), request["prefix"],
+                                              request["files"])
+        except OSError as exc:
+            return _error_reply(exc)
+        return {"ok": True, "value": protocol.encode(folder)}
     if op in ("call", "probe"):
         args = protocol.decode(request.get("args", []))
         kwargs = protocol.decode(request.get("kwargs", {"$t": "dict", "items": []}))
