@@ -69,7 +69,10 @@ def main() -> int:
                 failures += 1
             if name == "untrained" and points != 0:
                 failures += 1
-        print(f"{name:<12}{'min':>5}{min(accuracies):>10.2f}  median {statistics.median(accuracies):.2f}")
+        print(
+            f"{name:<12}{'min':>5}{min(accuracies):>10.2f}  median "
+            f"{statistics.median(accuracies):.2f}"
+        )
     print("calibration holds" if not failures else f"calibration FAILS in {failures} runs")
     return 1 if failures else 0
 

@@ -6,9 +6,11 @@ the worker was locked down, installed in its own venv:
 
     git worktree add /tmp/old <commit>
     python3 -m venv /tmp/oldvenv
-    echo "$PWD/.venv/lib/python3.11/site-packages" > /tmp/oldvenv/lib/python3.11/site-packages/deps.pth
+    site=lib/python3.11/site-packages
+    echo "$PWD/.venv/$site" > /tmp/oldvenv/$site/deps.pth
     /tmp/oldvenv/bin/pip install --no-deps -e /tmp/old
-    python bench/check_overhead.py --baseline /tmp/oldvenv/bin/grader --baseline-root /tmp/old --runs 9
+    python bench/check_overhead.py --baseline /tmp/oldvenv/bin/grader --baseline-root /tmp/old \\
+        --runs 9
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ GRADER = str(Path(sys.executable).with_name("grader"))
 
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd)
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=cwd
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {done.returncode}")
@@ -37,12 +41,18 @@ def timed(command: list[str], cwd: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="the other build's `grader` executable")
-    parser.add_argument("--baseline-root", type=Path, required=True,
-                        help="the other build's checkout (each grader runs from its own checkout)")
+    parser.add_argument(
+        "--baseline-root",
+        type=Path,
+        required=True,
+        help="the other build's checkout (each grader runs from its own checkout)",
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("ids", nargs="*", default=["edge_filter", "count_parameters", "data"])
     options = parser.parse_args()
-    print(f"{'exercise':<18}{'this s':>9}{'baseline s':>12}{'ratio':>8}   (medians of {options.runs})")
+    print(
+        f"{'exercise':<18}{'this s':>9}{'baseline s':>12}{'ratio':>8}   (medians of {options.runs})"
+    )
     for exercise in options.ids:
         ours, theirs = [], []
         for _ in range(options.runs):

@@ -31,13 +31,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
     floor = statistics.median(timed([sys.executable, "-c", "import torch"]) for _ in range(runs))
-    vision = statistics.median(timed([sys.executable, "-c", "import torch, torchvision"]) for _ in range(runs))
-    print(f"python -c 'import torch': {floor:.2f} s; 'import torch, torchvision': {vision:.2f} s "
-          f"(medians of {runs})")
+    vision = statistics.median(
+        timed([sys.executable, "-c", "import torch, torchvision"]) for _ in range(runs)
+    )
+    print(
+        f"python -c 'import torch': {floor:.2f} s; 'import torch, torchvision': {vision:.2f} s "
+        f"(medians of {runs})"
+    )
     print(f"{'exercise':<18}{'check s':>9}{'beyond torch s':>16}{'beyond torch+vision s':>23}")
     for exercise in load_catalog():
-        seconds = statistics.median(timed([GRADER, "check", exercise.id, "--submission", str(SOLUTIONS_DIR)])
-                                    for _ in range(runs))
+        seconds = statistics.median(
+            timed([GRADER, "check", exercise.id, "--submission", str(SOLUTIONS_DIR)])
+            for _ in range(runs)
+        )
         print(f"{exercise.id:<18}{seconds:>9.2f}{seconds - floor:>16.2f}{seconds - vision:>23.2f}")
 
 

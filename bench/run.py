@@ -62,8 +62,14 @@ def timed(command: list[str], cwd: Path = ROOT, one_core: bool = False) -> float
     """Seconds `command` takes; `one_core`: it and every process it starts run on one core."""
     first_core = min(os.sched_getaffinity(0))
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          preexec_fn=(lambda: os.sched_setaffinity(0, {first_core})) if one_core else None)
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {first_core})) if one_core else None,
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -83,19 +89,35 @@ def pytest_loop(batch: Path) -> float:
     checks = [str(e.check_file) for e in FIRST_SEVEN]
     start = time.perf_counter()
     for folder in sorted(batch.iterdir()):
-        subprocess.run([sys.executable, "-m", "pytest", *checks, f"--submission={folder}", "-q",
-                        "-p", "no:cacheprovider"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                *checks,
+                f"--submission={folder}",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return time.perf_counter() - start
 
 
-def grade_batch(batch: Path, workers: int, one_core: bool = False, grader: str = GRADER,
-                cwd: Path = ROOT) -> float:
+def grade_batch(
+    batch: Path, workers: int, one_core: bool = False, grader: str = GRADER, cwd: Path = ROOT
+) -> float:
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     try:
         only = [a for e in FIRST_SEVEN for a in ("--only", e.id)]
-        return timed([grader, "grade", str(batch), "--out", str(out), "--workers", str(workers),
-                      *only], cwd=cwd, one_core=one_core)
+        return timed(
+            [grader, "grade", str(batch), "--out", str(out), "--workers", str(workers), *only],
+            cwd=cwd,
+            one_core=one_core,
+        )
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -111,13 +133,22 @@ def watch_reruns(runs: int) -> dict[str, float]:
         for exercise in FIRST_SEVEN:
             shutil.copy(SOLUTIONS_DIR / exercise.filename, Path(folder) / exercise.filename)
         for exercise in FIRST_SEVEN:
-            process = subprocess.Popen([GRADER, "watch", exercise.id, "--submission", folder],
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                [GRADER, "watch", exercise.id, "--submission", folder],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
             seen: list[float] = []
-            reader = threading.Thread(target=lambda: [seen.append(float(m.group(1))) for line in process.stdout
-                                                       if (m := re.search(r"checked in ([0-9.]+) s", line))],
-                                      daemon=True)
+            reader = threading.Thread(
+                target=lambda: [
+                    seen.append(float(m.group(1)))
+                    for line in process.stdout
+                    if (m := re.search(r"checked in ([0-9.]+) s", line))
+                ],
+                daemon=True,
+            )
             reader.start()
             path = Path(folder) / exercise.filename
             for count in range(1, runs + 2):
@@ -142,20 +173,32 @@ def against(other: Path | None, students: int, runs: int) -> list[tuple[str, str
     with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
         batch = Path(folder) / "batch"
         make_class(batch, students)
-        got = interleaved({
-            "edge": lambda: timed([GRADER, *edge]), "edge'": lambda: timed([theirs, *edge], other),
-            "one": lambda: grade_batch(batch, 1),
-            "one'": lambda: grade_batch(batch, 1, grader=theirs, cwd=other),
-            "two": lambda: grade_batch(batch, 2),
-            "two'": lambda: grade_batch(batch, 2, grader=theirs, cwd=other)}, runs)
+        got = interleaved(
+            {
+                "edge": lambda: timed([GRADER, *edge]),
+                "edge'": lambda: timed([theirs, *edge], other),
+                "one": lambda: grade_batch(batch, 1),
+                "one'": lambda: grade_batch(batch, 1, grader=theirs, cwd=other),
+                "two": lambda: grade_batch(batch, 2),
+                "two'": lambda: grade_batch(batch, 2, grader=theirs, cwd=other),
+            },
+            runs,
+        )
     rows = []
-    for key, what in (("edge", "grader check edge_filter (reference)"),
-                      ("one", f"grader grade, {students} submissions, --workers 1"),
-                      ("two", f"grader grade, {students} submissions, --workers 2")):
+    for key, what in (
+        ("edge", "grader check edge_filter (reference)"),
+        ("one", f"grader grade, {students} submissions, --workers 1"),
+        ("two", f"grader grade, {students} submissions, --workers 2"),
+    ):
         mine, base = got[key], got[key + "'"]
-        rows += [(f"{what}, {other.name}", f"{base:.2f} s", ""),
-                 (f"{what}, this checkout", f"{mine:.2f} s",
-                  f"{mine / base:.3f}x the time of {other.name}")]
+        rows += [
+            (f"{what}, {other.name}", f"{base:.2f} s", ""),
+            (
+                f"{what}, this checkout",
+                f"{mine:.2f} s",
+                f"{mine / base:.3f}x the time of {other.name}",
+            ),
+        ]
     return rows
 
 
@@ -169,54 +212,108 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--parts", default="edge,batch,ex08,watch")
-    parser.add_argument("--against", type=Path, metavar="DIR",
-                        help="another checkout (with its .venv) to compare with: part 'against'")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (with its .venv) to compare with: part 'against'",
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     rows: list[tuple[str, str, str]] = []
     print(f"# {time.strftime('%Y-%m-%d')}, {machine()}; medians of {args.runs} runs", flush=True)
     if "edge" in parts:
-        got = interleaved({"check": [GRADER, "check", "edge_filter", "--submission", str(SOLUTIONS_DIR)],
-                           "torch": [sys.executable, "-c", "import torch"]}, args.runs)
-        rows += [("python -c 'import torch'", f"{got['torch']:.2f} s", ""),
-                 ("grader check edge_filter (reference)", f"{got['check']:.2f} s",
-                  f"{got['check'] / got['torch']:.2f}x import torch")]
+        got = interleaved(
+            {
+                "check": [GRADER, "check", "edge_filter", "--submission", str(SOLUTIONS_DIR)],
+                "torch": [sys.executable, "-c", "import torch"],
+            },
+            args.runs,
+        )
+        rows += [
+            ("python -c 'import torch'", f"{got['torch']:.2f} s", ""),
+            (
+                "grader check edge_filter (reference)",
+                f"{got['check']:.2f} s",
+                f"{got['check'] / got['torch']:.2f}x import torch",
+            ),
+        ]
     if "batch" in parts:
         with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
             batch = Path(folder) / "batch"
             make_class(batch, args.students)
-            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1),
-                               "loop": lambda: pytest_loop(batch)}, args.runs)
+            got = interleaved(
+                {
+                    "two": lambda: grade_batch(batch, 2),
+                    "one": lambda: grade_batch(batch, 1),
+                    "loop": lambda: pytest_loop(batch),
+                },
+                args.runs,
+            )
         n = args.students
-        rows += [(f"pytest checks --submission S, x{n}, one after another", f"{got['loop']:.1f} s", ""),
-                 (f"grader grade, {n} submissions, --workers 1", f"{got['one']:.1f} s",
-                  f"{got['loop'] / got['one']:.2f}x faster than the loop"),
-                 (f"grader grade, {n} submissions, --workers 2", f"{got['two']:.1f} s",
-                  f"{got['loop'] / got['two']:.2f}x faster than the loop; "
-                  f"{got['one'] / got['two']:.2f}x faster than 1 worker")]
+        rows += [
+            (f"pytest checks --submission S, x{n}, one after another", f"{got['loop']:.1f} s", ""),
+            (
+                f"grader grade, {n} submissions, --workers 1",
+                f"{got['one']:.1f} s",
+                f"{got['loop'] / got['one']:.2f}x faster than the loop",
+            ),
+            (
+                f"grader grade, {n} submissions, --workers 2",
+                f"{got['two']:.1f} s",
+                f"{got['loop'] / got['two']:.2f}x faster than the loop; "
+                f"{got['one'] / got['two']:.2f}x faster than 1 worker",
+            ),
+        ]
     if "scaling" in parts:  # the batch's 1 and 2 workers alone, without the slow loop
         with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
             batch = Path(folder) / "batch"
             make_class(batch, args.students)
-            got = interleaved({"two": lambda: grade_batch(batch, 2), "one": lambda: grade_batch(batch, 1),
-                               "pinned": lambda: grade_batch(batch, 1, one_core=True)}, args.runs)
-        rows += [(f"grader grade, {args.students} submissions, --workers 1", f"{got['one']:.2f} s", ""),
-                 (f"grader grade, {args.students} submissions, --workers 2", f"{got['two']:.2f} s",
-                  f"{got['one'] / got['two']:.3f}x faster than 1 worker"),
-                 (f"grader grade, {args.students} submissions, --workers 1, all on one core",
-                  f"{got['pinned']:.2f} s", f"2 workers on 2 cores: {got['pinned'] / got['two']:.3f}x faster")]
+            got = interleaved(
+                {
+                    "two": lambda: grade_batch(batch, 2),
+                    "one": lambda: grade_batch(batch, 1),
+                    "pinned": lambda: grade_batch(batch, 1, one_core=True),
+                },
+                args.runs,
+            )
+        rows += [
+            (f"grader grade, {args.students} submissions, --workers 1", f"{got['one']:.2f} s", ""),
+            (
+                f"grader grade, {args.students} submissions, --workers 2",
+                f"{got['two']:.2f} s",
+                f"{got['one'] / got['two']:.3f}x faster than 1 worker",
+            ),
+            (
+                f"grader grade, {args.students} submissions, --workers 1, all on one core",
+                f"{got['pinned']:.2f} s",
+                f"2 workers on 2 cores: {got['pinned'] / got['two']:.3f}x faster",
+            ),
+        ]
     if "ex08" in parts:
-        got = interleaved({"ex08": [GRADER, "check", "train_digits", "--submission", str(SOLUTIONS_DIR)],
-                           "all": [GRADER, "check", "--submission", str(SOLUTIONS_DIR)]}, args.runs)
-        rows += [("grader check train_digits (reference)", f"{got['ex08']:.2f} s",
-                  f"{got['ex08'] / got['all']:.0%} of a full check"),
-                 ("grader check (all 8, reference)", f"{got['all']:.2f} s", "")]
+        got = interleaved(
+            {
+                "ex08": [GRADER, "check", "train_digits", "--submission", str(SOLUTIONS_DIR)],
+                "all": [GRADER, "check", "--submission", str(SOLUTIONS_DIR)],
+            },
+            args.runs,
+        )
+        rows += [
+            (
+                "grader check train_digits (reference)",
+                f"{got['ex08']:.2f} s",
+                f"{got['ex08'] / got['all']:.0%} of a full check",
+            ),
+            ("grader check (all 8, reference)", f"{got['all']:.2f} s", ""),
+        ]
     if "against" in parts:
         rows += against(args.against, args.students, args.runs)
     if "watch" in parts:
         got = watch_reruns(args.runs)
-        rows += [(f"grader watch, re-run of {name} after a save", f"{seconds:.2f} s", "")
-                 for name, seconds in got.items()]
+        rows += [
+            (f"grader watch, re-run of {name} after a save", f"{seconds:.2f} s", "")
+            for name, seconds in got.items()
+        ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'what':<{width}} | median | ratio |\n|{'-' * (width + 2)}|--------|-------|")
     for what, seconds, ratio in rows:

@@ -18,42 +18,68 @@ def _inputs(image, kernel, stride=1, padding=0):
 
 def _conv_mistakes(image, kernel, stride, padding):
     return [
-        looks_like(_conv(image, kernel.flip(0, 1), stride, padding),
-                   "the kernel is flipped. That is the textbook 'convolution'; nn.Conv2d (and "
-                   "this exercise) computes cross-correlation: multiply the patch by the kernel "
-                   "as it is, without flipping it."),
-        when(lambda a: padding and a.shape == _conv(image, kernel, stride, 0).shape,
-             f"padding is ignored: with padding={padding} the image must first get {padding} "
-             "row(s)/column(s) of zeros on every side."),
-        when(lambda a: stride > 1 and a.shape == _conv(image, kernel, 1, padding).shape,
-             f"stride is ignored: with stride={stride} the window moves {stride} pixels at a "
-             "time, so the output is smaller."),
-        when(lambda a: a.shape == _conv(image.T, kernel.T, stride, padding).T.shape != image.shape
-             and torch.allclose(a, _conv(image.T, kernel.T, stride, padding).T, atol=1e-4),
-             "rows and columns are swapped somewhere: i indexes rows (height), j columns (width)."),
+        looks_like(
+            _conv(image, kernel.flip(0, 1), stride, padding),
+            "the kernel is flipped. That is the textbook 'convolution'; nn.Conv2d (and "
+            "this exercise) computes cross-correlation: multiply the patch by the kernel "
+            "as it is, without flipping it.",
+        ),
+        when(
+            lambda a: padding and a.shape == _conv(image, kernel, stride, 0).shape,
+            f"padding is ignored: with padding={padding} the image must first get {padding} "
+            "row(s)/column(s) of zeros on every side.",
+        ),
+        when(
+            lambda a: stride > 1 and a.shape == _conv(image, kernel, 1, padding).shape,
+            f"stride is ignored: with stride={stride} the window moves {stride} pixels at a "
+            "time, so the output is smaller.",
+        ),
+        when(
+            lambda a: (
+                a.shape == _conv(image.T, kernel.T, stride, padding).T.shape != image.shape
+                and torch.allclose(a, _conv(image.T, kernel.T, stride, padding).T, atol=1e-4)
+            ),
+            "rows and columns are swapped somewhere: i indexes rows (height), j columns (width).",
+        ),
     ]
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("name, values", [
-    ("horizontal_edge_filter", [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]),
-    ("vertical_edge_filter", [[1, 0, -1], [1, 0, -1], [1, 0, -1]]),
-    ("laplacian_filter", [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
-], ids=["horizontal", "vertical", "laplacian"])
+@pytest.mark.parametrize(
+    "name, values",
+    [
+        ("horizontal_edge_filter", [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]),
+        ("vertical_edge_filter", [[1, 0, -1], [1, 0, -1], [1, 0, -1]]),
+        ("laplacian_filter", [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+    ],
+    ids=["horizontal", "vertical", "laplacian"],
+)
 def test_filter(submission, name, values):
     expected = torch.tensor(values, dtype=torch.float32)
-    expect_tensor(submission.call(name).value, expected, what=f"{name}()", likely=[
-        looks_like(expected.T, "rows and columns are swapped: this is the other edge filter."),
-        looks_like(-expected, "the signs are reversed."),
-        when(lambda a: a.dtype == torch.int64,
-             "torch.tensor([[1, ...]]) of Python ints makes an int64 tensor: "
-             "add dtype=torch.float32 or write the numbers as floats."),
-    ])
+    expect_tensor(
+        submission.call(name).value,
+        expected,
+        what=f"{name}()",
+        likely=[
+            looks_like(expected.T, "rows and columns are swapped: this is the other edge filter."),
+            looks_like(-expected, "the signs are reversed."),
+            when(
+                lambda a: a.dtype == torch.int64,
+                "torch.tensor([[1, ...]]) of Python ints makes an int64 tensor: "
+                "add dtype=torch.float32 or write the numbers as floats.",
+            ),
+        ],
+    )
 
 
 CASES = [  # (image size, kernel size) for seeded random inputs, plus fixed edge cases below
-    ((5, 5), (3, 3)), ((6, 9), (3, 3)), ((7, 4), (2, 3)), ((4, 4), (1, 1)), ((3, 3), (3, 3)),
-    ((8, 6), (3, 2)), ((10, 10), (5, 5)),
+    ((5, 5), (3, 3)),
+    ((6, 9), (3, 3)),
+    ((7, 4), (2, 3)),
+    ((4, 4), (1, 1)),
+    ((3, 3), (3, 3)),
+    ((8, 6), (3, 2)),
+    ((10, 10), (5, 5)),
 ]
 
 
@@ -63,9 +89,15 @@ def test_convolve2d_matches_conv2d(submission, reference):
         image, kernel = torch.randn(image_size), torch.randn(kernel_size)
         expected = reference.convolve2d(image, kernel)
         assert torch.allclose(expected, _conv(image, kernel), atol=1e-5)
-        expect_tensor(submission.convolve2d(image, kernel), expected, what="convolve2d",
-                      inputs=_inputs(image, kernel), atol=1e-4, rtol=1e-4,
-                      likely=_conv_mistakes(image, kernel, 1, 0))
+        expect_tensor(
+            submission.convolve2d(image, kernel),
+            expected,
+            what="convolve2d",
+            inputs=_inputs(image, kernel),
+            atol=1e-4,
+            rtol=1e-4,
+            likely=_conv_mistakes(image, kernel, 1, 0),
+        )
 
 
 @pytest.mark.points(2)
@@ -73,9 +105,15 @@ def test_convolve2d_matches_conv2d(submission, reference):
 def test_convolve2d_padding(submission, reference, padding):
     image, kernel = torch.randn(5, 6), torch.randn(3, 3)
     expected = reference.convolve2d(image, kernel, padding=padding)
-    expect_tensor(submission.convolve2d(image, kernel, padding=padding), expected,
-                  what=f"convolve2d with padding={padding}", inputs=_inputs(image, kernel, 1, padding),
-                  atol=1e-4, rtol=1e-4, likely=_conv_mistakes(image, kernel, 1, padding))
+    expect_tensor(
+        submission.convolve2d(image, kernel, padding=padding),
+        expected,
+        what=f"convolve2d with padding={padding}",
+        inputs=_inputs(image, kernel, 1, padding),
+        atol=1e-4,
+        rtol=1e-4,
+        likely=_conv_mistakes(image, kernel, 1, padding),
+    )
 
 
 @pytest.mark.points(2)
@@ -83,33 +121,60 @@ def test_convolve2d_padding(submission, reference, padding):
 def test_convolve2d_stride(submission, reference, stride, padding):
     image, kernel = torch.randn(9, 8), torch.randn(3, 3)
     expected = reference.convolve2d(image, kernel, stride=stride, padding=padding)
-    expect_tensor(submission.convolve2d(image, kernel, stride=stride, padding=padding), expected,
-                  what=f"convolve2d with stride={stride}", inputs=_inputs(image, kernel, stride, padding),
-                  atol=1e-4, rtol=1e-4, likely=_conv_mistakes(image, kernel, stride, padding))
+    expect_tensor(
+        submission.convolve2d(image, kernel, stride=stride, padding=padding),
+        expected,
+        what=f"convolve2d with stride={stride}",
+        inputs=_inputs(image, kernel, stride, padding),
+        atol=1e-4,
+        rtol=1e-4,
+        likely=_conv_mistakes(image, kernel, stride, padding),
+    )
 
 
 @pytest.mark.points(1)
 def test_convolve2d_leaves_inputs_unchanged(submission):
     image, kernel = torch.randn(6, 6), torch.randn(3, 3)
     call = submission.call("convolve2d", image.clone(), kernel.clone(), padding=1, return_args=True)
-    for name, before, after in (("image", image, call.args_after[0]), ("kernel", kernel, call.args_after[1])):
-        expect_tensor(after, before, what=f"the caller's {name} after convolve2d", likely=[when(
-            lambda a: True, f"your convolve2d modified its {name} argument in place (an in-place "
-            "operation such as +=, .mul_() or slice assignment on it). Work on a copy or a new tensor.")])
+    for name, before, after in (
+        ("image", image, call.args_after[0]),
+        ("kernel", kernel, call.args_after[1]),
+    ):
+        expect_tensor(
+            after,
+            before,
+            what=f"the caller's {name} after convolve2d",
+            likely=[
+                when(
+                    lambda a: True,
+                    f"your convolve2d modified its {name} argument in place (an in-place "
+                    "operation such as +=, .mul_() or slice assignment on it). Work on a copy or a "
+                    "new tensor.",
+                )
+            ],
+        )
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("image_shape, kernel_shape, padding, why", [
-    ((5, 6, 6), (3, 3), 0, "a 3-D image"),
-    ((5, 5), (3,), 0, "a 1-D kernel"),
-    ((2, 2), (3, 3), 0, "a kernel larger than the image"),
-    ((2, 2), (5, 5), 1, "a kernel larger than the padded image"),
-], ids=["3d_image", "1d_kernel", "kernel_too_big", "kernel_too_big_padded"])
+@pytest.mark.parametrize(
+    "image_shape, kernel_shape, padding, why",
+    [
+        ((5, 6, 6), (3, 3), 0, "a 3-D image"),
+        ((5, 5), (3,), 0, "a 1-D kernel"),
+        ((2, 2), (3, 3), 0, "a kernel larger than the image"),
+        ((2, 2), (5, 5), 1, "a kernel larger than the padded image"),
+    ],
+    ids=["3d_image", "1d_kernel", "kernel_too_big", "kernel_too_big_padded"],
+)
 def test_convolve2d_rejects_bad_input(submission, image_shape, kernel_shape, padding, why):
-    expect_raises(lambda: submission.convolve2d(torch.ones(image_shape), torch.ones(kernel_shape),
-                                                padding=padding),
-                  "ValueError", what=f"convolve2d given {why}",
-                  inputs=f"image of shape {image_shape}, kernel of shape {kernel_shape}, padding={padding}")
+    expect_raises(
+        lambda: submission.convolve2d(
+            torch.ones(image_shape), torch.ones(kernel_shape), padding=padding
+        ),
+        "ValueError",
+        what=f"convolve2d given {why}",
+        inputs=f"image of shape {image_shape}, kernel of shape {kernel_shape}, padding={padding}",
+    )
 
 
 @pytest.mark.points(2)
@@ -120,8 +185,21 @@ def test_edge_magnitude(submission, reference):
     expected = reference.edge_magnitude(image)
     gh = _conv(image, reference.horizontal_edge_filter(), padding=1)
     gv = _conv(image, reference.vertical_edge_filter(), padding=1)
-    expect_tensor(submission.edge_magnitude(image), expected, what="edge_magnitude",
-                  inputs=f"an 8x8 square on a noisy background {show(image, 0)}", atol=1e-4, rtol=1e-4,
-                  likely=[looks_like(gh**2 + gv**2, "the square root is missing: sqrt(gh**2 + gv**2)."),
-                          looks_like(gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."),
-                          when(lambda a: a.shape == (6, 6), "padding=1 is missing, so the output shrank to (H-2, W-2).")])
+    expect_tensor(
+        submission.edge_magnitude(image),
+        expected,
+        what="edge_magnitude",
+        inputs=f"an 8x8 square on a noisy background {show(image, 0)}",
+        atol=1e-4,
+        rtol=1e-4,
+        likely=[
+            looks_like(gh**2 + gv**2, "the square root is missing: sqrt(gh**2 + gv**2)."),
+            looks_like(
+                gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."
+            ),
+            when(
+                lambda a: a.shape == (6, 6),
+                "padding=1 is missing, so the output shrank to (H-2, W-2).",
+            ),
+        ],
+    )

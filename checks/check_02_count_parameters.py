@@ -13,11 +13,18 @@ def _counts(model):
 @pytest.mark.points(2)
 def test_count_parameters_plain_model(submission, probes):
     expected = _counts(probes.build("plain"))
-    expect_value(submission.probe("count_on", "plain"), expected,
-                 what="count_parameters(model) as (total, trainable)",
-                 inputs="Sequential(Conv2d(1, 5, 3), ReLU(), Flatten(), Linear(3380, 7))",
-                 likely=[when(lambda a: isinstance(a, int), "return both numbers as a tuple: (total, trainable)."),
-                         when(lambda a: type(a) is list, "return a tuple, not a list.")])
+    expect_value(
+        submission.probe("count_on", "plain"),
+        expected,
+        what="count_parameters(model) as (total, trainable)",
+        inputs="Sequential(Conv2d(1, 5, 3), ReLU(), Flatten(), Linear(3380, 7))",
+        likely=[
+            when(
+                lambda a: isinstance(a, int), "return both numbers as a tuple: (total, trainable)."
+            ),
+            when(lambda a: type(a) is list, "return a tuple, not a list."),
+        ],
+    )
 
 
 @pytest.mark.points(2)
@@ -25,13 +32,21 @@ def test_count_parameters_shared_weight(submission, probes):
     model = probes.build("shared")
     expected = _counts(model)
     twice = sum(p.numel() for _, p in model.named_parameters(remove_duplicate=False))
-    expect_value(submission.probe("count_on", "shared"), expected,
-                 what="count_parameters on a model whose two heads share one weight",
-                 inputs="head_a = Linear(20, 6); head_b = Linear(20, 6, bias=False); head_b.weight = head_a.weight",
-                 likely=[when(lambda a: a[0] == twice,
-                              "the shared weight is counted twice. It is one tensor used by two layers: "
-                              "model.parameters() yields it once, but summing over every layer's own "
-                              "parameters (or named_parameters(remove_duplicate=False)) sees it twice.")])
+    expect_value(
+        submission.probe("count_on", "shared"),
+        expected,
+        what="count_parameters on a model whose two heads share one weight",
+        inputs="head_a = Linear(20, 6); head_b = Linear(20, 6, bias=False); "
+        "head_b.weight = head_a.weight",
+        likely=[
+            when(
+                lambda a: a[0] == twice,
+                "the shared weight is counted twice. It is one tensor used by two layers: "
+                "model.parameters() yields it once, but summing over every layer's own "
+                "parameters (or named_parameters(remove_duplicate=False)) sees it twice.",
+            )
+        ],
+    )
 
 
 @pytest.mark.points(2)
@@ -39,30 +54,54 @@ def test_count_parameters_ignores_buffers(submission, probes):
     model = probes.build("batchnorm")
     expected = _counts(model)
     with_buffers = expected[0] + sum(b.numel() for b in model.buffers())
-    with_float_buffers = expected[0] + sum(b.numel() for b in model.buffers() if b.is_floating_point())
-    expect_value(submission.probe("count_on", "batchnorm"), expected,
-                 what="count_parameters on a model with BatchNorm2d",
-                 inputs="Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), Flatten(), Linear(4, 2))",
-                 likely=[when(lambda a: a[0] in (with_buffers, with_float_buffers),
-                              "buffers are counted as parameters. BatchNorm's running_mean, running_var "
-                              "and num_batches_tracked are in state_dict() but they are not learned: "
-                              "count model.parameters() only.")])
+    with_float_buffers = expected[0] + sum(
+        b.numel() for b in model.buffers() if b.is_floating_point()
+    )
+    expect_value(
+        submission.probe("count_on", "batchnorm"),
+        expected,
+        what="count_parameters on a model with BatchNorm2d",
+        inputs="Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), Flatten(), Linear(4, 2))",
+        likely=[
+            when(
+                lambda a: a[0] in (with_buffers, with_float_buffers),
+                "buffers are counted as parameters. BatchNorm's running_mean, running_var "
+                "and num_batches_tracked are in state_dict() but they are not learned: "
+                "count model.parameters() only.",
+            )
+        ],
+    )
 
 
 @pytest.mark.points(2)
 def test_count_parameters_frozen(submission, probes):
     expected = _counts(probes.build("frozen"))
-    expect_value(submission.probe("count_on", "frozen"), expected,
-                 what="count_parameters on a model whose first layer is frozen",
-                 inputs="Sequential(Linear(10, 8), ReLU(), Linear(8, 3)), first layer requires_grad=False",
-                 likely=[when(lambda a: a[1] == expected[0],
-                              "frozen parameters are counted as trainable: count only parameters "
-                              "with p.requires_grad."),
-                         when(lambda a: a[0] == expected[1],
-                              "the total leaves out the frozen parameters: they are still parameters.")])
+    expect_value(
+        submission.probe("count_on", "frozen"),
+        expected,
+        what="count_parameters on a model whose first layer is frozen",
+        inputs="Sequential(Linear(10, 8), ReLU(), Linear(8, 3)), first layer requires_grad=False",
+        likely=[
+            when(
+                lambda a: a[1] == expected[0],
+                "frozen parameters are counted as trainable: count only parameters "
+                "with p.requires_grad.",
+            ),
+            when(
+                lambda a: a[0] == expected[1],
+                "the total leaves out the frozen parameters: they are still parameters.",
+            ),
+        ],
+    )
 
 
-CONV_CASES = [(1, 4, 3, True), (4, 8, 3, True), (3, 16, (3, 5), True), (2, 6, 1, False), (8, 8, (2, 4), False)]
+CONV_CASES = [
+    (1, 4, 3, True),
+    (4, 8, 3, True),
+    (3, 16, (3, 5), True),
+    (2, 6, 1, False),
+    (8, 8, (2, 4), False),
+]
 
 
 @pytest.mark.points(2)
@@ -72,29 +111,58 @@ def test_conv2d_param_count(submission):
     for cin, cout, k, bias in CONV_CASES:
         expected = sum(p.numel() for p in nn.Conv2d(cin, cout, k, bias=bias).parameters())
         kh, kw = (k, k) if isinstance(k, int) else k
-        expect_value(submission.conv2d_param_count(cin, cout, k, bias=bias), expected,
-                     what="conv2d_param_count", inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
-                     likely=[when(lambda a: a == expected + cout, "bias=False still adds the biases."),
-                             when(lambda a: a == expected - (cout if bias else 0), "the biases (one per output channel) are missing."),
-                             when(lambda a: a == cout * kh * kw + (cout if bias else 0),
-                                  "in_channels is missing: each filter has in_channels x kh x kw weights."),
-                             when(lambda a: not isinstance(k, int) and a == cin * cout * kh * kh + (cout if bias else 0),
-                                  "a (kh, kw) kernel_size is treated as square.")])
+        expect_value(
+            submission.conv2d_param_count(cin, cout, k, bias=bias),
+            expected,
+            what="conv2d_param_count",
+            inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
+            likely=[
+                when(lambda a: a == expected + cout, "bias=False still adds the biases."),
+                when(
+                    lambda a: a == expected - (cout if bias else 0),
+                    "the biases (one per output channel) are missing.",
+                ),
+                when(
+                    lambda a: a == cout * kh * kw + (cout if bias else 0),
+                    "in_channels is missing: each filter has in_channels x kh x kw weights.",
+                ),
+                when(
+                    lambda a: (
+                        not isinstance(k, int) and a == cin * cout * kh * kh + (cout if bias else 0)
+                    ),
+                    "a (kh, kw) kernel_size is treated as square.",
+                ),
+            ],
+        )
 
 
 @pytest.mark.points(1)
 def test_linear_param_count(submission):
     for fin, fout, bias in [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]:
         expected = fin * fout + (fout if bias else 0)
-        expect_value(submission.linear_param_count(fin, fout, bias=bias), expected,
-                     what="linear_param_count", inputs=f"({fin}, {fout}, bias={bias})",
-                     likely=[when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
-                             when(lambda a: a == fin * fout, "the biases (one per output feature) are missing.")])
+        expect_value(
+            submission.linear_param_count(fin, fout, bias=bias),
+            expected,
+            what="linear_param_count",
+            inputs=f"({fin}, {fout}, bias={bias})",
+            likely=[
+                when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
+                when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
+            ],
+        )
 
 
 @pytest.mark.points(1)
 def test_simple_cnn_param_count(submission):
-    expect_value(submission.simple_cnn_param_count(), 26138, what="simple_cnn_param_count()",
-                 likely=[when(lambda a: a == 26138 - 4 - 8 - 64 - 10, "the biases are missing."),
-                         when(lambda a: isinstance(a, int) and a != 26138,
-                              "add up conv1 (40), conv2 (296), fc1 (25,152) and fc2 (650).")])
+    expect_value(
+        submission.simple_cnn_param_count(),
+        26138,
+        what="simple_cnn_param_count()",
+        likely=[
+            when(lambda a: a == 26138 - 4 - 8 - 64 - 10, "the biases are missing."),
+            when(
+                lambda a: isinstance(a, int) and a != 26138,
+                "add up conv1 (40), conv2 (296), fc1 (25,152) and fc2 (650).",
+            ),
+        ],
+    )

@@ -17,28 +17,66 @@ from grader.worker.probe_tools import describe_layers
 
 @pytest.mark.points(2)
 def test_conv_output_size(submission, reference):
-    for args in [(28, 3, 1, 1), (28, 3), (14, 3, 1, 1), (28, 5, 1, 1), (7, 3, 2, 0), (10, 4, 3, 2), (5, 5)]:
+    for args in [
+        (28, 3, 1, 1),
+        (28, 3),
+        (14, 3, 1, 1),
+        (28, 5, 1, 1),
+        (7, 3, 2, 0),
+        (10, 4, 3, 2),
+        (5, 5),
+    ]:
         expected = reference.conv_output_size(*args)
-        expect_value(submission.conv_output_size(*args), expected, what="conv_output_size",
-                     inputs=f"size, kernel_size, stride, padding = {args}",
-                     likely=[when(lambda a: isinstance(a, float), "use integer division // so the size is an int."),
-                             when(lambda a, args=args: len(args) > 3 and a == reference.conv_output_size(
-                                 args[0], args[1], args[2]), "padding is missing: it adds 2*padding to the size.")])
-    expect_raises(lambda: submission.conv_output_size(2, 5), "ValueError",
-                  what="conv_output_size when the kernel does not fit", inputs="size=2, kernel_size=5")
+        expect_value(
+            submission.conv_output_size(*args),
+            expected,
+            what="conv_output_size",
+            inputs=f"size, kernel_size, stride, padding = {args}",
+            likely=[
+                when(
+                    lambda a: isinstance(a, float), "use integer division // so the size is an int."
+                ),
+                when(
+                    lambda a, args=args: (
+                        len(args) > 3 and a == reference.conv_output_size(args[0], args[1], args[2])
+                    ),
+                    "padding is missing: it adds 2*padding to the size.",
+                ),
+            ],
+        )
+    expect_raises(
+        lambda: submission.conv_output_size(2, 5),
+        "ValueError",
+        what="conv_output_size when the kernel does not fit",
+        inputs="size=2, kernel_size=5",
+    )
 
 
 @pytest.mark.points(2)
 def test_pool_output_size(submission, reference):
     for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1)]:
         expected = reference.pool_output_size(*args)
-        expect_value(submission.pool_output_size(*args), expected, what="pool_output_size",
-                     inputs=f"size, kernel_size[, stride] = {args}",
-                     likely=[when(lambda a, args=args: len(args) == 2 and a == args[0] - args[1] + 1,
-                                  "the default stride should be kernel_size (as in nn.MaxPool2d), not 1."),
-                             when(lambda a: isinstance(a, float), "use integer division //: pooling rounds down.")])
-    expect_raises(lambda: submission.pool_output_size(1, 2), "ValueError",
-                  what="pool_output_size when the window does not fit", inputs="size=1, kernel_size=2")
+        expect_value(
+            submission.pool_output_size(*args),
+            expected,
+            what="pool_output_size",
+            inputs=f"size, kernel_size[, stride] = {args}",
+            likely=[
+                when(
+                    lambda a, args=args: len(args) == 2 and a == args[0] - args[1] + 1,
+                    "the default stride should be kernel_size (as in nn.MaxPool2d), not 1.",
+                ),
+                when(
+                    lambda a: isinstance(a, float), "use integer division //: pooling rounds down."
+                ),
+            ],
+        )
+    expect_raises(
+        lambda: submission.pool_output_size(1, 2),
+        "ValueError",
+        what="pool_output_size when the window does not fit",
+        inputs="size=1, kernel_size=2",
+    )
 
 
 @pytest.mark.points(4)
@@ -48,12 +86,21 @@ def test_simple_cnn_layers(submission, reference, probes):
     for name, want in expected.items():
         got = actual.get(name)
         if got is None:
-            fail(f"SimpleCNN has no attribute {name!r}; the spec names the layers conv1, pool, conv2, fc1, fc2.")
+            fail(
+                f"SimpleCNN has no attribute {name!r}; the spec names the layers conv1, pool, "
+                "conv2, fc1, fc2."
+            )
         if got != want:
-            fail(f"SimpleCNN.{name} is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
-                 "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)"
-                 + ("\nLikely mistake: fc1 must take 8 * 7 * 7 = 392 inputs: two poolings take 28 to 7."
-                    if name == "fc1" else ""))
+            fail(
+                f"SimpleCNN.{name} is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
+                "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)"
+                + (
+                    "\nLikely mistake: fc1 must take 8 * 7 * 7 = 392 inputs: two poolings take 28 "
+                    "to 7."
+                    if name == "fc1"
+                    else ""
+                )
+            )
 
 
 def _alternative(reference_model, images, *, relu1=True, relu2=True, relu3=True):
@@ -75,14 +122,33 @@ def test_simple_cnn_forward(submission, reference):
         fail(f"SimpleCNN's parameters do not match the tutorial's layers: {exc}")
     with torch.no_grad():
         expected = model(images)
-        likely = [looks_like(_alternative(model, images, relu1=False), "the ReLU after conv1 is missing."),
-                  looks_like(_alternative(model, images, relu2=False), "the ReLU after conv2 is missing."),
-                  looks_like(_alternative(model, images, relu3=False), "the ReLU after fc1 is missing."),
-                  looks_like(F.relu(expected), "there is a ReLU after fc2: the last layer gives raw scores (logits)."),
-                  when(lambda a: a.shape[0] != 3, "the batch dimension was lost: flatten with x.view(x.size(0), -1) "
-                                                  "or torch.flatten(x, 1), not x.view(-1).")]
-    expect_tensor(result["output"], expected, what="SimpleCNN()(images)", inputs="a random batch (3, 1, 28, 28)",
-                  atol=1e-5, rtol=1e-4, likely=likely)
+        likely = [
+            looks_like(
+                _alternative(model, images, relu1=False), "the ReLU after conv1 is missing."
+            ),
+            looks_like(
+                _alternative(model, images, relu2=False), "the ReLU after conv2 is missing."
+            ),
+            looks_like(_alternative(model, images, relu3=False), "the ReLU after fc1 is missing."),
+            looks_like(
+                F.relu(expected),
+                "there is a ReLU after fc2: the last layer gives raw scores (logits).",
+            ),
+            when(
+                lambda a: a.shape[0] != 3,
+                "the batch dimension was lost: flatten with x.view(x.size(0), -1) "
+                "or torch.flatten(x, 1), not x.view(-1).",
+            ),
+        ]
+    expect_tensor(
+        result["output"],
+        expected,
+        what="SimpleCNN()(images)",
+        inputs="a random batch (3, 1, 28, 28)",
+        atol=1e-5,
+        rtol=1e-4,
+        likely=likely,
+    )
 
 
 @pytest.mark.points(2)
@@ -90,11 +156,22 @@ def test_simple_cnn_forward(submission, reference):
 def test_trace_shapes(submission, reference, probes, batch):
     expected = reference.trace_shapes(probes.TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))
     actual = submission.probe("trace", batch)
-    expect_value(actual, expected, what=f"trace_shapes for a batch of {batch}", likely=[
-        when(lambda a: [n for n, _ in a] != [n for n, _ in expected],
-             "the stage names or their order differ: " + ", ".join(n for n, _ in expected) + "."),
-        when(lambda a: any(type(s) is not tuple for _, s in a),
-             "each shape must be a tuple of ints: tuple(x.shape)."),
-        when(lambda a: any(type(s) is tuple and s[0] != batch for _, s in a),
-             "a stage lost the batch dimension: flatten with torch.flatten(x, 1)."),
-    ])
+    expect_value(
+        actual,
+        expected,
+        what=f"trace_shapes for a batch of {batch}",
+        likely=[
+            when(
+                lambda a: [n for n, _ in a] != [n for n, _ in expected],
+                "the stage names or their order differ: " + ", ".join(n for n, _ in expected) + ".",
+            ),
+            when(
+                lambda a: any(type(s) is not tuple for _, s in a),
+                "each shape must be a tuple of ints: tuple(x.shape).",
+            ),
+            when(
+                lambda a: any(type(s) is tuple and s[0] != batch for _, s in a),
+                "a stage lost the batch dimension: flatten with torch.flatten(x, 1).",
+            ),
+        ],
+    )

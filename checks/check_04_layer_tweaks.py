@@ -17,11 +17,21 @@ def test_tinycnn_default_layers(submission, reference, probes):
     expected = describe_layers(reference.TinyCNN(), probes.LAYERS)
     actual = submission.probe("layers", {})
     if actual["has_conv2"]:
-        fail("TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
-             "create self.conv2 only when extra_conv_filters > 0.")
-    expect_value(actual["layers"], expected, what="the layers of TinyCNN()",
-                 likely=[when(lambda a: a["fc"] != expected["fc"],
-                              "fc must take num_filters * 28 * 28 = 2352 inputs.")])
+        fail(
+            "TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
+            "create self.conv2 only when extra_conv_filters > 0."
+        )
+    expect_value(
+        actual["layers"],
+        expected,
+        what="the layers of TinyCNN()",
+        likely=[
+            when(
+                lambda a: a["fc"] != expected["fc"],
+                "fc must take num_filters * 28 * 28 = 2352 inputs.",
+            )
+        ],
+    )
 
 
 @pytest.mark.points(4)
@@ -31,16 +41,28 @@ def test_tinycnn_configurations(submission, reference, probes):
         expected = describe_layers(model, probes.LAYERS)
         actual = submission.probe("layers", config)
         if actual["has_conv2"] != hasattr(model, "conv2"):
-            fail(f"{_config_text(config)} should {'' if hasattr(model, 'conv2') else 'not '}have "
-                 "an attribute conv2.")
+            fail(
+                f"{_config_text(config)} should {'' if hasattr(model, 'conv2') else 'not '}have "
+                "an attribute conv2."
+            )
         side = config.get("image_size", 28) + 2 - config.get("kernel_size", 3) + 1
-        expect_value(actual["layers"], expected, what=f"the layers of {_config_text(config)}",
-                     likely=[when(lambda a: a["fc"] != expected["fc"],
-                                  f"fc's input size: the conv output side is S = image_size + 2 - "
-                                  f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
-                                  f"{expected['fc'][1]} (channels of the last conv)."),
-                             when(lambda a: a["conv"] != expected["conv"],
-                                  "conv is Conv2d(1, num_filters, kernel_size, padding=1).")])
+        expect_value(
+            actual["layers"],
+            expected,
+            what=f"the layers of {_config_text(config)}",
+            likely=[
+                when(
+                    lambda a: a["fc"] != expected["fc"],
+                    f"fc's input size: the conv output side is S = image_size + 2 - "
+                    f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
+                    f"{expected['fc'][1]} (channels of the last conv).",
+                ),
+                when(
+                    lambda a: a["conv"] != expected["conv"],
+                    "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
+                ),
+            ],
+        )
 
 
 def _without_relu(model, images):
@@ -58,9 +80,16 @@ def _with_relu(model, images):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("config", [{}, {"use_relu": False}, {"extra_conv_filters": 6},
-                                    {"extra_conv_filters": 3, "use_relu": False, "kernel_size": 5,
-                                     "image_size": 16}], ids=lambda c: _config_text(c))
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},
+        {"use_relu": False},
+        {"extra_conv_filters": 6},
+        {"extra_conv_filters": 3, "use_relu": False, "kernel_size": 5, "image_size": 16},
+    ],
+    ids=lambda c: _config_text(c),
+)
 def test_tinycnn_forward(submission, reference, config):
     side = config.get("image_size", 28)
     images = torch.randn(2, 1, side, side)
@@ -72,10 +101,19 @@ def test_tinycnn_forward(submission, reference, config):
         fail(f"{_config_text(config)} has different parameters from the spec's: {exc}")
     with torch.no_grad():
         expected = model(images)
-        likely = [looks_like(_without_relu(model, images), "the ReLU is skipped although use_relu=True."),
-                  looks_like(_with_relu(model, images), "a ReLU is applied although use_relu=False.")]
-    expect_tensor(result["output"], expected, what=f"{_config_text(config)}(images)",
-                  inputs=f"random images of shape {tuple(images.shape)}", atol=1e-5, rtol=1e-4, likely=likely)
+        likely = [
+            looks_like(_without_relu(model, images), "the ReLU is skipped although use_relu=True."),
+            looks_like(_with_relu(model, images), "a ReLU is applied although use_relu=False."),
+        ]
+    expect_tensor(
+        result["output"],
+        expected,
+        what=f"{_config_text(config)}(images)",
+        inputs=f"random images of shape {tuple(images.shape)}",
+        atol=1e-5,
+        rtol=1e-4,
+        likely=likely,
+    )
 
 
 @pytest.mark.points(4)
@@ -89,7 +127,16 @@ def test_make_variants(submission, reference, probes):
     for name in want:
         if got[name]["class"] != "TinyCNN":
             fail(f"make_variants()[{name!r}] is a {got[name]['class']}, expected a TinyCNN.")
-        expect_value(got[name]["layers"], want[name]["layers"], what=f"the layers of make_variants()[{name!r}]")
-        expect_tensor(got[name]["use_relu_output"], want[name]["use_relu_output"], atol=1e-3, rtol=1e-3,
-                      what=f"make_variants()[{name!r}] on a fixed input",
-                      likely=[when(lambda a: name == "no_relu", "no_relu must be TinyCNN(use_relu=False).")])
+        expect_value(
+            got[name]["layers"],
+            want[name]["layers"],
+            what=f"the layers of make_variants()[{name!r}]",
+        )
+        expect_tensor(
+            got[name]["use_relu_output"],
+            want[name]["use_relu_output"],
+            atol=1e-3,
+            rtol=1e-3,
+            what=f"make_variants()[{name!r}] on a fixed input",
+            likely=[when(lambda a: name == "no_relu", "no_relu must be TinyCNN(use_relu=False).")],
+        )

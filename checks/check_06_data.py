@@ -34,37 +34,66 @@ def test_dataset_applies_transform(submission):
     images, labels = torch.randn(5, 1, 4, 4), torch.arange(5)
     result = submission.probe("dataset_items", images, labels, transform="affine")
     for index, (image, _) in zip(sorted({0, 2, 4}), result["items"]):
-        expect_tensor(image, images[index] * 2.0 + 1.0,
-                      what=f"dataset[{index}]'s image with transform x -> 2x + 1",
-                      likely=[looks_like(images[index], "the transform is not applied: in __getitem__, "
-                                         "return self.transform(image) when a transform was given.")])
+        expect_tensor(
+            image,
+            images[index] * 2.0 + 1.0,
+            what=f"dataset[{index}]'s image with transform x -> 2x + 1",
+            likely=[
+                looks_like(
+                    images[index],
+                    "the transform is not applied: in __getitem__, "
+                    "return self.transform(image) when a transform was given.",
+                )
+            ],
+        )
 
 
 @pytest.mark.points(1)
 def test_dataset_rejects_mismatched_lengths(submission):
-    expect_raises(lambda: submission.call("SimpleDataset", torch.zeros(5, 1, 2, 2), torch.zeros(4)),
-                  "ValueError", what="SimpleDataset(images, labels) with 5 images and 4 labels")
+    expect_raises(
+        lambda: submission.call("SimpleDataset", torch.zeros(5, 1, 2, 2), torch.zeros(4)),
+        "ValueError",
+        what="SimpleDataset(images, labels) with 5 images and 4 labels",
+    )
 
 
 @pytest.mark.points(2)
 def test_loader_keeps_every_sample_and_the_last_batch(submission):
     run = submission.probe("loader_runs", 10, 4, True, [0])[0]
-    expect_value(run["sizes"], [4, 4, 2], what="the batch sizes of make_loader(10 samples, batch_size=4)",
-                 likely=[when(lambda a: a == [4, 4], "the last, smaller batch is dropped (drop_last=True): keep it."),
-                         when(lambda a: all(s == 1 for s in a), "batch_size is not passed on to the DataLoader.")])
-    expect_value(sorted(run["order"]), list(range(10)), what="the samples one epoch yields (sorted)")
+    expect_value(
+        run["sizes"],
+        [4, 4, 2],
+        what="the batch sizes of make_loader(10 samples, batch_size=4)",
+        likely=[
+            when(
+                lambda a: a == [4, 4],
+                "the last, smaller batch is dropped (drop_last=True): keep it.",
+            ),
+            when(
+                lambda a: all(s == 1 for s in a), "batch_size is not passed on to the DataLoader."
+            ),
+        ],
+    )
+    expect_value(
+        sorted(run["order"]), list(range(10)), what="the samples one epoch yields (sorted)"
+    )
 
 
 @pytest.mark.points(3)
 def test_loader_shuffle_is_seeded(submission):
     first, again, other = submission.probe("loader_runs", 40, 8, True, [3, 3, 4])
     if first["order"] == list(range(40)):
-        fail("with shuffle=True the samples still come in order 0, 1, 2, ...: the shuffle is ignored. "
-             "Pass shuffle=shuffle to the DataLoader.")
+        fail(
+            "with shuffle=True the samples still come in order 0, 1, 2, ...: the shuffle is "
+            "ignored. "
+            "Pass shuffle=shuffle to the DataLoader."
+        )
     if first["order"] != again["order"]:
-        fail("two loaders made with the same seed give different orders: the shuffle is not seeded. "
-             "Give the DataLoader a generator: g = torch.Generator(); g.manual_seed(seed); "
-             "DataLoader(..., generator=g).")
+        fail(
+            "two loaders made with the same seed give different orders: the shuffle is not seeded. "
+            "Give the DataLoader a generator: g = torch.Generator(); g.manual_seed(seed); "
+            "DataLoader(..., generator=g)."
+        )
     if first["order"] == other["order"]:
         fail("seeds 3 and 4 give the same order: the seed argument is ignored.")
 
@@ -72,8 +101,12 @@ def test_loader_shuffle_is_seeded(submission):
 @pytest.mark.points(1)
 def test_loader_without_shuffle_keeps_order(submission):
     run = submission.probe("loader_runs", 9, 4, False, [0])[0]
-    expect_value(run["order"], list(range(9)), what="the order with shuffle=False",
-                 likely=[when(lambda a: sorted(a) == list(range(9)), "shuffle=False still shuffles.")])
+    expect_value(
+        run["order"],
+        list(range(9)),
+        what="the order with shuffle=False",
+        likely=[when(lambda a: sorted(a) == list(range(9)), "shuffle=False still shuffles.")],
+    )
 
 
 @pytest.mark.points(3)
@@ -81,15 +114,33 @@ def test_mnist_transform(submission):
     pixels = np.random.default_rng(5).integers(0, 256, size=(28, 28), dtype=np.uint8)
     scaled = torch.from_numpy(pixels.astype(np.float32) / 255.0)[None]
     expected = (scaled - MEAN) / STD
-    expect_tensor(submission.probe("transform_image", pixels), expected, atol=1e-5, rtol=1e-5,
-                  what="mnist_transform()(a 28x28 PIL image)", likely=[
-                      looks_like((scaled - STD) / MEAN, "the Normalize statistics are swapped: "
-                                 "Normalize((0.1307,), (0.3081,)) takes the mean first, then the standard deviation."),
-                      looks_like(scaled, "Normalize is missing: after ToTensor, apply Normalize((0.1307,), (0.3081,))."),
-                      looks_like((torch.from_numpy(pixels.astype(np.float32))[None] - MEAN) / STD,
-                                 "ToTensor is missing: it scales the 0-255 pixels to 0-1 before Normalize."),
-                      when(lambda a: a.shape == (28, 28), "the channel dimension is missing: ToTensor gives (1, 28, 28)."),
-                  ])
+    expect_tensor(
+        submission.probe("transform_image", pixels),
+        expected,
+        atol=1e-5,
+        rtol=1e-5,
+        what="mnist_transform()(a 28x28 PIL image)",
+        likely=[
+            looks_like(
+                (scaled - STD) / MEAN,
+                "the Normalize statistics are swapped: "
+                "Normalize((0.1307,), (0.3081,)) takes the mean first, then the standard "
+                "deviation.",
+            ),
+            looks_like(
+                scaled,
+                "Normalize is missing: after ToTensor, apply Normalize((0.1307,), (0.3081,)).",
+            ),
+            looks_like(
+                (torch.from_numpy(pixels.astype(np.float32))[None] - MEAN) / STD,
+                "ToTensor is missing: it scales the 0-255 pixels to 0-1 before Normalize.",
+            ),
+            when(
+                lambda a: a.shape == (28, 28),
+                "the channel dimension is missing: ToTensor gives (1, 28, 28).",
+            ),
+        ],
+    )
 
 
 @pytest.mark.points(2)
@@ -101,16 +152,38 @@ def test_load_mnist_reads_idx_files(submission, probes):
         result = submission.probe("load", root, train)
         if result["class"] != "MNIST":
             fail(f"load_mnist should return torchvision.datasets.MNIST, got {result['class']}.")
-        expect_value(result["len"], len(labels), what=f"len(load_mnist(root, train={train}))",
-                     likely=[when(lambda a: a == len(data["test" if train else "train"][1]),
-                                  "the train argument is not passed on: train=train.")])
+        expect_value(
+            result["len"],
+            len(labels),
+            what=f"len(load_mnist(root, train={train}))",
+            likely=[
+                when(
+                    lambda a: a == len(data["test" if train else "train"][1]),
+                    "the train argument is not passed on: train=train.",
+                )
+            ],
+        )
         for position, index in (("first", 0), ("last", len(labels) - 1)):
             image, label = result[position]
-            expected = (torch.from_numpy(images[index].astype(np.float32) / 255.0)[None] - MEAN) / STD
-            expect_tensor(image, expected, atol=1e-5, rtol=1e-5,
-                          what=f"the {position} image of load_mnist(root, train={train})",
-                          likely=[when(lambda a: type(a) is not torch.Tensor,
-                                       "the images are not transformed: pass transform=mnist_transform().")])
+            expected = (
+                torch.from_numpy(images[index].astype(np.float32) / 255.0)[None] - MEAN
+            ) / STD
+            expect_tensor(
+                image,
+                expected,
+                atol=1e-5,
+                rtol=1e-5,
+                what=f"the {position} image of load_mnist(root, train={train})",
+                likely=[
+                    when(
+                        lambda a: type(a) is not torch.Tensor,
+                        "the images are not transformed: pass transform=mnist_transform().",
+                    )
+                ],
+            )
             if label != int(labels[index]):
-                fail(f"the {position} label of load_mnist(root, train={train}) is {describe(label)}, "
-                     f"expected {int(labels[index])}.")
+                fail(
+                    f"the {position} label of load_mnist(root, train={train}) is "
+                    f"{describe(label)}, "
+                    f"expected {int(labels[index])}."
+                )

@@ -20,14 +20,21 @@ def trained(submission, probes):
         fail(f"build_model() should return an nn.Module, got a {model['type']}.")
     output = model["output"]
     if getattr(output, "shape", None) != (3, 10):
-        fail(f"the model maps a (3, 1, 28, 28) batch to {describe(output)}; it should give (3, 10) scores.")
+        fail(
+            f"the model maps a (3, 1, 28, 28) batch to {describe(output)}; it should give (3, 10) "
+            "scores."
+        )
     if model["parameters"] > probes.MAX_PARAMETERS:
-        fail(f"the model has {model['parameters']:,} parameters, more than the limit of "
-             f"{probes.MAX_PARAMETERS:,}.")
+        fail(
+            f"the model has {model['parameters']:,} parameters, more than the limit of "
+            f"{probes.MAX_PARAMETERS:,}."
+        )
     result = submission.probe("train_and_score", seed=TRAINING_SEED)
     if result["fit_seconds"] > FIT_SECONDS:
-        fail(f"fit took {result['fit_seconds']:.0f} s, more than the {FIT_SECONDS} s allowed: "
-             "fewer epochs or a smaller model.")
+        fail(
+            f"fit took {result['fit_seconds']:.0f} s, more than the {FIT_SECONDS} s allowed: "
+            "fewer epochs or a smaller model."
+        )
     return result
 
 
@@ -40,7 +47,13 @@ def test_held_out_accuracy_at_least(trained, probes, threshold):
     assert [t for t, _ in probes.THRESHOLDS] == THRESHOLDS
     accuracy = trained["accuracy"]
     if accuracy < threshold:
-        next_step = ("Is fit training at all (optimizer.step() in the loop)?" if accuracy < 20 else
-                     "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there.")
-        fail(f"accuracy on held-out digits is {accuracy:.2f} %, below this threshold of {threshold:g} %. "
-             f"{next_step}")
+        next_step = (
+            "Is fit training at all (optimizer.step() in the loop)?"
+            if accuracy < 20
+            else "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+        )
+        fail(
+            f"accuracy on held-out digits is {accuracy:.2f} %, below this threshold of "
+            f"{threshold:g} %. "
+            f"{next_step}"
+        )

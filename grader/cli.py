@@ -10,13 +10,24 @@ import click
 
 from grader.workbook.paths import EXERCISES_DIR
 
-SUBMISSION = click.option("--submission", "submission", type=click.Path(path_type=Path),
-                          default=EXERCISES_DIR, show_default="./exercises",
-                          help="Folder (or .zip of one) holding the NN_<id>.py files.")
-LIMIT = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
-                     help="Override a worker limit from workbook.toml (memory=2GiB, cpu=60, ...).")
-JUNIT = click.option("--junit", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Also write JUnit XML here.")
+SUBMISSION = click.option(
+    "--submission",
+    "submission",
+    type=click.Path(path_type=Path),
+    default=EXERCISES_DIR,
+    show_default="./exercises",
+    help="Folder (or .zip of one) holding the NN_<id>.py files.",
+)
+LIMIT = click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a worker limit from workbook.toml (memory=2GiB, cpu=60, ...).",
+)
+JUNIT = click.option(
+    "--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here."
+)
 
 
 @click.group()
@@ -39,14 +50,25 @@ def list_command(submission: Path) -> None:
 @SUBMISSION
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @JUNIT
-@click.option("-v", "--verbose", is_flag=True,
-              help="List every check, even of exercises not attempted.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every check, even of exercises not attempted."
+)
 @LIMIT
-@click.option("--check-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Time limit for each call into your code (default: the exercise's, from "
-                   "workbook.toml).")
-def check_command(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None,
-                  verbose: bool, limits: tuple[str, ...], check_timeout: float | None) -> None:
+@click.option(
+    "--check-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Time limit for each call into your code (default: the exercise's, from workbook.toml).",
+)
+def check_command(
+    ids: tuple[str, ...],
+    submission: Path,
+    as_json: bool,
+    junit: Path | None,
+    verbose: bool,
+    limits: tuple[str, ...],
+    check_timeout: float | None,
+) -> None:
     """Run the checks of exercises IDS (default: all) on your submission."""
     from grader.commands.check import run_check
 
@@ -55,7 +77,9 @@ def check_command(ids: tuple[str, ...], submission: Path, as_json: bool, junit: 
 
 @main.command("hint")
 @click.argument("exercise_id")
-@click.option("--level", type=click.IntRange(min=1), help="Show this level (default: the next one).")
+@click.option(
+    "--level", type=click.IntRange(min=1), help="Show this level (default: the next one)."
+)
 def hint_command(exercise_id: str, level: int | None) -> None:
     """Hints for one exercise, one level at a time: each call shows the next."""
     from grader.commands.hint import run_hint
@@ -68,7 +92,8 @@ def hint_command(exercise_id: str, level: int | None) -> None:
 @SUBMISSION
 @click.option("--poll", is_flag=True, help="Poll for changes instead of using file-system events.")
 def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None:
-    """Re-check the exercise you are editing each time you save (default: the one you last saved)."""
+    """Re-check the exercise you are editing each time you save (default: the one you last
+    saved)."""
     from grader.commands.watch import run_watch_command
 
     run_watch_command(exercise_id, submission, poll)
@@ -76,23 +101,47 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
 
 @main.command("grade")
 @click.argument("batch", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder for grades.csv, grades.json, feedback/ and report.html.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Submissions graded at once (default: the number of cores).")
-@click.option("--resume", is_flag=True,
-              help="Keep the results already in OUT; grade only what is missing.")
-@click.option("--only", "only", multiple=True,
-              help="Grade only these exercises (repeatable); their columns are added to (or "
-                   "replace theirs in) the gradebook already in OUT.")
-@click.option("--duplicates", type=click.Choice(["error", "newest", "oldest"]), default="error",
-              show_default=True,
-              help="When two entries map to one student: stop, or grade the newest or oldest.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for grades.csv, grades.json, feedback/ and report.html.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Submissions graded at once (default: the number of cores).",
+)
+@click.option(
+    "--resume", is_flag=True, help="Keep the results already in OUT; grade only what is missing."
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    help="Grade only these exercises (repeatable); their columns are added to (or "
+    "replace theirs in) the gradebook already in OUT.",
+)
+@click.option(
+    "--duplicates",
+    type=click.Choice(["error", "newest", "oldest"]),
+    default="error",
+    show_default=True,
+    help="When two entries map to one student: stop, or grade the newest or oldest.",
+)
 @JUNIT
 @LIMIT
-def grade_command(batch: Path, out: Path, workers: int | None, resume: bool,
-                  only: tuple[str, ...], duplicates: str, junit: Path | None,
-                  limits: tuple[str, ...]) -> None:
+def grade_command(
+    batch: Path,
+    out: Path,
+    workers: int | None,
+    resume: bool,
+    only: tuple[str, ...],
+    duplicates: str,
+    junit: Path | None,
+    limits: tuple[str, ...],
+) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
     from grader.commands.grade import run_grade
 

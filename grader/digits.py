@@ -42,8 +42,12 @@ def _skeletons() -> list[list[torch.Tensor]]:
     return [
         [_arc(0.5, 0.5, 0.28, 0.4, 0, 360, 14)],
         [_line((0.35, 0.24), (0.52, 0.1), (0.52, 0.9))],
-        [torch.cat([_arc(0.5, 0.32, 0.26, 0.22, 200, 380, 7), _line((0.2, 0.9), (0.82, 0.9))[:0]]),
-         _line((0.74, 0.4), (0.2, 0.9), (0.82, 0.9))],
+        [
+            torch.cat(
+                [_arc(0.5, 0.32, 0.26, 0.22, 200, 380, 7), _line((0.2, 0.9), (0.82, 0.9))[:0]]
+            ),
+            _line((0.74, 0.4), (0.2, 0.9), (0.82, 0.9)),
+        ],
         [_arc(0.48, 0.3, 0.25, 0.2, -160, 90, 8), _arc(0.48, 0.7, 0.28, 0.2, -90, 160, 8)],
         [_line((0.66, 0.9), (0.66, 0.1), (0.2, 0.64), (0.84, 0.64))],
         [_line((0.76, 0.1), (0.32, 0.1), (0.28, 0.46)), _arc(0.5, 0.66, 0.27, 0.24, -130, 150, 8)],
@@ -104,8 +108,9 @@ def _splat(points: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     return grid.view(n, SIDE, SIDE)
 
 
-def make_digits(n: int, seed: int, *, normalize: bool = True, chunk: int = 1000
-                ) -> tuple[torch.Tensor, torch.Tensor]:
+def make_digits(
+    n: int, seed: int, *, normalize: bool = True, chunk: int = 1000
+) -> tuple[torch.Tensor, torch.Tensor]:
     """`n` digits from `seed`: images (n, 1, 28, 28) float32 and labels (n,) int64, balanced."""
     gen = torch.Generator().manual_seed(seed)
     labels = torch.arange(n) % 10
@@ -137,8 +142,13 @@ def _render(labels: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     shear = _uniform(gen, n, -0.35, 0.35)
     scale_x, scale_y = _uniform(gen, n, 14.0, 21.0), _uniform(gen, n, 16.0, 22.0)
     cos, sin = torch.cos(angle), torch.sin(angle)
-    matrix = torch.stack([torch.stack([cos * scale_x, (cos * shear - sin) * scale_y], -1),
-                          torch.stack([sin * scale_x, (sin * shear + cos) * scale_y], -1)], -2)
+    matrix = torch.stack(
+        [
+            torch.stack([cos * scale_x, (cos * shear - sin) * scale_y], -1),
+            torch.stack([sin * scale_x, (sin * shear + cos) * scale_y], -1),
+        ],
+        -2,
+    )
     shift = 13.5 + torch.stack([_uniform(gen, n, -2.5, 2.5), _uniform(gen, n, -2.5, 2.5)], -1)
     points = torch.einsum("nij,npj->npi", matrix, points) + shift[:, None, :]
     # some digits get a stray mark, the way real scans pick up specks and scratches
@@ -162,8 +172,12 @@ def _render(labels: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 def digit_loader(n: int, seed: int, batch_size: int = 64, shuffle: bool = True) -> DataLoader:
     """A loader over `n` digits from `seed`, shuffled with its own seeded generator."""
     images, labels = make_digits(n, seed)
-    return DataLoader(TensorDataset(images, labels), batch_size=batch_size, shuffle=shuffle,
-                      generator=torch.Generator().manual_seed(seed))
+    return DataLoader(
+        TensorDataset(images, labels),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        generator=torch.Generator().manual_seed(seed),
+    )
 
 
 def ascii_art(image: torch.Tensor) -> str:

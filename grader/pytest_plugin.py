@@ -20,7 +20,8 @@ from grader.workbook.files import load_file
 from grader.workbook.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
 from grader.worker.pool import WorkerPool, shared_pool
 
-# grader.checking.submission and grader.workbook.results are imported where used: they pull in torch, and the
+# grader.checking.submission and grader.workbook.results are imported where used: they pull in
+# torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
@@ -30,14 +31,29 @@ _deadline_key = pytest.StashKey[float]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("cnn-workbook")
-    group.addoption("--submission", action="store", default=None, metavar="DIR",
-                    help="folder holding the NN_<id>.py files to grade (default: exercises/)")
-    group.addoption("--check-timeout", type=float, default=None, metavar="SECONDS",
-                    help="time limit for each call into student code (default: per exercise, "
-                         "from workbook.toml)")
-    group.addoption("--limit", action="append", default=[], metavar="NAME=VALUE",
-                    help="override one of the worker's limits from workbook.toml, e.g. memory=2GiB, "
-                         "cpu=60, processes=16, submission_time=300 (repeatable)")
+    group.addoption(
+        "--submission",
+        action="store",
+        default=None,
+        metavar="DIR",
+        help="folder holding the NN_<id>.py files to grade (default: exercises/)",
+    )
+    group.addoption(
+        "--check-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit for each call into student code (default: per exercise, "
+        "from workbook.toml)",
+    )
+    group.addoption(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one of the worker's limits from workbook.toml, e.g. memory=2GiB, "
+        "cpu=60, processes=16, submission_time=300 (repeatable)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,7 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_deadline_key] = time.monotonic() + limits.submission_time
     first = _first_exercise(config)
     if first is not None:
-        pool.prestart(first.warm_up)  # imports torch while pytest collects: the two overlap on two cores
+        pool.prestart(
+            first.warm_up
+        )  # imports torch while pytest collects: the two overlap on two cores
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -97,7 +115,9 @@ def submission_dir(config: pytest.Config) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    exercises = list(dict.fromkeys(e for item in items if (e := exercise_of(Path(str(item.fspath))))))
+    exercises = list(
+        dict.fromkeys(e for item in items if (e := exercise_of(Path(str(item.fspath)))))
+    )
     config.stash[_pool_key].expect([e.warm_up for e in exercises])
     for item in items:
         exercise = exercise_of(Path(str(item.fspath)))
@@ -117,9 +137,13 @@ def submission(request: pytest.FixtureRequest):
         raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
     from grader.checking.submission import Submission
 
-    handle = Submission(exercise, submission_dir(request.config), request.config.stash[_pool_key],
-                        time_limit=request.config.getoption("check_timeout"),
-                        deadline=request.config.stash[_deadline_key])
+    handle = Submission(
+        exercise,
+        submission_dir(request.config),
+        request.config.stash[_pool_key],
+        time_limit=request.config.getoption("check_timeout"),
+        deadline=request.config.stash[_deadline_key],
+    )
     yield handle
     handle.close()
 
@@ -145,7 +169,9 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import torch
 
     seed = zlib.crc32(request.node.nodeid.encode())
-    torch.default_generator.manual_seed(seed)  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
+    torch.default_generator.manual_seed(
+        seed
+    )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
     np.random.seed(seed)
 
 
@@ -170,8 +196,10 @@ def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
         status, message = Status.FAILED, str(error)
     else:
         status = Status.ERROR
-        message = (f"internal error in the check ({type(error).__name__}: {error}); "
-                   "this is a bug in the grader, not in your code: please report it")
+        message = (
+            f"internal error in the check ({type(error).__name__}: {error}); "
+            "this is a bug in the grader, not in your code: please report it"
+        )
     # messages quote what student code sent (values, exceptions, output): cut once, here
     message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
     return CheckResult(check_name(item), status, 0.0, points, message)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE = '''
+TEMPLATE = """
 import os, sys, signal, socket, subprocess, time, resource
 {prelude}
 
@@ -37,14 +37,14 @@ def linear_param_count(in_features, out_features, bias=True):
 
 def simple_cnn_param_count():
     return 26138
-'''
+"""
 
 
 @dataclass(frozen=True)
 class Attack:
     name: str
-    body: str = ""          # inside linear_param_count, indented by 4
-    prelude: str = ""       # module level, runs at import
+    body: str = ""  # inside linear_param_count, indented by 4
+    prelude: str = ""  # module level, runs at import
     words: tuple[str, ...] = ()  # must appear in linear_param_count's message (or the load message)
     check_timeout: float | None = None
     limits: tuple[str, ...] = ()  # `--limit NAME=VALUE` for this grading (a cheaper memory limit)
@@ -62,7 +62,9 @@ HONEST_WRONG = Attack("honest_wrong")
 HONEST_BROKEN_IMPORT = Attack("honest_broken_import", prelude="raise RuntimeError('broken file')")
 
 ATTACKS = [
-    Attack("patched_comparisons", body="""
+    Attack(
+        "patched_comparisons",
+        body="""
     import builtins, math, unittest, numpy, torch
     torch.testing.assert_close = lambda *a, **k: None
     torch.equal = torch.allclose = lambda *a, **k: True
@@ -78,8 +80,11 @@ ATTACKS = [
         _pytest.outcomes.fail = lambda *a, **k: None
     except Exception:
         pass
-    builtins.AssertionError = type("AssertionError", (Exception,), {{}})"""),
-    Attack("always_equal_object", body="""
+    builtins.AssertionError = type("AssertionError", (Exception,), {{}})""",
+    ),
+    Attack(
+        "always_equal_object",
+        body="""
     class Yes:
         def __eq__(self, other): return True
         def __ne__(self, other): return False
@@ -87,21 +92,39 @@ ATTACKS = [
         def __index__(self): return right
         def __hash__(self): return hash(right)
         def __repr__(self): return repr(right)
-    return Yes()""", words=("an object of type",)),
-    Attack("int_subclass_always_equal", body="""
+    return Yes()""",
+        words=("an object of type",),
+    ),
+    Attack(
+        "int_subclass_always_equal",
+        body="""
     class Int(int):
         def __eq__(self, other): return True
         def __ne__(self, other): return False
         __hash__ = int.__hash__
-    return Int(-1)"""),
-    Attack("nan_for_a_number", body="""
-    return float("nan")"""),
+    return Int(-1)""",
+    ),
+    Attack(
+        "nan_for_a_number",
+        body="""
+    return float("nan")""",
+    ),
     Attack("sys_exit_zero_at_import", prelude="sys.exit(0)", words=("SystemExit",)),
     Attack("os_exit_zero_at_import", prelude="os._exit(0)", words=("exited with code 0",)),
-    Attack("keyboard_interrupt_at_import", prelude="raise KeyboardInterrupt", words=("KeyboardInterrupt",)),
-    Attack("sys_exit_in_function", body="""
-    sys.exit(0)""", words=("SystemExit",)),
-    Attack("fake_passed_output_and_results", body="""
+    Attack(
+        "keyboard_interrupt_at_import",
+        prelude="raise KeyboardInterrupt",
+        words=("KeyboardInterrupt",),
+    ),
+    Attack(
+        "sys_exit_in_function",
+        body="""
+    sys.exit(0)""",
+        words=("SystemExit",),
+    ),
+    Attack(
+        "fake_passed_output_and_results",
+        body="""
     print("PASSED linear_param_count 1/1"); print('{{"total": 12, "max_total": 12}}')
     os.write(1, b"\\n100% passed\\n"); os.write(2, b"=== 7 passed ===\\n")
     for name in ("results.json", "grades.json", "../results.json", "/tmp/results.json"):
@@ -109,8 +132,11 @@ ATTACKS = [
             with open(name, "w") as f:
                 f.write('{{"score": 12, "passed": true}}')
         except OSError:
-            pass"""),
-    Attack("searches_disk_for_the_reference", body="""
+            pass""",
+    ),
+    Attack(
+        "searches_disk_for_the_reference",
+        body="""
     import glob
     found = []
     for root in ["{project}", "/work", "/tmp", "/root", "/home", "/srv", "/opt"]:
@@ -124,11 +150,16 @@ ATTACKS = [
             exec(open(path).read(), namespace)
             return namespace["linear_param_count"](in_features, out_features, bias)
         except Exception:
-            continue"""),
-    Attack("overwrites_project_files", body="""
+            continue""",
+    ),
+    Attack(
+        "overwrites_project_files",
+        body="""
     hit = False
-    targets = ["{project}/checks/check_02_count_parameters.py", "{project}/solutions/02_count_parameters.py",
-               "{project}/grader/compare.py", "{project}/workbook.toml", "{project}/pyproject.toml",
+    targets = ["{project}/checks/check_02_count_parameters.py",
+               "{project}/solutions/02_count_parameters.py",
+               "{project}/grader/checking/compare.py", "{project}/workbook.toml",
+               "{project}/pyproject.toml",
                "{victim}/02_count_parameters.py", "/tmp/pwned-by-student"]
     for path in targets:
         try:
@@ -137,20 +168,27 @@ ATTACKS = [
             hit = True
         except OSError:
             pass
-        for action in (lambda: os.remove(path), lambda: os.rename(path, path + ".x"), lambda: os.chmod(path, 0)):
+        for action in (lambda: os.remove(path), lambda: os.rename(path, path + ".x"),
+                       lambda: os.chmod(path, 0)):
             try:
                 action(); hit = True
             except OSError:
                 pass
     if hit:
-        return right"""),
-    Attack("reads_another_submission", body="""
+        return right""",
+    ),
+    Attack(
+        "reads_another_submission",
+        body="""
     try:
         text = open("{victim}/02_count_parameters.py").read()
         return right if text else -1
     except OSError:
-        pass"""),
-    Attack("kills_the_grader", body="""
+        pass""",
+    ),
+    Attack(
+        "kills_the_grader",
+        body="""
     for target in [os.getppid(), -1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]:
         try:
             if target > 1:
@@ -159,24 +197,34 @@ ATTACKS = [
                     continue
             os.kill(target, signal.SIGKILL)
         except OSError:
-            pass"""),
-    Attack("writes_grader_memory", body="""
+            pass""",
+    ),
+    Attack(
+        "writes_grader_memory",
+        body="""
     for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
         try:
             if b"grader" in open(f"/proc/{{pid}}/cmdline", "rb").read():
                 open(f"/proc/{{pid}}/mem", "r+b").close()
                 return right
         except OSError:
-            pass"""),
-    Attack("memory_bomb_raising_its_limits", body="""
+            pass""",
+    ),
+    Attack(
+        "memory_bomb_raising_its_limits",
+        body="""
     for kind in (resource.RLIMIT_AS, resource.RLIMIT_DATA, resource.RLIMIT_RSS):
         try:
             resource.setrlimit(kind, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
         except (ValueError, OSError):
             pass
     hog = bytearray(8 * 1024**3)
-    return right""", words=("memory limit of 4 GiB was exceeded in linear_param_count",)),
-    Attack("background_processes_in_new_sessions", body="""
+    return right""",
+        words=("memory limit of 4 GiB was exceeded in linear_param_count",),
+    ),
+    Attack(
+        "background_processes_in_new_sessions",
+        body="""
     for _ in range(6):
         subprocess.Popen(["sleep", "{marker}"], start_new_session=True,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -185,32 +233,53 @@ ATTACKS = [
         if os.fork() == 0:
             os.execv("/bin/sleep", ["sleep", "{marker}"])
         os._exit(0)
-    time.sleep(0.2)"""),
-    Attack("fork_bomb", body="""
+    time.sleep(0.2)""",
+    ),
+    Attack(
+        "fork_bomb",
+        body="""
     while True:
         try:
             os.fork()
         except OSError:
-            time.sleep(0.01)""", check_timeout=4, words=("time limit",)),
-    Attack("ignores_sigterm_while_looping", body="""
+            time.sleep(0.01)""",
+        check_timeout=4,
+        words=("time limit",),
+    ),
+    Attack(
+        "ignores_sigterm_while_looping",
+        body="""
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(s, signal.SIG_IGN)
     while True:
-        pass""", check_timeout=2, words=("time limit of 2 s",)),
-    Attack("stdout_flood_300_mb", body="""
+        pass""",
+        check_timeout=2,
+        words=("time limit of 2 s",),
+    ),
+    Attack(
+        "stdout_flood_300_mb",
+        body="""
     chunk = "x" * (1 << 20)
     for _ in range(150):
         sys.stdout.write(chunk)
     for _ in range(150):
         os.write(2, chunk.encode())
-    raise ValueError("flooded")""", words=("output cut", "ValueError: flooded")),
-    Attack("deep_recursion_crash", body="""
+    raise ValueError("flooded")""",
+        words=("output cut", "ValueError: flooded"),
+    ),
+    Attack(
+        "deep_recursion_crash",
+        body="""
     sys.setrecursionlimit(10**8)
     nested = []
     for _ in range(10**7):
         nested = [nested]
-    repr(nested)  # recursion in C, past the end of the stack""", words=("SIGSEGV",)),
-    Attack("tcp_to_loopback_listener", body="""
+    repr(nested)  # recursion in C, past the end of the stack""",
+        words=("SIGSEGV",),
+    ),
+    Attack(
+        "tcp_to_loopback_listener",
+        body="""
     try:
         with socket.create_connection(("127.0.0.1", {port}), timeout=2) as s:
             s.sendall(b"pwned")
@@ -221,11 +290,15 @@ ATTACKS = [
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         u.sendto(b"pwned", ("127.0.0.1", {port}))
     except OSError:
-        pass"""),
-    Attack("unix_socket_to_a_root_service", body="""
+        pass""",
+    ),
+    Attack(
+        "unix_socket_to_a_root_service",
+        body="""
     # a root service on a path (tmux, systemd, D-Bus, docker.sock) would run commands for it
     import glob
-    paths = {sockets} + ["/run/dbus/system_bus_socket", "/var/run/docker.sock", "/run/systemd/private"]
+    paths = {sockets} + ["/run/dbus/system_bus_socket", "/var/run/docker.sock",
+                         "/run/systemd/private"]
     paths += glob.glob("/tmp/tmux-*/*") + glob.glob("/run/user/*/bus")
     for path in paths:
         try:
@@ -235,8 +308,11 @@ ATTACKS = [
                 if path in {sockets}:
                     return right
         except OSError:
-            pass"""),
-    Attack("sees_outside_its_view", body="""
+            pass""",
+    ),
+    Attack(
+        "sees_outside_its_view",
+        body="""
     seen = [path for path in ["/home", "/run", "/var/run", "/root/.bashrc", "{project}/solutions",
                               "{project}/checks", "{project}/workbook.toml", "{scratch}"]
             if os.path.lexists(path)]
@@ -249,8 +325,11 @@ ATTACKS = [
     if os.getuid() == 0 or os.geteuid() == 0:
         seen.append("runs as root")
     if seen:
-        return right"""),
-    Attack("disk_filler", body="""
+        return right""",
+    ),
+    Attack(
+        "disk_filler",
+        body="""
     chunk, written, files = b"x" * (16 << 20), 0, []
     try:
         while written < {limit}:
@@ -264,18 +343,29 @@ ATTACKS = [
         raise
     for name in files:  # not stopped: leave the host's disk as it was
         os.remove(name)
-    return right""", words=("the disk limit of 256 MiB was exceeded in linear_param_count",)),
-    Attack("huge_return_value", body="""
+    return right""",
+        words=("the disk limit of 256 MiB was exceeded in linear_param_count",),
+    ),
+    Attack(
+        "huge_return_value",
+        body="""
     import torch
-    return torch.zeros(400_000_000)""", words=("too large to send back",)),
-    Attack("tensor_subclass_torch_function", body="""
+    return torch.zeros(400_000_000)""",
+        words=("too large to send back",),
+    ),
+    Attack(
+        "tensor_subclass_torch_function",
+        body="""
     import torch
     class Liar(torch.Tensor):
         @classmethod
         def __torch_function__(cls, func, types, args=(), kwargs=None):
             return True
-    return torch.tensor(-1).as_subclass(Liar)"""),
-    Attack("hostile_repr_and_str_exception", body="""
+    return torch.tensor(-1).as_subclass(Liar)""",
+    ),
+    Attack(
+        "hostile_repr_and_str_exception",
+        body="""
     class Evil(Exception):
         def __str__(self):
             raise SystemExit(0)
@@ -284,15 +374,23 @@ ATTACKS = [
             os._exit(0)
     if in_features == 0:
         return Value()
-    raise Evil()"""),
-    Attack("shared_anonymous_memory_above_the_limit", body="""
+    raise Evil()""",
+    ),
+    Attack(
+        "shared_anonymous_memory_above_the_limit",
+        body="""
     import mmap
     size = 3 * 1024**3  # 3 GiB under a 1 GiB limit: RLIMIT_DATA does not count MAP_SHARED
     shared = mmap.mmap(-1, size, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
     for offset in range(0, size, mmap.PAGESIZE):
         shared[offset] = 1
-    return right""", limits=("memory=1GiB",), words=("memory limit of 1 GiB was exceeded",)),
-    Attack("memfd_and_dev_shm_above_the_limit", body="""
+    return right""",
+        limits=("memory=1GiB",),
+        words=("memory limit of 1 GiB was exceeded",),
+    ),
+    Attack(
+        "memfd_and_dev_shm_above_the_limit",
+        body="""
     chunk, held = b"x" * (32 * 1024**2), []
     for number in range(96):  # 3 GiB of tmpfs pages, uncounted by RLIMIT_DATA, in 32 MiB files
         try:
@@ -300,13 +398,22 @@ ATTACKS = [
         except OSError:
             held.append(os.memfd_create("hog"))
         os.write(held[-1], chunk)
-    return right""", limits=("memory=1GiB",), words=("memory limit of 1 GiB was exceeded",)),
-    Attack("unix_socket_to_root_server", body="""
+    return right""",
+        limits=("memory=1GiB",),
+        words=("memory limit of 1 GiB was exceeded",),
+    ),
+    Attack(
+        "unix_socket_to_root_server",
+        body="""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect("{unix}")
     client.sendall(b"tmux kill-server")
-    return right""", words=("PermissionError", "Operation not permitted")),
-    Attack("new_sockets_of_every_family", body="""
+    return right""",
+        words=("PermissionError", "Operation not permitted"),
+    ),
+    Attack(
+        "new_sockets_of_every_family",
+        body="""
     import ctypes
     made = []
     for family, kind in ((socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_UNIX, socket.SOCK_DGRAM),
@@ -337,7 +444,8 @@ ATTACKS = [
     if libc.syscall(425, 8, params) >= 0:  # io_uring_setup: its socket ops bypass seccomp
         made.append("io_uring")
     if made:
-        return right"""),
+        return right""",
+    ),
 ]
 
 
@@ -345,7 +453,7 @@ ATTACKS = [
 # these bytes), as a student who read grader/worker/frames.py could. Each must cost the grading
 # process a bounded amount of memory and time, and score what the honest wrong answer scores.
 
-FORGE = '''
+FORGE = """
     import struct
     import grader.worker.frames as wire
     real = wire.dumps_frame
@@ -353,7 +461,7 @@ FORGE = '''
         wire.dumps_frame = real  # this reply only: the next one is honest again
         body = {body}
         return struct.pack(">Q", len(body)) + body
-    wire.dumps_frame = forged'''
+    wire.dumps_frame = forged"""
 
 
 def forged_reply(name: str, body: str, *words: str) -> Attack:
@@ -364,29 +472,54 @@ def forged_reply(name: str, body: str, *words: str) -> Attack:
 
 HUGE_MESSAGE_MB = 12
 FORGED_FRAMES = [
-    forged_reply("forged_64_mb_of_empty_lists", 'b"[" + b"[],"*(64 * 2**20 // 3) + b"[]]"',
-                 "your answer was too large to check", "more than the limit of 16.0 MB"),
-    forged_reply("forged_15_mb_of_empty_lists_under_the_frame_cap",
-                 'b"[" + b"[],"*(15 * 2**20 // 3) + b"[]]"',
-                 "your answer was too large to check", "more than 100,000 values"),
-    forged_reply("forged_nesting_a_million_deep", 'b"[" * 10**6 + b"]" * 10**6',
-                 "your answer was too large to check"),
-    forged_reply("forged_nesting_just_over_the_depth",
-                 'b\'{{"ok": true, "value": \' + b"[" * 150 + b"]" * 150 + b"}}"',
-                 "your answer was too large to check", "nested more than 100 levels deep"),
-    forged_reply("forged_5000_digit_integer", 'b\'{{"ok": true, "value": \' + b"9" * 5000 + b"}}"',
-                 "your answer was too large to check", "a number of 5,000 digits"),
-    forged_reply("forged_huge_error_message",
-                 'b\'{{"ok": false, "kind": "error", "type": "ValueError", "mro": ["ValueError"], '
-                 '"message": "\' + b"m" * HUGE * 2**20 + b\'", "traceback": "\' '
-                 '+ b"t" * 2**20 + b\'"}}\''.replace("HUGE", str(HUGE_MESSAGE_MB)),
-                 "raised ValueError: mmmm", "more characters not shown"),
-    forged_reply("forged_tensor_claiming_a_huge_shape",
-                 'b\'{{"ok": true, "value": {{"$t": "tensor", "dtype": "float32", '
-                 '"shape": [1099511627776, 1099511627776], "requires_grad": false, "data": ""}}}}\'',
-                 "returned something that cannot be checked"),
-    forged_reply("forged_reply_that_is_not_an_object", 'b"[1, 2, 3]"',
-                 "returned something that cannot be checked"),
+    forged_reply(
+        "forged_64_mb_of_empty_lists",
+        'b"[" + b"[],"*(64 * 2**20 // 3) + b"[]]"',
+        "your answer was too large to check",
+        "more than the limit of 16.0 MB",
+    ),
+    forged_reply(
+        "forged_15_mb_of_empty_lists_under_the_frame_cap",
+        'b"[" + b"[],"*(15 * 2**20 // 3) + b"[]]"',
+        "your answer was too large to check",
+        "more than 100,000 values",
+    ),
+    forged_reply(
+        "forged_nesting_a_million_deep",
+        'b"[" * 10**6 + b"]" * 10**6',
+        "your answer was too large to check",
+    ),
+    forged_reply(
+        "forged_nesting_just_over_the_depth",
+        'b\'{{"ok": true, "value": \' + b"[" * 150 + b"]" * 150 + b"}}"',
+        "your answer was too large to check",
+        "nested more than 100 levels deep",
+    ),
+    forged_reply(
+        "forged_5000_digit_integer",
+        'b\'{{"ok": true, "value": \' + b"9" * 5000 + b"}}"',
+        "your answer was too large to check",
+        "a number of 5,000 digits",
+    ),
+    forged_reply(
+        "forged_huge_error_message",
+        'b\'{{"ok": false, "kind": "error", "type": "ValueError", "mro": ["ValueError"], '
+        '"message": "\' + b"m" * HUGE * 2**20 + b\'", "traceback": "\' '
+        '+ b"t" * 2**20 + b\'"}}\''.replace("HUGE", str(HUGE_MESSAGE_MB)),
+        "raised ValueError: mmmm",
+        "more characters not shown",
+    ),
+    forged_reply(
+        "forged_tensor_claiming_a_huge_shape",
+        'b\'{{"ok": true, "value": {{"$t": "tensor", "dtype": "float32", '
+        '"shape": [1099511627776, 1099511627776], "requires_grad": false, "data": ""}}}}\'',
+        "returned something that cannot be checked",
+    ),
+    forged_reply(
+        "forged_reply_that_is_not_an_object",
+        'b"[1, 2, 3]"',
+        "returned something that cannot be checked",
+    ),
 ]
 
 
@@ -395,12 +528,24 @@ FORGED_FRAMES = [
 
 HOSTILE_IDS = [
     "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m",  # an OSC window title, then colours
-    '=HYPERLINK("http:\\\\x","y")', "@SUM(1+1)", "-2+3", "+1", "\tTAB",
-    "<img src=x onerror=alert(1)>", "<script>alert(1)<\\script>",
-    "```fence", "**bold** [link](x)", "\r\x08\x9b31m C1 CSI", "undecodable \udcff byte", "plain",
+    '=HYPERLINK("http:\\\\x","y")',
+    "@SUM(1+1)",
+    "-2+3",
+    "+1",
+    "\tTAB",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)<\\script>",
+    "```fence",
+    "**bold** [link](x)",
+    "\r\x08\x9b31m C1 CSI",
+    "undecodable \udcff byte",
+    "plain",
 ]
-HOSTILE_MESSAGE = Attack("hostile_message_and_output", body="""
+HOSTILE_MESSAGE = Attack(
+    "hostile_message_and_output",
+    body="""
     print("printed: \\x1b]0;title\\x07 \\x1b[2J\\x1b[31m\\r\\x08 <script>")
     raise ValueError("\\udcff \\x1b[31m <b>" + "".join(map(chr, range(32)))
                      + "".join(map(chr, range(0x7f, 0xa0)))
-                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""")
+                     + " <script>alert(2)</script> ``` <img src=x onerror=alert(3)> \\udcff")""",
+)

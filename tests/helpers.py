@@ -14,7 +14,11 @@ def write(folder: Path, exercise_id: str, source: str | None = None) -> Path:
     """Write the exercise's file: `source` (dedented), or the reference when None."""
     exercise = exercise_by_id(exercise_id)
     folder.mkdir(parents=True, exist_ok=True)
-    text = (SOLUTIONS_DIR / exercise.filename).read_text() if source is None else textwrap.dedent(source)
+    text = (
+        (SOLUTIONS_DIR / exercise.filename).read_text()
+        if source is None
+        else textwrap.dedent(source)
+    )
     path = folder / exercise.filename
     path.write_text(text)
     return path

@@ -15,8 +15,10 @@ from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]
 EDGE, COUNT = "01_edge_filter.py", "02_count_parameters.py"
-WRONG_COUNT = ("def simple_cnn_param_count():\n    return 26138\n"
-               "def linear_param_count(in_features, out_features, bias=True):\n    return -1\n")
+WRONG_COUNT = (
+    "def simple_cnn_param_count():\n    return 26138\n"
+    "def linear_param_count(in_features, out_features, bias=True):\n    return -1\n"
+)
 
 
 def ref(name: str) -> str:
@@ -55,8 +57,13 @@ def _tar(path: Path, files: dict[str, str]) -> None:
 # student -> (edge_filter, count_parameters, a piece of the note ("" : no note), site id)
 EXPECTED: dict[str, tuple[int, int, str, str]] = {
     "Fatima Al-Sayed": (25, 12, "graded 2 files in cnn_workbook.zip/cnn_workbook/", "48213"),
-    "carl": (25, 12, "graded 01_Edge_Filter.py as 01_edge_filter.py; graded "
-                     "02_count_parameters (1).py as 02_count_parameters.py", ""),
+    "carl": (
+        25,
+        12,
+        "graded 01_Edge_Filter.py as 01_edge_filter.py; graded "
+        "02_count_parameters (1).py as 02_count_parameters.py",
+        "",
+    ),
     "dina": (25, 0, "graded exercises/01_edge_filter.py; ignored backup/01_edge_filter.py", ""),
     "gus": (25, 0, "graded gus.zip/gus/01_edge_filter.py; skipped 2100 other file(s) unread", ""),
     "hana": (0, 12, "graded hana.tgz/hana/02_count_parameters.py", ""),
@@ -85,30 +92,66 @@ def make_site_class(batch: Path) -> dict[str, tuple[int, int, str, str]]:
     batch.mkdir(parents=True)
     everything = {f"cnn_workbook/{e.filename}": ref(e.filename) for e in load_catalog()}
     moodle = batch / "Fatima Al-Sayed_48213_assignsubmission_file_"
-    _zip(moodle / "cnn_workbook.zip", {**everything, "__MACOSX/cnn_workbook/._01_edge_filter.py":
-                                       b"\x00\x05\x16\x07 resource fork"})
-    _files(batch / "carl", {"01_Edge_Filter.py": ref(EDGE), "02_count_parameters (1).py": ref(COUNT)})
-    _files(batch / "dina", {"backup/01_edge_filter.py": stub(EDGE),
-                            "exercises/01_edge_filter.py": ref(EDGE)})
-    _zip(batch / "gus.zip", {"gus/01_edge_filter.py": ref(EDGE),
-                             **{f"gus/data/{i:04d}.npy": b"\x93NUMPY" * 10 for i in range(2100)}})
+    _zip(
+        moodle / "cnn_workbook.zip",
+        {
+            **everything,
+            "__MACOSX/cnn_workbook/._01_edge_filter.py": b"\x00\x05\x16\x07 resource fork",
+        },
+    )
+    _files(
+        batch / "carl", {"01_Edge_Filter.py": ref(EDGE), "02_count_parameters (1).py": ref(COUNT)}
+    )
+    _files(
+        batch / "dina",
+        {"backup/01_edge_filter.py": stub(EDGE), "exercises/01_edge_filter.py": ref(EDGE)},
+    )
+    _zip(
+        batch / "gus.zip",
+        {
+            "gus/01_edge_filter.py": ref(EDGE),
+            **{f"gus/data/{i:04d}.npy": b"\x93NUMPY" * 10 for i in range(2100)},
+        },
+    )
     _tar(batch / "hana.tgz", {"hana/02_count_parameters.py": ref(COUNT)})
     _tar(batch / "ivan.tar.gz", {"exercises/01_edge_filter.py": ref(EDGE)})
-    _files(batch, {"smithjohn_late_12345_67890_01_edge_filter.py": ref(EDGE),
-                   "smithjohn_late_12345_67890_02_count_parameters-1.py": ref(COUNT)})
+    _files(
+        batch,
+        {
+            "smithjohn_late_12345_67890_01_edge_filter.py": ref(EDGE),
+            "smithjohn_late_12345_67890_02_count_parameters-1.py": ref(COUNT),
+        },
+    )
     _zip(batch / "doejane_23456_78901_cnn_workbook.zip", {EDGE: ref(EDGE), COUNT: ref(COUNT)})
     _files(batch / "Li Wei_50001_assignsubmission_file_", {EDGE: ref(EDGE)})
-    _files(batch, {"Lab 3_kpatel_attempt_2026-11-02-10-31-07_01_edge_filter.py": ref(EDGE),
-                   "Lab 3_kpatel_attempt_2026-11-02-10-31-07.txt": "Name: K Patel\n"})
+    _files(
+        batch,
+        {
+            "Lab 3_kpatel_attempt_2026-11-02-10-31-07_01_edge_filter.py": ref(EDGE),
+            "Lab 3_kpatel_attempt_2026-11-02-10-31-07.txt": "Name: K Patel\n",
+        },
+    )
     _files(batch / "submission_777", {COUNT: ref(COUNT)})
     (batch / "submission_metadata.yml").write_text(
         "submission_777:\n  :submitters:\n  - :name: S Seven\n    :sid: s777\n"
-        "    :email: s7@example.edu\n")
-    _zip(batch / "lena.zip", {"__MACOSX/lena/._01_edge_filter.py": b"\x00\x05\x16\x07",
-                              "lena/01_edge_filter.py": ref(EDGE),
-                              "lena/__pycache__/01_edge_filter.cpython-311.pyc": b"\x00"})
-    _files(batch / "mona", {EDGE: ref(EDGE), "01_edge_filter.ipynb": "{}",
-                            ".ipynb_checkpoints/01_edge_filter-checkpoint.py": stub(EDGE)})
+        "    :email: s7@example.edu\n"
+    )
+    _zip(
+        batch / "lena.zip",
+        {
+            "__MACOSX/lena/._01_edge_filter.py": b"\x00\x05\x16\x07",
+            "lena/01_edge_filter.py": ref(EDGE),
+            "lena/__pycache__/01_edge_filter.cpython-311.pyc": b"\x00",
+        },
+    )
+    _files(
+        batch / "mona",
+        {
+            EDGE: ref(EDGE),
+            "01_edge_filter.ipynb": "{}",
+            ".ipynb_checkpoints/01_edge_filter-checkpoint.py": stub(EDGE),
+        },
+    )
     inner = _zip(batch / "tmp-inner.zip", {EDGE: ref(EDGE)})
     (batch / "tmp-inner.zip").unlink()
     _zip(batch / "nina.zip", {"inner.zip": inner})

@@ -44,21 +44,33 @@ MARKER = f"7{os.getpid() % 1000:03d}.4242"  # `sleep MARKER`: how the attacks' p
 DISK_FILLED = 512 * 1024**2  # what a disk filler writes at most: twice the disk limit
 
 
-def grade(folder: Path, *extra: str, check_timeout: float | None = None, exercise: str = EXERCISE,
-          timeout: float = 300) -> dict:
+def grade(
+    folder: Path,
+    *extra: str,
+    check_timeout: float | None = None,
+    exercise: str = EXERCISE,
+    timeout: float = 300,
+) -> dict:
     command = [GRADER, "check", exercise, "--submission", str(folder), "--json", *extra]
     if check_timeout:
         command += ["--check-timeout", str(check_timeout)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
-    assert done.returncode in (0, 1), f"grader check failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
+    )
+    assert done.returncode in (0, 1), (
+        f"grader check failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    )
     return json.loads(done.stdout)["exercises"][exercise]
 
 
 def _digest(paths: list[Path]) -> dict[str, str]:
     digests = {}
     for top in paths:
-        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()
-                                                   and "__pycache__" not in p.parts)
+        files = (
+            [top]
+            if top.is_file()
+            else sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         for file in files:
             digests[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
     return digests
@@ -77,7 +89,9 @@ def project_unharmed(victim):
     guarded = [PROJECT_ROOT / name for name in GUARDED] + [victim]
     before = _digest(guarded)
     yield
-    assert _digest(guarded) == before, "an attack changed the project's or another submission's files"
+    assert _digest(guarded) == before, (
+        "an attack changed the project's or another submission's files"
+    )
     assert not Path("/tmp/pwned-by-student").exists()
 
 
@@ -127,10 +141,16 @@ def unix_listener(tmp_path_factory):
     stream = socket.socket(socket.AF_UNIX)
     in_tmp = socket.socket(socket.AF_UNIX)
     datagram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    paths = {"unix": str(folder / "server.sock"), "unix_dgram": str(folder / "dgram.sock"),
-             "unix_tmp": f"/tmp/cnn-grader-test-{os.getpid()}.sock"}
-    for server, path in ((stream, paths["unix"]), (datagram, paths["unix_dgram"]),
-                         (in_tmp, paths["unix_tmp"])):
+    paths = {
+        "unix": str(folder / "server.sock"),
+        "unix_dgram": str(folder / "dgram.sock"),
+        "unix_tmp": f"/tmp/cnn-grader-test-{os.getpid()}.sock",
+    }
+    for server, path in (
+        (stream, paths["unix"]),
+        (datagram, paths["unix_dgram"]),
+        (in_tmp, paths["unix_tmp"]),
+    ):
         server.bind(path)
         os.chmod(path, 0o777)
     stream.listen()
@@ -202,8 +222,10 @@ class _MemoryWatch:
         while not self._stop.wait(0.02):
             self.shmem_rise = max(self.shmem_rise, self._shmem() - self._base)
             for parent in parents:
-                for peak in [*parent.glob("cnn-grader-*/memory.max_usage_in_bytes"),
-                             *parent.glob("cnn-grader-*/memory.peak")]:
+                for peak in [
+                    *parent.glob("cnn-grader-*/memory.max_usage_in_bytes"),
+                    *parent.glob("cnn-grader-*/memory.peak"),
+                ]:
                     try:
                         self.worker_peak = max(self.worker_peak, int(peak.read_text()))
                     except (OSError, ValueError):
@@ -214,22 +236,40 @@ class _MemoryWatch:
         self._thread.join()
 
 
-def _write(folder: Path, attack: Attack, victim: Path, port: int, unix: dict | None = None,
-           scratch: Path | None = None) -> Path:
+def _write(
+    folder: Path,
+    attack: Attack,
+    victim: Path,
+    port: int,
+    unix: dict | None = None,
+    scratch: Path | None = None,
+) -> Path:
     unix = unix or {"unix": "", "unix_dgram": "", "unix_tmp": ""}
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / FILENAME).write_text(attack.source(
-        project=str(PROJECT_ROOT), victim=str(victim), marker=MARKER, port=str(port),
-        unix=unix["unix"], unix_dgram=unix["unix_dgram"],
-        sockets=repr([p for p in (unix["unix"], unix["unix_tmp"]) if p]),
-        scratch=str(scratch or ""), limit=str(DISK_FILLED)))
+    (folder / FILENAME).write_text(
+        attack.source(
+            project=str(PROJECT_ROOT),
+            victim=str(victim),
+            marker=MARKER,
+            port=str(port),
+            unix=unix["unix"],
+            unix_dgram=unix["unix_dgram"],
+            sockets=repr([p for p in (unix["unix"], unix["unix_tmp"]) if p]),
+            scratch=str(scratch or ""),
+            limit=str(DISK_FILLED),
+        )
+    )
     return folder
 
 
 @pytest.fixture(scope="module")
 def honest_scores(tmp_path_factory, victim, listener) -> dict[str, float]:
-    return {attack.name: grade(_write(tmp_path_factory.mktemp(attack.name), attack, victim, listener[0]))["score"]
-            for attack in (HONEST_WRONG, HONEST_BROKEN_IMPORT)}
+    return {
+        attack.name: grade(
+            _write(tmp_path_factory.mktemp(attack.name), attack, victim, listener[0])
+        )["score"]
+        for attack in (HONEST_WRONG, HONEST_BROKEN_IMPORT)
+    }
 
 
 def _survivors() -> list[str]:
@@ -245,25 +285,35 @@ def _survivors() -> list[str]:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, victim, listener,
-                                                          honest_scores, unix_listener,
-                                                          other_scratch):
+def test_attack_scores_what_an_honest_wrong_answer_scores(
+    attack, tmp_path, victim, listener, honest_scores, unix_listener, other_scratch
+):
     port, received = listener
     unix_paths, unix_received = unix_listener
-    memory = next((int(parse_value("memory", limit.partition("=")[2])) for limit in attack.limits
-                   if limit.startswith("memory=")), None)
+    memory = next(
+        (
+            int(parse_value("memory", limit.partition("=")[2]))
+            for limit in attack.limits
+            if limit.startswith("memory=")
+        ),
+        None,
+    )
     watch = _MemoryWatch() if memory else None
     try:
-        result = grade(_write(tmp_path, attack, victim, port, unix_paths, other_scratch),
-                       *(f"--limit={limit}" for limit in attack.limits),
-                       check_timeout=attack.check_timeout)
+        result = grade(
+            _write(tmp_path, attack, victim, port, unix_paths, other_scratch),
+            *(f"--limit={limit}" for limit in attack.limits),
+            check_timeout=attack.check_timeout,
+        )
     finally:
         if watch:
             watch.stop()
     honest = HONEST_BROKEN_IMPORT if attack.at_import else HONEST_WRONG
     checks = {c["name"]: c for c in result["checks"]}
     assert result["score"] == honest_scores[honest.name], json.dumps(result, indent=1)
-    assert checks["simple_cnn_param_count"]["passed"] is (not attack.at_import), "grading did not go on"
+    assert checks["simple_cnn_param_count"]["passed"] is (not attack.at_import), (
+        "grading did not go on"
+    )
     message = checks["linear_param_count"]["message"]
     for word in attack.words:
         assert word in message, f"{word!r} not in {message!r}"
@@ -271,8 +321,10 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(attack, tmp_path, vict
     assert not received, f"the submission reached a listener on 127.0.0.1: {received}"
     assert not unix_received, f"the submission reached root's Unix socket: {unix_received}"
     if watch:  # the machine's memory stayed bounded: by the limit, plus what torch itself touches
-        print(f"{attack.name}: worker peak {watch.worker_peak / 2**20:.0f} MiB, "
-              f"shared memory rise {watch.shmem_rise / 2**20:.0f} MiB")
+        print(
+            f"{attack.name}: worker peak {watch.worker_peak / 2**20:.0f} MiB, "
+            f"shared memory rise {watch.shmem_rise / 2**20:.0f} MiB"
+        )
         assert watch.shmem_rise <= memory + 2**28, f"shared memory rose {watch.shmem_rise:,} bytes"
         assert 0 < watch.worker_peak <= memory, f"worker's cgroup peak: {watch.worker_peak:,} bytes"
     assert not Path(f"/tmp/cnn-grader-private-{MARKER}").exists(), "it wrote into the host's /tmp"
@@ -287,8 +339,11 @@ def test_symlinks_to_the_reference_are_not_followed(tmp_path):
 
 def test_submission_conftest_pytest_ini_and_sitecustomize_are_ignored(tmp_path, victim, listener):
     _write(tmp_path, HONEST_WRONG, victim, listener[0])
-    forced_pass = ("import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
-                   "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")
+    forced_pass = (
+        "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, "
+        "call):\n"
+        "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n"
+    )
     (tmp_path / "conftest.py").write_text(forced_pass)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:grader.pytest_plugin\n")
     (tmp_path / "sitecustomize.py").write_text("import builtins; builtins.int = lambda *a: 26138\n")
@@ -302,12 +357,14 @@ def test_zip_slip_entries_land_nowhere_outside(tmp_path, victim, listener):
     archive = tmp_path / "student.zip"
     outside = tmp_path / "escaped.py"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr(f"student/{FILENAME}", HONEST_WRONG.source(project="", victim="", marker="", port="0"))
+        zipped.writestr(
+            f"student/{FILENAME}", HONEST_WRONG.source(project="", victim="", marker="", port="0")
+        )
         zipped.writestr("../escaped.py", "pwned = True\n")
         zipped.writestr("student/../../escaped.py", "pwned = True\n")
         zipped.writestr(str(outside), "pwned = True\n")
         link = zipfile.ZipInfo("student/link.py")
-        link.external_attr = (0o120777 << 16)
+        link.external_attr = 0o120777 << 16
         zipped.writestr(link, str(SOLUTIONS_DIR / FILENAME))
     result = grade(archive)
     assert result["score"] == 11
@@ -317,8 +374,12 @@ def test_zip_slip_entries_land_nowhere_outside(tmp_path, victim, listener):
 def test_corrupt_zip_is_a_clear_usage_error(tmp_path):
     archive = tmp_path / "broken.zip"
     archive.write_bytes(b"PK\x03\x04 this is not really a zip archive" * 10)
-    done = subprocess.run([GRADER, "check", EXERCISE, "--submission", str(archive)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [GRADER, "check", EXERCISE, "--submission", str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "broken.zip is not a readable zip archive" in done.stderr
 
@@ -339,8 +400,9 @@ def grade_measured(folder: Path, timeout: float = 150) -> tuple[dict, int, float
     in MB and its wall time."""
     command = [GRADER, "check", EXERCISE, "--submission", str(folder), "--json"]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=PROJECT_ROOT)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT
+    )
     peak, stop = 0, threading.Event()
 
     def watch() -> None:
@@ -364,8 +426,9 @@ def grade_measured(folder: Path, timeout: float = 150) -> tuple[dict, int, float
         stop.set()
         watcher.join()
     seconds = time.monotonic() - started
-    assert process.returncode in (0, 1), \
+    assert process.returncode in (0, 1), (
         f"grader check failed ({process.returncode}):\n{stdout}\n{stderr}"
+    )
     return json.loads(stdout)["exercises"][EXERCISE], peak, seconds
 
 
@@ -377,11 +440,14 @@ def honest_measured(tmp_path_factory, victim, listener) -> tuple[dict, int, floa
 
 @pytest.mark.parametrize("attack", FORGED_FRAMES, ids=lambda a: a.name)
 def test_forged_frame_scores_what_an_honest_wrong_answer_scores_in_bounded_memory(
-        attack, tmp_path, victim, listener, honest_measured):
+    attack, tmp_path, victim, listener, honest_measured
+):
     honest, honest_peak, honest_seconds = honest_measured
     result, peak, seconds = grade_measured(_write(tmp_path, attack, victim, listener[0]))
-    print(f"{attack.name}: peak {peak} MB (honest {honest_peak} MB), {seconds:.1f} s "
-          f"(honest {honest_seconds:.1f} s)")
+    print(
+        f"{attack.name}: peak {peak} MB (honest {honest_peak} MB), {seconds:.1f} s "
+        f"(honest {honest_seconds:.1f} s)"
+    )
     checks = {c["name"]: c for c in result["checks"]}
     assert result["score"] == honest["score"], json.dumps(result, indent=1)[:3000]
     assert checks["simple_cnn_param_count"]["passed"], "grading did not go on"
@@ -407,8 +473,11 @@ def _markdown_outside_fences(text: str) -> str:
         run = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
         if fence is None and run:
             fence = run.group(1)
-        elif fence is not None and run and re.fullmatch(
-                rf" {{0,3}}{fence[0]}{{{len(fence)},}}\s*", line):
+        elif (
+            fence is not None
+            and run
+            and re.fullmatch(rf" {{0,3}}{fence[0]}{{{len(fence)},}}\s*", line)
+        ):
             fence = None
         elif fence is None:
             outside.append(line)
@@ -421,9 +490,24 @@ def hostile_batch(tmp_path_factory, victim, listener) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("hostile")
     for student in HOSTILE_IDS:
         _write(root / "batch" / student, HOSTILE_MESSAGE, victim, listener[0])
-    done = subprocess.run([GRADER, "grade", str(root / "batch"), "--out", str(root / "out"),
-                           "--only", EXERCISE, "--workers", "2", "--junit", str(root / "junit.xml")],
-                          capture_output=True, timeout=600, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [
+            GRADER,
+            "grade",
+            str(root / "batch"),
+            "--out",
+            str(root / "out"),
+            "--only",
+            EXERCISE,
+            "--workers",
+            "2",
+            "--junit",
+            str(root / "junit.xml"),
+        ],
+        capture_output=True,
+        timeout=600,
+        cwd=PROJECT_ROOT,
+    )
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
     assert done.returncode == 0, output
     return root / "out", root / "junit.xml", output
@@ -438,8 +522,12 @@ def test_hostile_ids_and_messages_score_as_honest_wrong_answers(hostile_batch, h
 def test_hostile_text_never_reaches_the_terminal_raw(hostile_batch, tmp_path, victim, listener):
     assert not _TERMINAL_CONTROLS.search(hostile_batch[2]), repr(hostile_batch[2])
     folder = _write(tmp_path / HOSTILE_IDS[0], HOSTILE_MESSAGE, victim, listener[0])
-    done = subprocess.run([GRADER, "check", EXERCISE, "--submission", str(folder)],
-                          capture_output=True, timeout=300, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [GRADER, "check", EXERCISE, "--submission", str(folder)],
+        capture_output=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+    )
     shown = (done.stdout + done.stderr).decode("utf-8", "replace")
     assert done.returncode == 1 and "ValueError" in shown, shown
     assert not _TERMINAL_CONTROLS.search(shown), repr(shown)
@@ -474,7 +562,8 @@ def test_hostile_report_html_escapes_ids_and_messages(hostile_batch):
     report = (hostile_batch[0] / "report.html").read_text(encoding="utf-8")
     for raw in ("<img", "<script", "onerror=alert"):
         assert raw not in report.replace("onerror=alert(1)&gt;", "").replace(
-            "onerror=alert(3)&gt;", ""), raw
+            "onerror=alert(3)&gt;", ""
+        ), raw
 
 
 # Exercise 06's check gives the worker MNIST files at mnist/MNIST/raw/* under its folder; a
@@ -503,16 +592,21 @@ def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path
     before = victim.read_bytes()
     (tmp_path / "planter").mkdir()
     (tmp_path / "planter" / "06_data.py").write_text(
-        reference + PLANT_FOR_THE_IDX_FILES.format(fifo=kind == "fifo", victim=str(victim)))
+        reference + PLANT_FOR_THE_IDX_FILES.format(fifo=kind == "fifo", victim=str(victim))
+    )
     try:
         planted = grade(tmp_path / "planter", exercise="data", timeout=120)
     except subprocess.TimeoutExpired:
         pytest.fail("the grader hung on what the submission planted")
     assert victim.read_bytes() == before, "the grader wrote through the submission's link"
-    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(planted)
+    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(
+        planted
+    )
 
 
-def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(tmp_path, victim, listener):
+def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(
+    tmp_path, victim, listener
+):
     """Graded side by side (2 workers): the filler fills its own disk only; the batch-mate's
     exercises 06 (files written for it) and 08 (training) score what they score alone."""
     filler = next(a for a in ATTACKS if a.name == "disk_filler")
@@ -522,13 +616,23 @@ def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(tmp_pa
     for name in ("06_data.py", "08_train_digits.py"):
         (batch / "honest" / name).write_text((SOLUTIONS_DIR / name).read_text())
     only = ["--only", "count_parameters", "--only", "data", "--only", "train_digits"]
-    done = subprocess.run([GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), *only,
-                           "--workers", "2"], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), *only, "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=PROJECT_ROOT,
+    )
     assert done.returncode in (0, 1), done.stderr
-    students = {s["student"]: s for s in json.loads((tmp_path / "out" / "grades.json").read_text())["students"]}
+    students = {
+        s["student"]: s
+        for s in json.loads((tmp_path / "out" / "grades.json").read_text())["students"]
+    }
     honest = students["honest"]["exercises"]
     assert honest["data"]["score"] == honest["data"]["max_score"], honest["data"]
-    assert honest["train_digits"]["score"] == honest["train_digits"]["max_score"], honest["train_digits"]
+    assert honest["train_digits"]["score"] == honest["train_digits"]["max_score"], honest[
+        "train_digits"
+    ]
     count = students["filler"]["exercises"]["count_parameters"]
     assert count["score"] == 11, count
     message = next(c["message"] for c in count["checks"] if c["name"] == "linear_param_count")

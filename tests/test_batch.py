@@ -25,8 +25,16 @@ WRONG_COUNT = "def linear_param_count(in_features, out_features, bias=True):\n  
 
 # student id -> (expected edge_filter, expected count_parameters); None: not graded here
 EXPECTED = {
-    "alice": (25, 12), "Alice": (0, 12), "bob": (0, 0), "carol": (25, 0), "dave": (0, 0),
-    "empty": (0, 0), "eve o'neil": (0, 0), "frank": (25, 12), "grace": (0, 1), "heidi": (25, 12),
+    "alice": (25, 12),
+    "Alice": (0, 12),
+    "bob": (0, 0),
+    "carol": (25, 0),
+    "dave": (0, 0),
+    "empty": (0, 0),
+    "eve o'neil": (0, 0),
+    "frank": (25, 12),
+    "grace": (0, 1),
+    "heidi": (25, 12),
 }
 
 
@@ -36,7 +44,9 @@ def make_batch(root: Path) -> Path:
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
         (batch / "alice" / name).write_text((SOLUTIONS_DIR / name).read_text())
     (batch / "Alice").mkdir()  # differs from alice only in case
-    (batch / "Alice" / "02_count_parameters.py").write_text((SOLUTIONS_DIR / "02_count_parameters.py").read_text())
+    (batch / "Alice" / "02_count_parameters.py").write_text(
+        (SOLUTIONS_DIR / "02_count_parameters.py").read_text()
+    )
     (batch / "bob" / "exercises").mkdir(parents=True)  # the untouched stubs, one folder down
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
         (batch / "bob" / "exercises" / name).write_text((EXERCISES_DIR / name).read_text())
@@ -51,7 +61,8 @@ def make_batch(root: Path) -> Path:
             zipped.write(SOLUTIONS_DIR / name, f"frank/exercises/{name}")
     (batch / "grace").mkdir()  # a wrong answer: only linear_param_count... is -1, the rest missing
     (batch / "grace" / "02_count_parameters.py").write_text(
-        "def simple_cnn_param_count():\n    return 26138\n" + WRONG_COUNT)
+        "def simple_cnn_param_count():\n    return 26138\n" + WRONG_COUNT
+    )
     (batch / "heidi").mkdir()
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
         (batch / "heidi" / name).write_text((SOLUTIONS_DIR / name).read_text())
@@ -59,8 +70,12 @@ def make_batch(root: Path) -> Path:
 
 
 def grade(batch: Path, out: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([GRADER, "grade", str(batch), "--out", str(out), *ONLY, *extra],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GRADER, "grade", str(batch), "--out", str(out), *ONLY, *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -88,7 +103,10 @@ def test_every_row_total_and_file(graded):
         assert (float(row["edge_filter"]), float(row["count_parameters"])) == (edge, count), row
         assert float(row["total"]) == edge + count
     book = json.loads((out / "grades.json").read_text())
-    assert book["max_scores"] == {"edge_filter": 25, "count_parameters": 12} and book["max_total"] == 37
+    assert (
+        book["max_scores"] == {"edge_filter": 25, "count_parameters": 12}
+        and book["max_total"] == 37
+    )
     for student in book["students"]:
         assert student["total"] == sum(e["score"] for e in student["exercises"].values())
         for exercise in student["exercises"].values():
@@ -100,9 +118,13 @@ def test_every_row_total_and_file(graded):
         assert text.startswith(f"# Feedback for {student}\n")
     assert "not a readable zip archive" in (out / "feedback" / f"{keys['dave']}.md").read_text()
     assert "no exercise files" in (out / "feedback" / f"{keys['empty']}.md").read_text()
-    assert "SyntaxError" in (out / "feedback" / f"{keys['eve o' + chr(39) + 'neil']}.md").read_text()
+    assert (
+        "SyntaxError" in (out / "feedback" / f"{keys['eve o' + chr(39) + 'neil']}.md").read_text()
+    )
     report = (out / "report.html").read_text()
-    assert '<svg id="histogram"' in report and "http://" not in report.replace("http://www.w3.org/2000/svg", "")
+    assert '<svg id="histogram"' in report and "http://" not in report.replace(
+        "http://www.w3.org/2000/svg", ""
+    )
     assert all(f'href="feedback/{key}.md"' in report for key in keys.values())
     junit = (graded[1].parent / "junit.xml").read_text()
     assert junit.count("<testsuite ") == len(EXPECTED)
@@ -113,7 +135,9 @@ def test_feedback_hides_hidden_checks_inputs_and_expected_values(graded):
     key = next(e.key for e in discover(batch) if e.student == "grace")
     text = (out / "feedback" / f"{key}.md").read_text()
     assert "linear_param_count" in text and "Hint:" in text
-    assert not any(line.strip().startswith(("Input:", "Expected:", "Got:")) for line in text.splitlines())
+    assert not any(
+        line.strip().startswith(("Input:", "Expected:", "Got:")) for line in text.splitlines()
+    )
 
 
 def test_same_gradebook_with_one_worker_and_with_two(graded, tmp_path):
@@ -125,8 +149,12 @@ def test_same_gradebook_with_one_worker_and_with_two(graded, tmp_path):
 def test_resume_after_sigkill_gives_the_uninterrupted_gradebook(graded, tmp_path):
     batch, out = graded
     resumed = tmp_path / "resumed"
-    process = subprocess.Popen([GRADER, "grade", str(batch), "--out", str(resumed), *ONLY, "--workers", "1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [GRADER, "grade", str(batch), "--out", str(resumed), *ONLY, "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     results = resumed / ".results"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 3:
@@ -141,7 +169,9 @@ def test_resume_after_sigkill_gives_the_uninterrupted_gradebook(graded, tmp_path
 
 
 def test_entry_keys_are_distinct_and_safe():
-    entries = [Entry(name, Path(name)) for name in ("bob", "Bob", "BOB", "b/o b", "b_o_b", "..", "été")]
+    entries = [
+        Entry(name, Path(name)) for name in ("bob", "Bob", "BOB", "b/o b", "b_o_b", "..", "été")
+    ]
     keys = [e.key for e in entries]
     assert len({k.lower() for k in keys}) == len(keys)
     assert all("/" not in k and not k.startswith(".") for k in keys)

@@ -61,10 +61,14 @@ def make_class(batch: Path) -> dict[str, dict]:
     _folder(batch, "ref-nested", refs, below="exercises")
     _zip(batch, "ref-zip", refs)
     _zip(batch, "ref-zip-nested", refs, below="ref/exercises/")
-    _folder(batch, "REF-FOLDER", {"count_parameters": refs["count_parameters"]})  # differs only in case
+    _folder(
+        batch, "REF-FOLDER", {"count_parameters": refs["count_parameters"]}
+    )  # differs only in case
     for name in ("ref-folder", "ref-nested", "ref-zip", "ref-zip-nested"):
         expected[name] = {"scores": dict(FULL)}
-    expected["REF-FOLDER"] = {"scores": {"edge_filter": 0, "count_parameters": FULL["count_parameters"]}}
+    expected["REF-FOLDER"] = {
+        "scores": {"edge_filter": 0, "count_parameters": FULL["count_parameters"]}
+    }
     _folder(batch, "stub-folder", stubs)
     _zip(batch, "stub-zip", stubs, below="stub/")
     (batch / "corrupt.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
@@ -74,16 +78,26 @@ def make_class(batch: Path) -> dict[str, dict]:
         zipped.writestr("notes/readme.txt", "I did not finish")
     _folder(batch, "syntax errors everywhere", {i: "def broken(:\n" for i in IDS})
     _folder(batch, "élodie o'brien", {"edge_filter": refs["edge_filter"]})  # odd characters
-    for name in ("stub-folder", "stub-zip", "corrupt", "empty-folder", "zip-without-exercises",
-                 "syntax errors everywhere"):
+    for name in (
+        "stub-folder",
+        "stub-zip",
+        "corrupt",
+        "empty-folder",
+        "zip-without-exercises",
+        "syntax errors everywhere",
+    ):
         expected[name] = {"scores": {i: 0 for i in IDS}}
-    expected["élodie o'brien"] = {"scores": {"edge_filter": FULL["edge_filter"], "count_parameters": 0}}
+    expected["élodie o'brien"] = {
+        "scores": {"edge_filter": FULL["edge_filter"], "count_parameters": 0}
+    }
     for variant in WRONG_HERE:  # each mistake twice: a folder, and a zip of a folder
         files = {i: refs[i] for i in IDS}
         files[variant.exercise] = _source(variant.exercise, variant)
         _folder(batch, f"wrong-{variant.name}", files)
         _zip(batch, f"wrong-{variant.name}-zip", files, below=f"{variant.name}/")
-        expected[f"wrong-{variant.name}"] = expected[f"wrong-{variant.name}-zip"] = {"wrong": variant}
+        expected[f"wrong-{variant.name}"] = expected[f"wrong-{variant.name}-zip"] = {
+            "wrong": variant
+        }
     return expected
 
 
@@ -91,9 +105,23 @@ def make_class(batch: Path) -> dict[str, dict]:
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class40")
     expected = make_class(root / "batch")
-    done = subprocess.run([GRADER, "grade", str(root / "batch"), "--out", str(root / "out"), "--workers", "2",
-                           "--junit", str(root / "junit.xml"), *[a for i in IDS for a in ("--only", i)]],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [
+            GRADER,
+            "grade",
+            str(root / "batch"),
+            "--out",
+            str(root / "out"),
+            "--workers",
+            "2",
+            "--junit",
+            str(root / "junit.xml"),
+            *[a for i in IDS for a in ("--only", i)],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     return root, expected
 
@@ -122,14 +150,20 @@ def test_every_row_total_feedback_file_and_junit_case(graded_class):
             assert scores[other] == FULL[other], (student, row)
             assert 0 < scores[variant.exercise] < FULL[variant.exercise], (student, row)
             twin = rows[student[:-4] if student.endswith("-zip") else student + "-zip"]
-            assert float(twin[variant.exercise]) == scores[variant.exercise], "packaging changed a grade"
+            assert float(twin[variant.exercise]) == scores[variant.exercise], (
+                "packaging changed a grade"
+            )
             failed = [c for c in record["exercises"][variant.exercise]["checks"] if not c["passed"]]
             assert any(c["name"].startswith(variant.check) for c in failed), (student, failed)
         assert float(row["total"]) == sum(scores.values()) == record["total"]
         for exercise_id in IDS:
             mine = record["exercises"][exercise_id]
             assert mine["score"] == scores[exercise_id] == sum(c["score"] for c in mine["checks"])
-            assert mine["max_score"] == FULL[exercise_id] == sum(c["max_score"] for c in mine["checks"])
+            assert (
+                mine["max_score"]
+                == FULL[exercise_id]
+                == sum(c["max_score"] for c in mine["checks"])
+            )
         feedback = (out / "feedback" / f"{keys[student]}.md").read_text(encoding="utf-8")
         assert feedback.startswith(f"# Feedback for {student}\n")
         assert f"**Total: {row['total']} / {sum(FULL.values())} points**" in feedback
@@ -140,10 +174,13 @@ def test_every_row_total_feedback_file_and_junit_case(graded_class):
     assert sorted(s.get("name") for s in suites) == sorted(expected)
     for suite in suites:
         cases = suite.findall("testcase")
-        checks = [c for e in by_student[suite.get("name")]["exercises"].values() for c in e["checks"]]
+        checks = [
+            c for e in by_student[suite.get("name")]["exercises"].values() for c in e["checks"]
+        ]
         assert len(cases) == len(checks) == int(suite.get("tests"))
-        assert int(suite.get("failures")) + int(suite.get("errors")) + int(suite.get("skipped")) == \
-            sum(not c["passed"] for c in checks)
+        assert int(suite.get("failures")) + int(suite.get("errors")) + int(
+            suite.get("skipped")
+        ) == sum(not c["passed"] for c in checks)
 
 
 def test_broken_submissions_get_a_clear_note(graded_class):
@@ -187,16 +224,33 @@ def test_report_renders_in_headless_chromium_with_the_histogram(graded_class, tm
     shot = Path(os.environ.get("CNN_REPORT_SCREENSHOT") or tmp_path / "report.png")
     shot.parent.mkdir(parents=True, exist_ok=True)
     shot.unlink(missing_ok=True)
-    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                           "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars",
-                           "--window-size=1200,900", f"--screenshot={shot}",
-                           (root / "out" / "report.html").as_uri()],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            "--window-size=1200,900",
+            f"--screenshot={shot}",
+            (root / "out" / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert shot.exists(), done.stderr[-2000:]
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=np.int16)
     assert pixels.shape == (900, 1200, 3)
     bar = np.array([0x3B, 0x7D, 0xD8])  # the histogram's bars (.bar in the report's style)
     bar_pixels = int((np.abs(pixels - bar).max(axis=2) <= 6).sum())
-    assert bar_pixels > 2000, f"the histogram's bars are not visible ({bar_pixels} pixels of their colour)"
+    assert bar_pixels > 2000, (
+        f"the histogram's bars are not visible ({bar_pixels} pixels of their colour)"
+    )
     assert len(np.unique(pixels.reshape(-1, 3)[::97], axis=0)) > 20, "the page looks blank"

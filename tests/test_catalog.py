@@ -29,16 +29,19 @@ def test_the_catalog_lists_eight_exercises_in_order_with_their_files():
         assert len(exercise.hints) >= 2
 
 
-@pytest.mark.parametrize("edit, words", [
-    (("number = 1", "number = 2"), "expected 1"),
-    (('id = "edge_filter"', 'id = "Edge Filter"'), "not a lowercase identifier"),
-    (("points = 3", 'points = "3"'), "wrong type"),
-    (("points = 3", "points = 0"), "positive"),
-    (('hints = ["a", "b"]', "hints = []"), "hints"),
-    (('title = "t"\n', ""), "missing field 'title'"),
-    (('title = "t"', 'title = "t"\ncolour = 1'), "unknown field"),
-    (("[[exercise]]", "[[exercise"), "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (("number = 1", "number = 2"), "expected 1"),
+        (('id = "edge_filter"', 'id = "Edge Filter"'), "not a lowercase identifier"),
+        (("points = 3", 'points = "3"'), "wrong type"),
+        (("points = 3", "points = 0"), "positive"),
+        (('hints = ["a", "b"]', "hints = []"), "hints"),
+        (('title = "t"\n', ""), "missing field 'title'"),
+        (('title = "t"', 'title = "t"\ncolour = 1'), "unknown field"),
+        (("[[exercise]]", "[[exercise"), "not valid TOML"),
+    ],
+)
 def test_bad_entries_are_refused_with_a_clear_message(edit, words):
     with pytest.raises(CatalogError, match=words):
         parse_catalog(GOOD.replace(*edit))
@@ -75,7 +78,11 @@ def _public_api(path):
 def test_stubs_and_references_have_the_same_public_names_and_signatures(exercise):
     stub = _public_api(EXERCISES_DIR / exercise.filename)
     solution = _public_api(SOLUTIONS_DIR / exercise.filename)
-    assert {k: v for k, v in solution.items() if "." not in k or k.split(".")[1] in ("__init__", "forward", "__len__", "__getitem__")} == stub
+    assert {
+        k: v
+        for k, v in solution.items()
+        if "." not in k or k.split(".")[1] in ("__init__", "forward", "__len__", "__getitem__")
+    } == stub
 
 
 @pytest.mark.parametrize("exercise", load_catalog(), ids=lambda e: e.id)
@@ -85,5 +92,9 @@ def test_stubs_are_written_for_a_learner(exercise):
     assert ast.get_docstring(tree) and "grader check" in ast.get_docstring(tree)
     assert "# TODO" in text and "raise NotImplementedError" in text
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.name not in ("__init__", "forward", "__len__", "__getitem__"):
+        if (
+            isinstance(node, ast.FunctionDef)
+            and not node.name.startswith("_")
+            and node.name not in ("__init__", "forward", "__len__", "__getitem__")
+        ):
             assert ast.get_docstring(node), f"{exercise.filename}: {node.name} has no docstring"

@@ -13,8 +13,10 @@ from grader.worker.cgroups import remove_stale_cgroups
 
 ROOT = Path("/sys/fs/cgroup/pids")
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not ROOT.is_dir(),
-                                reason="needs root and the pids cgroup controller at " + str(ROOT))
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not ROOT.is_dir(),
+    reason="needs root and the pids cgroup controller at " + str(ROOT),
+)
 
 
 def _group(name: str, age: float) -> Path:

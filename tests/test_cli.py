@@ -64,6 +64,13 @@ def test_list_shows_status_and_points(tmp_path):
 
 def test_junit_xml(tmp_path):
     write(tmp_path, "count_parameters")
-    run("check", "count_parameters", "--submission", str(tmp_path), "--junit", str(tmp_path / "out.xml"))
+    run(
+        "check",
+        "count_parameters",
+        "--submission",
+        str(tmp_path),
+        "--junit",
+        str(tmp_path / "out.xml"),
+    )
     xml = (tmp_path / "out.xml").read_text()
     assert 'tests="7"' in xml and 'failures="0"' in xml

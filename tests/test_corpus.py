@@ -1,4 +1,5 @@
-"""Every wrong submission loses points and is told its mistake; every correct variant earns full points."""
+"""Every wrong submission loses points and is told its mistake; every correct variant earns full
+points."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ def _grade(variant: Variant, tmp_path: Path):
 
 def test_corpus_size_and_spread():
     assert len(WRONG) >= 40 and len(CORRECT) >= 10
-    assert {v.exercise for v in WRONG} == {v.exercise for v in CORRECT} | {v.exercise for v in WRONG}
+    assert {v.exercise for v in WRONG} == {v.exercise for v in CORRECT} | {
+        v.exercise for v in WRONG
+    }
     assert len({v.exercise for v in WRONG}) == 8
     assert len({(v.exercise, v.name) for v in WRONG + CORRECT}) == len(WRONG + CORRECT)
 

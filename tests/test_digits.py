@@ -1,6 +1,5 @@
 """Exercise 08's procedural digits: deterministic, balanced, learnable; and the calibration."""
 
-
 import pytest
 import torch
 
@@ -29,7 +28,9 @@ def test_classes_differ_more_than_samples_of_one_class():
     images, labels = make_digits(2000, seed=2)
     means = torch.stack([images[labels == d].mean(0).flatten() for d in range(10)])
     between = torch.cdist(means, means).sum() / 90
-    within = torch.stack([(images[labels == d].flatten(1) - means[d]).norm(dim=1).mean() for d in range(10)]).mean()
+    within = torch.stack(
+        [(images[labels == d].flatten(1) - means[d]).norm(dim=1).mean() for d in range(10)]
+    ).mean()
     assert between > 0.3 * within  # distinct shapes, yet far from trivially separable
 
 
@@ -53,4 +54,6 @@ def test_calibration_over_five_seeds():
         assert trained["accuracy"] >= top, f"seed {seed}: {trained['accuracy']:.2f} % < {top} %"
         assert probes.points_for(trained["accuracy"]) == probes.MAX_POINTS
         untrained = probes.train_and_score(Untrained, seed=seed)
-        assert probes.points_for(untrained["accuracy"]) == 0, f"seed {seed}: untrained earned points"
+        assert probes.points_for(untrained["accuracy"]) == 0, (
+            f"seed {seed}: untrained earned points"
+        )

@@ -20,18 +20,33 @@ from grader.worker.protocol import ProtocolError, decode
 
 CONTROLS = "".join(map(chr, range(0x20))) + "".join(map(chr, range(0x7F, 0xA0)))
 HOSTILE = [
-    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m", '=HYPERLINK("http://x","y")',
-    "<script>alert(1)</script>", "```", "a ```` b", CONTROLS, "\ud800 lone surrogate", "\u202eevil",
-    "-1+2", "@SUM(A1)", "\tx", "\rx",
-    "# heading", "> quote", "1. item", "[link](javascript:x)", "a & b <b>", "\ufffe\uffff",
+    "\x1b]0;pwned title\x07\x1b[31mred\x1b[0m",
+    '=HYPERLINK("http://x","y")',
+    "<script>alert(1)</script>",
+    "```",
+    "a ```` b",
+    CONTROLS,
+    "\ud800 lone surrogate",
+    "\u202eevil",
+    "-1+2",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "# heading",
+    "> quote",
+    "1. item",
+    "[link](javascript:x)",
+    "a & b <b>",
+    "\ufffe\uffff",
 ]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_terminal_text_has_no_control_character_but_newline_and_tab(text):
     shown = escape.terminal(text)
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]",
-                         shown)
+    assert not re.search(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]", shown
+    )
     assert "\n" not in escape.terminal(text, keep_newlines=False)
     shown.encode("utf-8")  # no lone surrogate left to break a terminal's encoding
 
@@ -83,8 +98,10 @@ def test_csv_rows_stay_rows():
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows([[escape.csv_cell("a\rb\nc"), 1], [escape.csv_cell("\tx"), 2]])
-    assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [["a\\x0db\\nc", "1"],
-                                                                 ["'\\tx", "2"]]
+    assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [
+        ["a\\x0db\\nc", "1"],
+        ["'\\tx", "2"],
+    ]
 
 
 def test_csv_numbers_stay_numbers():
@@ -121,18 +138,22 @@ def test_markdown_code_block_fence_is_longer_than_any_backtick_run(text):
 
 # -- the bounded decoder ------------------------------------------------------------------------
 
+
 def test_honest_replies_decode():
     body = json.dumps({"ok": True, "value": [1, -2.5, "x", {"$t": "tuple", "items": [[[3]]]}]})
     assert decode(reply_limits.loads_reply(body.encode())["value"]) == [1, -2.5, "x", ([[3]],)]
 
 
-@pytest.mark.parametrize("body, words", [
-    (b"[" + b"[]," * 200_000 + b"[]]", "more than 100,000 values"),
-    (b'["' + b'","' * 300_000 + b'"]', "more than 100,000 values"),
-    (b"[" * 101 + b"]" * 101, "nested more than 100 levels deep"),
-    (b'{"value":' + b"7" * 5000 + b"}", "a number of 5,000 digits"),
-    (b'{"value":1.' + b"5" * 5000 + b"}", "a number of 5,002 characters"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (b"[" + b"[]," * 200_000 + b"[]]", "more than 100,000 values"),
+        (b'["' + b'","' * 300_000 + b'"]', "more than 100,000 values"),
+        (b"[" * 101 + b"]" * 101, "nested more than 100 levels deep"),
+        (b'{"value":' + b"7" * 5000 + b"}", "a number of 5,000 digits"),
+        (b'{"value":1.' + b"5" * 5000 + b"}", "a number of 5,002 characters"),
+    ],
+)
 def test_replies_over_a_limit_are_refused_before_they_are_built(body, words):
     with pytest.raises(reply_limits.AnswerTooLarge, match=words):
         reply_limits.loads_reply(body)
@@ -155,14 +176,17 @@ def test_a_frame_over_the_cap_is_refused_from_its_header():
     assert reply_limits.reply_length(struct.pack(">Q", 1000)) == 1000
 
 
-@pytest.mark.parametrize("node", [
-    {"$t": "tensor", "dtype": "float32", "shape": [2**40, 2**40], "data": ""},
-    {"$t": "tensor", "dtype": "float32", "shape": [0, 2**63], "data": ""},
-    {"$t": "ndarray", "dtype": "float32", "shape": [0, 2**62], "data": ""},
-    {"$t": "tensor", "dtype": "uint8", "shape": [6_000_000], "data": "AAAA" * 2_000_000},
-    {"$t": "npscalar", "dtype": "float32", "value": [1, 2, 3]},
-    {"$t": "npscalar", "dtype": "int8", "value": 10**30},
-])
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"$t": "tensor", "dtype": "float32", "shape": [2**40, 2**40], "data": ""},
+        {"$t": "tensor", "dtype": "float32", "shape": [0, 2**63], "data": ""},
+        {"$t": "ndarray", "dtype": "float32", "shape": [0, 2**62], "data": ""},
+        {"$t": "tensor", "dtype": "uint8", "shape": [6_000_000], "data": "AAAA" * 2_000_000},
+        {"$t": "npscalar", "dtype": "float32", "value": [1, 2, 3]},
+        {"$t": "npscalar", "dtype": "int8", "value": 10**30},
+    ],
+)
 def test_hostile_tensor_headers_are_protocol_errors(node):
     with pytest.raises(ProtocolError):
         decode(node)

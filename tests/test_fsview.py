@@ -1,5 +1,5 @@
-"""The worker's file-system view (grader/worker/fsview.py) and the files the worker writes for the grader
-(grader/worker/files.py), tested directly: in a forked child, as the worker builds it."""
+"""The worker's file-system view (grader/worker/fsview.py) and the files the worker writes for the
+grader (grader/worker/files.py), tested directly: in a forked child, as the worker builds it."""
 
 from __future__ import annotations
 
@@ -34,9 +34,14 @@ def in_view(probe, disk: int = 8 * 1024**2) -> dict:
             assert cage.unshare(cage.CLONE_NEWPID)
             if os.fork() == 0:
                 started = time.perf_counter()
-                notes = fsview.enter(scratch, readable, lockdown._DEVICES, disk, (1_500_000_001,) * 2)
-                result = {"ms": (time.perf_counter() - started) * 1000, "notes": notes,
-                          **probe(scratch)}
+                notes = fsview.enter(
+                    scratch, readable, lockdown._DEVICES, disk, (1_500_000_001,) * 2
+                )
+                result = {
+                    "ms": (time.perf_counter() - started) * 1000,
+                    "notes": notes,
+                    **probe(scratch),
+                }
                 os.write(write_end, json.dumps(result).encode())
                 os._exit(0)
             code = os.waitstatus_to_exitcode(os.wait()[1])
@@ -69,14 +74,25 @@ def _names(scratch: Path) -> dict:
         root_writable = True
     except OSError:
         root_writable = False
-    return {"run": exists("/run"), "home": exists("/home"), "var_run": exists("/var/run"),
-            "project": [n for n in ("solutions", "checks", "grader", "workbook.toml")
-                        if exists(f"{PROJECT_ROOT}/{n}")],
-            "tmp": os.listdir("/tmp"), "cwd": os.getcwd(), "processes": [p for p in os.listdir("/proc")
-                                                                        if p.isdigit()],
-            "owner": os.stat(scratch).st_uid, "fill_error": error, "filled": fill.stat().st_size,
-            "root_writable": root_writable, "python": os.path.exists(os.__file__),
-            "null": stat.S_ISCHR(os.stat("/dev/null").st_mode)}
+    return {
+        "run": exists("/run"),
+        "home": exists("/home"),
+        "var_run": exists("/var/run"),
+        "project": [
+            n
+            for n in ("solutions", "checks", "grader", "workbook.toml")
+            if exists(f"{PROJECT_ROOT}/{n}")
+        ],
+        "tmp": os.listdir("/tmp"),
+        "cwd": os.getcwd(),
+        "processes": [p for p in os.listdir("/proc") if p.isdigit()],
+        "owner": os.stat(scratch).st_uid,
+        "fill_error": error,
+        "filled": fill.stat().st_size,
+        "root_writable": root_writable,
+        "python": os.path.exists(os.__file__),
+        "null": stat.S_ISCHR(os.stat("/dev/null").st_mode),
+    }
 
 
 @needs_root
@@ -128,8 +144,9 @@ def test_the_submission_file_replaces_a_planted_link(tmp_path):
     victim.write_text("untouched")
     (tmp_path / "scratch").mkdir()
     (tmp_path / "scratch" / "02_count_parameters.py").symlink_to(victim)
-    worker_files.write_new_file(tmp_path / "scratch", "02_count_parameters.py",
-                                worker_files.encode({"f": b"x = 1\n"})["f"])
+    worker_files.write_new_file(
+        tmp_path / "scratch", "02_count_parameters.py", worker_files.encode({"f": b"x = 1\n"})["f"]
+    )
     assert (tmp_path / "scratch" / "02_count_parameters.py").read_text() == "x = 1\n"
     assert victim.read_text() == "untouched"
 

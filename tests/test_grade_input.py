@@ -28,15 +28,25 @@ def batch(tmp_path) -> Path:
     return tmp_path / "batch"
 
 
-@pytest.mark.parametrize("limit, message", [
-    ("foo=1", "unknown limit 'foo'"), ("memory=abc", "limit memory must be a size"),
-    ("cpu=0", "limit cpu must be positive"), ("memory", "a limit is written NAME=VALUE")])
+@pytest.mark.parametrize(
+    "limit, message",
+    [
+        ("foo=1", "unknown limit 'foo'"),
+        ("memory=abc", "limit memory must be a size"),
+        ("cpu=0", "limit cpu must be positive"),
+        ("memory", "a limit is written NAME=VALUE"),
+    ],
+)
 def test_a_bad_limit_is_rejected_as_check_rejects_it(batch, tmp_path, limit, message):
     done = run(str(batch), "--out", str(tmp_path / "out"), "--limit", limit)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
-    checked = subprocess.run([GRADER, "check", "edge_filter", "--submission", str(batch / "ana"),
-                              "--limit", limit], capture_output=True, text=True, timeout=300)
+    checked = subprocess.run(
+        [GRADER, "check", "edge_filter", "--submission", str(batch / "ana"), "--limit", limit],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert checked.returncode == 2 and message in checked.stderr
 
 
@@ -66,12 +76,22 @@ def test_two_entries_of_one_student_stop_before_grading_unless_a_policy_is_given
     done = run(str(batch), "--out", str(tmp_path / "out"), "--only", "edge_filter")
     assert done.returncode == 2 and "'ana': ana and ana.zip" in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
-    done = run(str(batch), "--out", str(tmp_path / "out"), "--only", "edge_filter",
-               "--duplicates", "oldest")
+    done = run(
+        str(batch),
+        "--out",
+        str(tmp_path / "out"),
+        "--only",
+        "edge_filter",
+        "--duplicates",
+        "oldest",
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open()))
     assert [(r["student"], r["edge_filter"]) for r in rows] == [("ana", "25")]
-    assert "also submitted ana.zip, not graded" in (tmp_path / "out" / "feedback" / "ana.md").read_text()
+    assert (
+        "also submitted ana.zip, not graded"
+        in (tmp_path / "out" / "feedback" / "ana.md").read_text()
+    )
 
 
 def test_only_adds_its_columns_to_the_gradebook_in_out(batch, tmp_path):
@@ -81,4 +101,8 @@ def test_only_adds_its_columns_to_the_gradebook_in_out(batch, tmp_path):
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader((out / "grades.csv").open()))
     assert list(rows[0]) == ["student", "edge_filter", "count_parameters", "total"]
-    assert (rows[0]["edge_filter"], rows[0]["count_parameters"], rows[0]["total"]) == ("25", "12", "37")
+    assert (rows[0]["edge_filter"], rows[0]["count_parameters"], rows[0]["total"]) == (
+        "25",
+        "12",
+        "37",
+    )

@@ -25,7 +25,9 @@ PYTHON_READABLE = """set -e
 hold=$(mktemp -d)
 mount --bind /root "$hold"
 mount -t tmpfs -o mode=755 tmpfs /root
-for entry in "$hold"/.pyenv; do mkdir "/root/$(basename "$entry")"; mount --bind "$entry" "/root/$(basename "$entry")"; done
+for entry in "$hold"/.pyenv; do
+  mkdir "/root/$(basename "$entry")"; mount --bind "$entry" "/root/$(basename "$entry")"
+done
 exec "$@"
 """
 
@@ -40,7 +42,9 @@ def assert_gradescope_format(results: dict) -> None:
     for test in results["tests"]:
         assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}, test
         assert isinstance(test["name"], str) and isinstance(test["output"], str)
-        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert isinstance(test["score"], (int, float)) and isinstance(
+            test["max_score"], (int, float)
+        )
         assert 0 <= test["score"] <= test["max_score"]
         assert test["status"] in ("passed", "failed") and test["visibility"] in VISIBILITIES
         assert (test["status"] == "passed") == (test["score"] == test["max_score"])
@@ -50,7 +54,9 @@ def assert_gradescope_format(results: dict) -> None:
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
-    done = subprocess.run([GRADER, "export", "gradescope", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [GRADER, "export", "gradescope", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -64,7 +70,9 @@ def autograder_root(bundle: Path, root: Path) -> Path:
     base = Path(sys._base_executable if hasattr(sys, "_base_executable") else sys.executable)
     subprocess.run([str(base), "-m", "venv", "--without-pip", str(root / "venv")], check=True)
     site = next((root / "venv" / "lib").glob("python3*/site-packages"))
-    (site / "grader_bundle.pth").write_text(f"{root / 'source'}\n{sysconfig.get_paths()['purelib']}\n")
+    (site / "grader_bundle.pth").write_text(
+        f"{root / 'source'}\n{sysconfig.get_paths()['purelib']}\n"
+    )
     (root / "submission").mkdir()
     (root / "results").mkdir()
     return root
@@ -72,8 +80,13 @@ def autograder_root(bundle: Path, root: Path) -> Path:
 
 def run_autograder(root: Path, *, user: str = "", prefix: list[str] = ()) -> dict:
     env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(root), "CNN_GRADER_WORKER_USER": user}
-    done = subprocess.run([*prefix, "bash", str(root / "source" / "run_autograder")], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [*prefix, "bash", str(root / "source" / "run_autograder")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     assert_gradescope_format(results)
@@ -92,8 +105,15 @@ def test_bundle_holds_setup_and_run_autograder(bundle):
     with zipfile.ZipFile(bundle) as zipped:
         names = set(zipped.namelist())
         modes = {i.filename: i.external_attr >> 16 for i in zipped.infolist()}
-    assert {"setup.sh", "run_autograder", "grader/commands/gradescope.py", "checks/check_01_edge_filter.py",
-            "solutions/08_train_digits.py", "workbook.toml", "pyproject.toml"} <= names
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "grader/commands/gradescope.py",
+        "checks/check_01_edge_filter.py",
+        "solutions/08_train_digits.py",
+        "workbook.toml",
+        "pyproject.toml",
+    } <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert not any("__pycache__" in n for n in names)
     for script in ("setup.sh", "run_autograder"):
@@ -102,15 +122,24 @@ def test_bundle_holds_setup_and_run_autograder(bundle):
         assert subprocess.run(["bash", "-n"], input=text, text=True).returncode == 0, script
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None or not hasattr(__import__("os"), "geteuid")
-                    or __import__("os").geteuid() != 0, reason="needs root and unshare to act as Gradescope")
+@pytest.mark.skipif(
+    shutil.which("unshare") is None
+    or not hasattr(__import__("os"), "geteuid")
+    or __import__("os").geteuid() != 0,
+    reason="needs root and unshare to act as Gradescope",
+)
 def test_run_autograder_as_an_unprivileged_user(bundle, tmp_path):
     root = autograder_root(bundle, tmp_path / "autograder")
     submission = root / "submission"
     shutil.copy(SOLUTIONS_DIR / "01_edge_filter.py", submission)
     shutil.copy(EXERCISES_DIR / "02_count_parameters.py", submission)
-    (submission / "03_simple_cnn.py").write_text("import os\nraise ValueError(f'uid={os.getuid()}')\n")
-    results_file, reference = root / "results" / "results.json", root / "source" / "solutions" / "01_edge_filter.py"
+    (submission / "03_simple_cnn.py").write_text(
+        "import os\nraise ValueError(f'uid={os.getuid()}')\n"
+    )
+    results_file, reference = (
+        root / "results" / "results.json",
+        root / "source" / "solutions" / "01_edge_filter.py",
+    )
     (submission / "04_layer_tweaks.py").write_text(f"""
 import json
 wrote = read = False
@@ -125,8 +154,20 @@ except OSError:
     pass
 raise ValueError(f"wrote={{wrote}} read={{read}}")
 """)
-    results = run_autograder(root, user="nobody", prefix=["unshare", "--mount", "--propagation", "private",
-                                                          "sh", "-c", PYTHON_READABLE, "sh"])
+    results = run_autograder(
+        root,
+        user="nobody",
+        prefix=[
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            PYTHON_READABLE,
+            "sh",
+        ],
+    )
     by_exercise = scores(results)
     assert by_exercise["01 edge_filter"] == 25 and results["score"] == 25
     outputs = {t["name"].split(":")[0]: t["output"] for t in results["tests"]}

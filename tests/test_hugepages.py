@@ -30,7 +30,10 @@ def test_only_private_anonymous_memory_and_the_heap_in_whole_huge_pages():
     assert ranges == [
         (0x55D0C0000000, 0x55D0C0A00000),  # the heap: 10 MiB, aligned
         (0x7F0000000000, 0x7F0000400000),  # 5 MiB of anonymous memory: its first two huge pages
-        (0x7F0004200000, 0x7F0004400000),  # starts 1 MiB into a huge page: the one whole page inside
+        (
+            0x7F0004200000,
+            0x7F0004400000,
+        ),  # starts 1 MiB into a huge page: the one whole page inside
     ]
     # left out: code, a 1 MiB mapping (no whole huge page), shared memory, a library's data,
     # read-only memory and the stack
@@ -40,8 +43,12 @@ def test_only_private_anonymous_memory_and_the_heap_in_whole_huge_pages():
 def test_slices_cover_each_range_exactly_in_bounded_pieces():
     ranges = [(0, 10 * HUGE_PAGE), (20 * HUGE_PAGE, 21 * HUGE_PAGE)]
     pieces = slices(ranges, size=4 * HUGE_PAGE)
-    assert pieces == [(0, 4 * HUGE_PAGE), (4 * HUGE_PAGE, 8 * HUGE_PAGE), (8 * HUGE_PAGE, 10 * HUGE_PAGE),
-                      (20 * HUGE_PAGE, 21 * HUGE_PAGE)]
+    assert pieces == [
+        (0, 4 * HUGE_PAGE),
+        (4 * HUGE_PAGE, 8 * HUGE_PAGE),
+        (8 * HUGE_PAGE, 10 * HUGE_PAGE),
+        (20 * HUGE_PAGE, 21 * HUGE_PAGE),
+    ]
 
 
 def _huge_kib(pid: int) -> int:
@@ -57,7 +64,9 @@ def _folding_supported() -> bool:
     return release >= (6, 1) and mode.exists() and "[never]" not in mode.read_text()
 
 
-@pytest.mark.skipif(not _folding_supported(), reason="MADV_COLLAPSE needs Linux 6.1 and huge pages enabled")
+@pytest.mark.skipif(
+    not _folding_supported(), reason="MADV_COLLAPSE needs Linux 6.1 and huge pages enabled"
+)
 def test_an_idle_zygote_folds_its_memory():
     zygote = Zygote()
     try:
@@ -68,4 +77,6 @@ def test_an_idle_zygote_folds_its_memory():
             folded = _huge_kib(zygote.process.pid)
     finally:
         zygote.close()
-    assert folded >= 100 * 1024, f"only {folded} KiB of the zygote's memory is in huge pages after 60 s"
+    assert folded >= 100 * 1024, (
+        f"only {folded} KiB of the zygote's memory is in huge pages after 60 s"
+    )

@@ -35,24 +35,43 @@ def test_every_entry_maps_to_its_student_with_the_expected_files_and_note(site_b
         assert note in intake.note if note else intake.note == "", (entry.student, intake.note)
 
 
-@pytest.mark.parametrize("name, matches", [
-    ("01_edge_filter.py", True), ("01_Edge_Filter.PY", True), ("01_edge_filter (1).py", True),
-    ("01_edge_filter-2.py", True), ("01_edge_filter copy.py", True),
-    ("01_edge_filter copy 2.py", True), ("01_edge_filter.ipynb", False),
-    ("1_edge_filter.py", False), ("01_edge_filterx.py", False), ("02_edge_filter.py", False)])
+@pytest.mark.parametrize(
+    "name, matches",
+    [
+        ("01_edge_filter.py", True),
+        ("01_Edge_Filter.PY", True),
+        ("01_edge_filter (1).py", True),
+        ("01_edge_filter-2.py", True),
+        ("01_edge_filter copy.py", True),
+        ("01_edge_filter copy 2.py", True),
+        ("01_edge_filter.ipynb", False),
+        ("1_edge_filter.py", False),
+        ("01_edge_filterx.py", False),
+        ("02_edge_filter.py", False),
+    ],
+)
 def test_names_match_ignoring_case_and_copy_suffixes(name, matches):
     assert (exercise_of(name, list(load_catalog())) is not None) == matches
 
 
-@pytest.mark.parametrize("name, folder, student, site_id", [
-    ("smithjohn_late_12345_67890_01_edge_filter.py", False, "smithjohn", "12345"),
-    ("smithjohn_12345_67890_cnn.zip", False, "smithjohn", "12345"),
-    ("Fatima Al-Sayed_48213_assignsubmission_file_", True, "Fatima Al-Sayed", "48213"),
-    ("Lab 3_jdoe_attempt_2026-11-02-10-31-07_01_edge_filter.py", False, "jdoe",
-     "2026-11-02-10-31-07"),
-    ("submission_123", True, "submission_123", "123"),
-    ("alice.tar.gz", False, "alice", ""), ("alice.TGZ", False, "alice", ""),
-    ("alice", True, "alice", "")])
+@pytest.mark.parametrize(
+    "name, folder, student, site_id",
+    [
+        ("smithjohn_late_12345_67890_01_edge_filter.py", False, "smithjohn", "12345"),
+        ("smithjohn_12345_67890_cnn.zip", False, "smithjohn", "12345"),
+        ("Fatima Al-Sayed_48213_assignsubmission_file_", True, "Fatima Al-Sayed", "48213"),
+        (
+            "Lab 3_jdoe_attempt_2026-11-02-10-31-07_01_edge_filter.py",
+            False,
+            "jdoe",
+            "2026-11-02-10-31-07",
+        ),
+        ("submission_123", True, "submission_123", "123"),
+        ("alice.tar.gz", False, "alice", ""),
+        ("alice.TGZ", False, "alice", ""),
+        ("alice", True, "alice", ""),
+    ],
+)
 def test_site_suffixes_are_parsed_off(name, folder, student, site_id):
     parsed = read_name(name, folder)
     assert (parsed.student, parsed.site_id) == (student, site_id)
@@ -66,7 +85,9 @@ def test_two_entries_of_one_student_are_an_error_naming_both(tmp_path):
     with pytest.raises(IntakeError, match="alice and alice.zip"):
         survey(tmp_path)
     newest = survey(tmp_path, "newest").entries
-    assert len(newest) == 1 and newest[0].path.name == "alice.zip" and newest[0].dropped == ("alice",)
+    assert (
+        len(newest) == 1 and newest[0].path.name == "alice.zip" and newest[0].dropped == ("alice",)
+    )
     assert survey(tmp_path, "oldest").entries[0].path.name == "alice"
 
 

@@ -29,8 +29,14 @@ ALLOWED = {
 # Modules that must not import torch, numpy or torchvision at all (anywhere in them), and modules
 # that may import them only inside functions (the grader's start, before a worker is asked for).
 TORCH_FREE = ("workbook/",)
-TORCH_LATE = ("worker/environment.py", "worker/output.py", "worker/zygote_client.py",
-              "worker/process.py", "worker/pool.py", "cli.py")
+TORCH_LATE = (
+    "worker/environment.py",
+    "worker/output.py",
+    "worker/zygote_client.py",
+    "worker/process.py",
+    "worker/pool.py",
+    "cli.py",
+)
 HEAVY = {"torch", "numpy", "torchvision"}
 
 
@@ -59,8 +65,10 @@ def violations(relative: str, source: str) -> list[str]:
         parts = module.split(".")
         if parts[0] == "grader" and len(parts) > 1 and parts[1] not in allowed:
             where = f"{folder}/" if "/" in relative else f"{folder}.py"
-            problems.append(f"grader/{relative} imports {module} ({where} may import only "
-                            f"{', '.join(sorted(allowed)) or 'nothing of grader'})")
+            problems.append(
+                f"grader/{relative} imports {module} ({where} may import only "
+                f"{', '.join(sorted(allowed)) or 'nothing of grader'})"
+            )
         if parts[0] in HEAVY:
             if relative.startswith(TORCH_FREE):
                 problems.append(f"grader/{relative} imports {module}: it must stay torch-free")
@@ -74,8 +82,11 @@ def modules() -> list[Path]:
 
 
 def test_every_module_keeps_the_import_rule():
-    problems = [v for path in modules()
-                for v in violations(path.relative_to(GRADER).as_posix(), path.read_text())]
+    problems = [
+        v
+        for path in modules()
+        for v in violations(path.relative_to(GRADER).as_posix(), path.read_text())
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -84,15 +95,30 @@ def test_every_folder_has_a_rule():
     assert folders <= set(ALLOWED), folders - set(ALLOWED)
 
 
-@pytest.mark.parametrize(("relative", "source", "expected"), [
-    ("workbook/catalog.py", "import torch\n", "must stay torch-free"),
-    ("workbook/limits.py", "def f():\n    import numpy\n", "must stay torch-free"),
-    ("worker/server.py", "from grader.checking.compare import expect\n", "worker/ may import only"),
-    ("worker/process.py", "from grader import checking\n", "worker/ may import only"),
-    ("worker/pool.py", "import torch\n", "import it late"),
-    ("reports/html.py", "from grader.commands.batch import grade_batch\n", "reports/ may import"),
-    ("workbook/files.py", "from grader.worker.pool import shared_pool\n", "workbook/ may import"),
-])
+@pytest.mark.parametrize(
+    ("relative", "source", "expected"),
+    [
+        ("workbook/catalog.py", "import torch\n", "must stay torch-free"),
+        ("workbook/limits.py", "def f():\n    import numpy\n", "must stay torch-free"),
+        (
+            "worker/server.py",
+            "from grader.checking.compare import expect\n",
+            "worker/ may import only",
+        ),
+        ("worker/process.py", "from grader import checking\n", "worker/ may import only"),
+        ("worker/pool.py", "import torch\n", "import it late"),
+        (
+            "reports/html.py",
+            "from grader.commands.batch import grade_batch\n",
+            "reports/ may import",
+        ),
+        (
+            "workbook/files.py",
+            "from grader.worker.pool import shared_pool\n",
+            "workbook/ may import",
+        ),
+    ],
+)
 def test_the_rule_catches_a_breach(relative, source, expected):
     assert any(expected in v for v in violations(relative, source))
 
@@ -104,12 +130,18 @@ def test_the_rule_allows_what_the_layout_means():
 
 
 def test_torch_free_modules_really_load_without_torch():
-    names = [".".join(p.relative_to(PROJECT_ROOT).with_suffix("").parts) for p in modules()
-             if p.relative_to(GRADER).as_posix().startswith(TORCH_FREE)
-             or p.relative_to(GRADER).as_posix() in TORCH_LATE]
-    code = (f"import sys, importlib\nfor n in {names!r}: importlib.import_module(n)\n"
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'numpy'))\n"
-            "print(heavy)\nsys.exit(1 if heavy else 0)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, timeout=60)
+    names = [
+        ".".join(p.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        for p in modules()
+        if p.relative_to(GRADER).as_posix().startswith(TORCH_FREE)
+        or p.relative_to(GRADER).as_posix() in TORCH_LATE
+    ]
+    code = (
+        f"import sys, importlib\nfor n in {names!r}: importlib.import_module(n)\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'numpy'))\n"
+        "print(heavy)\nsys.exit(1 if heavy else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
+    )
     assert done.returncode == 0, done.stdout[:500] + done.stderr[-2000:]

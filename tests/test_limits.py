@@ -12,8 +12,12 @@ from tests.test_statuses import COUNT_PARAMETERS_OK_EXCEPT
 
 
 def _grade(folder, *limits: str, timeout: float | None = None) -> dict:
-    args = [f"--limit={limit}" for limit in limits] + ([f"--check-timeout={timeout}"] if timeout else [])
-    result = run_checks(submission=folder, exercises=[exercise_by_id("count_parameters")], pytest_args=args)
+    args = [f"--limit={limit}" for limit in limits] + (
+        [f"--check-timeout={timeout}"] if timeout else []
+    )
+    result = run_checks(
+        submission=folder, exercises=[exercise_by_id("count_parameters")], pytest_args=args
+    )
     return {c.name: c for c in result.exercises["count_parameters"].checks}
 
 
@@ -21,8 +25,12 @@ def test_sizes_times_and_mistakes_are_parsed():
     assert parse_value("memory", "2GiB") == 2 * 1024**3 and parse_value("output", "64 KiB") == 65536
     assert parse_value("cpu", "1.5") == 1.5 and parse_value("processes", 8) == 8
     assert with_overrides(Limits(), ["memory=1GiB", "open-files=10"]).open_files == 10
-    for bad, words in ((["memory=lots"], "must be a size"), (["speed=3"], "unknown limit"),
-                       (["cpu=-1"], "must be positive"), (["memory"], "NAME=VALUE")):
+    for bad, words in (
+        (["memory=lots"], "must be a size"),
+        (["speed=3"], "unknown limit"),
+        (["cpu=-1"], "must be positive"),
+        (["memory"], "NAME=VALUE"),
+    ):
         with pytest.raises(ValueError, match=words):
             with_overrides(Limits(), bad)
     with pytest.raises(CatalogError, match=r"\[limits\]: limit memory"):
@@ -49,7 +57,10 @@ def test_open_files_limit_holds(tmp_path):
     body = "files = [open('f%d' % i, 'w') for i in range(100)]; return 0"
     write(tmp_path, "count_parameters", COUNT_PARAMETERS_OK_EXCEPT.format(body=body))
     checks = _grade(tmp_path, "open_files=40")
-    assert "limit on open files of 40 was exceeded in conv2d_param_count" in checks["conv2d_param_count"].message
+    assert (
+        "limit on open files of 40 was exceeded in conv2d_param_count"
+        in checks["conv2d_param_count"].message
+    )
 
 
 def test_submission_time_budget_stops_the_rest_with_a_note(tmp_path):

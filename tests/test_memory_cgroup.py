@@ -23,8 +23,10 @@ from grader.worker.process import Worker
 from grader.worker.zygote_client import Zygote
 from tests.attacks import ATTACKS
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not memory_cgroup.group_parents(),
-                                reason="needs root and a memory cgroup controller")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not memory_cgroup.group_parents(),
+    reason="needs root and a memory cgroup controller",
+)
 LIMIT = 768 * 1024**2
 
 
@@ -69,9 +71,21 @@ def test_shared_memory_above_the_limit_is_named_in_a_fresh_worker_too(tmp_path):
     attack = next(a for a in ATTACKS if a.name == "shared_anonymous_memory_above_the_limit")
     (tmp_path / "02_count_parameters.py").write_text(attack.source())
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("grader")), "check", "count_parameters",
-         "--submission", str(tmp_path), "--json", "--limit=memory=1GiB"], capture_output=True,
-        text=True, timeout=300, cwd=PROJECT_ROOT, env={**os.environ, NO_ZYGOTE_VARIABLE: "1"})
+        [
+            str(Path(sys.executable).with_name("grader")),
+            "check",
+            "count_parameters",
+            "--submission",
+            str(tmp_path),
+            "--json",
+            "--limit=memory=1GiB",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, NO_ZYGOTE_VARIABLE: "1"},
+    )
     exercise = json.loads(done.stdout)["exercises"]["count_parameters"]
     checks = {c["name"]: c for c in exercise["checks"]}
     assert "the memory limit of 1 GiB was exceeded" in checks["linear_param_count"]["message"]

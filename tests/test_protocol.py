@@ -15,12 +15,16 @@ def roundtrip(value):
     return decode(frames.loads_frame_body(frame[8:]))
 
 
-@pytest.mark.parametrize("value", [None, True, 3, -2.5, "text", [1, [2]], (1, (2, 3)), {"a": 1, 2: (3,)}])
+@pytest.mark.parametrize(
+    "value", [None, True, 3, -2.5, "text", [1, [2]], (1, (2, 3)), {"a": 1, 2: (3,)}]
+)
 def test_plain_values_roundtrip_with_their_types(value):
     assert roundtrip(value) == value and type(roundtrip(value)) is type(value)
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.uint8, torch.bool, torch.bfloat16])
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float64, torch.int64, torch.uint8, torch.bool, torch.bfloat16]
+)
 def test_tensors_roundtrip_exactly(dtype):
     tensor = (torch.randn(3, 4) * 5).to(dtype)
     back = roundtrip(tensor)
@@ -58,14 +62,17 @@ def test_subclasses_and_objects_become_opaque():
     assert isinstance(back, Opaque) and back != 0 and "AlwaysEqual" in back.type_name
 
 
-@pytest.mark.parametrize("node", [
-    {"$t": "tensor", "dtype": "float32", "shape": [3], "data": "AAAA"},   # too few bytes
-    {"$t": "tensor", "dtype": "complex64", "shape": [], "data": ""},
-    {"$t": "pickle", "data": "..."},
-    {"$t": "float", "v": "1e309"},
-    {"$t": "dict", "items": [[[1], 2]]},
-    {"not": "tagged"},
-])
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"$t": "tensor", "dtype": "float32", "shape": [3], "data": "AAAA"},  # too few bytes
+        {"$t": "tensor", "dtype": "complex64", "shape": [], "data": ""},
+        {"$t": "pickle", "data": "..."},
+        {"$t": "float", "v": "1e309"},
+        {"$t": "dict", "items": [[[1], 2]]},
+        {"not": "tagged"},
+    ],
+)
 def test_malformed_data_is_refused(node):
     with pytest.raises(ProtocolError):
         decode(node)

@@ -12,11 +12,12 @@ import pytest
 
 from grader.worker import seccomp
 
-pytestmark = pytest.mark.skipif(not seccomp.supported(),
-                                reason="no seccomp filter for this machine")
+pytestmark = pytest.mark.skipif(
+    not seccomp.supported(), reason="no seccomp filter for this machine"
+)
 
 # Runs in a child process: the filter cannot be lifted once installed.
-PROBE = r'''
+PROBE = r"""
 import ctypes, json, os, socket, sys, tempfile
 from grader.worker import seccomp
 
@@ -58,7 +59,7 @@ outcome["chmod"] = attempt(lambda: os.chmod(folder, 0o700))
 outcome["pipe"] = attempt(lambda: [os.close(fd) for fd in os.pipe()])
 outcome["file"] = attempt(lambda: open(os.path.join(folder, "f"), "w").write("x"))
 json.dump(outcome, sys.stdout)
-'''
+"""
 
 
 def test_new_sockets_and_io_uring_are_refused_pipes_and_stream_pairs_are_not():
@@ -67,9 +68,13 @@ def test_new_sockets_and_io_uring_are_refused_pipes_and_stream_pairs_are_not():
     outcome = json.loads(done.stdout)
     refused = {name: errno for name, errno in outcome.items() if errno != "allowed"}
     assert all(errno == 1 for errno in refused.values()), refused  # EPERM: a plain PermissionError
-    stream_pairs = [socket.SOCK_STREAM, socket.SOCK_SEQPACKET,
-                    socket.SOCK_STREAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK]
+    stream_pairs = [
+        socket.SOCK_STREAM,
+        socket.SOCK_SEQPACKET,
+        socket.SOCK_STREAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK,
+    ]
     assert sorted(set(outcome) - set(refused)) == sorted(
-        ["file", "pipe", *(f"socketpair AF_UNIX {int(kind)}" for kind in stream_pairs)])
+        ["file", "pipe", *(f"socketpair AF_UNIX {int(kind)}" for kind in stream_pairs)]
+    )
     # sockets, datagram pairs, an AF_INET pair, io_uring, chmod
     assert len(refused) == 8 + 2 + 1 + 1 + 1

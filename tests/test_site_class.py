@@ -21,8 +21,12 @@ GRADER = str(Path(sys.executable).with_name("grader"))
 
 
 def grade(batch: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([GRADER, "grade", str(batch), "--out", str(out), *ONLY, *extra],
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [GRADER, "grade", str(batch), "--out", str(out), *ONLY, *extra],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,12 @@ def graded(tmp_path_factory):
 def test_every_student_gets_the_grade_their_files_earn_and_the_note(graded):
     root, expected = graded
     rows = {r["student"]: r for r in csv.DictReader((root / "out" / "grades.csv").open())}
-    assert list(next(iter(rows.values()))) == ["student", "edge_filter", "count_parameters", "total"]
+    assert list(next(iter(rows.values()))) == [
+        "student",
+        "edge_filter",
+        "count_parameters",
+        "total",
+    ]
     book = json.loads((root / "out" / "grades.json").read_text())
     by_student = {s["student"]: s for s in book["students"]}
     assert set(rows) == set(by_student) == set(expected) and len(rows) >= 20
@@ -81,17 +90,24 @@ def _alive(process: tuple[int, str]) -> bool:
 def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(graded, tmp_path):
     root, expected = graded
     out = tmp_path / "out"
-    process = subprocess.Popen([GRADER, "grade", str(root / "batch"), "--out", str(out), *ONLY,
-                                "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [GRADER, "grade", str(root / "batch"), "--out", str(out), *ONLY, "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     seen: set[tuple[int, str]] = set()
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list((out / ".results").glob("*.json"))) < 3:
         seen |= _descendants(process.pid)
         time.sleep(0.02)
     seen |= _descendants(process.pid)
-    assert any("zygote" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-               for pid, _ in seen if _alive((pid, _))), "no zygote was seen: the test saw nothing"
+    assert any(
+        "zygote" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        for pid, _ in seen
+        if _alive((pid, _))
+    ), "no zygote was seen: the test saw nothing"
     os.killpg(process.pid, signal.SIGINT)
     sent = time.monotonic()
     _, stderr = process.communicate(timeout=30)
@@ -112,6 +128,9 @@ def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(gra
     assert f"grading {len(expected) - graded_now} of {len(expected)}" in resumed.stderr
     for name in ("grades.csv", "grades.json"):
         assert (out / name).read_text() == (root / "out" / name).read_text()
-    failing = sum(1 for s in json.loads((root / "out" / "grades.json").read_text())["students"]
-                  if s["total"] < 37)
+    failing = sum(
+        1
+        for s in json.loads((root / "out" / "grades.json").read_text())["students"]
+        if s["total"] < 37
+    )
     assert f", {failing} not full marks" in resumed.stderr.splitlines()[-2]

@@ -1,4 +1,5 @@
-"""The grader's statuses on small fake submissions: passed, failed, error, not attempted, timeout."""
+"""The grader's statuses on small fake submissions: passed, failed, error, not attempted,
+timeout."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ def test_missing_file_is_not_attempted_and_others_are_graded(tmp_path):
     result = grade(tmp_path, "edge_filter", "count_parameters")
     edge = result.exercises["edge_filter"]
     assert edge.status == "not attempted" and edge.score == 0
-    assert all(c.status is Status.NOT_ATTEMPTED and "01_edge_filter.py was not found" in c.message
-               for c in edge.checks)
+    assert all(
+        c.status is Status.NOT_ATTEMPTED and "01_edge_filter.py was not found" in c.message
+        for c in edge.checks
+    )
     assert result.exercises["count_parameters"].score == 12
 
 
@@ -49,8 +52,11 @@ def test_exception_is_an_error_with_a_traceback_trimmed_to_the_students_file(tmp
     write(tmp_path, "count_parameters", COUNT_PARAMETERS_OK_EXCEPT.format(body="return {}['oops']"))
     statuses = _statuses(grade(tmp_path, "count_parameters"), "count_parameters")
     assert statuses["conv2d_param_count"] is Status.ERROR
-    message = next(c.message for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks
-                   if c.name == "conv2d_param_count")
+    message = next(
+        c.message
+        for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks
+        if c.name == "conv2d_param_count"
+    )
     assert 'File "02_count_parameters.py", line 7, in conv2d_param_count' in message
     assert "KeyError: 'oops'" in message
     assert "grader" not in message.split("KeyError")[0]  # no frames of the grader itself
@@ -68,27 +74,41 @@ def test_hanging_function_times_out_and_only_costs_its_checks(tmp_path):
 
 
 def test_worker_that_exits_is_an_error_and_grading_goes_on(tmp_path):
-    write(tmp_path, "count_parameters", COUNT_PARAMETERS_OK_EXCEPT.format(body="import os; os._exit(3)"))
-    checks = {c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks}
+    write(
+        tmp_path,
+        "count_parameters",
+        COUNT_PARAMETERS_OK_EXCEPT.format(body="import os; os._exit(3)"),
+    )
+    checks = {
+        c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks
+    }
     assert checks["conv2d_param_count"].status is Status.ERROR
     assert "exited with code 3" in checks["conv2d_param_count"].message
     assert checks["simple_cnn_param_count"].status is Status.PASSED
 
 
 def test_printing_fake_results_changes_nothing(tmp_path):
-    source = COUNT_PARAMETERS_OK_EXCEPT.format(body="print('PASSED 100/100'); print('{\"ok\": true}'); return 0")
+    source = COUNT_PARAMETERS_OK_EXCEPT.format(
+        body="print('PASSED 100/100'); print('{\"ok\": true}'); return 0"
+    )
     write(tmp_path, "count_parameters", source)
-    checks = {c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks}
+    checks = {
+        c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks
+    }
     assert checks["conv2d_param_count"].status is Status.FAILED
     assert "is 0, expected 40" in checks["conv2d_param_count"].message
 
 
 def test_wrong_type_is_a_plain_failure(tmp_path):
-    source = COUNT_PARAMETERS_OK_EXCEPT.format(body="""
+    source = COUNT_PARAMETERS_OK_EXCEPT.format(
+        body="""
         class AlwaysEqual(int):
             def __eq__(self, other): return True
-        return AlwaysEqual(0)""".replace("\n", "\n    "))
+        return AlwaysEqual(0)""".replace("\n", "\n    ")
+    )
     write(tmp_path, "count_parameters", source)
-    checks = {c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks}
+    checks = {
+        c.name: c for c in grade(tmp_path, "count_parameters").exercises["count_parameters"].checks
+    }
     assert checks["conv2d_param_count"].status is Status.FAILED
     assert "AlwaysEqual" in checks["conv2d_param_count"].message

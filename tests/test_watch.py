@@ -44,27 +44,41 @@ class Screen:
                 if all(w in tail for w in words):
                     return len(self.text)
             time.sleep(0.05)
-        raise AssertionError(f"{words} not shown within {timeout} s; the screen:\n{self.text[after:][-3000:]}")
+        raise AssertionError(
+            f"{words} not shown within {timeout} s; the screen:\n{self.text[after:][-3000:]}"
+        )
 
 
 @pytest.mark.parametrize("mode", ["events", "polling"])
 def test_watch_rechecks_a_saved_file_and_shows_the_next_exercise(tmp_path, mode):
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
         shutil.copy(EXERCISES_DIR / name, tmp_path / name)
-    command = [GRADER, "watch", "--submission", str(tmp_path)] + (["--poll"] if mode == "polling" else [])
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+    command = [GRADER, "watch", "--submission", str(tmp_path)] + (
+        ["--poll"] if mode == "polling" else []
+    )
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     screen = Screen(process)
     try:
         seen = screen.wait_for("01 edge_filter", "score 0/25", "checked in")
-        (tmp_path / "01_edge_filter.py").write_text((SOLUTIONS_DIR / "01_edge_filter.py").read_text())
+        (tmp_path / "01_edge_filter.py").write_text(
+            (SOLUTIONS_DIR / "01_edge_filter.py").read_text()
+        )
         following = exercise_by_id("count_parameters")
-        seen = screen.wait_for("score 25/25", "Next: 02 count_parameters", following.hints[0], after=seen)
+        seen = screen.wait_for(
+            "score 25/25", "Next: 02 count_parameters", following.hints[0], after=seen
+        )
         # an edit to the next exercise's file switches the watch to it
-        wrong = (SOLUTIONS_DIR / "02_count_parameters.py").read_text().replace(
-            "(out_channels if bias else 0)", "out_channels")
+        wrong = (
+            (SOLUTIONS_DIR / "02_count_parameters.py")
+            .read_text()
+            .replace("(out_channels if bias else 0)", "out_channels")
+        )
         (tmp_path / "02_count_parameters.py").write_text(wrong)
-        seen = screen.wait_for("02 count_parameters", "bias=False still adds", "checked in", after=seen)
+        seen = screen.wait_for(
+            "02 count_parameters", "bias=False still adds", "checked in", after=seen
+        )
         os.killpg(process.pid, signal.SIGINT)
         assert process.wait(timeout=30) == 0
         screen.wait_for("grader watch: stopped.", after=seen, timeout=5)

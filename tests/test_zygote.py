@@ -16,7 +16,7 @@ from grader.worker.zygote_client import Zygote
 
 # Student-like code touching what a fork can break: the intra-op thread pool (a large matmul and
 # conv), autograd, an optimizer's first step, and the random number generators.
-WORKLOAD = '''
+WORKLOAD = """
 import random
 import numpy as np
 import torch
@@ -36,23 +36,33 @@ def compute(seed):
         optimizer.step()
     big = torch.randn(512, 512) @ torch.randn(512, 512)
     return {"loss": loss.detach(), "weight": model[0].weight.detach(), "big": big.sum(),
-            "threads": torch.get_num_threads(), "py": random.random(), "np": float(np.random.rand())}
-'''
+            "threads": torch.get_num_threads(), "py": random.random(),
+            "np": float(np.random.rand())}
+"""
 
 
 def run_in(worker: Worker, source: Path, seed: int) -> dict:
     loaded = worker.request(worker.load_request(source, "workload"), timeout=60)
     assert loaded == {"ok": True}, loaded
-    reply = worker.request({"op": "call", "function": "compute", "return_args": False,
-                            "args": protocol.encode([seed]), "kwargs": protocol.encode({}), "seed": seed},
-                           timeout=60)
+    reply = worker.request(
+        {
+            "op": "call",
+            "function": "compute",
+            "return_args": False,
+            "args": protocol.encode([seed]),
+            "kwargs": protocol.encode({}),
+            "seed": seed,
+        },
+        timeout=60,
+    )
     assert reply["ok"], reply
     return protocol.decode(reply["value"])
 
 
 def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(
-        torch.equal(a[k], b[k]) if isinstance(a[k], torch.Tensor) else a[k] == b[k] for k in a)
+        torch.equal(a[k], b[k]) if isinstance(a[k], torch.Tensor) else a[k] == b[k] for k in a
+    )
 
 
 def test_forked_workers_match_a_fresh_interpreter_every_time(tmp_path):
@@ -133,5 +143,7 @@ def test_the_warm_zygote_forks_every_worker_once_it_has_answered(tmp_path):
     first = zygote.process.pid
     assert forked_by[0][0] == first, "a worker without warm-ups waited for the warm zygote"
     assert forked_by[1][1] == first, "the warm-up worker was not forked by the first zygote's child"
-    assert forked_by[2][0] == forked_by[1][0], "the warm zygote had answered, yet did not fork the next worker"
+    assert forked_by[2][0] == forked_by[1][0], (
+        "the warm zygote had answered, yet did not fork the next worker"
+    )
     assert same(results[0], results[1]) and same(results[1], results[2])

@@ -1,4 +1,5 @@
-"""Trusted probes for exercise 02: the models are built here, in the worker and in the checks alike."""
+"""Trusted probes for exercise 02: the models are built here, in the worker and in the checks
+alike."""
 
 from __future__ import annotations
 

@@ -32,10 +32,13 @@ class IndexDataset(Dataset):
 
 
 def loader_runs(module, size: int, batch_size: int, shuffle: bool, seeds: list[int]) -> list[dict]:
-    """For each seed, a fresh make_loader and one pass over it: batch sizes and the order of items."""
+    """For each seed, a fresh make_loader and one pass over it: batch sizes and the order of
+    items."""
     runs = []
     for seed in seeds:
-        loader = module.make_loader(IndexDataset(size), batch_size=batch_size, shuffle=shuffle, seed=seed)
+        loader = module.make_loader(
+            IndexDataset(size), batch_size=batch_size, shuffle=shuffle, seed=seed
+        )
         sizes, order = [], []
         for _, labels in loader:
             sizes.append(len(labels))
@@ -51,7 +54,12 @@ def transform_image(module, pixels: np.ndarray):
 def load(module, root: str, train: bool) -> dict:
     dataset = module.load_mnist(root, train=train)
     size = len(dataset)
-    return {"class": type(dataset).__name__, "len": size, "first": dataset[0], "last": dataset[size - 1]}
+    return {
+        "class": type(dataset).__name__,
+        "len": size,
+        "first": dataset[0],
+        "last": dataset[size - 1],
+    }
 
 
 def idx_files(train_count: int = 12, test_count: int = 5, seed: int = 0) -> tuple[dict, dict]:
@@ -62,9 +70,11 @@ def idx_files(train_count: int = 12, test_count: int = 5, seed: int = 0) -> tupl
     for split, count, prefix in (("train", train_count, "train"), ("test", test_count, "t10k")):
         images = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
         labels = rng.integers(0, 10, size=count, dtype=np.uint8)
-        files[f"MNIST/raw/{prefix}-images-idx3-ubyte"] = (struct.pack(">IIII", 2051, count, 28, 28)
-                                                          + images.tobytes())
-        files[f"MNIST/raw/{prefix}-labels-idx1-ubyte"] = (struct.pack(">II", 2049, count)
-                                                          + labels.tobytes())
+        files[f"MNIST/raw/{prefix}-images-idx3-ubyte"] = (
+            struct.pack(">IIII", 2051, count, 28, 28) + images.tobytes()
+        )
+        files[f"MNIST/raw/{prefix}-labels-idx1-ubyte"] = (
+            struct.pack(">II", 2049, count) + labels.tobytes()
+        )
         data[split] = (images, labels)
     return files, data

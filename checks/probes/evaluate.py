@@ -13,8 +13,14 @@ BATCHES = (5, 5, 3)
 
 def make_model(seed: int) -> nn.Module:
     gen = torch.Generator().manual_seed(seed)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(16, 12), nn.BatchNorm1d(12), nn.ReLU(),
-                          nn.Dropout(0.5), nn.Linear(12, 10))
+    model = nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(16, 12),
+        nn.BatchNorm1d(12),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(12, 10),
+    )
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=gen))

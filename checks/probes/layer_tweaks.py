@@ -13,7 +13,13 @@ CONFIGS = [
     {"kernel_size": 5},
     {"use_relu": False},
     {"extra_conv_filters": 6},
-    {"num_filters": 2, "kernel_size": 5, "extra_conv_filters": 4, "use_relu": False, "image_size": 12},
+    {
+        "num_filters": 2,
+        "kernel_size": 5,
+        "extra_conv_filters": 4,
+        "use_relu": False,
+        "image_size": 12,
+    },
     {"num_filters": 4, "kernel_size": 1, "image_size": 10},
 ]
 
@@ -32,10 +38,17 @@ def variants(module) -> dict:
     models = module.make_variants()
     if not isinstance(models, dict):
         return {"type": type(models).__name__}
-    return {"type": "dict", "models": {str(name): {"class": type(m).__name__,
-                                                   "layers": describe_layers(m, LAYERS),
-                                                   "use_relu_output": _relu_signature(m)}
-                                       for name, m in models.items()}}
+    return {
+        "type": "dict",
+        "models": {
+            str(name): {
+                "class": type(m).__name__,
+                "layers": describe_layers(m, LAYERS),
+                "use_relu_output": _relu_signature(m),
+            }
+            for name, m in models.items()
+        },
+    }
 
 
 def _relu_signature(model) -> torch.Tensor:

@@ -49,6 +49,8 @@ def train_and_score(module, seed: int = 0) -> dict:
     images, labels = make_digits(TEST_SIZE, seed=seed + 1000)
     model.eval()
     with torch.no_grad():
-        predictions = torch.cat([model(images[i : i + 500]).argmax(1) for i in range(0, TEST_SIZE, 500)])
+        predictions = torch.cat(
+            [model(images[i : i + 500]).argmax(1) for i in range(0, TEST_SIZE, 500)]
+        )
     accuracy = 100.0 * (predictions == labels).sum().item() / TEST_SIZE
     return {"accuracy": accuracy, "parameters": parameters, "fit_seconds": fit_seconds}

@@ -65,6 +65,7 @@ def _give_stale_grads(model, stale):
 
 # -- run in the worker ---------------------------------------------------------------------
 
+
 def run_train_step(module, seed: int, stale: bool, start_eval: bool) -> dict:
     model, images, labels, stale_grads = make_setup(seed)
     if stale:
@@ -94,9 +95,12 @@ def run_sgd_step(module, seed: int, as_generator: bool) -> dict:
     storage = {name: p.data_ptr() for name, p in model.named_parameters()}
     parameters = model.parameters() if as_generator else list(model.parameters())
     value = module.sgd_step(parameters, LR)
-    return {"value": value, "params": plain_state(model),
-            "same_storage": {n: p.data_ptr() == storage[n] for n, p in model.named_parameters()},
-            "history": {n: p.grad_fn is not None for n, p in model.named_parameters()}}
+    return {
+        "value": value,
+        "params": plain_state(model),
+        "same_storage": {n: p.data_ptr() == storage[n] for n, p in model.named_parameters()},
+        "history": {n: p.grad_fn is not None for n, p in model.named_parameters()},
+    }
 
 
 def run_compute_gradients(module, seed: int, stale: bool) -> dict:
@@ -107,10 +111,16 @@ def run_compute_gradients(module, seed: int, stale: bool) -> dict:
     facts = {"result": result, "params": plain_state(model)}
     if isinstance(result, dict):
         grads = dict(model.named_parameters())
-        facts["requires_grad"] = {str(k): bool(getattr(v, "requires_grad", False)) for k, v in result.items()}
-        facts["aliases_grad"] = {str(k): isinstance(v, torch.Tensor) and k in grads
-                                 and grads[k].grad is not None and v.data_ptr() == grads[k].grad.data_ptr()
-                                 for k, v in result.items()}
+        facts["requires_grad"] = {
+            str(k): bool(getattr(v, "requires_grad", False)) for k, v in result.items()
+        }
+        facts["aliases_grad"] = {
+            str(k): isinstance(v, torch.Tensor)
+            and k in grads
+            and grads[k].grad is not None
+            and v.data_ptr() == grads[k].grad.data_ptr()
+            for k, v in result.items()
+        }
     return facts
 
 
@@ -129,6 +139,7 @@ def run_train_epoch(module, seed: int) -> dict:
 
 
 # -- run in the pytest process: what correct code and the classic mistakes produce ---------
+
 
 def expected_train_step(seed: int, stale: bool, variant: str = "correct") -> dict:
     model, images, labels, stale_grads = make_setup(seed)
@@ -154,8 +165,10 @@ def expected_train_step(seed: int, stale: bool, variant: str = "correct") -> dic
 def expected_gradients(seed: int) -> dict:
     model, images, labels, _ = make_setup(seed)
     nn.functional.cross_entropy(model(images), labels).backward()
-    return {n: (p.grad.clone() if p.grad is not None else torch.zeros_like(p))
-            for n, p in model.named_parameters()}
+    return {
+        n: (p.grad.clone() if p.grad is not None else torch.zeros_like(p))
+        for n, p in model.named_parameters()
+    }
 
 
 def expected_train_epoch(seed: int) -> dict:
@@ -172,5 +185,9 @@ def expected_train_epoch(seed: int) -> dict:
         batch_means.append(loss.item())
         correct += (outputs.argmax(1) == labels).sum().item()
         seen += len(labels)
-    return {"loss": weighted / seen, "mean_of_batch_means": sum(batch_means) / len(batch_means),
-            "accuracy": 100.0 * correct / seen, "params": plain_state(model)}
+    return {
+        "loss": weighted / seen,
+        "mean_of_batch_means": sum(batch_means) / len(batch_means),
+        "accuracy": 100.0 * correct / seen,
+        "params": plain_state(model),
+    }

@@ -28,7 +28,9 @@ class Mistake:
     message: str
 
 
-def looks_like(candidate: torch.Tensor, message: str, rtol: float = 1e-4, atol: float = 1e-4) -> Mistake:
+def looks_like(
+    candidate: torch.Tensor, message: str, rtol: float = 1e-4, atol: float = 1e-4
+) -> Mistake:
     """The mistake whose wrong answer is the tensor `candidate`."""
     return Mistake(lambda actual: _close(actual, candidate, rtol, atol), message)
 
@@ -71,7 +73,8 @@ def describe(value: Any) -> str:
     if isinstance(value, Opaque):
         return f"an object of type {value.type_name}" + (f" ({value.note})" if value.note else "")
     if type(value) is torch.Tensor:
-        return f"a tensor of shape {tuple(value.shape)} and dtype {str(value.dtype).removeprefix('torch.')}"
+        dtype = str(value.dtype).removeprefix("torch.")
+        return f"a tensor of shape {tuple(value.shape)} and dtype {dtype}"
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape} (a torch.Tensor was expected)"
     if isinstance(value, bool):
@@ -91,24 +94,40 @@ def show(tensor: torch.Tensor, limit: int = 36) -> str:
     return f"<{tuple(tensor.shape)} tensor>"
 
 
-def expect_tensor(actual: Any, expected: torch.Tensor, *, what: str, inputs: str = "",
-                  rtol: float = 1.3e-6, atol: float = 1e-5,
-                  likely: Iterable[Mistake] = ()) -> None:
+def expect_tensor(
+    actual: Any,
+    expected: torch.Tensor,
+    *,
+    what: str,
+    inputs: str = "",
+    rtol: float = 1.3e-6,
+    atol: float = 1e-5,
+    likely: Iterable[Mistake] = (),
+) -> None:
     """Shape first, then dtype, then values (`_close`; no subclasses)."""
     likely = list(likely)
     context = f"\nInput: {inputs}" if inputs else ""
     if type(actual) is not torch.Tensor:
-        fail(f"{what} should be a torch.Tensor but is {describe(actual)}.{context}"
-             + _diagnose(actual, likely))
+        fail(
+            f"{what} should be a torch.Tensor but is {describe(actual)}.{context}"
+            + _diagnose(actual, likely)
+        )
     if actual.shape != expected.shape:
-        fail(f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}.{context}"
-             + _diagnose(actual, likely))
+        fail(
+            f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}.{context}"
+            + _diagnose(actual, likely)
+        )
     if actual.dtype != expected.dtype:
-        fail(f"{what} has dtype {actual.dtype}, expected {expected.dtype}.{context}"
-             + _diagnose(actual, likely))
+        fail(
+            f"{what} has dtype {actual.dtype}, expected {expected.dtype}.{context}"
+            + _diagnose(actual, likely)
+        )
     if not _close(actual, expected, rtol, atol):
-        fail(f"{what} has the right shape but wrong values: {_value_report(actual, expected, rtol, atol)}"
-             f"{context}" + _diagnose(actual, likely))
+        fail(
+            f"{what} has the right shape but wrong values: "
+            f"{_value_report(actual, expected, rtol, atol)}"
+            f"{context}" + _diagnose(actual, likely)
+        )
 
 
 def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> str:
@@ -119,22 +138,28 @@ def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, ato
     flat = int(torch.argmax(diff.flatten())) if diff.numel() else 0
     index = list(np.unravel_index(flat, tuple(a.shape))) if a.dim() else []
     where = f"[{', '.join(str(int(i)) for i in index)}]"
-    text = (f"{count} of {a.numel()} values differ; the largest difference is "
-            f"{float(diff.flatten()[flat]):.4g} at {where} (expected {float(e.flatten()[flat]):.4g}, "
-            f"got {float(a.flatten()[flat]):.4g})")
+    text = (
+        f"{count} of {a.numel()} values differ; the largest difference is "
+        f"{float(diff.flatten()[flat]):.4g} at {where} (expected {float(e.flatten()[flat]):.4g}, "
+        f"got {float(a.flatten()[flat]):.4g})"
+    )
     if a.numel() <= 36:
         text += f".\nExpected: {show(expected)}\nGot:      {show(actual)}"
     return text
 
 
-def expect_value(actual: Any, expected: Any, *, what: str, inputs: str = "",
-                 likely: Iterable[Mistake] = ()) -> None:
-    """Exact equality for plain values, with the type checked first (True is not 1, 1.0 is not 1)."""
+def expect_value(
+    actual: Any, expected: Any, *, what: str, inputs: str = "", likely: Iterable[Mistake] = ()
+) -> None:
+    """Exact equality for plain values, with the type checked first (True is not 1, 1.0 is not
+    1)."""
     context = f"\nInput: {inputs}" if inputs else ""
     likely = list(likely)
     if not _same_plain_type(actual, expected):
-        fail(f"{what} should be {describe(expected)} but is {describe(actual)}.{context}"
-             + _diagnose(actual, likely))
+        fail(
+            f"{what} should be {describe(expected)} but is {describe(actual)}.{context}"
+            + _diagnose(actual, likely)
+        )
     if actual != expected:
         fail(f"{what} is {actual!r}, expected {expected!r}.{context}" + _diagnose(actual, likely))
 
@@ -144,20 +169,35 @@ def _same_plain_type(actual: Any, expected: Any) -> bool:
         return False
     if isinstance(expected, (list, tuple)):
         return len(actual) == len(expected) and all(
-            _same_plain_type(a, e) for a, e in zip(actual, expected))
+            _same_plain_type(a, e) for a, e in zip(actual, expected)
+        )
     return True
 
 
-def expect_number(actual: Any, expected: float, *, what: str, inputs: str = "",
-                  rel: float = 1e-5, abs_tol: float = 1e-6, likely: Iterable[Mistake] = ()) -> None:
+def expect_number(
+    actual: Any,
+    expected: float,
+    *,
+    what: str,
+    inputs: str = "",
+    rel: float = 1e-5,
+    abs_tol: float = 1e-6,
+    likely: Iterable[Mistake] = (),
+) -> None:
     """A Python float (an int is accepted too) close to `expected`."""
     context = f"\nInput: {inputs}" if inputs else ""
     likely = list(likely)
     if type(actual) not in (float, int):
-        fail(f"{what} should be a Python float but is {describe(actual)}.{context}"
-             + _diagnose(actual, likely))
-    if not math.isfinite(actual) or not math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_tol):
-        fail(f"{what} is {actual:.6g}, expected {expected:.6g}.{context}" + _diagnose(actual, likely))
+        fail(
+            f"{what} should be a Python float but is {describe(actual)}.{context}"
+            + _diagnose(actual, likely)
+        )
+    if not math.isfinite(actual) or not math.isclose(
+        actual, expected, rel_tol=rel, abs_tol=abs_tol
+    ):
+        fail(
+            f"{what} is {actual:.6g}, expected {expected:.6g}.{context}" + _diagnose(actual, likely)
+        )
 
 
 def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str = "") -> None:
@@ -177,7 +217,7 @@ def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str
 class explain_errors:
     """Add the likely mistake to an exception from student code whose message contains a known text.
 
-        with explain_errors({"leaf Variable that requires grad": "wrap the update in torch.no_grad()"}):
+        with explain_errors({"leaf Variable that requires grad": "wrap it in torch.no_grad()"}):
             submission.sgd_step(...)
 
     The status stays `error` (the code raised); the learner also reads what probably caused it.
@@ -193,6 +233,7 @@ class explain_errors:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
             for text, explanation in self.known.items():
                 if text in error.message:
-                    raise StudentError(f"{error.message}\nLikely mistake: {explanation}",
-                                       error.type_names) from None
+                    raise StudentError(
+                        f"{error.message}\nLikely mistake: {explanation}", error.type_names
+                    ) from None
         return False

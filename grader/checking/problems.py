@@ -16,7 +16,12 @@ from grader.worker import reply_limits
 SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
 
 # The worker's error kinds that mean a limit was hit (grader.worker.server), and how to name each.
-_LIMIT_NAMES = {"memory": "memory limit", "file_size": "file size limit", "open_files": "limit on open files", "disk": "disk limit"}
+_LIMIT_NAMES = {
+    "memory": "memory limit",
+    "file_size": "file size limit",
+    "open_files": "limit on open files",
+    "disk": "disk limit",
+}
 
 
 class SubmissionProblem(Exception):
@@ -62,33 +67,38 @@ class AnswerTooLarge(SubmissionProblem):
     status = Status.FAILED
 
 
-
 def describe_ending(ending: dict, limits: Limits) -> str:
     """How a worker ended, in a learner's words, from its parent's report."""
     if ending.get("start") == "failed":
         return "the worker did not start properly"
     killed_by, code, cpu = ending.get("signal"), ending.get("exit"), ending.get("cpu")
-    if killed_by == signal.SIGXCPU or (isinstance(cpu, (int, float)) and cpu >= limits.cpu
-                                       and killed_by == signal.SIGKILL):
+    if killed_by == signal.SIGXCPU or (
+        isinstance(cpu, (int, float)) and cpu >= limits.cpu and killed_by == signal.SIGKILL
+    ):
         return f"the CPU time limit of {limits.describe('cpu')} was exceeded"
     if killed_by == signal.SIGXFSZ:
         return f"a file grew past the file size limit of {limits.describe('file_size')}"
     if ending.get("oom_kill") and killed_by in (signal.SIGKILL, None) and code is None:
-        return (f"the memory limit of {limits.describe('memory')} was exceeded "
-                "(the kernel stopped the process running your code)")
+        return (
+            f"the memory limit of {limits.describe('memory')} was exceeded "
+            "(the kernel stopped the process running your code)"
+        )
     if type(killed_by) is int and 0 < killed_by < signal.NSIG:
         name = signal.Signals(killed_by).name
-        hint = " (a crash inside the interpreter, for example very deep recursion)" \
-            if name in ("SIGSEGV", "SIGABRT", "SIGBUS") else ""
+        hint = (
+            " (a crash inside the interpreter, for example very deep recursion)"
+            if name in ("SIGSEGV", "SIGABRT", "SIGBUS")
+            else ""
+        )
         return f"the process running your code was killed by {name}{hint}"
     if type(code) is int:
-        return (f"the process running your code exited with code {code} "
-                "(did your code call exit()?)")
+        return f"the process running your code exited with code {code} (did your code call exit()?)"
     return "the process running your code stopped answering"
 
 
-def problem_from_reply(reply: dict, what: str, exercise: Exercise, limits: Limits,
-                       output_note: str) -> SubmissionProblem:
+def problem_from_reply(
+    reply: dict, what: str, exercise: Exercise, limits: Limits, output_note: str
+) -> SubmissionProblem:
     """The problem an error reply of the worker stands for."""
     kind = reply.get("kind") if type(reply.get("kind")) is str else "error"
     # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
@@ -96,27 +106,39 @@ def problem_from_reply(reply: dict, what: str, exercise: Exercise, limits: Limit
     trace = reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT)
     trace = SCRATCH.sub("<your folder>", trace)
     mro = reply.get("mro")
-    reply = {**reply, "type": reply_limits.cut(reply.get("type"), 200),
-             "function": reply_limits.cut(reply.get("function") or "", 200) or None,
-             "mro": [reply_limits.cut(m, 200) for m in mro if type(m) is str]
-             if type(mro) is list else []}
+    reply = {
+        **reply,
+        "type": reply_limits.cut(reply.get("type"), 200),
+        "function": reply_limits.cut(reply.get("function") or "", 200) or None,
+        "mro": [reply_limits.cut(m, 200) for m in mro if type(m) is str]
+        if type(mro) is list
+        else [],
+    }
     if kind in _LIMIT_NAMES:
-        return StudentError(f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded "
-                            f"in {what} ({reply.get('type')}: {message[:200]})" + output_note,
-                            tuple(reply.get("mro") or ()))
+        return StudentError(
+            f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded "
+            f"in {what} ({reply.get('type')}: {message[:200]})" + output_note,
+            tuple(reply.get("mro") or ()),
+        )
     if kind == "sandbox":
         return WorkerCrashed(message)
     if kind == "not_attempted":
         function = reply.get("function") or what
         return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")
     if kind == "missing":
-        return StudentError(f"{what}: {message}; the spec asks for it "
-                            f"(see the stub in exercises/{exercise.filename})",
-                            ("AttributeError",))
+        return StudentError(
+            f"{what}: {message}; the spec asks for it "
+            f"(see the stub in exercises/{exercise.filename})",
+            ("AttributeError",),
+        )
     if kind == "load_error":
         line = reply.get("line") if type(reply.get("line")) is int else None
         where = f"{exercise.filename}, line {line}" if line else exercise.filename
-        return LoadError(f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
-                         tuple(reply.get("mro") or ()))
-    return StudentError(f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
-                        + output_note, tuple(reply.get("mro") or ()))
+        return LoadError(
+            f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
+            tuple(reply.get("mro") or ()),
+        )
+    return StudentError(
+        f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip() + output_note,
+        tuple(reply.get("mro") or ()),
+    )

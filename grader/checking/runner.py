@@ -31,28 +31,57 @@ class _Collector:
 # Plugins and tracebacks the grader does not use, and which cost time in every run: a full
 # garbage collection after every session, log capture around every check, and pytest's
 # traceback of each failed check, which the grader replaces by its own message anyway.
-_LEAN = ["-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:logging", "--tb=line"]
+_LEAN = [
+    "-p",
+    "no:unraisableexception",
+    "-p",
+    "no:threadexception",
+    "-p",
+    "no:logging",
+    "--tb=line",
+]
 
 
 class RunnerError(RuntimeError):
     """pytest could not run the checks at all (a broken check file, a usage error)."""
 
 
-def run_checks(*, submission: Path, exercises: list[Exercise] | None = None,
-               pytest_args: list[str] | None = None) -> SubmissionResult:
+def run_checks(
+    *,
+    submission: Path,
+    exercises: list[Exercise] | None = None,
+    pytest_args: list[str] | None = None,
+) -> SubmissionResult:
     """Grade `submission` on `exercises` (default: all) and return the results, in catalog order."""
     chosen = list(exercises or load_catalog())
     collector = _Collector()
-    args = [str(e.check_file) for e in chosen] + [
-        f"--submission={submission}", f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml"),
-        "-p", "no:cacheprovider", "-p", "no:randomly", "--noconftest", "-q", "--no-header", "-o", "console_output_style=classic",
-        *_LEAN,
-    ] + list(pytest_args or [])
+    args = (
+        [str(e.check_file) for e in chosen]
+        + [
+            f"--submission={submission}",
+            f"--rootdir={PROJECT_ROOT}",
+            "-c",
+            str(PROJECT_ROOT / "pyproject.toml"),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "--noconftest",
+            "-q",
+            "--no-header",
+            "-o",
+            "console_output_style=classic",
+            *_LEAN,
+        ]
+        + list(pytest_args or [])
+    )
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RunnerError(f"the checks could not run (pytest exit code {int(code)}):\n{output.getvalue()[-3000:]}")
-    return SubmissionResult({e.id: ExerciseResult(e.id, e.points, collector.results.get(e.id, []))
-                             for e in chosen})
-
+        raise RunnerError(
+            f"the checks could not run (pytest exit code {int(code)}):\n{output.getvalue()[-3000:]}"
+        )
+    return SubmissionResult(
+        {e.id: ExerciseResult(e.id, e.points, collector.results.get(e.id, [])) for e in chosen}
+    )

@@ -44,8 +44,14 @@ class CallResult:
 class Submission:
     """One exercise of one submission, with a worker started on first use."""
 
-    def __init__(self, exercise: Exercise, submission_dir: Path, pool: WorkerPool,
-                 time_limit: float | None = None, deadline: float | None = None) -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        submission_dir: Path,
+        pool: WorkerPool,
+        time_limit: float | None = None,
+        deadline: float | None = None,
+    ) -> None:
         self.exercise = exercise
         self.time_limit = time_limit or exercise.time_limit
         self.deadline = deadline  # time.monotonic() by which all of the submission's checks end
@@ -63,19 +69,36 @@ class Submission:
             raise AttributeError(name)
         return lambda *args, **kwargs: self.call(name, *args, **kwargs).value
 
-    def call(self, function: str, *args: Any, return_args: bool = False, seed: int = 0,
-             **kwargs: Any) -> CallResult:
+    def call(
+        self, function: str, *args: Any, return_args: bool = False, seed: int = 0, **kwargs: Any
+    ) -> CallResult:
         """Call `function` of the submission in the worker; `args_after` shows in-place edits."""
-        reply = self._request({"op": "call", "function": function, "return_args": return_args,
-                               "args": protocol.encode(list(args)),
-                               "kwargs": protocol.encode(kwargs), "seed": seed}, function)
+        reply = self._request(
+            {
+                "op": "call",
+                "function": function,
+                "return_args": return_args,
+                "args": protocol.encode(list(args)),
+                "kwargs": protocol.encode(kwargs),
+                "seed": seed,
+            },
+            function,
+        )
         args_after = self._decode(reply, "args_after", function) if return_args else ()
         return CallResult(self._decode(reply, "value", function), tuple(args_after))
 
     def probe(self, probe: str, *args: Any, seed: int = 0, **kwargs: Any) -> Any:
         """Run the trusted probe `checks/probes/<exercise id>.py:<probe>` on the submission."""
-        reply = self._request({"op": "probe", "probe": probe, "args": protocol.encode(list(args)),
-                               "kwargs": protocol.encode(kwargs), "seed": seed}, probe)
+        reply = self._request(
+            {
+                "op": "probe",
+                "probe": probe,
+                "args": protocol.encode(list(args)),
+                "kwargs": protocol.encode(kwargs),
+                "seed": seed,
+            },
+            probe,
+        )
         return self._decode(reply, "value", probe)
 
     def _decode(self, reply: dict, key: str, what: str) -> Any:
@@ -87,8 +110,9 @@ class Submission:
             return value
         except protocol.ProtocolError as exc:
             self._discard_worker()
-            raise StudentError(f"{what} returned something that cannot be checked: "
-                               f"{reply_limits.cut(exc, 200)}") from None
+            raise StudentError(
+                f"{what} returned something that cannot be checked: {reply_limits.cut(exc, 200)}"
+            ) from None
 
     def put_files(self, name: str, files: dict[str, bytes]) -> str:
         """Files for student code to read ({relative path: bytes}); the path of their folder in
@@ -96,8 +120,10 @@ class Submission:
         never writes where student code could have planted a link or a FIFO."""
         from grader.worker import files as worker_files
 
-        reply = self._request({"op": "files", "prefix": name, "files": worker_files.encode(files)},
-                              f"writing the {name} files")
+        reply = self._request(
+            {"op": "files", "prefix": name, "files": worker_files.encode(files)},
+            f"writing the {name} files",
+        )
         folder = protocol.decode(reply["value"])
         if type(folder) is not str:
             raise StudentError(f"writing the {name} files gave no folder")
@@ -111,7 +137,8 @@ class Submission:
     # -- machinery ----------------------------------------------------------------------------
 
     def _budget_used_up(self) -> str:
-        return f"the submission's time budget of {self._pool.limits.describe('submission_time')} is used up"
+        budget = self._pool.limits.describe("submission_time")
+        return f"the submission's time budget of {budget} is used up"
 
     def _budget_left(self) -> float:
         if self.deadline is None:
@@ -130,25 +157,30 @@ class Submission:
             self._discard_worker()
             if limit < self.time_limit:
                 raise CheckTimeout(f"{what} was stopped: {self._budget_used_up()}") from None
-            raise CheckTimeout(f"{what} did not finish within the time limit of {limit:g} s "
-                               "(an endless loop, or far too much work?)") from None
+            raise CheckTimeout(
+                f"{what} did not finish within the time limit of {limit:g} s "
+                "(an endless loop, or far too much work?)"
+            ) from None
         except WorkerDied as exc:
             self.last_output = worker.recent_output()
             self._discard_worker()
-            raise WorkerCrashed(f"{what}: {describe_ending(exc.ending, self._pool.limits)}"
-                                f"{self._output_note()}") from None
+            raise WorkerCrashed(
+                f"{what}: {describe_ending(exc.ending, self._pool.limits)}{self._output_note()}"
+            ) from None
         except reply_limits.AnswerTooLarge as exc:
             self._discard_worker()
             raise AnswerTooLarge(f"{what}: your answer was too large to check: {exc}") from None
         except protocol.ProtocolError as exc:
             self._discard_worker()
-            raise StudentError(f"{what} returned something that cannot be checked: "
-                               f"{reply_limits.cut(exc, 200)}") from None
+            raise StudentError(
+                f"{what} returned something that cannot be checked: {reply_limits.cut(exc, 200)}"
+            ) from None
         self.last_output = worker.recent_output()
         if type(reply) is not dict:  # valid JSON, but not a reply
             self._discard_worker()
-            raise StudentError(f"{what} returned something that cannot be checked: "
-                               "a malformed reply") from None
+            raise StudentError(
+                f"{what} returned something that cannot be checked: a malformed reply"
+            ) from None
         if not reply.get("ok"):
             raise self._problem_from(reply, what)
         return reply
@@ -159,17 +191,20 @@ class Submission:
         if self.path is None:
             self._load_problem = NotAttempted(
                 f"{self.exercise.filename} was not found in the submission, so this exercise is "
-                "not attempted")
+                "not attempted"
+            )
             raise self._load_problem
         if self._worker is not None and self._worker.alive:
             return self._worker
         self._worker = self._pool.take(self.exercise.warm_up)
         probes = PROBES_DIR / f"{self.exercise.id}.py"
         try:
-            load = self._worker.load_request(self.path, self.exercise.id,
-                                             str(probes) if probes.exists() else None)
-            reply = self._worker.request(load, timeout=min(self.time_limit + 60,
-                                                           self._budget_left()))
+            load = self._worker.load_request(
+                self.path, self.exercise.id, str(probes) if probes.exists() else None
+            )
+            reply = self._worker.request(
+                load, timeout=min(self.time_limit + 60, self._budget_left())
+            )
         except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()
@@ -194,4 +229,6 @@ class Submission:
         return f"\nYour code printed:\n{out}" if out else ""
 
     def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
-        return problem_from_reply(reply, what, self.exercise, self._pool.limits, self._output_note())
+        return problem_from_reply(
+            reply, what, self.exercise, self._pool.limits, self._output_note()
+        )

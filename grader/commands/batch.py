@@ -37,9 +37,16 @@ RESULTS_DIR = ".results"
 
 
 def _empty_result(exercises: list[Exercise], note: str) -> SubmissionResult:
-    return SubmissionResult({e.id: ExerciseResult(e.id, e.points, [
-        CheckResult("submission", Status.NOT_ATTEMPTED, 0.0, float(e.points), note)])
-        for e in exercises})
+    return SubmissionResult(
+        {
+            e.id: ExerciseResult(
+                e.id,
+                e.points,
+                [CheckResult("submission", Status.NOT_ATTEMPTED, 0.0, float(e.points), note)],
+            )
+            for e in exercises
+        }
+    )
 
 
 def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) -> BatchRecord:
@@ -47,11 +54,19 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
     exercises = [e for e in load_catalog() if e.id in exercise_ids]
 
     def record(result: SubmissionResult, notes: list[str], detail: list[str] = ()) -> BatchRecord:
-        return BatchRecord(entry.student, entry.key, result, exercise_ids, notes=notes,
-                           detail=list(detail), entry={"names": list(entry.names),
-                                                       "site": entry.site, "site_id": entry.site_id})
+        return BatchRecord(
+            entry.student,
+            entry.key,
+            result,
+            exercise_ids,
+            notes=notes,
+            detail=list(detail),
+            entry={"names": list(entry.names), "site": entry.site, "site_id": entry.site_id},
+        )
 
-    notes: list[str] = [f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped]
+    notes: list[str] = [
+        f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped
+    ]
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
             from grader.workbook.intake import take_in
@@ -66,13 +81,17 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
             result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
             return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
-        note = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
-                "it was given zero")
-        return record(_empty_result(exercises, note), notes + [note],
-                      [traceback.format_exc(limit=3)])
+        note = (
+            f"the grader failed on this submission ({type(exc).__name__}: {exc}); it was given zero"
+        )
+        return record(
+            _empty_result(exercises, note), notes + [note], [traceback.format_exc(limit=3)]
+        )
 
 
-def _init_grading_process(zygote_sockets: tuple[socket.socket, socket.socket | None] | None) -> None:
+def _init_grading_process(
+    zygote_sockets: tuple[socket.socket, socket.socket | None] | None,
+) -> None:
     """One thread for torch in the grading process too: the same float rounding in every run.
     Workers are forked by the batch's zygote (and its warm sibling, which has imported
     torchvision and what an optimizer's first step imports), once for all grading processes; the
@@ -99,12 +118,19 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None = None,
-                extra_args: Iterable[str] = (),
-                on_result: Callable[[Entry, BatchRecord], None] | None = None,
-                on_start: Callable[[int, int], None] | None = None,
-                on_stored: Callable[[BatchRecord], None] | None = None,
-                entries: list[Entry] | None = None) -> dict[str, BatchRecord]:
+def grade_batch(
+    *,
+    batch: Path,
+    out: Path,
+    workers: int,
+    resume: bool,
+    only: list[str] | None = None,
+    extra_args: Iterable[str] = (),
+    on_result: Callable[[Entry, BatchRecord], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_stored: Callable[[BatchRecord], None] | None = None,
+    entries: list[Entry] | None = None,
+) -> dict[str, BatchRecord]:
     """Grade every submission in `batch` into `out`; return {student: stored record}, in id order.
     Ctrl-C raises BatchInterrupted with what was finished (see grader.commands.interrupt)."""
     from grader.commands.only import columns, covers, load_base
@@ -122,8 +148,12 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry)
-        if stored and stored.digest == fingerprint and covers(stored, exercise_ids) and \
-                stored.exercises == all_ids:
+        if (
+            stored
+            and stored.digest == fingerprint
+            and covers(stored, exercise_ids)
+            and stored.exercises == all_ids
+        ):
             records[entry.student] = stored
             if on_stored:
                 on_stored(stored)
@@ -134,10 +164,21 @@ def grade_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: lis
     zygote = _start_zygote(exercise_ids) if to_grade else None
     context = _grading_context() if to_grade else multiprocessing.get_context("spawn")
     try:
-        records.update(_grade_all(to_grade, exercise_ids, workers, list(extra_args), results_dir,
-                                  context, zygote, on_result,
-                                  lambda r: merge(base.get(r.key), r, all_ids) if only else r,
-                                  records, len(entries)))
+        records.update(
+            _grade_all(
+                to_grade,
+                exercise_ids,
+                workers,
+                list(extra_args),
+                results_dir,
+                context,
+                zygote,
+                on_result,
+                lambda r: merge(base.get(r.key), r, all_ids) if only else r,
+                records,
+                len(entries),
+            )
+        )
     except KeyboardInterrupt:  # before the grading processes started
         from grader.commands.interrupt import BatchInterrupted
 
@@ -174,21 +215,39 @@ def _start_zygote(exercise_ids: list[str]):
     return Zygote(tuple(warm_ups))
 
 
-def _grade_all(to_grade, exercise_ids, workers, extra_args, results_dir, context, zygote, on_result,
-               merged, finished, total):
+def _grade_all(
+    to_grade,
+    exercise_ids,
+    workers,
+    extra_args,
+    results_dir,
+    context,
+    zygote,
+    on_result,
+    merged,
+    finished,
+    total,
+):
     from grader.commands.interrupt import BatchInterrupted, end_pool
 
     records: dict[str, BatchRecord] = {}
     with concurrent.futures.ProcessPoolExecutor(
-            max_workers=max(1, workers), mp_context=context, initializer=_init_grading_process,
-            initargs=(zygote.sockets if zygote is not None else None,)) as pool:
-        futures = {pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
-                   for entry, fingerprint in to_grade}
+        max_workers=max(1, workers),
+        mp_context=context,
+        initializer=_init_grading_process,
+        initargs=(zygote.sockets if zygote is not None else None,),
+    ) as pool:
+        futures = {
+            pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
+            for entry, fingerprint in to_grade
+        }
         try:
             for entry, record in _completed(futures, exercise_ids, merged):
                 record.notes = _cut_notes(record.notes)
-                atomic_write(results_dir / f"{entry.key}.json",
-                             json.dumps(record.to_json(), indent=1, sort_keys=True))
+                atomic_write(
+                    results_dir / f"{entry.key}.json",
+                    json.dumps(record.to_json(), indent=1, sort_keys=True),
+                )
                 records[entry.student] = record
                 if on_result:
                     on_result(entry, record)
@@ -205,11 +264,15 @@ def _completed(futures, exercise_ids, merged):
         try:
             record = future.result().with_digest(fingerprint)
         except Exception as exc:  # noqa: BLE001 - a grading process died: record it, go on
-            note = (f"the grading process failed ({type(exc).__name__}: {exc}); "
-                    "it was given zero")
-            record = BatchRecord(entry.student, entry.key, _empty_result(
-                [e for e in load_catalog() if e.id in exercise_ids], note), exercise_ids,
-                fingerprint, [note])
+            note = f"the grading process failed ({type(exc).__name__}: {exc}); it was given zero"
+            record = BatchRecord(
+                entry.student,
+                entry.key,
+                _empty_result([e for e in load_catalog() if e.id in exercise_ids], note),
+                exercise_ids,
+                fingerprint,
+                [note],
+            )
         yield entry, merged(record)
 
 

@@ -29,9 +29,13 @@ def chosen_exercises(ids: tuple[str, ...]) -> list[Exercise]:
         raise click.UsageError(exc.args[0]) from None
 
 
-def grade_submission(submission: Path, exercises: list[Exercise], junit: Path | None = None,
-                     limits: tuple[str, ...] = (),
-                     check_timeout: float | None = None) -> SubmissionResult:
+def grade_submission(
+    submission: Path,
+    exercises: list[Exercise],
+    junit: Path | None = None,
+    limits: tuple[str, ...] = (),
+    check_timeout: float | None = None,
+) -> SubmissionResult:
     """Grade a folder or an archive of one, choosing files as `grader grade` does (intake); a
     folder graded in place has its results remembered for `grader list`."""
     if not submission.is_dir() and not submission.is_file():
@@ -43,18 +47,23 @@ def grade_submission(submission: Path, exercises: list[Exercise], junit: Path | 
         raise click.UsageError(terminal("; ".join(intake.problems)))
     if intake.note:
         click.echo(f"note: {terminal(intake.note)}", err=True)
-    if submission.is_dir() and all(f.path == exercise_by_id(i).filename
-                                   for i, f in intake.chosen.items()):
+    if submission.is_dir() and all(
+        f.path == exercise_by_id(i).filename for i, f in intake.chosen.items()
+    ):
         return _grade_folder(submission, exercises, junit, limits, check_timeout, remember=True)
     with tempfile.TemporaryDirectory(prefix="grader-submission-") as folder:
         intake.stage(Path(folder), exercises)
-        return _grade_folder(Path(folder), exercises, junit, limits, check_timeout,
-                             remember=False)
+        return _grade_folder(Path(folder), exercises, junit, limits, check_timeout, remember=False)
 
 
-def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | None,
-                  limits: tuple[str, ...], check_timeout: float | None,
-                  remember: bool) -> SubmissionResult:
+def _grade_folder(
+    submission: Path,
+    exercises: list[Exercise],
+    junit: Path | None,
+    limits: tuple[str, ...],
+    check_timeout: float | None,
+    remember: bool,
+) -> SubmissionResult:
     from grader.workbook.catalog import configured_limits
 
     try:
@@ -67,9 +76,12 @@ def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | Non
     from grader.checking.runner import RunnerError, run_checks
 
     try:
-        result = run_checks(submission=submission, exercises=exercises,
-                            pytest_args=[f"--limit={limit}" for limit in limits]
-                            + ([f"--check-timeout={check_timeout}"] if check_timeout else []))
+        result = run_checks(
+            submission=submission,
+            exercises=exercises,
+            pytest_args=[f"--limit={limit}" for limit in limits]
+            + ([f"--check-timeout={check_timeout}"] if check_timeout else []),
+        )
     except RunnerError as exc:
         raise click.ClickException(terminal(exc)) from None
     if junit is not None:
@@ -87,8 +99,15 @@ def _grade_folder(submission: Path, exercises: list[Exercise], junit: Path | Non
     return result
 
 
-def run_check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path | None,
-              verbose: bool, limits: tuple[str, ...], check_timeout: float | None) -> int:
+def run_check(
+    ids: tuple[str, ...],
+    submission: Path,
+    as_json: bool,
+    junit: Path | None,
+    verbose: bool,
+    limits: tuple[str, ...],
+    check_timeout: float | None,
+) -> int:
     """`grader check`: the exit code is 0 when every check passed."""
     exercises = chosen_exercises(ids)
     result = grade_submission(submission, exercises, junit, limits, check_timeout)
@@ -99,8 +118,9 @@ def run_check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path
     else:
         color = sys.stdout.isatty()
         for exercise in exercises:
-            click.echo(format_exercise(exercise, result.exercises[exercise.id], color, verbose)
-                       + "\n")
+            click.echo(
+                format_exercise(exercise, result.exercises[exercise.id], color, verbose) + "\n"
+            )
         click.echo(format_summary(result))
     return 0 if result.all_passed else 1
 
@@ -108,8 +128,11 @@ def run_check(ids: tuple[str, ...], submission: Path, as_json: bool, junit: Path
 def run_list(submission: Path) -> None:
     """`grader list`: re-checks the exercises whose files changed since their last check."""
     exercises = list(load_catalog())
-    stale = [e for e in exercises
-             if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None]
+    stale = [
+        e
+        for e in exercises
+        if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None
+    ]
     if stale:
         click.echo(f"checking {len(stale)} changed exercise(s)...", err=True)
         grade_submission(submission, stale)
@@ -118,5 +141,7 @@ def run_list(submission: Path) -> None:
         cached = state.cached_result(path) if path else None
         status = cached["status"] if cached else "not attempted"
         score = f"{cached['score']:g}" if cached else "0"
-        click.echo(f"{exercise.number:02d}  {exercise.id:<18} {status:<14} "
-                   f"{score:>3}/{exercise.points:<3} {exercise.title}")
+        click.echo(
+            f"{exercise.number:02d}  {exercise.id:<18} {status:<14} "
+            f"{score:>3}/{exercise.points:<3} {exercise.title}"
+        )

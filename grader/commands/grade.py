@@ -1,4 +1,5 @@
-"""`grader grade`: a batch graded with progress shown, then the gradebook, report and JUnit files."""
+"""`grader grade`: a batch graded with progress shown, then the gradebook, report and JUnit
+files."""
 
 from __future__ import annotations
 
@@ -40,8 +41,10 @@ class Progress:
         left = elapsed / self.graded * (self.total - self.done)
         width = 30
         filled = int(width * self.done / max(self.total, 1))
-        line = (f"{self.done}/{self.total} graded, {self.failing} not full marks, "
-                f"about {left:.0f} s left")
+        line = (
+            f"{self.done}/{self.total} graded, {self.failing} not full marks, "
+            f"about {left:.0f} s left"
+        )
         if self.tty:
             click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ", err=True, nl=False)
         else:
@@ -53,8 +56,12 @@ class Progress:
             click.echo("", err=True)
 
 
-def write_gradebook(out: Path, records: dict[str, BatchRecord],
-                    feedback_for: list[str] | None = None, partial: str = "") -> None:
+def write_gradebook(
+    out: Path,
+    records: dict[str, BatchRecord],
+    feedback_for: list[str] | None = None,
+    partial: str = "",
+) -> None:
     """grades.csv, grades.json, and feedback/<key>.md for `feedback_for` (default: everyone)."""
     from grader.reports.roster import with_identity
 
@@ -66,8 +73,16 @@ def write_gradebook(out: Path, records: dict[str, BatchRecord],
         atomic_write(out / "feedback" / f"{record.key}.md", feedback_markdown(record))
 
 
-def run_grade(batch: Path, out: Path, workers: int | None, resume: bool, only: tuple[str, ...],
-              duplicates: str, junit: Path | None, limits: tuple[str, ...]) -> None:
+def run_grade(
+    batch: Path,
+    out: Path,
+    workers: int | None,
+    resume: bool,
+    only: tuple[str, ...],
+    duplicates: str,
+    junit: Path | None,
+    limits: tuple[str, ...],
+) -> None:
     """`grader grade`: the instructor's input checked before anything is graded, then the batch."""
     import os
 
@@ -80,24 +95,44 @@ def run_grade(batch: Path, out: Path, workers: int | None, resume: bool, only: t
         raise InputError(exc.message) from None
     found = check_grade_input(batch, out, limits, duplicates)
     for name in found.ignored:
-        click.echo(f"note: {terminal(name)!r} in the batch is not a submission (a folder or "
-                   "archive): ignored", err=True)
-    run_batch(batch=batch, out=out, workers=workers or os.cpu_count() or 1, resume=resume,
-              only=only_ids, junit=junit, extra_args=[f"--limit={limit}" for limit in limits],
-              entries=found.entries)
+        click.echo(
+            f"note: {terminal(name)!r} in the batch is not a submission (a folder or "
+            "archive): ignored",
+            err=True,
+        )
+    run_batch(
+        batch=batch,
+        out=out,
+        workers=workers or os.cpu_count() or 1,
+        resume=resume,
+        only=only_ids,
+        junit=junit,
+        extra_args=[f"--limit={limit}" for limit in limits],
+        entries=found.entries,
+    )
 
 
-def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[str] | None,
-              junit: Path | None, extra_args: list[str],
-              entries: list[Entry] | None = None) -> dict[str, BatchRecord]:
+def run_batch(
+    *,
+    batch: Path,
+    out: Path,
+    workers: int,
+    resume: bool,
+    only: list[str] | None,
+    junit: Path | None,
+    extra_args: list[str],
+    entries: list[Entry] | None = None,
+) -> dict[str, BatchRecord]:
     entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
 
     def started(count: int, total: int) -> None:
         progress.done = total - count  # resumed: those are done already
-        click.echo(f"grading {count} of {total} submission(s) from {terminal(batch)} with "
-                   f"{workers} worker(s)"
-                   + (f"; {total - count} already graded" if count < total else ""), err=True)
+        click.echo(
+            f"grading {count} of {total} submission(s) from {terminal(batch)} with "
+            f"{workers} worker(s)" + (f"; {total - count} already graded" if count < total else ""),
+            err=True,
+        )
 
     known: dict[str, BatchRecord] = {}
     unwritten: list[str] = []
@@ -122,9 +157,18 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
 
     partial = ""
     try:
-        records = grade_batch(batch=batch, out=out, workers=workers, resume=resume, only=only,
-                              extra_args=extra_args, on_result=written, on_start=started,
-                              on_stored=stored, entries=entries)
+        records = grade_batch(
+            batch=batch,
+            out=out,
+            workers=workers,
+            resume=resume,
+            only=only,
+            extra_args=extra_args,
+            on_result=written,
+            on_start=started,
+            on_stored=stored,
+            entries=entries,
+        )
     except BatchInterrupted as stop:
         import signal
 
@@ -134,14 +178,19 @@ def run_batch(*, batch: Path, out: Path, workers: int, resume: bool, only: list[
     write_gradebook(out, records, partial=partial)
     report = render(records)
     if partial:  # said on the page too, where an instructor looks first
-        report = report.replace("<body>", f"<body><p><strong>Partial: {html(partial)}.</strong></p>",
-                                1)
+        report = report.replace(
+            "<body>", f"<body><p><strong>Partial: {html(partial)}.</strong></p>", 1
+        )
     atomic_write(out / "report.html", report)
     if junit:
         atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))
     totals = [r.result.total for r in records.values()]
-    click.echo(f"wrote {out / 'grades.csv'}, grades.json, feedback/ ({len(records)} files) and report.html; "
-               f"mean total {sum(totals) / max(len(totals), 1):.2f}", err=True)
+    click.echo(
+        f"wrote {out / 'grades.csv'}, grades.json, feedback/ ({len(records)} files) and "
+        "report.html; "
+        f"mean total {sum(totals) / max(len(totals), 1):.2f}",
+        err=True,
+    )
     if partial:
         click.echo(f"interrupted: {partial}", err=True)
         sys.exit(EXIT_INTERRUPTED)

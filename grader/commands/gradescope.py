@@ -2,9 +2,10 @@
 
 Gradescope unpacks the bundle into `/autograder/source`, runs `setup.sh` once as root to build
 the image, then, in a fresh container per submission, `run_autograder`, which runs
-`python -m grader.commands.gradescope /autograder`: the submission in `/autograder/submission` is graded
-exactly as `grader grade` grades one student (same worker, same lock-down, plus an unprivileged
-user, since nothing else there keeps student code from the root-owned `results.json`) and
+`python -m grader.commands.gradescope /autograder`: the submission in `/autograder/submission`
+is graded exactly as `grader grade` grades one student (same worker, same lock-down, plus an
+unprivileged user, since nothing else there keeps student code from the root-owned
+`results.json`) and
 `/autograder/results/results.json` is written in Gradescope's format, even when grading fails.
 """
 
@@ -29,10 +30,13 @@ apt-get update -q
 apt-get install -y -q python3 python3-venv python3-pip
 python3 -m venv /autograder/venv
 # The CPU build of torch: Gradescope's machines have no GPU, and it is a tenth of the size.
-/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu torch torchvision
+/autograder/venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu \\
+  torch torchvision
 /autograder/venv/bin/pip install -q -e "$SOURCE"
-# Student code runs as this user, which can read neither the source (the references) nor the results.
-id -u {WORKER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {WORKER_USER}
+# Student code runs as this user, which can read neither the source (the references) nor the
+# results.
+id -u {WORKER_USER} >/dev/null 2>&1 || \\
+  useradd --system --no-create-home --shell /usr/sbin/nologin {WORKER_USER}
 chmod 700 "$SOURCE"
 """
 
@@ -44,7 +48,8 @@ ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 export CNN_GRADER_WORKER_USER="${{CNN_GRADER_WORKER_USER-{WORKER_USER}}}"
 RESULTS="$ROOT/results/results.json"
 rm -f "$RESULTS"
-cd "$ROOT/source" && "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
+cd "$ROOT/source" && \\
+  "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
 STATUS=$?
 if [ ! -s "$RESULTS" ]; then
   # The grader could not even start (a Python it does not support, a broken install): say so
@@ -53,7 +58,8 @@ if [ ! -s "$RESULTS" ]; then
   MESSAGE="The autograder failed to start (exit code $STATUS); please tell your instructor."
   echo '{{"score": 0, "visibility": "visible", "tests": [], "output": "'"$MESSAGE"'"}}' \\
     > "$RESULTS"
-  echo "run_autograder: the grader failed to start (exit code $STATUS); wrote a failed results.json" >&2
+  echo "run_autograder: the grader failed to start (exit code $STATUS);" \\
+    "wrote a failed results.json" >&2
   exit 1
 fi
 exit $STATUS
@@ -61,8 +67,17 @@ exit $STATUS
 
 # What of the project the bundle carries: the grader, the checks and their references, the
 # stubs, and what `pip install -e` needs.
-_BUNDLED = ["grader/**/*.py", "checks/*.py", "checks/probes/*.py", "solutions/*.py", "exercises/*.py",
-            "workbook.toml", "pyproject.toml", "README.md", "docs/spec.md"]
+_BUNDLED = [
+    "grader/**/*.py",
+    "checks/*.py",
+    "checks/probes/*.py",
+    "solutions/*.py",
+    "exercises/*.py",
+    "workbook.toml",
+    "pyproject.toml",
+    "README.md",
+    "docs/spec.md",
+]
 
 
 def build_bundle(out: Path) -> list[str]:
@@ -96,7 +111,8 @@ def _uploaded(folder: Path) -> Path:
 
 
 def grade_autograder_root(root: Path) -> dict:
-    """Grade `root/submission` into `root/results/results.json` (atomically); return what was written."""
+    """Grade `root/submission` into `root/results/results.json` (atomically); return what was
+    written."""
     from grader.commands.batch import grade_entry
     from grader.reports.gradescope import results_json
     from grader.workbook.files import atomic_write
@@ -115,8 +131,13 @@ def main(argv: list[str]) -> int:
     try:
         results = grade_autograder_root(root)
     except Exception as exc:  # noqa: BLE001 - Gradescope must always get a results.json
-        results = {"score": 0, "output": f"The autograder failed ({type(exc).__name__}: {exc}); "
-                   "please tell your instructor.", "visibility": "visible", "tests": []}
+        results = {
+            "score": 0,
+            "output": f"The autograder failed ({type(exc).__name__}: {exc}); "
+            "please tell your instructor.",
+            "visibility": "visible",
+            "tests": [],
+        }
         (root / "results").mkdir(parents=True, exist_ok=True)
         (root / "results" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
         print(results["output"], file=sys.stderr)
@@ -125,14 +146,14 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-
 def run_export(out: Path) -> None:
     """`grader export gradescope OUT`."""
     import click
 
     names = build_bundle(out)
-    click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope "
-               "\"zip file upload\" autograder")
+    click.echo(
+        f'wrote {out} ({len(names)} files): upload it as a Gradescope "zip file upload" autograder'
+    )
 
 
 if __name__ == "__main__":

@@ -41,12 +41,27 @@ def merge(old: BatchRecord | None, new: BatchRecord, ids: list[str]) -> BatchRec
         elif old is not None and exercise_id in old.result.exercises:
             exercises[exercise_id] = old.result.exercises[exercise_id]
         else:
-            exercises[exercise_id] = ExerciseResult(exercise_id, points[exercise_id], [CheckResult(
-                NOT_GRADED, Status.NOT_ATTEMPTED, 0.0, float(points[exercise_id]),
-                "not graded: this submission was not in the batch when this exercise was graded")])
+            exercises[exercise_id] = ExerciseResult(
+                exercise_id,
+                points[exercise_id],
+                [
+                    CheckResult(
+                        NOT_GRADED,
+                        Status.NOT_ATTEMPTED,
+                        0.0,
+                        float(points[exercise_id]),
+                        "not graded: this submission was not in the batch when this exercise was "
+                        "graded",
+                    )
+                ],
+            )
     notes = list(new.notes)
-    if old is not None and old.digest and old.digest != new.digest and \
-            set(ids) - set(new.result.exercises):
+    if (
+        old is not None
+        and old.digest
+        and old.digest != new.digest
+        and set(ids) - set(new.result.exercises)
+    ):
         notes.append("the other exercises' points are from an earlier version of this submission")
     result = type(new.result)(exercises)
     return BatchRecord(new.student, new.key, result, ids, new.digest, notes, new.detail, new.entry)
@@ -54,5 +69,9 @@ def merge(old: BatchRecord | None, new: BatchRecord, ids: list[str]) -> BatchRec
 
 def covers(stored: BatchRecord, ids: list[str]) -> bool:
     """Whether `stored` holds real results (not placeholders) for every exercise in `ids`."""
-    return all(i in stored.exercises and i in stored.result.exercises and not any(
-        c.name == NOT_GRADED for c in stored.result.exercises[i].checks) for i in ids)
+    return all(
+        i in stored.exercises
+        and i in stored.result.exercises
+        and not any(c.name == NOT_GRADED for c in stored.result.exercises[i].checks)
+        for i in ids
+    )

@@ -20,8 +20,7 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...],
-                      duplicates: str) -> Survey:
+def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...], duplicates: str) -> Survey:
     """The batch's entries when the input is sound; InputError naming the first problem."""
     from grader.workbook.catalog import configured_limits
 
@@ -31,8 +30,10 @@ def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...],
         raise InputError(f"--limit: {exc}") from None
     batch_at, out_at = batch.resolve(), out.resolve()
     if out_at == batch_at or out_at.is_relative_to(batch_at):
-        raise InputError(f"--out {out} is inside the batch folder {batch}: the next run would "
-                         "grade it as a student; choose a folder outside the batch")
+        raise InputError(
+            f"--out {out} is inside the batch folder {batch}: the next run would "
+            "grade it as a student; choose a folder outside the batch"
+        )
     if batch_at.is_relative_to(out_at):
         raise InputError(f"the batch folder {batch} is inside --out {out}; choose another --out")
     try:
@@ -42,13 +43,16 @@ def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...],
     except OSError as exc:
         raise InputError(f"the batch folder {batch} cannot be read ({exc.strerror})") from None
     if not found.entries:
-        raise InputError(f"{batch} holds no submissions (folders, or .zip, .tar, .tar.gz or .tgz "
-                         "files, one per student)")
+        raise InputError(
+            f"{batch} holds no submissions (folders, or .zip, .tar, .tar.gz or .tgz "
+            "files, one per student)"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):
             pass
     except OSError as exc:
-        raise InputError(f"--out {out} cannot be created or written ({exc.strerror or exc})") \
-            from None
+        raise InputError(
+            f"--out {out} cannot be created or written ({exc.strerror or exc})"
+        ) from None
     return found

@@ -18,15 +18,19 @@ def selfcheck() -> list[str]:
         reference, stub = solved.exercises[exercise.id], stubs.exercises[exercise.id]
         check_points = sum(c.max_score for c in reference.checks)
         if check_points != exercise.points:
-            problems.append(f"{exercise.id}: its checks are worth {check_points:g} points, "
-                            f"workbook.toml says {exercise.points}")
+            problems.append(
+                f"{exercise.id}: its checks are worth {check_points:g} points, "
+                f"workbook.toml says {exercise.points}"
+            )
         for check in reference.checks:
             if not check.passed:
                 problems.append(f"{exercise.id}: the reference fails {check.name}: {check.message}")
         for check in stub.checks:
             if check.status is not Status.NOT_ATTEMPTED or check.score:
-                problems.append(f"{exercise.id}: the stub gets {check.status.label} on {check.name}, "
-                                "expected not attempted")
+                problems.append(
+                    f"{exercise.id}: the stub gets {check.status.label} on {check.name}, "
+                    "expected not attempted"
+                )
         if not reference.checks:
             problems.append(f"{exercise.id}: no checks ran")
     return problems
@@ -41,6 +45,12 @@ def run_selfcheck() -> int:
     problems = selfcheck()
     for problem in problems:
         click.echo(f"PROBLEM: {terminal(problem)}")
-    click.echo("selfcheck: " + ("OK: every reference passes, every stub is not attempted"
-                                if not problems else f"{len(problems)} problem(s)"))
+    click.echo(
+        "selfcheck: "
+        + (
+            "OK: every reference passes, every stub is not attempted"
+            if not problems
+            else f"{len(problems)} problem(s)"
+        )
+    )
     return 1 if problems else 0

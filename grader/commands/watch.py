@@ -23,13 +23,16 @@ from grader.workbook.files import find_exercise_file
 
 POLL_SECONDS = 0.3
 SETTLE_SECONDS = 0.08  # an editor's save is often several writes: let them land first
-_IN_EVENTS = 0x2 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200  # MODIFY CLOSE_WRITE MOVED_FROM/TO CREATE DELETE
+_IN_EVENTS = (
+    0x2 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200
+)  # MODIFY CLOSE_WRITE MOVED_FROM/TO CREATE DELETE
 
 Snapshot = dict[str, tuple[int, int]]
 
 
 def snapshot(folder: Path) -> Snapshot:
-    """Size and modification time of every file under `folder` (hidden files and caches left out)."""
+    """Size and modification time of every file under `folder` (hidden files and caches left
+    out)."""
     files: Snapshot = {}
     for path in folder.rglob("*"):
         parts = path.relative_to(folder).parts
@@ -78,10 +81,13 @@ class FolderWatcher:
             pass
 
     def wait(self) -> list[Path]:
-        """Block until something changed; return the files that changed (created, edited, removed)."""
+        """Block until something changed; return the files that changed (created, edited,
+        removed)."""
         while True:
             if self._fd >= 0:
-                select.select([self._fd], [], [], 5.0)  # a periodic look, in case an event is missed
+                select.select(
+                    [self._fd], [], [], 5.0
+                )  # a periodic look, in case an event is missed
                 time.sleep(SETTLE_SECONDS)
                 self._drain()
                 self._watch_folders(self._fd)  # folders created since
@@ -105,8 +111,10 @@ def exercise_of_file(path: Path) -> Exercise | None:
 
 def first_unfinished(submission: Path, passed: Callable[[Exercise], bool]) -> Exercise:
     exercises = list(load_catalog())
-    return next((e for e in exercises if find_exercise_file(submission, e) and not passed(e)),
-                next((e for e in exercises if not passed(e)), exercises[0]))
+    return next(
+        (e for e in exercises if find_exercise_file(submission, e) and not passed(e)),
+        next((e for e in exercises if not passed(e)), exercises[0]),
+    )
 
 
 def next_exercise(after: Exercise) -> Exercise | None:
@@ -117,9 +125,16 @@ def clear_screen() -> str:
     return "\033[2J\033[H" if sys.stdout.isatty() else "\n" + "=" * 72 + "\n"
 
 
-def run_watch(*, submission: Path, pinned: Exercise | None, poll: bool,
-              check: Callable[[Exercise], object], passing: Callable[[Exercise], bool],
-              show: Callable[[Exercise, object, float], str], echo: Callable[[str], None]) -> None:
+def run_watch(
+    *,
+    submission: Path,
+    pinned: Exercise | None,
+    poll: bool,
+    check: Callable[[Exercise], object],
+    passing: Callable[[Exercise], bool],
+    show: Callable[[Exercise, object, float], str],
+    echo: Callable[[str], None],
+) -> None:
     """Check, show, wait for a save, repeat, until Ctrl-C. `check` grades one exercise (raising
     KeyboardInterrupt when interrupted), `passing` says whether one passes now (from the last
     results), `show` formats a result, `echo` prints."""
@@ -130,16 +145,22 @@ def run_watch(*, submission: Path, pinned: Exercise | None, poll: bool,
             started = time.monotonic()
             result = check(current)
             seconds = time.monotonic() - started
-            lines = [clear_screen() + f"grader watch: {terminal(submission)} ({watcher.mode}; Ctrl-C stops)", "",
-                     show(current, result, seconds)]
+            lines = [
+                clear_screen()
+                + f"grader watch: {terminal(submission)} ({watcher.mode}; Ctrl-C stops)",
+                "",
+                show(current, result, seconds),
+            ]
             following = next_exercise(current)
             if passing(current):
                 if following is None:
                     lines.append(f"\n{current.id} passes: that was the last exercise.")
                 else:
-                    lines.append(f"\n{current.id} passes. Next: {following.number:02d} {following.id} "
-                                 f"({following.title}), in {following.filename}.\n"
-                                 f"Hint 1 of {len(following.hints)}: {following.hints[0]}")
+                    lines.append(
+                        f"\n{current.id} passes. Next: {following.number:02d} {following.id} "
+                        f"({following.title}), in {following.filename}.\n"
+                        f"Hint 1 of {len(following.hints)}: {following.hints[0]}"
+                    )
             echo("\n".join(lines))
             changed = watcher.wait()
             if pinned is None:
@@ -193,8 +214,17 @@ def run_watch_command(exercise_id: str | None, submission: Path, poll: bool) -> 
         return bool(cached and cached["status"] == ExerciseStatus.PASSING.value)
 
     def show(exercise: Exercise, result: ExerciseResult, seconds: float) -> str:
-        return (format_exercise(exercise, result, sys.stdout.isatty(), False)
-                + f"\n\nchecked in {seconds:.2f} s, at {time.strftime('%H:%M:%S')}")
+        return (
+            format_exercise(exercise, result, sys.stdout.isatty(), False)
+            + f"\n\nchecked in {seconds:.2f} s, at {time.strftime('%H:%M:%S')}"
+        )
 
-    run_watch(submission=submission, pinned=pinned, poll=poll, check=check_once, passing=passing,
-              show=show, echo=lambda text: click.echo(text))
+    run_watch(
+        submission=submission,
+        pinned=pinned,
+        poll=poll,
+        check=check_once,
+        passing=passing,
+        show=show,
+        echo=lambda text: click.echo(text),
+    )

@@ -11,8 +11,9 @@ import re
 
 # C0 controls but tab and newline, DEL, C1 controls, lone surrogates (from undecodable file
 # names) and the bidirectional overrides that reorder what a reader sees ("trojan source").
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
-                              "\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 # What XML 1.0 does not allow at all (tab, newline and carriage return it does).
 _XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection list

@@ -22,15 +22,21 @@ def feedback_markdown(record: BatchRecord, visible_checks: frozenset[str] = froz
     result = record.result
     exercises = exercises_in({record.student: record})
     total = sum(e.points for e in exercises)
-    lines = [f"# Feedback for {markdown_text(record.student)}", "",
-             f"**Total: {number(result.total)} / {number(total)} points**", ""]
+    lines = [
+        f"# Feedback for {markdown_text(record.student)}",
+        "",
+        f"**Total: {number(result.total)} / {number(total)} points**",
+        "",
+    ]
     for note in record.notes:
         lines += [f"> Note: {markdown_text(note)}", ""]
     lines += ["| # | exercise | score | status |", "|---|---|---|---|"]
     for e in exercises:
         mine = result.exercises[e.id]
-        lines.append(f"| {e.number:02d} | {e.title} (`{e.id}`) | {number(mine.score)} / {e.points} | "
-                     f"{mine.status.value} |")
+        lines.append(
+            f"| {e.number:02d} | {e.title} (`{e.id}`) | {number(mine.score)} / {e.points} | "
+            f"{mine.status.value} |"
+        )
     for e in exercises:
         mine = result.exercises[e.id]
         failed = [c for c in mine.checks if not c.passed]
@@ -48,8 +54,12 @@ def feedback_markdown(record: BatchRecord, visible_checks: frozenset[str] = froz
         lines.append("Checks: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
         for check in failed:
             message = public_message(check, f"{e.id}::{check.name}" in visible_checks)
-            lines += ["", f"- **{check.name}** ({check.status.label}, "
-                      f"{number(check.score)} / {number(check.max_score)})", "",
-                      markdown_code_block(message)]
+            lines += [
+                "",
+                f"- **{check.name}** ({check.status.label}, "
+                f"{number(check.score)} / {number(check.max_score)})",
+                "",
+                markdown_code_block(message),
+            ]
         lines += ["", f"Hint: {e.hints[0]} (tutorial: {e.section})"]
     return "\n".join(lines) + "\n"

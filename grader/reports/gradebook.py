@@ -1,4 +1,5 @@
-"""The instructor's gradebook in the spec's formats: `grades.csv` and `grades.json`, from records."""
+"""The instructor's gradebook in the spec's formats: `grades.csv` and `grades.json`, from
+records."""
 
 from __future__ import annotations
 
@@ -27,18 +28,36 @@ def gradebook_json(records: dict[str, BatchRecord]) -> dict:
     students = []
     for student, record in records.items():
         result = record.result
-        students.append({
-            "student": student, "total": number(result.total), "notes": record.notes[:1],
-            "exercises": {e.id: {
-                "score": number(result.exercises[e.id].score),
-                "max_score": number(e.points),
-                "checks": [{"name": c.name, "score": number(c.score),
-                            "max_score": number(c.max_score), "passed": c.passed,
-                            "status": c.status.value, "message": c.message}
-                           for c in result.exercises[e.id].checks]}
-                for e in exercises}})
-    return {"max_scores": {e.id: number(e.points) for e in exercises},
-            "max_total": number(sum(e.points for e in exercises)), "students": students}
+        students.append(
+            {
+                "student": student,
+                "total": number(result.total),
+                "notes": record.notes[:1],
+                "exercises": {
+                    e.id: {
+                        "score": number(result.exercises[e.id].score),
+                        "max_score": number(e.points),
+                        "checks": [
+                            {
+                                "name": c.name,
+                                "score": number(c.score),
+                                "max_score": number(c.max_score),
+                                "passed": c.passed,
+                                "status": c.status.value,
+                                "message": c.message,
+                            }
+                            for c in result.exercises[e.id].checks
+                        ],
+                    }
+                    for e in exercises
+                },
+            }
+        )
+    return {
+        "max_scores": {e.id: number(e.points) for e in exercises},
+        "max_total": number(sum(e.points for e in exercises)),
+        "students": students,
+    }
 
 
 def gradebook_csv(records: dict[str, BatchRecord]) -> str:
@@ -48,6 +67,11 @@ def gradebook_csv(records: dict[str, BatchRecord]) -> str:
     writer.writerow(["student", *[e.id for e in exercises], "total"])
     for student, record in records.items():
         result = record.result
-        writer.writerow([csv_cell(student), *[number(result.exercises[e.id].score) for e in exercises],
-                         number(result.total)])
+        writer.writerow(
+            [
+                csv_cell(student),
+                *[number(result.exercises[e.id].score) for e in exercises],
+                number(result.total),
+            ]
+        )
     return buffer.getvalue()

@@ -21,13 +21,24 @@ def results_json(record: BatchRecord, seconds: float) -> dict:
             output = public_message(check, visible=False)
             if not check.passed and check.status is not Status.NOT_ATTEMPTED:
                 output += f"\n\nHint: {exercise.hints[0]} (tutorial: {exercise.section})"
-            tests.append({"name": f"{exercise.number:02d} {exercise.id}: {check.name}",
-                          "number": f"{exercise.number}.{index}",
-                          "score": number(check.score), "max_score": number(check.max_score),
-                          "status": "passed" if check.passed else "failed",
-                          "output": output.strip(), "visibility": "visible"})
+            tests.append(
+                {
+                    "name": f"{exercise.number:02d} {exercise.id}: {check.name}",
+                    "number": f"{exercise.number}.{index}",
+                    "score": number(check.score),
+                    "max_score": number(check.max_score),
+                    "status": "passed" if check.passed else "failed",
+                    "output": output.strip(),
+                    "visibility": "visible",
+                }
+            )
     summary = [f"Total: {number(result.total)} / {number(result.max_total)} points."]
     summary += [f"Note: {note}" for note in record.notes]
-    return {"score": number(result.total), "execution_time": round(seconds),
-            "output": "\n".join(summary), "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": tests}
+    return {
+        "score": number(result.total),
+        "execution_time": round(seconds),
+        "output": "\n".join(summary),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }

@@ -15,7 +15,8 @@ from grader.workbook.results import BatchRecord, Status
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0}
+td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}
 th{background:#f3f3f3}td.n{text-align:right}pre{white-space:pre-wrap;margin:0;font-size:.85rem}
 .bar{fill:#3b7dd8}.axis{stroke:#555}.label{font-size:11px;fill:#333}
 """
@@ -29,20 +30,31 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
         counts[index] += 1
     tallest = max(counts) or 1
     bar_width = (width - left - 10) / bins
-    parts = [f'<svg id="histogram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="Distribution of total points">']
+    parts = [
+        f'<svg id="histogram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="Distribution of total points">'
+    ]
     for i, count in enumerate(counts):
         bar_height = (height - bottom - 10) * count / tallest
         x, y = left + i * bar_width, height - bottom - bar_height
         low, high = max_total * i / bins, max_total * (i + 1) / bins
-        parts.append(f'<rect class="bar" x="{x + 1:.1f}" y="{y:.1f}" width="{bar_width - 2:.1f}" '
-                     f'height="{bar_height:.1f}"><title>{low:g}-{high:g} points: {count}</title></rect>')
+        parts.append(
+            f'<rect class="bar" x="{x + 1:.1f}" y="{y:.1f}" width="{bar_width - 2:.1f}" '
+            f'height="{bar_height:.1f}"><title>{low:g}-{high:g} points: {count}</title></rect>'
+        )
         if count:
-            parts.append(f'<text class="label" x="{x + bar_width / 2:.1f}" y="{y - 3:.1f}" '
-                         f'text-anchor="middle">{count}</text>')
+            parts.append(
+                f'<text class="label" x="{x + bar_width / 2:.1f}" y="{y - 3:.1f}" '
+                f'text-anchor="middle">{count}</text>'
+            )
         parts.append(f'<text class="label" x="{x:.1f}" y="{height - bottom + 14}">{low:g}</text>')
-    parts.append(f'<text class="label" x="{width - 20}" y="{height - bottom + 14}">{max_total:g}</text>')
-    parts.append(f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}"/>')
+    parts.append(
+        f'<text class="label" x="{width - 20}" y="{height - bottom + 14}">{max_total:g}</text>'
+    )
+    parts.append(
+        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
+        f'y2="{height - bottom}"/>'
+    )
     parts.append(f'<text class="label" x="{left}" y="{height - 2}">total points</text></svg>')
     return "".join(parts)
 
@@ -54,9 +66,11 @@ def render(records: dict[str, BatchRecord]) -> str:
     rows = []
     for e in exercises:
         scores = [r.result.exercises[e.id].score for r in records.values()]
-        rows.append(f"<tr><td>{e.number:02d} {escape(e.title)}</td><td class=n>{e.points}</td>"
-                    f"<td class=n>{statistics.mean(scores) if scores else 0:.2f}</td>"
-                    f"<td class=n>{statistics.median(scores) if scores else 0:g}</td></tr>")
+        rows.append(
+            f"<tr><td>{e.number:02d} {escape(e.title)}</td><td class=n>{e.points}</td>"
+            f"<td class=n>{statistics.mean(scores) if scores else 0:.2f}</td>"
+            f"<td class=n>{statistics.median(scores) if scores else 0:g}</td></tr>"
+        )
     failures: dict[tuple[str, str], Counter] = {}
     for record in records.values():
         for e in exercises:
@@ -65,22 +79,31 @@ def render(records: dict[str, BatchRecord]) -> str:
                     first = check.message.splitlines()[0] if check.message else ""
                     failures.setdefault((e.id, check.name), Counter())[first] += 1
     ranked = sorted(failures.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    failed_rows = [f"<tr><td>{escape(ex)}</td><td>{escape(name)}</td><td class=n>{sum(c.values())}</td>"
-                   f"<td><pre>{escape(c.most_common(1)[0][0])}</pre></td></tr>" for (ex, name), c in ranked]
+    failed_rows = [
+        f"<tr><td>{escape(ex)}</td><td>{escape(name)}</td><td class=n>{sum(c.values())}</td>"
+        f"<td><pre>{escape(c.most_common(1)[0][0])}</pre></td></tr>"
+        for (ex, name), c in ranked
+    ]
     trouble = []
     for student, record in records.items():
         checks = [c for e in exercises for c in record.result.exercises[e.id].checks]
-        kinds = Counter(c.status.value for c in checks
-                        if c.status in (Status.ERROR, Status.TIMEOUT))
+        kinds = Counter(
+            c.status.value for c in checks if c.status in (Status.ERROR, Status.TIMEOUT)
+        )
         limits = sum("limit" in c.message for c in checks if not c.passed)
         notes = record.notes
         if kinds or limits or notes:
             what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
             what += (", " if what and limits else "") + (f"{limits} limit(s) hit" if limits else "")
-            trouble.append(f"<tr><td>{escape(student)}</td><td>{escape(what)}</td>"
-                           f"<td><pre>{escape(' '.join(notes))}</pre></td></tr>")
-    students = [f'<tr><td><a href="feedback/{escape(r.key)}.md">{escape(s)}</a></td>'
-                f'<td class=n>{number(r.result.total)}</td></tr>' for s, r in records.items()]
+            trouble.append(
+                f"<tr><td>{escape(student)}</td><td>{escape(what)}</td>"
+                f"<td><pre>{escape(' '.join(notes))}</pre></td></tr>"
+            )
+    students = [
+        f'<tr><td><a href="feedback/{escape(r.key)}.md">{escape(s)}</a></td>'
+        f"<td class=n>{number(r.result.total)}</td></tr>"
+        for s, r in records.items()
+    ]
     mean = statistics.mean(totals) if totals else 0
     median = statistics.median(totals) if totals else 0
     return f"""<!doctype html>
@@ -91,12 +114,14 @@ def render(records: dict[str, BatchRecord]) -> str:
 <h2>Distribution of totals</h2>
 {histogram_svg(totals, max_total)}
 <h2>Per exercise</h2>
-<table><tr><th>exercise</th><th>points</th><th>mean</th><th>median</th></tr>{''.join(rows)}</table>
+<table><tr><th>exercise</th><th>points</th><th>mean</th><th>median</th></tr>{"".join(rows)}</table>
 <h2>Checks by number of students who failed them</h2>
-<table><tr><th>exercise</th><th>check</th><th>failed</th><th>most common message</th></tr>{''.join(failed_rows)}</table>
+<table><tr><th>exercise</th><th>check</th><th>failed</th><th>most common message</th></tr>
+{"".join(failed_rows)}</table>
 <h2>Errors, timeouts and limits</h2>
-<table><tr><th>student</th><th>what happened</th><th>notes</th></tr>{''.join(trouble) or '<tr><td colspan=3>none</td></tr>'}</table>
+<table><tr><th>student</th><th>what happened</th><th>notes</th></tr>
+{"".join(trouble) or "<tr><td colspan=3>none</td></tr>"}</table>
 <h2>Students</h2>
-<table><tr><th>student (feedback)</th><th>total</th></tr>{''.join(students)}</table>
+<table><tr><th>student (feedback)</th><th>total</th></tr>{"".join(students)}</table>
 </body></html>
 """

@@ -9,8 +9,12 @@ from xml.etree import ElementTree
 from grader.reports.escape import xml
 from grader.workbook.results import Status, SubmissionResult
 
-_KINDS = {Status.FAILED: "failure", Status.ERROR: "error", Status.TIMEOUT: "error",
-          Status.NOT_ATTEMPTED: "skipped"}
+_KINDS = {
+    Status.FAILED: "failure",
+    Status.ERROR: "error",
+    Status.TIMEOUT: "error",
+    Status.NOT_ATTEMPTED: "skipped",
+}
 
 
 def junit_xml(results: dict[str, SubmissionResult]) -> str:
@@ -18,17 +22,25 @@ def junit_xml(results: dict[str, SubmissionResult]) -> str:
     suites = ElementTree.Element("testsuites", name="cnn-workbook")
     for student, result in results.items():
         student = xml(student)  # ids and messages are the students': only what XML 1.0 allows
-        checks = [(exercise, check) for exercise, mine in result.exercises.items()
-                  for check in mine.checks]
+        checks = [
+            (exercise, check)
+            for exercise, mine in result.exercises.items()
+            for check in mine.checks
+        ]
         statuses = [check.status for _, check in checks]
         suite = ElementTree.SubElement(
-            suites, "testsuite", name=student, tests=str(len(checks)),
+            suites,
+            "testsuite",
+            name=student,
+            tests=str(len(checks)),
             failures=str(statuses.count(Status.FAILED)),
             errors=str(statuses.count(Status.ERROR) + statuses.count(Status.TIMEOUT)),
-            skipped=str(statuses.count(Status.NOT_ATTEMPTED)))
+            skipped=str(statuses.count(Status.NOT_ATTEMPTED)),
+        )
         for exercise, check in checks:
-            case = ElementTree.SubElement(suite, "testcase", classname=f"{student}.{exercise}",
-                                          name=check.name)
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=f"{student}.{exercise}", name=check.name
+            )
             kind = _KINDS.get(check.status)
             if kind:
                 message = xml(check.message)

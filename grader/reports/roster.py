@@ -1,6 +1,7 @@
 """Who each row of the gradebook is: grades.json's additions to the spec's shape (which it keeps)
 for each student, the course site's id and the entry's original name(s), and their feedback file;
-and, for a run stopped by Ctrl-C, that the gradebook is partial. grades.csv keeps the spec's header."""
+and, for a run stopped by Ctrl-C, that the gradebook is partial. grades.csv keeps the spec's
+header."""
 
 from __future__ import annotations
 

@@ -14,8 +14,13 @@ from grader.workbook.results import (
     SubmissionResult,
 )
 
-_MARKS = {Status.PASSED: ("PASS", "green"), Status.FAILED: ("FAIL", "red"), Status.ERROR: ("ERROR", "red"),
-          Status.NOT_ATTEMPTED: ("TODO", "yellow"), Status.TIMEOUT: ("TIME", "magenta")}
+_MARKS = {
+    Status.PASSED: ("PASS", "green"),
+    Status.FAILED: ("FAIL", "red"),
+    Status.ERROR: ("ERROR", "red"),
+    Status.NOT_ATTEMPTED: ("TODO", "yellow"),
+    Status.TIMEOUT: ("TIME", "magenta"),
+}
 
 
 def _points(score: float, max_score: float) -> str:
@@ -32,7 +37,9 @@ def format_check(check: CheckResult, color: bool, repeated: bool = False) -> lis
     return lines
 
 
-def format_exercise(exercise: Exercise, result: ExerciseResult, color: bool, verbose: bool = False) -> str:
+def format_exercise(
+    exercise: Exercise, result: ExerciseResult, color: bool, verbose: bool = False
+) -> str:
     head = f"{exercise.number:02d} {exercise.id} - {exercise.title}"
     lines = [click.style(head, bold=True) if color else head]
     if result.status is ExerciseStatus.NOT_ATTEMPTED and not verbose:

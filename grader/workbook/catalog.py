@@ -19,8 +19,15 @@ from grader.workbook.limits import Limits, with_overrides
 from grader.workbook.paths import CATALOG_FILE, CHECKS_DIR
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_FIELDS = {"number": int, "id": str, "title": str, "section": str, "points": int,
-           "time_limit": (int, float), "hints": list}
+_FIELDS = {
+    "number": int,
+    "id": str,
+    "title": str,
+    "section": str,
+    "points": int,
+    "time_limit": (int, float),
+    "hints": list,
+}
 _OPTIONAL = {"warm_up": list}
 WARM_UPS = ("optimizer", "torchvision")
 
@@ -75,10 +82,14 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
                 raise CatalogError(f"{where}: field {field!r} has the wrong type")
         unknown_warm_ups = set(entry.get("warm_up", [])) - set(WARM_UPS)
         if unknown_warm_ups:
-            raise CatalogError(f"{where}: warm_up takes {list(WARM_UPS)}, not {sorted(unknown_warm_ups)}")
+            raise CatalogError(
+                f"{where}: warm_up takes {list(WARM_UPS)}, not {sorted(unknown_warm_ups)}"
+            )
         if entry["number"] != position:
-            raise CatalogError(f"{where}: number is {entry['number']}, expected {position} "
-                               "(exercises are numbered 1, 2, ... in file order)")
+            raise CatalogError(
+                f"{where}: number is {entry['number']}, expected {position} "
+                "(exercises are numbered 1, 2, ... in file order)"
+            )
         if not _ID.match(entry["id"]):
             raise CatalogError(f"{where}: id {entry['id']!r} is not a lowercase identifier")
         if entry["points"] <= 0 or entry["time_limit"] <= 0:
@@ -86,9 +97,18 @@ def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:
         hints = entry["hints"]
         if not hints or not all(isinstance(h, str) and h.strip() for h in hints):
             raise CatalogError(f"{where}: hints must be a non-empty list of non-empty strings")
-        exercises.append(Exercise(entry["number"], entry["id"], entry["title"], entry["section"],
-                                  entry["points"], float(entry["time_limit"]), tuple(hints),
-                                  tuple(entry.get("warm_up", ()))))
+        exercises.append(
+            Exercise(
+                entry["number"],
+                entry["id"],
+                entry["title"],
+                entry["section"],
+                entry["points"],
+                float(entry["time_limit"]),
+                tuple(hints),
+                tuple(entry.get("warm_up", ())),
+            )
+        )
     ids = [e.id for e in exercises]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -113,7 +133,8 @@ def load_limits(path: Path = CATALOG_FILE) -> Limits:
 
 
 def configured_limits(overrides: list[str] | tuple[str, ...] = ()) -> Limits:
-    """workbook.toml's limits with `NAME=VALUE` overrides (from --limit); ValueError names a bad one."""
+    """workbook.toml's limits with `NAME=VALUE` overrides (from --limit); ValueError names a bad
+    one."""
     return with_overrides(load_limits(), overrides)
 
 

@@ -19,8 +19,11 @@ def find_exercise_file(submission_dir: Path, exercise: Exercise) -> Path | None:
     root = submission_dir.resolve()
     candidates = [submission_dir / exercise.filename]
     if submission_dir.is_dir():
-        candidates += sorted(child / exercise.filename for child in submission_dir.iterdir()
-                             if child.is_dir() and not child.name.startswith((".", "__")))
+        candidates += sorted(
+            child / exercise.filename
+            for child in submission_dir.iterdir()
+            if child.is_dir() and not child.name.startswith((".", "__"))
+        )
     for candidate in candidates:
         if candidate.is_file() and candidate.resolve().is_relative_to(root):
             return candidate

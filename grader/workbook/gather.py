@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-MAX_DEPTH = 3                        # archives inside archives inside an entry
-MAX_FILE_BYTES = 2 * 1024**2         # a wanted file larger than this is not read
-MAX_ARCHIVE_BYTES = 256 * 1024**2    # a nested archive is read into memory up to this size
-MAX_READ_BYTES = 512 * 1024**2       # all one entry may read, wanted files and nested archives
-MAX_SCAN_BYTES = 4 * 1024**3         # a tar is listed by reading through it; this far, no further
+MAX_DEPTH = 3  # archives inside archives inside an entry
+MAX_FILE_BYTES = 2 * 1024**2  # a wanted file larger than this is not read
+MAX_ARCHIVE_BYTES = 256 * 1024**2  # a nested archive is read into memory up to this size
+MAX_READ_BYTES = 512 * 1024**2  # all one entry may read, wanted files and nested archives
+MAX_SCAN_BYTES = 4 * 1024**3  # a tar is listed by reading through it; this far, no further
 IGNORED_FOLDERS = frozenset({"__macosx", ".ipynb_checkpoints", "__pycache__"})
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 
@@ -40,8 +40,8 @@ class Found:
 @dataclass
 class Gathered:
     found: list[Found] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)   # what could not be opened or read, and why
-    unread: int = 0                                      # files skipped unread (not wanted)
+    problems: list[str] = field(default_factory=list)  # what could not be opened or read, and why
+    unread: int = 0  # files skipped unread (not wanted)
     read_bytes: int = 0
 
 
@@ -97,8 +97,14 @@ def _walk_folder(folder: Path, prefix: str, out: Gathered, wanted: Callable[[str
             _take_file(Path(child.path), where, info, out, wanted, depth=0)
 
 
-def _take_file(path: Path, where: str, info: os.stat_result, out: Gathered,
-               wanted: Callable[[str], bool], depth: int) -> None:
+def _take_file(
+    path: Path,
+    where: str,
+    info: os.stat_result,
+    out: Gathered,
+    wanted: Callable[[str], bool],
+    depth: int,
+) -> None:
     name = PurePosixPath(where).name
     if not stat.S_ISREG(info.st_mode):
         out.problems.append(f"{where} is not a regular file, not read")
@@ -125,16 +131,20 @@ def _bounded(file: BinaryIO, where: str, limit: int, out: Gathered) -> bytes | N
     allowed = min(limit, MAX_READ_BYTES - out.read_bytes)
     data = file.read(allowed + 1)
     if len(data) > allowed:
-        what = "the grader's reading budget for one submission" if allowed < limit else \
-            f"{limit // 1024**2} MB"
+        what = (
+            "the grader's reading budget for one submission"
+            if allowed < limit
+            else f"{limit // 1024**2} MB"
+        )
         out.problems.append(f"{where} is larger than {what}, not read")
         return None
     out.read_bytes += len(data)
     return data
 
 
-def _take(where: str, mtime: float, data: bytes, out: Gathered, wanted: Callable[[str], bool],
-          depth: int) -> None:
+def _take(
+    where: str, mtime: float, data: bytes, out: Gathered, wanted: Callable[[str], bool], depth: int
+) -> None:
     """A file read whole: an archive is opened (when not too deep), anything else is found."""
     if not is_archive(PurePosixPath(where).name):
         out.found.append(Found(where, mtime, data))
@@ -144,8 +154,9 @@ def _take(where: str, mtime: float, data: bytes, out: Gathered, wanted: Callable
         _open_archive(where, io.BytesIO(data), out, wanted, depth + 1)
 
 
-def _open_archive(where: str, source: BinaryIO, out: Gathered, wanted: Callable[[str], bool],
-                  depth: int) -> None:
+def _open_archive(
+    where: str, source: BinaryIO, out: Gathered, wanted: Callable[[str], bool], depth: int
+) -> None:
     kind = "zip" if where.lower().endswith(".zip") else "tar"
     try:
         members = _zip_members(source) if kind == "zip" else _tar_members(source)
@@ -166,8 +177,16 @@ def _open_archive(where: str, source: BinaryIO, out: Gathered, wanted: Callable[
                 content = _bounded(file, inner, limit, out)
             if content is not None:
                 _take(inner, mtime, content, out, wanted, depth)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, EOFError, OSError,
-            NotImplementedError, RuntimeError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        tarfile.TarError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as exc:
         out.problems.append(f"{where} is not a readable {kind} archive ({exc})")
 
 
@@ -179,8 +198,13 @@ def _zip_members(source: BinaryIO) -> Iterator[Member]:
     for info in zipped.infolist():
         is_link = stat.S_ISLNK(info.external_attr >> 16)
         mtime = _zip_time(info.date_time)
-        yield (info.filename, mtime, info.file_size, not info.is_dir() and not is_link,
-               lambda info=info: zipped.open(info))
+        yield (
+            info.filename,
+            mtime,
+            info.file_size,
+            not info.is_dir() and not is_link,
+            lambda info=info: zipped.open(info),
+        )
 
 
 def _zip_time(date_time: tuple[int, ...]) -> float:
@@ -198,6 +222,8 @@ def _tar_members(source: BinaryIO) -> Iterator[Member]:
         for info in tar:
             if info.offset_data > MAX_SCAN_BYTES:
                 raise ValueError(f"it is larger than {MAX_SCAN_BYTES // 1024**3} GB to list")
+
             def reader(info: tarfile.TarInfo = info) -> BinaryIO:
                 return tar.extractfile(info) or io.BytesIO()
+
             yield info.name, float(info.mtime), info.size, info.isreg(), reader

@@ -1,7 +1,8 @@
 """Who an entry of a batch belongs to: the student id from its name, with the suffixes that
 course sites add when they export submissions parsed off. Torch-free.
 
-    Canvas      smithjohn_12345_67890_cnn_workbook.zip    smithjohn_late_12345_67890_01_edge_filter.py
+    Canvas      smithjohn_12345_67890_cnn_workbook.zip
+                smithjohn_late_12345_67890_01_edge_filter.py
     Moodle      Fatima Al-Sayed_48213_assignsubmission_file_/ (a folder)
     Blackboard  Lab 3_jdoe_attempt_2026-11-02-10-31-07_01_edge_filter.py (and its .txt receipt)
     Gradescope  submission_123456/ (named from submission_metadata.yml when it is there)
@@ -18,8 +19,10 @@ from grader.workbook.gather import ARCHIVE_SUFFIXES
 
 _CANVAS = re.compile(r"^(?P<student>[^_]+?)(?:_late)?_(?P<site>\d+)_\d+_(?P<rest>.+)$", re.I)
 _MOODLE = re.compile(r"^(?P<student>.+?)_(?P<site>\d+)_assignsubmission_[a-z]+_?(?P<rest>.*)$")
-_BLACKBOARD = re.compile(r"^.*?_(?P<student>[^_]+)_attempt_(?P<site>\d{4}(?:-\d\d){5})"
-                         r"(?:_(?P<rest>.+)|\.txt)?$")
+_BLACKBOARD = re.compile(
+    r"^.*?_(?P<student>[^_]+)_attempt_(?P<site>\d{4}(?:-\d\d){5})"
+    r"(?:_(?P<rest>.+)|\.txt)?$"
+)
 _GRADESCOPE = re.compile(r"^submission_(?P<site>\d+)$")
 
 
@@ -48,11 +51,16 @@ def read_name(name: str, is_folder: bool, roster: dict[str, str] | None = None) 
         site = match["site"]
         return Name((roster or {}).get(site) or name, site, "gradescope")
     if match := _MOODLE.match(name):
-        return Name(match["student"].strip(), match["site"], "moodle",
-                    "" if is_folder else match["rest"])
+        return Name(
+            match["student"].strip(), match["site"], "moodle", "" if is_folder else match["rest"]
+        )
     if match := _BLACKBOARD.match(name):
-        return Name(match["student"], match["site"], "blackboard",
-                    "" if is_folder else (match["rest"] or ""))
+        return Name(
+            match["student"],
+            match["site"],
+            "blackboard",
+            "" if is_folder else (match["rest"] or ""),
+        )
     if not is_folder and (match := _CANVAS.match(name)):
         return Name(match["student"], match["site"], "canvas", match["rest"])
     if is_folder:

@@ -37,9 +37,9 @@ class Entry:
     path: Path
     site_id: str = ""
     site: str = ""
-    names: tuple[str, ...] = ()                  # the entry's original name(s) in the batch
-    files: tuple[tuple[Path, str], ...] = ()     # (path, name inside the submission)
-    dropped: tuple[str, ...] = ()                # other entries of this student, not graded
+    names: tuple[str, ...] = ()  # the entry's original name(s) in the batch
+    files: tuple[tuple[Path, str], ...] = ()  # (path, name inside the submission)
+    dropped: tuple[str, ...] = ()  # other entries of this student, not graded
 
     @property
     def key(self) -> str:
@@ -76,8 +76,11 @@ def survey(batch: Path, duplicates: str = "error", skip: tuple[Path, ...] = ()) 
     loose: dict[str, list[tuple[Path, str, str, str]]] = {}
     result = Survey([])
     for child in sorted(batch.iterdir(), key=lambda c: c.name):
-        if child.name.startswith((".", "__")) or child.name == "submission_metadata.yml" \
-                or any(child == s for s in skip):
+        if (
+            child.name.startswith((".", "__"))
+            or child.name == "submission_metadata.yml"
+            or any(child == s for s in skip)
+        ):
             continue
         if child.is_symlink() or not (child.is_dir() or child.is_file()):
             result.ignored.append(f"{child.name} (a link or special file)")
@@ -85,7 +88,8 @@ def survey(batch: Path, duplicates: str = "error", skip: tuple[Path, ...] = ()) 
         name = read_name(child.name, child.is_dir(), roster)
         if child.is_dir() or (is_archive(child.name) and not name.inner):
             found.setdefault(name.student, []).append(
-                Entry(name.student, child, name.site_id, name.site, (child.name,)))
+                Entry(name.student, child, name.site_id, name.site, (child.name,))
+            )
         elif name.site and name.inner:  # a file the site prefixed with its student's name
             loose.setdefault(name.student, []).append((child, name.inner, name.site_id, name.site))
         elif name.site:
@@ -94,9 +98,16 @@ def survey(batch: Path, duplicates: str = "error", skip: tuple[Path, ...] = ()) 
             result.ignored.append(child.name)
     for student, files in loose.items():
         files.sort(key=lambda f: f[0].name)
-        found.setdefault(student, []).append(Entry(
-            student, files[0][0], files[0][2], files[0][3], tuple(f[0].name for f in files),
-            tuple((f[0], f[1]) for f in files)))
+        found.setdefault(student, []).append(
+            Entry(
+                student,
+                files[0][0],
+                files[0][2],
+                files[0][3],
+                tuple(f[0].name for f in files),
+                tuple((f[0], f[1]) for f in files),
+            )
+        )
     for student, entries in found.items():
         result.entries.append(_one_of(student, entries, duplicates))
     result.entries.sort(key=lambda e: e.student)
@@ -113,8 +124,10 @@ def _one_of(student: str, entries: list[Entry], policy: str) -> Entry:
         return entries[0]
     names = [n for e in entries for n in e.names]
     if policy not in ("newest", "oldest"):
-        raise IntakeError(f"two entries map to student {student!r}: {' and '.join(names)}; keep "
-                          "one, or pass --duplicates newest (or oldest)")
+        raise IntakeError(
+            f"two entries map to student {student!r}: {' and '.join(names)}; keep "
+            "one, or pass --duplicates newest (or oldest)"
+        )
     ordered = sorted(entries, key=lambda e: (_mtime(e), e.names))
     kept = ordered[-1] if policy == "newest" else ordered[0]
     others = tuple(n for e in entries if e is not kept for n in e.names)
@@ -163,7 +176,8 @@ def _looks_like(name: str, exercises: list[Exercise]) -> bool:
     if not dot or suffix not in ("py", "ipynb"):
         return False
     return bool(_NUMBERED.match(stem)) or any(
-        re.search(rf"(^|[\s_-]){e.id}($|[\s_(-])", stem) for e in exercises)
+        re.search(rf"(^|[\s_-]){e.id}($|[\s_(-])", stem) for e in exercises
+    )
 
 
 @dataclass
@@ -188,8 +202,9 @@ def take_in(items: list[tuple[Path, str]], exercises: list[Exercise]) -> Intake:
     """Decide, for an entry's items (see gather), which file is graded for each exercise (files
     of the workbook's other exercises are left out without a word: --only did not ask)."""
     every = list(load_catalog())
-    gathered = gather(items, lambda name: exercise_of(name, every) is not None
-                      or _looks_like(name, every))
+    gathered = gather(
+        items, lambda name: exercise_of(name, every) is not None or _looks_like(name, every)
+    )
     candidates: dict[str, list[Found]] = {}
     near: list[str] = []
     for found in gathered.found:
@@ -207,8 +222,11 @@ def take_in(items: list[tuple[Path, str]], exercises: list[Exercise]) -> Intake:
         chosen[exercise.id] = ranked[0]
         graded.append((exercise, ranked[0]))
         passed_over += [f.path for f in ranked[1:]]
-    return Intake(chosen, _note(graded, passed_over, near, gathered.unread, gathered.problems),
-                  gathered.problems)
+    return Intake(
+        chosen,
+        _note(graded, passed_over, near, gathered.unread, gathered.problems),
+        gathered.problems,
+    )
 
 
 def _rank(found: Found) -> tuple:
@@ -217,8 +235,13 @@ def _rank(found: Found) -> tuple:
     return (not in_exercises, found.depth, -found.mtime, found.path)
 
 
-def _note(graded: list[tuple[Exercise, Found]], passed_over: list[str], near: list[str],
-          unread: int, problems: list[str]) -> str:
+def _note(
+    graded: list[tuple[Exercise, Found]],
+    passed_over: list[str],
+    near: list[str],
+    unread: int,
+    problems: list[str],
+) -> str:
     plain = False
     if not graded:
         parts = [NO_FILES]
@@ -249,7 +272,9 @@ def _graded_part(graded: list[tuple[Exercise, Found]]) -> str:
         elif named:
             where = "the top folder" if folder == "." else folder + "/"
             parts.append(f"graded {len(named)} files in {where}")
-        parts += [f"graded {f.path} as {e.filename}" for e, f in items
-                  if PurePosixPath(f.path).name != e.filename]
+        parts += [
+            f"graded {f.path} as {e.filename}"
+            for e, f in items
+            if PurePosixPath(f.path).name != e.filename
+        ]
     return "; ".join(parts)
-

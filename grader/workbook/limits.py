@@ -9,8 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-_UNITS = {"": 1, "B": 1, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "KB": 1000, "MB": 1000**2,
-          "GB": 1000**3}
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
 
 
@@ -19,14 +27,14 @@ class Limits:
     """What one submission may use. `memory`, `cpu`, `processes`, `open_files`, `file_size` and
     `disk` hold for each exercise's worker; `submission_time` for all of a submission's checks."""
 
-    submission_time: float = 900.0   # seconds of wall time for all checks of one submission
-    cpu: float = 300.0               # seconds of CPU time for one exercise's worker
-    memory: int = 4 * 1024**3        # bytes of data memory for one worker
-    processes: int = 32              # processes and threads a worker may run at once
+    submission_time: float = 900.0  # seconds of wall time for all checks of one submission
+    cpu: float = 300.0  # seconds of CPU time for one exercise's worker
+    memory: int = 4 * 1024**3  # bytes of data memory for one worker
+    processes: int = 32  # processes and threads a worker may run at once
     open_files: int = 256
-    file_size: int = 64 * 1024**2    # bytes, the largest file a worker may write
-    output: int = 64 * 1024          # bytes of printed output kept per worker (the rest is cut)
-    disk: int = 256 * 1024**2        # bytes a worker may write (its scratch folder and /tmp)
+    file_size: int = 64 * 1024**2  # bytes, the largest file a worker may write
+    output: int = 64 * 1024  # bytes of printed output kept per worker (the rest is cut)
+    disk: int = 256 * 1024**2  # bytes a worker may write (its scratch folder and /tmp)
 
     def describe(self, name: str) -> str:
         """A limit as a person writes it: "4 GiB", "300 s", "32 processes"."""

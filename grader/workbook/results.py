@@ -44,13 +44,24 @@ class CheckResult:
         return self.status is Status.PASSED
 
     def to_json(self) -> dict:
-        return {"name": self.name, "score": self.score, "max_score": self.max_score,
-                "passed": self.passed, "status": self.status.value, "message": self.message}
+        return {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "status": self.status.value,
+            "message": self.message,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> CheckResult:
-        return cls(str(data["name"]), Status(data["status"]), float(data["score"]),
-                   float(data["max_score"]), str(data.get("message", "")))
+        return cls(
+            str(data["name"]),
+            Status(data["status"]),
+            float(data["score"]),
+            float(data["max_score"]),
+            str(data.get("message", "")),
+        )
 
 
 @dataclass
@@ -72,13 +83,20 @@ class ExerciseResult:
         return ExerciseStatus.FAILING
 
     def to_json(self) -> dict:
-        return {"score": self.score, "max_score": self.max_score, "status": self.status.value,
-                "checks": [c.to_json() for c in self.checks]}
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status.value,
+            "checks": [c.to_json() for c in self.checks],
+        }
 
     @classmethod
     def from_json(cls, exercise_id: str, data: dict) -> ExerciseResult:
-        return cls(exercise_id, float(data["max_score"]),
-                   [CheckResult.from_json(c) for c in data["checks"]])
+        return cls(
+            exercise_id,
+            float(data["max_score"]),
+            [CheckResult.from_json(c) for c in data["checks"]],
+        )
 
 
 @dataclass
@@ -98,9 +116,12 @@ class SubmissionResult:
         return all(c.passed for e in self.exercises.values() for c in e.checks)
 
     def to_json(self) -> dict:
-        return {"format_version": RESULTS_FORMAT_VERSION, "total": self.total,
-                "max_total": self.max_total,
-                "exercises": {i: e.to_json() for i, e in self.exercises.items()}}
+        return {
+            "format_version": RESULTS_FORMAT_VERSION,
+            "total": self.total,
+            "max_total": self.max_total,
+            "exercises": {i: e.to_json() for i, e in self.exercises.items()},
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> SubmissionResult:
@@ -125,16 +146,31 @@ class BatchRecord:
         return replace(self, digest=digest)
 
     def to_json(self) -> dict:
-        return {"student": self.student, "key": self.key, "digest": self.digest,
-                "exercises": self.exercises, "notes": self.notes, "detail": self.detail,
-                "entry": self.entry, "result": self.result.to_json()}
+        return {
+            "student": self.student,
+            "key": self.key,
+            "digest": self.digest,
+            "exercises": self.exercises,
+            "notes": self.notes,
+            "detail": self.detail,
+            "entry": self.entry,
+            "result": self.result.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> BatchRecord:
         notes = [str(n) for n in data.get("notes", [])]
         # records written before `detail` existed kept tracebacks among the notes
-        detail = [str(n) for n in data.get("detail", [])] + [n for n in notes if n.startswith("Traceback")]
-        return cls(str(data["student"]), str(data["key"]), SubmissionResult.from_json(data["result"]),
-                   [str(e) for e in data["exercises"]], str(data.get("digest", "")),
-                   [n for n in notes if not n.startswith("Traceback")], detail,
-                   {str(k): v for k, v in dict(data.get("entry") or {}).items()})
+        detail = [str(n) for n in data.get("detail", [])] + [
+            n for n in notes if n.startswith("Traceback")
+        ]
+        return cls(
+            str(data["student"]),
+            str(data["key"]),
+            SubmissionResult.from_json(data["result"]),
+            [str(e) for e in data["exercises"]],
+            str(data.get("digest", "")),
+            [n for n in notes if not n.startswith("Traceback")],
+            detail,
+            {str(k): v for k, v in dict(data.get("entry") or {}).items()},
+        )

@@ -34,7 +34,10 @@ def file_digest(path: Path) -> str:
 
 def remember_result(path: Path, exercise_json: dict) -> None:
     data = _read()
-    data.setdefault("results", {})[str(path.resolve())] = {"sha256": file_digest(path), "result": exercise_json}
+    data.setdefault("results", {})[str(path.resolve())] = {
+        "sha256": file_digest(path),
+        "result": exercise_json,
+    }
     _write(data)
 
 

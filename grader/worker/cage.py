@@ -5,9 +5,9 @@ before torch is imported):
 
 1. `contain()`, at start: new PID, network and IPC namespaces where the kernel lets us
    (as root, or through an unprivileged user namespace), pids and memory cgroups when root
-   (`cgroups`), then a fork. The child is the worker proper (PID 1 of its namespace: when it dies, the kernel
-   kills every process it started, in any session); the parent stays outside, reports the
-   child's PID, and at the end how it ended and the CPU time it used.
+   (`cgroups`), then a fork. The child is the worker proper (PID 1 of its namespace: when it
+   dies, the kernel kills every process it started, in any session); the parent stays outside,
+   reports the child's PID, and at the end how it ended and the CPU time it used.
 2. `lockdown.lock_down()`, just before student code is loaded: resource limits, every
    capability dropped, no new privileges, seccomp and Landlock.
 
@@ -29,7 +29,6 @@ from grader.worker.libc import libc as _libc
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 _PR_SET_PDEATHSIG = 1
-
 
 
 @dataclass
@@ -75,9 +74,11 @@ def _enter_namespaces(report: Report) -> None:
             pass
         report.in_place.append("PID, network and IPC namespaces (in a user namespace)")
         return
-    report.missing.append("namespaces are not available (not root, and unprivileged user namespaces are "
-                          "off): the worker has no private network (Landlock still denies TCP) and "
-                          "processes it starts in new sessions may outlive it")
+    report.missing.append(
+        "namespaces are not available (not root, and unprivileged user namespaces are "
+        "off): the worker has no private network (Landlock still denies TCP) and "
+        "processes it starts in new sessions may outlive it"
+    )
 
 
 def contain(control_fd: int, processes: int, memory: int | None = None) -> Report:
@@ -115,8 +116,16 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
                 os.close(fd)
             except OSError:
                 pass
-    send_control(control_fd, {"pid": child, "in_place": report.in_place, "missing": report.missing,
-                              "cgroup": report.cgroup, "memory_cgroup": report.memory_cgroup})
+    send_control(
+        control_fd,
+        {
+            "pid": child,
+            "in_place": report.in_place,
+            "missing": report.missing,
+            "cgroup": report.cgroup,
+            "memory_cgroup": report.memory_cgroup,
+        },
+    )
     while True:
         try:
             _, status, usage = os.wait4(child, 0)
@@ -129,9 +138,12 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
 
 def exit_report(status: int, usage: resource.struct_rusage) -> dict:
     """How a worker ended, for the control pipe: exit code or signal, CPU time, peak memory."""
-    return {"exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-            "cpu": usage.ru_utime + usage.ru_stime, "max_rss_kib": usage.ru_maxrss}
+    return {
+        "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "max_rss_kib": usage.ru_maxrss,
+    }
 
 
 def send_control(fd: int, message: dict) -> None:
@@ -140,5 +152,3 @@ def send_control(fd: int, message: dict) -> None:
         os.write(fd, data)
     except OSError:
         pass
-
-

@@ -40,8 +40,10 @@ def join_pids_cgroup(processes: int, report: Report) -> None:
             return
         except OSError:
             continue
-    report.missing.append("no pids cgroup is writable: the process limit rests on RLIMIT_NPROC, which "
-                          "the kernel does not enforce for root")
+    report.missing.append(
+        "no pids cgroup is writable: the process limit rests on RLIMIT_NPROC, which "
+        "the kernel does not enforce for root"
+    )
 
 
 def join_memory_cgroup(memory: int, report: Report) -> None:
@@ -53,9 +55,11 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
         report.memory_cgroup = group
         report.in_place.append("a memory cgroup (shared memory included)")
         return
-    report.missing.append("no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
-                          "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
-                          "files)")
+    report.missing.append(
+        "no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
+        "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
+        "files)"
+    )
 
 
 def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
@@ -72,7 +76,9 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
             continue
         for group in groups:
             try:
-                if (group / "cgroup.procs").read_text().strip() or now - group.stat().st_mtime < max_age:
+                if (
+                    group / "cgroup.procs"
+                ).read_text().strip() or now - group.stat().st_mtime < max_age:
                     continue
                 group.rmdir()
                 removed.append(str(group))

@@ -30,7 +30,14 @@ def worker_user() -> str | None:
 def worker_env(scratch: str) -> dict[str, str]:
     """A scrubbed environment: no PYTHONPATH, no user site, nothing of the grader's."""
     env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
-    env.update(HOME=scratch, TMPDIR=scratch, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
-               PYTHONNOUSERSITE="1")
+    env.update(
+        HOME=scratch,
+        TMPDIR=scratch,
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONNOUSERSITE="1",
+    )
     return env

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-MAX_SOURCE = 4 * 1024**2   # bytes: an exercise file larger than this is not a learner's
+MAX_SOURCE = 4 * 1024**2  # bytes: an exercise file larger than this is not a learner's
 MAX_FILES = 64
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
@@ -53,7 +53,7 @@ def _write(dir_fd: int, name: str, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

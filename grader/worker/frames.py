@@ -17,13 +17,27 @@ class ProtocolError(ValueError):
     """Data from the worker is malformed or too large; treated as a failed answer."""
 
 
-def error_reply(kind: str, message: str, type_name: str = "", mro: list[str] | None = None,
-                traceback: str = "", line: int | None = None,
-                function: str | None = None) -> dict:
+def error_reply(
+    kind: str,
+    message: str,
+    type_name: str = "",
+    mro: list[str] | None = None,
+    traceback: str = "",
+    line: int | None = None,
+    function: str | None = None,
+) -> dict:
     """A reply saying the request failed; `kind` tells the grading process how (error,
     not_attempted, load_error, missing, memory, file_size, open_files, sandbox)."""
-    return {"ok": False, "kind": kind, "type": type_name, "mro": list(mro or ()),
-            "message": message, "traceback": traceback, "line": line, "function": function}
+    return {
+        "ok": False,
+        "kind": kind,
+        "type": type_name,
+        "mro": list(mro or ()),
+        "message": message,
+        "traceback": traceback,
+        "line": line,
+        "function": function,
+    }
 
 
 def dumps_frame(message: Any) -> bytes:
@@ -33,8 +47,9 @@ def dumps_frame(message: Any) -> bytes:
 
 def loads_frame_body(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"),
-                          parse_constant=lambda name: _reject(f"bare {name} in data"))
+        return json.loads(
+            body.decode("utf-8"), parse_constant=lambda name: _reject(f"bare {name} in data")
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ProtocolError(f"malformed message: {exc}") from exc
 
@@ -54,4 +69,4 @@ def write_frame(fd: int, message: Any) -> None:
     """Write one whole frame to a pipe (blocking)."""
     view = memoryview(dumps_frame(message))
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]

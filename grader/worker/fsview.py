@@ -43,8 +43,12 @@ _libc.syscall.restype = ctypes.c_long
 
 
 class _MountAttr(ctypes.Structure):
-    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
 
 
 def _check(result: int, what: str) -> None:
@@ -53,21 +57,29 @@ def _check(result: int, what: str) -> None:
         raise OSError(errno, f"{what}: {os.strerror(errno)}")
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int,
-           data: str | None = None) -> None:
+def _mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
+) -> None:
     def enc(text: str | None) -> bytes | None:
         return None if text is None else os.fsencode(text)
 
-    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
-           f"mount {source or fstype} on {target}")
+    _check(
+        _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+        f"mount {source or fstype} on {target}",
+    )
 
 
 def _read_only(target: str) -> None:
     """Make a bind mount and every mount under it read-only, without set-uid or devices."""
     attr = _MountAttr(_MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID | _MOUNT_ATTR_NODEV, 0, 0, 0)
-    done = _libc.syscall(ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD),
-                         os.fsencode(target), ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr),
-                         ctypes.c_size_t(ctypes.sizeof(attr)))
+    done = _libc.syscall(
+        ctypes.c_long(_SYS_MOUNT_SETATTR),
+        ctypes.c_int(_AT_FDCWD),
+        os.fsencode(target),
+        ctypes.c_uint(_AT_RECURSIVE),
+        ctypes.byref(attr),
+        ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
     if done != 0:  # before Linux 5.12: the top mount only (Landlock still denies writes below)
         _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
@@ -115,8 +127,13 @@ def _scratch(root: str, scratch: Path, disk: int, owner: tuple[int, int] | None)
         _mount(inside, root + str(scratch), None, MS_BIND)
 
 
-def enter(scratch: Path, readable: list[Path], devices: list[str], disk: int,
-          owner: tuple[int, int] | None = None) -> list[str] | None:
+def enter(
+    scratch: Path,
+    readable: list[Path],
+    devices: list[str],
+    disk: int,
+    owner: tuple[int, int] | None = None,
+) -> list[str] | None:
     """Move this process into its own view (see the module's text); `owner` (uid, gid) gets the
     scratch folder. Returns notes on what is weaker than planned, or None when the kernel allows
     no mount namespace. Raises OSError when a step fails after that: the caller fails closed."""
@@ -141,8 +158,10 @@ def enter(scratch: Path, readable: list[Path], devices: list[str], disk: int,
         if os.path.exists(device):
             _bind(root, Path(device), recursive=False)
     if not _proc(root):
-        notes.append("no fresh /proc could be mounted: the worker sees the host's processes' "
-                     "names (Landlock still denies access to them)")
+        notes.append(
+            "no fresh /proc could be mounted: the worker sees the host's processes' "
+            "names (Landlock still denies access to them)"
+        )
     _scratch(root, scratch, disk, owner)
     _mount(None, root, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(root)
@@ -168,8 +187,9 @@ def dedicated_user(host_pid: int) -> str:
     return f"#{DEDICATED_UID_BASE + host_pid}"
 
 
-def isolate(scratch: Path, readable: list[Path], devices: list[str], disk: int, report,
-            run_as: str | None) -> str | None:
+def isolate(
+    scratch: Path, readable: list[Path], devices: list[str], disk: int, report, run_as: str | None
+) -> str | None:
     """Enter the view where the host allows it, and say so in `report` (a sandbox.Report).
     Returns the user student code runs as: `run_as`, or, as root in the view, a dedicated uid
     (root without the view stays root: Python may live under a folder only root can enter)."""
@@ -179,9 +199,11 @@ def isolate(scratch: Path, readable: list[Path], devices: list[str], disk: int, 
     user = run_as or (dedicated_user(int(os.readlink("/proc/self"))) if root else None)
     notes = enter(scratch, readable, devices, disk, user_ids(user) if user and root else None)
     if notes is None:
-        report.missing.append("no mount namespace: the worker sees the host's file system "
-                              "(Landlock still limits what it reads and writes) and the disk "
-                              "limit does not hold")
+        report.missing.append(
+            "no mount namespace: the worker sees the host's file system "
+            "(Landlock still limits what it reads and writes) and the disk "
+            "limit does not hold"
+        )
         return run_as
     report.in_place.append(f"its own file-system view ({format_size(disk)} of disk)")
     report.missing.extend(notes)

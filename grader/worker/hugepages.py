@@ -49,7 +49,9 @@ def foldable_ranges(maps: str) -> list[tuple[int, int]]:
 
 def slices(ranges: list[tuple[int, int]], size: int = SLICE) -> list[tuple[int, int]]:
     """The ranges cut into pieces of at most `size` bytes (whole huge pages each)."""
-    return [(start, min(start + size, end)) for low, end in ranges for start in range(low, end, size)]
+    return [
+        (start, min(start + size, end)) for low, end in ranges for start in range(low, end, size)
+    ]
 
 
 class Collapser:
@@ -70,5 +72,7 @@ class Collapser:
 
     def step(self) -> None:
         start, end = self._todo.pop(0)
-        if _libc.madvise(start, end - start, MADV_COLLAPSE) == 0:  # else: not supported, or not all foldable
+        if (
+            _libc.madvise(start, end - start, MADV_COLLAPSE) == 0
+        ):  # else: not supported, or not all foldable
             self.folded += end - start

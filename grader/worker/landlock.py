@@ -36,14 +36,16 @@ class LandlockUnavailable(OSError):
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
 
 
 _libc.syscall.restype = ctypes.c_long
@@ -62,10 +64,13 @@ def abi_version() -> int:
     if platform.system() != "Linux":
         raise LandlockUnavailable("Landlock exists only on Linux")
     try:
-        return _syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0),
-                        ctypes.c_uint32(_CREATE_RULESET_VERSION))
+        return _syscall(
+            _SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
+        )
     except OSError as exc:
-        raise LandlockUnavailable(f"Landlock is not available in this kernel ({exc.strerror})") from None
+        raise LandlockUnavailable(
+            f"Landlock is not available in this kernel ({exc.strerror})"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,15 @@ def restrict(*, read: list[Path], write: list[Path], devices: list[Path]) -> App
     abstract sockets to processes outside. Applies to this process and its future children."""
     abi = abi_version()
     fs_rights = _FS_RIGHTS_BY_ABI[max(k for k in _FS_RIGHTS_BY_ABI if k <= abi)]
-    attr = _RulesetAttr(fs_rights, _NET_BIND_TCP | _NET_CONNECT_TCP if abi >= 4 else 0,
-                        _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0)
+    attr = _RulesetAttr(
+        fs_rights,
+        _NET_BIND_TCP | _NET_CONNECT_TCP if abi >= 4 else 0,
+        _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0,
+    )
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    ruleset = _syscall(
+        _SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
+    )
     try:
         for paths, rights in ((read, READ), (write, fs_rights), (devices, READ_FILE | WRITE_FILE)):
             for path in paths:
@@ -106,7 +116,12 @@ def _allow(ruleset: int, path: Path, rights: int) -> None:
         if not os.path.isdir(path):
             rights &= _FILE_RIGHTS
         rule = _PathBeneathAttr(rights, fd)
-        _syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                 ctypes.byref(rule), ctypes.c_uint32(0))
+        _syscall(
+            _SYS_ADD_RULE,
+            ctypes.c_int(ruleset),
+            ctypes.c_int(_RULE_PATH_BENEATH),
+            ctypes.byref(rule),
+            ctypes.c_uint32(0),
+        )
     finally:
         os.close(fd)

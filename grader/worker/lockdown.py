@@ -23,15 +23,30 @@ if TYPE_CHECKING:
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _CAP_VERSION_3 = 0x20080522
 # Files outside the Python installation that torch, numpy and the interpreter read.
-_SYSTEM_READ = ["/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib",
-                "/usr/share/zoneinfo", "/etc/ld.so.cache", "/etc/localtime", "/etc/passwd",
-                "/etc/group", "/etc/nsswitch.conf", "/proc", "/sys/devices/system/cpu",
-                "/sys/fs/cgroup", "/usr/bin", "/bin"]
+_SYSTEM_READ = [
+    "/usr/lib",
+    "/usr/lib64",
+    "/lib",
+    "/lib64",
+    "/usr/local/lib",
+    "/usr/share/zoneinfo",
+    "/etc/ld.so.cache",
+    "/etc/localtime",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/proc",
+    "/sys/devices/system/cpu",
+    "/sys/fs/cgroup",
+    "/usr/bin",
+    "/bin",
+]
 _DEVICES = ["/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/random"]
 
 
-def _drop_capabilities(report: Report, run_as: str | None = None, scratch: Path | None = None,
-                       processes: int = 32) -> None:
+def _drop_capabilities(
+    report: Report, run_as: str | None = None, scratch: Path | None = None, processes: int = 32
+) -> None:
     """Root without capabilities: Landlock then confines it like any user, and it cannot raise its
     limits again. A separate user (`run_as`) only where the Python installation is readable by it
     (on this project's machines Python lives under /root, mode 0700); Gradescope's bundle sets one,
@@ -69,7 +84,8 @@ def _become(user: str, scratch: Path | None, processes: int) -> None:
     os.setresuid(uid, uid, uid)
     if os.getresuid() != (uid,) * 3 or os.getresgid() != (gid,) * 3:
         raise OSError("the worker could not switch to its user")
-    # Now RLIMIT_NPROC holds (it does not for root): a second process cap where no cgroup is writable.
+    # Now RLIMIT_NPROC holds (it does not for root): a second process cap where no cgroup is
+    # writable.
     allowed = _tasks_of_this_user() + processes
     resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))
 
@@ -87,7 +103,9 @@ def _set_limits(limits, report: Report) -> None:
     cap(resource.RLIMIT_DATA, int(limits.memory))
     cap(resource.RLIMIT_FSIZE, int(limits.file_size))
     cap(resource.RLIMIT_NOFILE, int(limits.open_files))
-    if os.geteuid() != 0:  # counts every process of this user: leave room for the ones already running
+    if (
+        os.geteuid() != 0
+    ):  # counts every process of this user: leave room for the ones already running
         cap(resource.RLIMIT_NPROC, _tasks_of_this_user() + int(limits.processes))
     report.in_place.append("resource limits (CPU, memory, files, file size, processes)")
 
@@ -123,7 +141,8 @@ def readable_paths() -> list[Path]:
         if resolved == PROJECT_ROOT or resolved in PROJECT_ROOT.parents:
             continue
         if resolved.is_relative_to(PROJECT_ROOT) and not any(
-                resolved.is_relative_to(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)):
+            resolved.is_relative_to(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)
+        ):
             continue  # a project folder on sys.path (pytest's puts checks/ there), not the venv
         safe.append(resolved)
     return sorted(safe)
@@ -137,19 +156,30 @@ def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) 
     _drop_capabilities(report, run_as, scratch, int(limits.processes))
     if seccomp.supported():
         seccomp.refuse_metadata_changes()
-        report.in_place.append("seccomp (no chmod, chown, utime or xattr changes, no new sockets, "
-                               "no io_uring)")
+        report.in_place.append(
+            "seccomp (no chmod, chown, utime or xattr changes, no new sockets, no io_uring)"
+        )
     else:
-        report.missing.append("no seccomp filter for this machine: code may change the mode and times "
-                              "of files its user owns (their contents stay protected by Landlock) "
-                              "and connect to Unix sockets that have a path")
+        report.missing.append(
+            "no seccomp filter for this machine: code may change the mode and times "
+            "of files its user owns (their contents stay protected by Landlock) "
+            "and connect to Unix sockets that have a path"
+        )
     try:
-        applied = landlock.restrict(read=readable, write=[scratch], devices=[Path(p) for p in _DEVICES])
+        applied = landlock.restrict(
+            read=readable, write=[scratch], devices=[Path(p) for p in _DEVICES]
+        )
     except landlock.LandlockUnavailable as exc:
-        report.missing.append(f"{exc}: student code can read and write whatever the grader's user can")
+        report.missing.append(
+            f"{exc}: student code can read and write whatever the grader's user can"
+        )
     else:
-        report.in_place.append(f"Landlock ABI {applied.abi} (files" + (", TCP" if applied.network else "")
-                               + (", signals" if applied.signals else "") + ")")
+        report.in_place.append(
+            f"Landlock ABI {applied.abi} (files"
+            + (", TCP" if applied.network else "")
+            + (", signals" if applied.signals else "")
+            + ")"
+        )
         if not applied.network:
             report.missing.append("Landlock cannot deny TCP on this kernel (ABI < 4)")
         if not applied.signals:

@@ -25,7 +25,9 @@ class WorkerPool:
         self._spare: Worker | None = None
         self._upcoming: list[tuple[str, ...]] | None = None
         self.limits = limits or Limits()
-        self._use_zygote = not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
+        self._use_zygote = (
+            not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
+        )
         self._zygote: Zygote | None = None
 
     def attach_zygote(self, zygote: Zygote) -> None:

@@ -18,9 +18,15 @@ def describe_layer(layer: Any) -> Any:
     if layer is None:
         return None
     if isinstance(layer, nn.Conv2d):
-        return ("Conv2d", layer.in_channels, layer.out_channels, tuple(layer.kernel_size),
-                tuple(layer.stride), tuple(layer.padding) if not isinstance(layer.padding, str)
-                else layer.padding, layer.bias is not None)
+        return (
+            "Conv2d",
+            layer.in_channels,
+            layer.out_channels,
+            tuple(layer.kernel_size),
+            tuple(layer.stride),
+            tuple(layer.padding) if not isinstance(layer.padding, str) else layer.padding,
+            layer.bias is not None,
+        )
     if isinstance(layer, nn.MaxPool2d):
         return ("MaxPool2d", layer.kernel_size, layer.stride)
     if isinstance(layer, nn.Linear):
@@ -38,12 +44,18 @@ def plain_state(model: nn.Module) -> dict[str, torch.Tensor]:
 
 
 class ModeRecorder:
-    """Records, at every forward of `model`, whether it was in training mode and recording gradients."""
+    """Records, at every forward of `model`, whether it was in training mode and recording
+    gradients."""
 
     def __init__(self, model: nn.Module) -> None:
         self.calls: list[dict[str, bool]] = []
         model.register_forward_pre_hook(self._record)
 
     def _record(self, module: nn.Module, inputs: Any) -> None:
-        self.calls.append({"training": module.training, "grad_enabled": torch.is_grad_enabled(),
-                           "inference_mode": torch.is_inference_mode_enabled()})
+        self.calls.append(
+            {
+                "training": module.training,
+                "grad_enabled": torch.is_grad_enabled(),
+                "inference_mode": torch.is_inference_mode_enabled(),
+            }
+        )

@@ -47,8 +47,12 @@ class Worker:
     """One worker process: forked by the zygote when one is given (milliseconds), else started
     afresh (`python -I -m grader.worker`, which spends about a second importing torch)."""
 
-    def __init__(self, warm_up: tuple[str, ...] = (), limits: Limits | None = None,
-                 zygote: Zygote | None = None) -> None:
+    def __init__(
+        self,
+        warm_up: tuple[str, ...] = (),
+        limits: Limits | None = None,
+        zygote: Zygote | None = None,
+    ) -> None:
         self.warm_up = warm_up
         self.limits = limits or Limits()
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-worker-")
@@ -58,9 +62,12 @@ class Worker:
         self._control, control_w = os.pipe()
         output_r, output_w = os.pipe()
         self._child_ends = (request_r, reply_w, control_w, output_w)
-        self._settings = {"cwd": str(self.scratch_dir), "env": worker_env(str(self.scratch_dir)),
-                          "limits": {**dataclasses.asdict(self.limits), "run_as": worker_user()},
-                          "warm_up": list(warm_up)}
+        self._settings = {
+            "cwd": str(self.scratch_dir),
+            "env": worker_env(str(self.scratch_dir)),
+            "limits": {**dataclasses.asdict(self.limits), "run_as": worker_user()},
+            "warm_up": list(warm_up),
+        }
         self._zygote = zygote
         self._ticket = zygote.fork(self._settings, self._child_ends) if zygote else None
         self._process: subprocess.Popen | Forked | None = None
@@ -76,11 +83,22 @@ class Worker:
     def _start_fresh(self) -> None:
         request_r, reply_w, control_w, _ = self._child_ends
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.worker", *map(str, (request_r, reply_w, control_w)),
-             json.dumps(self._settings["limits"]), *self.warm_up],
-            stdin=subprocess.DEVNULL, stdout=self._child_ends[3], stderr=self._child_ends[3],
-            pass_fds=(request_r, reply_w, control_w), cwd=self.scratch_dir,
-            env=self._settings["env"], start_new_session=True,
+            [
+                sys.executable,
+                "-I",
+                "-m",
+                "grader.worker",
+                *map(str, (request_r, reply_w, control_w)),
+                json.dumps(self._settings["limits"]),
+                *self.warm_up,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self._child_ends[3],
+            stderr=self._child_ends[3],
+            pass_fds=(request_r, reply_w, control_w),
+            cwd=self.scratch_dir,
+            env=self._settings["env"],
+            start_new_session=True,
         )
         self._close_child_ends()
 
@@ -92,7 +110,8 @@ class Worker:
 
     @property
     def process(self) -> subprocess.Popen | Forked:
-        """The worker's process, once the zygote has answered (or started afresh if it could not)."""
+        """The worker's process, once the zygote has answered (or started afresh if it could
+        not)."""
         if self._process is None:
             assert self._zygote is not None and self._ticket is not None
             forked = self._zygote.result(self._ticket)
@@ -113,7 +132,8 @@ class Worker:
                 raise WorkerDied({"start": "failed"})
             self._ready = True
             self._control_info("pid")
-            self._drain_control()  # and the worker's own line (its pids cgroup), written before "ready"
+            # and the worker's own line (its cgroups), written before "ready"
+            self._drain_control()
             for line in self._control_lines:
                 note_missing(line.get("missing", []))
 
@@ -126,12 +146,18 @@ class Worker:
         them into its scratch folder itself: the grader never writes where student code runs."""
         from grader.worker import files as worker_files
 
-        return {"op": "load", "path": str(self.scratch_dir / source.name), "name": name,
-                "scratch": str(self.scratch_dir), "probes": probes,
-                "source": worker_files.encode({"file": worker_files.read_source(source)})["file"]}
+        return {
+            "op": "load",
+            "path": str(self.scratch_dir / source.name),
+            "name": name,
+            "scratch": str(self.scratch_dir),
+            "probes": probes,
+            "source": worker_files.encode({"file": worker_files.read_source(source)})["file"],
+        }
 
     def kill(self) -> None:
-        """Kill the worker: its PID namespace (every process it started, in any session) goes with it."""
+        """Kill the worker: its PID namespace (every process it started, in any session) goes with
+        it."""
         inner = self._control_info("pid", wait=0).get("pid")
         if type(inner) is int and inner > 1 and self.alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -153,8 +179,10 @@ class Worker:
     def _memory_group(self) -> str | None:
         """The worker's memory cgroup, from the line it wrote before student code ran; only a
         name this grader gives, where it makes them."""
-        group = next((line["memory_cgroup"] for line in self._control_lines
-                      if line.get("memory_cgroup")), None)
+        group = next(
+            (line["memory_cgroup"] for line in self._control_lines if line.get("memory_cgroup")),
+            None,
+        )
         return group if memory_cgroup.is_worker_group(group, self.process.pid) else None
 
     def close(self) -> None:
@@ -184,7 +212,8 @@ class Worker:
             pass
 
     def _read_control(self, timeout: float) -> bool:
-        """Read what the control pipe has within `timeout` seconds; False if nothing (or its end)."""
+        """Read what the control pipe has within `timeout` seconds; False if nothing (or its
+        end)."""
         ready, _, _ = select.select([self._control], [], [], timeout)
         if not ready:
             return False

@@ -28,9 +28,21 @@ MAX_VALUE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 REPR_LIMIT = 200
 
-_DTYPES = {str(d).removeprefix("torch."): d for d in (
-    torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.int32,
-    torch.int16, torch.int8, torch.uint8, torch.bool)}
+_DTYPES = {
+    str(d).removeprefix("torch."): d
+    for d in (
+        torch.float32,
+        torch.float64,
+        torch.float16,
+        torch.bfloat16,
+        torch.int64,
+        torch.int32,
+        torch.int16,
+        torch.int8,
+        torch.uint8,
+        torch.bool,
+    )
+}
 _NP_DTYPES = {"float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"}
 
 
@@ -66,7 +78,12 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return {"$t": "object", "type": _type_name(value), "repr": "", "note": "nested too deeply"}
     kind = type(value)
     if kind is str and len(value) > MAX_VALUE_BYTES // 4:
-        return {"$t": "object", "type": "str", "repr": value[:REPR_LIMIT], "note": "a string too long to send back"}
+        return {
+            "$t": "object",
+            "type": "str",
+            "repr": value[:REPR_LIMIT],
+            "note": "a string too long to send back",
+        }
     if value is None or kind in (bool, str):
         return value
     if kind is int:
@@ -78,19 +95,29 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if kind is tuple or kind is torch.Size:  # a shape is a tuple of ints
         return {"$t": "tuple", "items": [encode(v, _depth + 1) for v in value]}
     if kind is dict:
-        return {"$t": "dict", "items": [[encode(k, _depth + 1), encode(v, _depth + 1)]
-                                        for k, v in value.items()]}
+        return {
+            "$t": "dict",
+            "items": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in value.items()],
+        }
     if kind is torch.Tensor:
         return _encode_tensor(value)
     if isinstance(value, torch.Tensor):
-        return {"$t": "object", "type": _type_name(value), "repr": "",
-                "note": "a subclass of torch.Tensor, not a plain tensor"}
+        return {
+            "$t": "object",
+            "type": _type_name(value),
+            "repr": "",
+            "note": "a subclass of torch.Tensor, not a plain tensor",
+        }
     if kind is np.ndarray and value.dtype.name in _NP_DTYPES:
         if (large := _too_large(value.nbytes, "numpy.ndarray")) is not None:
             return large
         array = np.ascontiguousarray(value)
-        return {"$t": "ndarray", "dtype": array.dtype.name, "shape": list(array.shape),
-                "data": base64.b64encode(array.tobytes()).decode("ascii")}
+        return {
+            "$t": "ndarray",
+            "dtype": array.dtype.name,
+            "shape": list(array.shape),
+            "data": base64.b64encode(array.tobytes()).decode("ascii"),
+        }
     if isinstance(value, np.generic) and type(value).__module__ == "numpy":
         return {"$t": "npscalar", "dtype": value.dtype.name, "value": encode(value.item())}
     return {"$t": "object", "type": _type_name(value), "repr": _safe_repr(value)}
@@ -98,9 +125,13 @@ def encode(value: Any, _depth: int = 0) -> Any:
 
 def _too_large(size: int, type_name: str) -> dict | None:
     if size > MAX_VALUE_BYTES:
-        return {"$t": "object", "type": type_name, "repr": "",
-                "note": f"{size / 1024**2:.0f} MB, too large to send back (the limit is "
-                        f"{MAX_VALUE_BYTES // 1024**2} MB)"}
+        return {
+            "$t": "object",
+            "type": type_name,
+            "repr": "",
+            "note": f"{size / 1024**2:.0f} MB, too large to send back (the limit is "
+            f"{MAX_VALUE_BYTES // 1024**2} MB)",
+        }
     return None
 
 
@@ -109,14 +140,22 @@ def _encode_tensor(tensor: torch.Tensor) -> Any:
     if (large := _too_large(tensor.numel() * tensor.element_size(), "torch.Tensor")) is not None:
         return large
     if name not in _DTYPES or tensor.layout != torch.strided or tensor.is_quantized:
-        return {"$t": "object", "type": "torch.Tensor", "repr": "",
-                "note": f"a {name} tensor with layout {tensor.layout}, which cannot be compared"}
+        return {
+            "$t": "object",
+            "type": "torch.Tensor",
+            "repr": "",
+            "note": f"a {name} tensor with layout {tensor.layout}, which cannot be compared",
+        }
     plain = tensor.detach().cpu().contiguous()
     raw = plain.view(torch.int16) if plain.dtype == torch.bfloat16 else plain
     data = raw.numpy().tobytes() if raw.numel() else b""
-    return {"$t": "tensor", "dtype": name, "shape": list(plain.shape),
-            "requires_grad": bool(tensor.requires_grad),
-            "data": base64.b64encode(data).decode("ascii")}
+    return {
+        "$t": "tensor",
+        "dtype": name,
+        "shape": list(plain.shape),
+        "requires_grad": bool(tensor.requires_grad),
+        "data": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def decode(node: Any, _depth: int = 0) -> Any:
@@ -171,8 +210,11 @@ def decode(node: Any, _depth: int = 0) -> Any:
         except (OverflowError, ValueError) as exc:
             raise ProtocolError(f"malformed numpy scalar: {exc}") from exc
     if tag == "object":
-        return Opaque(str(node.get("type", "?"))[:REPR_LIMIT], str(node.get("repr", ""))[:REPR_LIMIT + 3],
-                      str(node.get("note", ""))[:REPR_LIMIT])
+        return Opaque(
+            str(node.get("type", "?"))[:REPR_LIMIT],
+            str(node.get("repr", ""))[: REPR_LIMIT + 3],
+            str(node.get("note", ""))[:REPR_LIMIT],
+        )
     raise ProtocolError(f"unknown tag {tag!r}")
 
 
@@ -185,7 +227,11 @@ def _list(node: dict, key: str) -> list:
 
 def _shape(node: dict) -> list[int]:
     shape = node.get("shape")
-    if type(shape) is not list or not all(type(s) is int and 0 <= s for s in shape) or len(shape) > 16:
+    if (
+        type(shape) is not list
+        or not all(type(s) is int and 0 <= s for s in shape)
+        or len(shape) > 16
+    ):
         raise ProtocolError("malformed shape")
     if any(s > MAX_VALUE_BYTES for s in shape):  # even with a zero elsewhere: torch would overflow
         raise ProtocolError(f"a shape of {shape} is too large")
@@ -197,8 +243,10 @@ def _b64(node: dict) -> bytes:
     if type(data) is not str:
         raise ProtocolError("malformed data")
     if len(data) > (MAX_VALUE_BYTES + 2) // 3 * 4:
-        raise ProtocolError(f"a value of {len(data) // 4 * 3:,} bytes, more than the limit of "
-                            f"{MAX_VALUE_BYTES // 1024**2} MB")
+        raise ProtocolError(
+            f"a value of {len(data) // 4 * 3:,} bytes, more than the limit of "
+            f"{MAX_VALUE_BYTES // 1024**2} MB"
+        )
     try:
         return base64.b64decode(data, validate=True)
     except ValueError as exc:

@@ -46,16 +46,18 @@ def reply_length(header: bytes) -> int:
     """The length a reply frame's header announces, refused before any of it is read if too big."""
     (length,) = struct.unpack(">Q", header)
     if length > MAX_REPLY_BYTES:
-        raise AnswerTooLarge(f"it is {_size(length)}, more than the limit of "
-                             f"{_size(MAX_REPLY_BYTES)}")
+        raise AnswerTooLarge(
+            f"it is {_size(length)}, more than the limit of {_size(MAX_REPLY_BYTES)}"
+        )
     return length
 
 
 def check_shape(body: bytes) -> None:
     """Count elements and nesting on the raw bytes, outside strings, before anything is built."""
     if len(body) > MAX_REPLY_BYTES:
-        raise AnswerTooLarge(f"it is {_size(len(body))}, more than the limit of "
-                             f"{_size(MAX_REPLY_BYTES)}")
+        raise AnswerTooLarge(
+            f"it is {_size(len(body))}, more than the limit of {_size(MAX_REPLY_BYTES)}"
+        )
     if body.count(b'"') > 4 * MAX_ELEMENTS:  # strings (and quotes in them): bounds the sub below
         raise AnswerTooLarge(f"it holds more than {MAX_ELEMENTS:,} values")
     structure = _STRING.sub(b'""', body)
@@ -94,8 +96,9 @@ def loads_reply(body: bytes) -> Any:
     """A reply frame's JSON, decoded within the limits above; ProtocolError if it is not."""
     check_shape(body)
     try:
-        return json.loads(body.decode("utf-8"), parse_int=_int, parse_float=_float,
-                          parse_constant=_constant)
+        return json.loads(
+            body.decode("utf-8"), parse_int=_int, parse_float=_float, parse_constant=_constant
+        )
     except ProtocolError:
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError too

@@ -30,25 +30,67 @@ _AF_UNIX, _SOCK_STREAM, _SOCK_SEQPACKET, _SOCK_TYPE_MASK = 1, 1, 5, 0xF
 
 # machine -> (audit architecture, the calls refused)
 _REFUSED = {
-    "x86_64": (0xC000003E, {"chmod": 90, "fchmod": 91, "chown": 92, "fchown": 93, "lchown": 94,
-                            "utime": 132, "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190,
-                            "removexattr": 197, "lremovexattr": 198, "fremovexattr": 199,
-                            "utimes": 235, "fchownat": 260, "futimesat": 261, "fchmodat": 268,
-                            "utimensat": 280, "fchmodat2": 452, "file_setattr": 469,
-                            "socket": 41, "io_uring_setup": 425, "io_uring_enter": 426,
-                            "io_uring_register": 427}),
-    "aarch64": (0xC00000B7, {"setxattr": 5, "lsetxattr": 6, "fsetxattr": 7, "removexattr": 14,
-                             "lremovexattr": 15, "fremovexattr": 16, "fchmod": 52, "fchmodat": 53,
-                             "fchownat": 54, "fchown": 55, "utimensat": 88, "fchmodat2": 452,
-                             "file_setattr": 469, "socket": 198, "io_uring_setup": 425,
-                             "io_uring_enter": 426, "io_uring_register": 427}),
+    "x86_64": (
+        0xC000003E,
+        {
+            "chmod": 90,
+            "fchmod": 91,
+            "chown": 92,
+            "fchown": 93,
+            "lchown": 94,
+            "utime": 132,
+            "setxattr": 188,
+            "lsetxattr": 189,
+            "fsetxattr": 190,
+            "removexattr": 197,
+            "lremovexattr": 198,
+            "fremovexattr": 199,
+            "utimes": 235,
+            "fchownat": 260,
+            "futimesat": 261,
+            "fchmodat": 268,
+            "utimensat": 280,
+            "fchmodat2": 452,
+            "file_setattr": 469,
+            "socket": 41,
+            "io_uring_setup": 425,
+            "io_uring_enter": 426,
+            "io_uring_register": 427,
+        },
+    ),
+    "aarch64": (
+        0xC00000B7,
+        {
+            "setxattr": 5,
+            "lsetxattr": 6,
+            "fsetxattr": 7,
+            "removexattr": 14,
+            "lremovexattr": 15,
+            "fremovexattr": 16,
+            "fchmod": 52,
+            "fchmodat": 53,
+            "fchownat": 54,
+            "fchown": 55,
+            "utimensat": 88,
+            "fchmodat2": 452,
+            "file_setattr": 469,
+            "socket": 198,
+            "io_uring_setup": 425,
+            "io_uring_enter": 426,
+            "io_uring_register": 427,
+        },
+    ),
 }
 _SOCKETPAIR = {"x86_64": 53, "aarch64": 199}
 
 
 class _Instruction(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
 
 
 class _Program(ctypes.Structure):
@@ -64,13 +106,13 @@ def _socketpair_rule(number: int) -> list[tuple[int, int, int, int]]:
     a `socketpair` other than AF_UNIX with SOCK_STREAM or SOCK_SEQPACKET goes to the refusal,
     any other call to the allow. Expects the call's number loaded."""
     return [
-        (_JEQ_K, 0, 6, number),              # not socketpair: allow
-        (_LD_W_ABS, 0, 0, _ARG0),            # the family
-        (_JEQ_K, 0, 5, _AF_UNIX),            # not AF_UNIX: refuse
-        (_LD_W_ABS, 0, 0, _ARG1),            # the type, without SOCK_NONBLOCK and SOCK_CLOEXEC
+        (_JEQ_K, 0, 6, number),  # not socketpair: allow
+        (_LD_W_ABS, 0, 0, _ARG0),  # the family
+        (_JEQ_K, 0, 5, _AF_UNIX),  # not AF_UNIX: refuse
+        (_LD_W_ABS, 0, 0, _ARG1),  # the type, without SOCK_NONBLOCK and SOCK_CLOEXEC
         (_AND_K, 0, 0, _SOCK_TYPE_MASK),
         (_JEQ_K, 1, 0, _SOCK_STREAM),
-        (_JEQ_K, 0, 1, _SOCK_SEQPACKET),     # neither: refuse
+        (_JEQ_K, 0, 1, _SOCK_SEQPACKET),  # neither: refuse
     ]
 
 
@@ -80,10 +122,10 @@ def refuse_metadata_changes() -> None:
     arch, calls = _REFUSED[platform.machine()]
     refuse = _RET_ERRNO | errno.EPERM
     program = [
-        (_LD_W_ABS, 0, 0, 4),                # the architecture
+        (_LD_W_ABS, 0, 0, 4),  # the architecture
         (_JEQ_K, 1, 0, arch),
-        (_RET_K, 0, 0, refuse),              # a foreign architecture: refuse everything
-        (_LD_W_ABS, 0, 0, 0),                # the call's number
+        (_RET_K, 0, 0, refuse),  # a foreign architecture: refuse everything
+        (_LD_W_ABS, 0, 0, 0),  # the call's number
     ]
     if platform.machine() == "x86_64":
         program += [(_JGE_K, 0, 1, _X32_BIT), (_RET_K, 0, 0, refuse)]  # the x32 ABI

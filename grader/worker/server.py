@@ -38,8 +38,15 @@ from grader.worker.frames import (
     write_frame,
 )
 
-_state: dict[str, Any] = {"module": None, "path": None, "probes": None, "limits": Limits(),
-                          "report": cage.Report(), "locked": False, "run_as": None}
+_state: dict[str, Any] = {
+    "module": None,
+    "path": None,
+    "probes": None,
+    "limits": Limits(),
+    "report": cage.Report(),
+    "locked": False,
+    "run_as": None,
+}
 
 
 def _in_student_file(filename: str, student_path: str | None) -> bool:
@@ -51,7 +58,11 @@ def _in_student_file(filename: str, student_path: str | None) -> bool:
 
 def _student_frames(exc: BaseException, student_path: str | None) -> str:
     """The traceback cut down to the student's own file, as a learner wants to read it."""
-    mine = [f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, student_path)]
+    mine = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if _in_student_file(f.filename, student_path)
+    ]
     lines = []
     for frame in mine:
         lines.append(f'  File "{Path(frame.filename).name}", line {frame.lineno}, in {frame.name}')
@@ -64,23 +75,33 @@ def _student_frames(exc: BaseException, student_path: str | None) -> str:
 def _error_reply(exc: BaseException) -> dict:
     path = _state["path"]
     kind = "not_attempted" if isinstance(exc, NotImplementedError) else "error"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, path)]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, path)
+    ]
     where = frames[-1] if frames else None
     try:
         message = str(exc)
     except BaseException:
         message = "<unprintable>"
-    if isinstance(exc, MemoryError) or "can't allocate memory" in message[:300] \
-            or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):  # the memory cgroup's
+    if (
+        isinstance(exc, MemoryError)
+        or "can't allocate memory" in message[:300]
+        or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM)
+    ):  # the memory cgroup's
         kind = "memory"
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
         kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
     elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         kind = "disk"  # the worker's tmpfs is full (worker.fsview)
-    return error_reply(kind, message[:2000], type(exc).__name__,
-                       [k.__name__ for k in type(exc).__mro__],
-                       _student_frames(exc, path)[-4000:], where.lineno if where else None,
-                       where.name if where else None)
+    return error_reply(
+        kind,
+        message[:2000],
+        type(exc).__name__,
+        [k.__name__ for k in type(exc).__mro__],
+        _student_frames(exc, path)[-4000:],
+        where.lineno if where else None,
+        where.name if where else None,
+    )
 
 
 def _load_error_reply(exc: BaseException, path: str) -> dict:
@@ -94,7 +115,9 @@ def _load_error_reply(exc: BaseException, path: str) -> dict:
 
 
 def _seed(seed: int) -> None:
-    torch.default_generator.manual_seed(seed)  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
+    torch.default_generator.manual_seed(
+        seed
+    )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
     random.seed(seed)
     np.random.seed(seed % 2**32)
 
@@ -108,17 +131,26 @@ def handle(request: dict) -> dict:
         _state["path"] = path
         if not _state["locked"]:
             try:
-                lockdown.lock_down(Path(request["scratch"]), _state["limits"], _state["report"],
-                                  run_as=_state["run_as"])
+                lockdown.lock_down(
+                    Path(request["scratch"]),
+                    _state["limits"],
+                    _state["report"],
+                    run_as=_state["run_as"],
+                )
             except Exception as exc:  # noqa: BLE001 - fail closed: no student code without the cage
-                return error_reply("sandbox", f"the grader could not lock its worker down ({exc}), "
-                                   "so your code was not run; this is a problem of the grading "
-                                   "machine", type(exc).__name__)
+                return error_reply(
+                    "sandbox",
+                    f"the grader could not lock its worker down ({exc}), "
+                    "so your code was not run; this is a problem of the grading "
+                    "machine",
+                    type(exc).__name__,
+                )
             _state["locked"], _state["scratch"] = True, request["scratch"]
         try:
             if "source" in request:  # the grader sends the file; the caged worker writes it
-                worker_files.write_new_file(Path(request["scratch"]), Path(path).name,
-                                            request["source"])
+                worker_files.write_new_file(
+                    Path(request["scratch"]), Path(path).name, request["source"]
+                )
             _seed(0)
             _state["module"] = _load_file("submission_" + request["name"], path)
         except NotImplementedError as exc:
@@ -130,8 +162,9 @@ def handle(request: dict) -> dict:
         if not _state["locked"]:
             return error_reply("error", "files before the lock-down", "ProtocolError")
         try:
-            folder = worker_files.write_fresh(Path(_state["scratch"]), request["prefix"],
-                                              request["files"])
+            folder = worker_files.write_fresh(
+                Path(_state["scratch"]), request["prefix"], request["files"]
+            )
         except OSError as exc:
             return _error_reply(exc)
         return {"ok": True, "value": protocol.encode(folder)}
@@ -143,8 +176,12 @@ def handle(request: dict) -> dict:
             if op == "call":
                 function = getattr(_state["module"], request["function"], None)
                 if function is None:
-                    return error_reply("missing", f"your file has no {request['function']!r}",
-                                       "AttributeError", ["AttributeError"])
+                    return error_reply(
+                        "missing",
+                        f"your file has no {request['function']!r}",
+                        "AttributeError",
+                        ["AttributeError"],
+                    )
                 value = function(*args, **kwargs)
             else:
                 probe = getattr(_state["probes"], request["probe"])
@@ -179,14 +216,20 @@ def _warm_up(what: set[str]) -> None:
     if "optimizer" not in what:
         return
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.Flatten(), torch.nn.Linear(8, 2))
-    for optimizer in (torch.optim.SGD(model.parameters(), lr=0.1), torch.optim.Adam(model.parameters())):
+    for optimizer in (
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        torch.optim.Adam(model.parameters()),
+    ):
         optimizer.zero_grad()
-        torch.nn.functional.cross_entropy(model(torch.zeros(2, 1, 4, 4)), torch.tensor([0, 1])).backward()
+        torch.nn.functional.cross_entropy(
+            model(torch.zeros(2, 1, 4, 4)), torch.tensor([0, 1])
+        ).backward()
         optimizer.step()
 
 
-def serve(in_fd: int, out_fd: int, *, limits: dict, report: cage.Report,
-          warm_up: set[str] = frozenset()) -> None:
+def serve(
+    in_fd: int, out_fd: int, *, limits: dict, report: cage.Report, warm_up: set[str] = frozenset()
+) -> None:
     torch.set_num_threads(1)
     limits = dict(limits)
     _state["run_as"] = limits.pop("run_as", None) or None
@@ -208,6 +251,7 @@ def serve(in_fd: int, out_fd: int, *, limits: dict, report: cage.Report,
         try:
             write_frame(out_fd, reply)
         except (TypeError, ValueError) as exc:
-            write_frame(out_fd, error_reply("error", f"the answer could not be sent back: {exc}",
-                                            "ProtocolError"))
-
+            write_frame(
+                out_fd,
+                error_reply("error", f"the answer could not be sent back: {exc}", "ProtocolError"),
+            )

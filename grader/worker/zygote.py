@@ -1,10 +1,10 @@
 """The zygote: a process that imports torch once and forks a worker for each exercise.
 
-Started as `python -I -m grader.worker.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the same time
-as the grading process imports its own modules, so the two imports overlap on two cores. It
-imports torch, numpy and the worker's modules, but runs no torch operation and starts no thread
-pool (a fork copies one thread only: a pool started here would leave a child waiting on threads
-it does not have).
+Started as `python -I -m grader.worker.zygote SOCKET_FD [WARM_SOCKET_FD WARM_UP...]`, at the
+same time as the grading process imports its own modules, so the two imports overlap on two
+cores. It imports torch, numpy and the worker's modules, but runs no torch operation and starts
+no thread pool (a fork copies one thread only: a pool started here would leave a child waiting
+on threads it does not have).
 
 Each request on the socket (a JSON object, with the worker's four pipe ends attached as
 SCM_RIGHTS) forks a child that becomes a worker exactly as `grader.worker` does: its own
@@ -86,19 +86,29 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
         if supervised:
             cage.die_with_parent()
             if not cage.unshare(cage.CLONE_NEWNET | cage.CLONE_NEWIPC):
-                raise OSError(ctypes.get_errno(), "unshare of the network and IPC namespaces failed")
+                raise OSError(
+                    ctypes.get_errno(), "unshare of the network and IPC namespaces failed"
+                )
             report = cage.Report(in_place=[NAMESPACES])
             cgroups.join_pids_cgroup(int(limits["processes"]), report)
             cgroups.join_memory_cgroup(int(limits["memory"]), report)
-            cage.send_control(fds[2], {"cgroup": report.cgroup, "missing": report.missing,
-                                          "memory_cgroup": report.memory_cgroup})
+            cage.send_control(
+                fds[2],
+                {
+                    "cgroup": report.cgroup,
+                    "missing": report.missing,
+                    "memory_cgroup": report.memory_cgroup,
+                },
+            )
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
             _prepare_child(request, fds, keep_control=True)
-            report = cage.contain(fds[2], processes=int(limits["processes"]),
-                                     memory=int(limits["memory"]))
-        worker_server.serve(fds[0], fds[1], limits=limits, report=report,
-                            warm_up=set(request.get("warm_up", [])))
+            report = cage.contain(
+                fds[2], processes=int(limits["processes"]), memory=int(limits["memory"])
+            )
+        worker_server.serve(
+            fds[0], fds[1], limits=limits, report=report, warm_up=set(request.get("warm_up", []))
+        )
         code = 0
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote's loop
         try:
@@ -126,8 +136,10 @@ class _Supervisor:
 
     def fork(self) -> tuple[int, bool]:
         """os.fork(); and whether the child is PID 1 of a new PID namespace, supervised here."""
-        if self.direct and not (cage.setns(self._own_pid_namespace, cage.CLONE_NEWPID)
-                                and cage.unshare(cage.CLONE_NEWPID)):
+        if self.direct and not (
+            cage.setns(self._own_pid_namespace, cage.CLONE_NEWPID)
+            and cage.unshare(cage.CLONE_NEWPID)
+        ):
             self.direct = False  # fall back to the worker's own namespaces, for good
         return os.fork(), self.direct
 
@@ -176,7 +188,9 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
     if fold:
         folder.start()
     while True:
-        ready, _, _ = select.select([sock, *supervisor.children], [], [], None if folder.done else 0.02)
+        ready, _, _ = select.select(
+            [sock, *supervisor.children], [], [], None if folder.done else 0.02
+        )
         for fd in ready:
             if fd is not sock:
                 supervisor.reap(fd)

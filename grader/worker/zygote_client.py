@@ -24,7 +24,9 @@ class Forked:
     def wait(self, timeout: float = 10.0) -> int | None:
         if not self._ended and self._pidfd is not None:
             self._ended = bool(select.select([self._pidfd], [], [], timeout)[0])
-        return -1 if self._ended else None  # the exit status is the zygote's; the control pipe tells it
+        return (
+            -1 if self._ended else None
+        )  # the exit status is the zygote's; the control pipe tells it
 
     def poll(self) -> int | None:
         return self.wait(0)
@@ -37,7 +39,8 @@ class Forked:
 
 
 class Zygote:
-    """The grader's side of `grader.worker.zygote`: a process that imports torch once and forks workers.
+    """The grader's side of `grader.worker.zygote`, a process that imports torch once and forks
+    workers.
 
     `fork()` only sends the request: the grader goes on (importing pytest and torch itself) while
     the zygote finishes its imports; `result()` collects the answer when the worker is first used.
@@ -50,8 +53,11 @@ class Zygote:
     every worker: its memory is the one folded into huge pages, so its forks are the cheap ones.
     """
 
-    def __init__(self, warm_up: tuple[str, ...] = (),
-                 attach: tuple[socket.socket, socket.socket | None] | None = None) -> None:
+    def __init__(
+        self,
+        warm_up: tuple[str, ...] = (),
+        attach: tuple[socket.socket, socket.socket | None] | None = None,
+    ) -> None:
         self.broken: str | None = None
         self.process: subprocess.Popen | None = None
         self._warm_ready = False
@@ -70,10 +76,22 @@ class Zygote:
             self.warm_socket, warm_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             passed.append(warm_theirs)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.worker.zygote", *(str(s.fileno()) for s in passed), *warm_up],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=[s.fileno() for s in passed], cwd=self._scratch.name,
-            env=worker_env(self._scratch.name), start_new_session=True)
+            [
+                sys.executable,
+                "-I",
+                "-m",
+                "grader.worker.zygote",
+                *(str(s.fileno()) for s in passed),
+                *warm_up,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=[s.fileno() for s in passed],
+            cwd=self._scratch.name,
+            env=worker_env(self._scratch.name),
+            start_new_session=True,
+        )
         for end in passed:
             end.close()
         self.socket = ours
@@ -112,7 +130,9 @@ class Zygote:
         finally:
             answer.close()
         if "pid" in reply:
-            self._warm_ready = self._warm_ready or warm  # it has its imports: it takes every request now
+            self._warm_ready = (
+                self._warm_ready or warm
+            )  # it has its imports: it takes every request now
             return Forked(int(reply["pid"]), fds[0] if fds else None)
         for fd in fds:
             os.close(fd)
