@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.reports.escape import markdown_text
 from tests.site_class import ONLY, make_site_class
 
 GRADER = str(Path(sys.executable).with_name("grader"))
@@ -57,7 +58,9 @@ def test_every_student_gets_the_grade_their_files_earn_and_the_note(graded):
         notes = entry["notes"][0] if entry["notes"] else ""
         assert note in notes if note else notes == "", (student, notes)
         feedback = (root / "out" / entry["feedback"]).read_text(encoding="utf-8")
-        assert feedback.startswith(f"# Feedback for {student}\n") and note in feedback
+        # the feedback file shows the student's id and the note as Markdown text, escaped
+        assert feedback.startswith(f"# Feedback for {markdown_text(student)}\n")
+        assert markdown_text(note) in feedback
     assert "partial" not in book
 
 
