@@ -7,6 +7,7 @@ signals or abstract sockets out of the sandbox. From here on nothing can be lift
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import resource
 import sys
@@ -124,7 +125,13 @@ def _tasks_of_this_user() -> int:
 
 def readable_paths() -> list[Path]:
     """The Python installation and system libraries: everything student code may read.
-    Never a folder that holds the project (its solutions, checks and grader)."""
+    Never a folder that holds the project (its solutions, checks and grader). Worked out once
+    per process: a zygote does it before it forks, so its workers do not each resolve them."""
+    return list(_readable_paths())
+
+
+@functools.cache
+def _readable_paths() -> tuple[Path, ...]:
     from grader.workbook.paths import PROJECT_ROOT
 
     candidates = {Path(p) for p in sysconfig.get_paths().values()}
@@ -145,7 +152,7 @@ def readable_paths() -> list[Path]:
         ):
             continue  # a project folder on sys.path (pytest's puts checks/ there), not the venv
         safe.append(resolved)
-    return sorted(safe)
+    return tuple(sorted(safe))
 
 
 def lock_down(scratch: Path, limits, report: Report, run_as: str | None = None) -> Report:

@@ -40,6 +40,9 @@ def _preload(warm_up: set[str]) -> bool:
     import torch.optim  # noqa: F401
 
     from grader.worker import server as worker_server  # noqa: F401  (torch, numpy, the protocol, the sandbox)
+    from grader.worker.lockdown import readable_paths
+
+    readable_paths()  # resolved once here, inherited by every fork
 
     if "optimizer" in warm_up:  # what an optimizer's first step imports (about a second)
         import torch._dynamo  # noqa: F401
