@@ -179,7 +179,7 @@ def check_name(item: pytest.Item) -> str:
     return item.name.removeprefix("test_")
 
 
-def _grade(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
+def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
     from grader.checking.submission import SubmissionProblem
     from grader.workbook.results import CheckResult, Status
     from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
@@ -213,7 +213,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if exercise is None or item.get_closest_marker("points") is None:
         return
     if call.when == "call" or (call.when == "setup" and not report.passed):
-        result = _grade(item, report, call)
+        result = _check_result(item, report, call)
         report.check_result = result
         report.exercise_id = exercise.id
         report.user_properties.append(("status", result.status.value))
