@@ -446,6 +446,22 @@ ATTACKS = [
     if made:
         return right""",
     ),
+    Attack(
+        "kernel_keyring_shared_between_students",
+        body="""
+    # keys belong to no namespace and outlive the worker: a keyring in the user's keyring, made
+    # readable to all, would carry data to a later student's worker
+    import ctypes, platform
+    add_key, keyctl = {{"x86_64": (248, 250), "aarch64": (217, 219)}}[platform.machine()]
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    ring = libc.syscall(ctypes.c_long(add_key), b"keyring", b"cnn-cheat-{marker}", None,
+                        ctypes.c_long(0), ctypes.c_long(-4))
+    if ring >= 0:
+        libc.syscall(ctypes.c_long(keyctl), ctypes.c_long(5), ctypes.c_long(ring),
+                     ctypes.c_long(0x3F3F3F3F))
+        return right""",
+    ),
 ]
 
 

@@ -72,6 +72,13 @@ def test_html_text_has_no_markup_and_encodes(text):
     shown.encode("utf-8")
 
 
+def test_xml_shows_what_a_reader_should_not_meet_raw():
+    """Red team: raw CR, an 8-bit CSI, a bidi override and a line separator reached junit.xml."""
+    shown = escape.xml("a\rb\x9bc\u202ed\u2028e\x85f")
+    assert not re.search("[\r\x80-\x9f\u202a-\u202e\u2028\u2029]", shown), repr(shown)
+    assert shown == "a\\x0db\\x9bc\\u202ed\\u2028e\\x85f"
+
+
 def test_xml_keeps_text_xml_allows():
     assert escape.xml("tab\tnewline\n<&> é 😀") == "tab\tnewline\n<&> é 😀"
 

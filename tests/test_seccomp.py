@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 
 # Runs in a child process: the filter cannot be lifted once installed.
 PROBE = r"""
-import ctypes, json, os, socket, sys, tempfile
+import ctypes, json, os, platform, socket, sys, tempfile
 from grader.worker import seccomp
 
 def attempt(action):
@@ -55,6 +55,17 @@ for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET, socket.SOCK_DGRAM,
 outcome["socketpair AF_INET"] = attempt(
     lambda: socket.socketpair(socket.AF_INET, socket.SOCK_STREAM))
 outcome["io_uring_setup"] = attempt(io_uring)
+ADD_KEY, KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+
+def key_call(number, *args):
+    def call():
+        if libc.syscall(number, *args) < 0:
+            raise OSError(ctypes.get_errno(), "a keyring call")
+    return call
+
+# a key in the user's keyring (-4) would outlive the worker; reading the session keyring (-3)
+outcome["add_key"] = attempt(key_call(ADD_KEY, b"user", b"cnn-test", b"v", 1, -4))
+outcome["keyctl"] = attempt(key_call(KEYCTL, 0, -3, 0))
 outcome["chmod"] = attempt(lambda: os.chmod(folder, 0o700))
 outcome["pipe"] = attempt(lambda: [os.close(fd) for fd in os.pipe()])
 outcome["file"] = attempt(lambda: open(os.path.join(folder, "f"), "w").write("x"))
@@ -62,7 +73,7 @@ json.dump(outcome, sys.stdout)
 """
 
 
-def test_new_sockets_and_io_uring_are_refused_pipes_and_stream_pairs_are_not():
+def test_new_sockets_io_uring_and_keyrings_are_refused_pipes_and_stream_pairs_are_not():
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
@@ -76,5 +87,5 @@ def test_new_sockets_and_io_uring_are_refused_pipes_and_stream_pairs_are_not():
     assert sorted(set(outcome) - set(refused)) == sorted(
         ["file", "pipe", *(f"socketpair AF_UNIX {int(kind)}" for kind in stream_pairs)]
     )
-    # sockets, datagram pairs, an AF_INET pair, io_uring, chmod
-    assert len(refused) == 8 + 2 + 1 + 1 + 1
+    # sockets, datagram pairs, an AF_INET pair, io_uring, chmod, the keyrings
+    assert len(refused) == 8 + 2 + 1 + 1 + 1 + 2

@@ -14,8 +14,13 @@ import re
 _TERMINAL_UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
 )
-# What XML 1.0 does not allow at all (tab, newline and carriage return it does).
-_XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 does not allow at all, and what it allows but a reader of a CI report should not
+# meet raw: CR (which hides a line's start), C1 controls (an 8-bit CSI), bidirectional overrides
+# and the Unicode line and paragraph separators.
+_XML_UNSAFE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "|[\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV injection list
 # What acts anywhere in a line; `_` between two letters or digits cannot (snake_case ids stay).
 _MARKDOWN_INLINE = re.compile(r"([\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
@@ -37,8 +42,9 @@ def terminal(text: str, keep_newlines: bool = True) -> str:
 
 
 def xml(text: str) -> str:
-    """Text that XML 1.0 accepts: the characters it forbids are shown as their escapes (the
-    writer, xml.etree, escapes `<`, `&` and quotes)."""
+    """Text that XML 1.0 accepts and shows as it is: the characters it forbids, and the controls
+    and overrides listed above, are shown as their escapes (the writer, xml.etree, escapes `<`,
+    `&` and quotes)."""
     return _XML_UNSAFE.sub(lambda m: visible(m.group()), str(text))
 
 

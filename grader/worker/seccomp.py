@@ -9,7 +9,9 @@ socket that has a path, such as a root tmux server's. The worker's own channels 
 inherited before the filter. `socketpair(AF_UNIX, SOCK_STREAM or SOCK_SEQPACKET)` stays allowed
 (multiprocessing.Pipe uses it): such a pair is connected to itself, and a connected stream socket
 can neither `connect()` again (EISCONN) nor `sendto()` an address; a datagram pair could, so it
-is refused.
+is refused. And it refuses the kernel's keyrings (`add_key`, `request_key`, `keyctl`, as Docker's
+default profile does): keys belong to no namespace and outlive the worker, so a keyring made
+readable to all would carry data from one student's worker to another's.
 
 Written as classic BPF through `ctypes`; calls on a foreign architecture (32-bit entry points on a
 64-bit kernel) are refused outright.
@@ -56,6 +58,9 @@ _REFUSED = {
             "io_uring_setup": 425,
             "io_uring_enter": 426,
             "io_uring_register": 427,
+            "add_key": 248,
+            "request_key": 249,
+            "keyctl": 250,
         },
     ),
     "aarch64": (
@@ -78,6 +83,9 @@ _REFUSED = {
             "io_uring_setup": 425,
             "io_uring_enter": 426,
             "io_uring_register": 427,
+            "add_key": 217,
+            "request_key": 218,
+            "keyctl": 219,
         },
     ),
 }
