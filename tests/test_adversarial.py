@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from grader.workbook import gather
 from grader.workbook.limits import parse_value
 from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from tests.attacks import (
@@ -35,6 +36,7 @@ from tests.attacks import (
     HOSTILE_MESSAGE,
     Attack,
 )
+from tests.site_class import EDGE, ref
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISE = "count_parameters"
@@ -637,3 +639,68 @@ def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(
     assert count["score"] == 11, count
     message = next(c["message"] for c in count["checks"] if c["name"] == "linear_param_count")
     assert "the disk limit of 256 MiB was exceeded" in message, message
+
+
+# -- intake reads what an entry holds: within bounds of memory and of time ---------------------
+
+
+def _tar_bomb(path: Path, zeros: int, after: bytes) -> None:
+    """A bzip2 tar whose first member is `zeros` bytes of zeros (a few KB compressed), then the
+    exercise file: listing it means decompressing all of the zeros first."""
+    import bz2
+    import tarfile
+
+    block = 64 * 1024**2
+    bomb = tarfile.TarInfo("junk.bin")
+    bomb.size = zeros
+    member = tarfile.TarInfo(EDGE)
+    member.size = len(after)
+    tail = member.tobuf(format=tarfile.GNU_FORMAT) + after + b"\0" * (-len(after) % 512)
+    with open(path, "wb") as out:
+        out.write(bz2.compress(bomb.tobuf(format=tarfile.GNU_FORMAT)))
+        out.write(bz2.compress(b"\0" * block, 9) * (zeros // block))
+        out.write(bz2.compress(tail + b"\0" * 10240))
+
+
+def test_a_compressed_tar_is_read_through_no_further_than_the_budget(tmp_path, monkeypatch):
+    """Red team: three 5 KB bzip2 tars of 3.8 GB each cost 30 s of decompression, outside any
+    time limit. Now all of an entry's tars share one budget, checked before a member is passed."""
+    monkeypatch.setattr(gather, "MAX_SCAN_BYTES", 256 * 1024**2)
+    (tmp_path / "s").mkdir()
+    _tar_bomb(tmp_path / "s" / "old.tar", 5 * 64 * 1024**2, ref(EDGE).encode())
+    found = gather.gather([(tmp_path / "s", "s")], lambda name: name == EDGE)
+    assert found.found == [] and found.scanned_bytes <= 256 * 1024**2
+    assert any("reach past" in problem for problem in found.problems), found.problems
+    _tar_bomb(tmp_path / "s" / "old.tar", 64 * 1024**2, ref(EDGE).encode())  # under the budget
+    assert [f.path for f in gather.gather([(tmp_path / "s", "s")], lambda n: n == EDGE).found] == [
+        f"old.tar/{EDGE}"
+    ]
+
+
+def test_the_digest_of_a_huge_file_costs_no_memory(tmp_path):
+    """Red team: a 4 GB file beside a submission took the grading process to 4 GB (the digest read
+    every file whole). Now files are hashed in chunks, and past a budget by size and time."""
+    import subprocess
+    import sys
+
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / EDGE).write_text(ref(EDGE))
+    with open(tmp_path / "s" / "notes.bin", "wb") as big:
+        big.truncate(3 * 1024**3)  # sparse: no disk used
+    code = (
+        "import resource, sys\nfrom pathlib import Path\n"
+        "from grader.workbook.intake import digest\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"print(digest(Path({str(tmp_path / 's')!r})))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, grown_kib = done.stdout.split()
+    assert int(grown_kib) < 64 * 1024, f"the digest grew the process by {grown_kib} KiB"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        ).stdout.split()[0]
+        == first
+    )  # the same files, the same digest

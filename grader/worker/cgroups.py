@@ -49,7 +49,7 @@ def join_pids_cgroup(processes: int, report: Report) -> None:
 def join_memory_cgroup(memory: int, report: Report) -> None:
     """Bound all the memory the worker makes the machine hold (shared memory, memfd and tmpfs
     files too, which RLIMIT_DATA does not count): a memory cgroup of its own, joined by this
-    process like its pids cgroup (see `grader.memory_cgroup`)."""
+    process like its pids cgroup (see `memory_cgroup`)."""
     group = memory_cgroup.join(memory, int(os.readlink("/proc/self")))
     if group is not None:
         report.memory_cgroup = group

@@ -20,6 +20,8 @@ import os
 import platform
 from pathlib import Path
 
+from grader.worker.libc import libc as _libc
+
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -37,9 +39,6 @@ _ROOT_SIZE = "size=1m,nr_inodes=4096,mode=0755"  # the root only holds the mount
 # A dedicated uid per worker (not in /etc/passwd, so no account's files are its own): workers
 # never share a uid, so RLIMIT_NPROC, which counts a uid's processes, is the worker's own.
 DEDICATED_UID_BASE = 1_500_000_000
-
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
 
 
 class _MountAttr(ctypes.Structure):

@@ -48,9 +48,6 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-_libc.syscall.restype = ctypes.c_long
-
-
 def _syscall(number: int, *args) -> int:
     result = _libc.syscall(ctypes.c_long(number), *args)
     if result < 0:

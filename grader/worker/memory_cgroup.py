@@ -123,13 +123,3 @@ def oom_kills(group: str) -> int:
             if key == "oom_kill" and value.strip().isdigit():
                 return int(value)
     return 0
-
-
-def peak(group: str) -> int | None:
-    """The group's peak memory in bytes, where the kernel keeps it."""
-    for name in ("memory.peak", "memory.max_usage_in_bytes"):
-        try:
-            return int(_read_small(Path(group) / name).strip())
-        except (OSError, ValueError):
-            continue
-    return None
