@@ -7,6 +7,7 @@ import re
 import signal
 import tempfile
 
+from grader.checking.translate import translate
 from grader.workbook.catalog import Exercise
 from grader.workbook.limits import Limits
 from grader.workbook.results import Status
@@ -123,8 +124,7 @@ def problem_from_reply(
     if kind == "sandbox":
         return WorkerCrashed(message)
     if kind == "not_attempted":
-        function = reply.get("function") or what
-        return NotAttempted(f"{function} still raises NotImplementedError: not attempted yet")
+        return NotAttempted(f"{_stub_name(reply.get('function') or what)}: not attempted yet")
     if kind == "missing":
         return StudentError(
             f"{what}: {message}; the spec asks for it "
@@ -135,10 +135,30 @@ def problem_from_reply(
         line = reply.get("line") if type(reply.get("line")) is int else None
         where = f"{exercise.filename}, line {line}" if line else exercise.filename
         return LoadError(
-            f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip(),
+            f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip()
+            + _meaning(reply, message, trace, exercise),
             tuple(reply.get("mro") or ()),
         )
     return StudentError(
-        f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip() + output_note,
+        f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
+        + _meaning(reply, message, trace, exercise)
+        + output_note,
         tuple(reply.get("mro") or ()),
     )
+
+
+def _meaning(reply: dict, message: str, trace: str, exercise: Exercise) -> str:
+    """The error in a learner's words ("What this means: ..."), when a rule knows it."""
+    text = translate(
+        str(reply.get("type") or ""), message, trace, reply.get("function") or "", exercise.id
+    )
+    return f"\n{text}" if text else ""
+
+
+def _stub_name(function: str) -> str:
+    """Which stub still raises NotImplementedError: SimpleCNN.__init__ is "SimpleCNN's
+    __init__", so a learner knows which class."""
+    owner, _, method = function.rpartition(".")
+    if owner and "<" not in owner:
+        return f"{owner}'s {method} is still the stub (it raises NotImplementedError)"
+    return f"{function} is still the stub (it raises NotImplementedError)"

@@ -72,13 +72,30 @@ def _student_frames(exc: BaseException, student_path: str | None) -> str:
     return "\n".join(lines)
 
 
+def _student_code(exc: BaseException, student_path: str | None) -> tuple[Any, bool]:
+    """The code object of the innermost frame in the student's file, and whether the exception
+    was raised there (a stub's NotImplementedError) rather than deeper, in torch."""
+    code, raised_there, tb = None, False, exc.__traceback__
+    while tb is not None:
+        raised_there = _in_student_file(tb.tb_frame.f_code.co_filename, student_path)
+        code = tb.tb_frame.f_code if raised_there else code
+        tb = tb.tb_next
+    return code, raised_there
+
+
 def _error_reply(exc: BaseException) -> dict:
     path = _state["path"]
-    kind = "not_attempted" if isinstance(exc, NotImplementedError) else "error"
+    code, raised_there = _student_code(exc, path)
+    # torch raises NotImplementedError too ("not implemented for 'Long'"): only a stub's is
+    # "not attempted"
+    stub = isinstance(exc, NotImplementedError) and raised_there
+    kind = "not_attempted" if stub else "error"
     frames = [
         f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, path)
     ]
     where = frames[-1] if frames else None
+    # the qualified name (SimpleCNN.__init__) says which class's method; Python 3.10 lacks it
+    function = getattr(code, "co_qualname", where.name if where else None) if code else None
     try:
         message = str(exc)
     except BaseException:
@@ -100,7 +117,7 @@ def _error_reply(exc: BaseException) -> dict:
         [k.__name__ for k in type(exc).__mro__],
         _student_frames(exc, path)[-4000:],
         where.lineno if where else None,
-        where.name if where else None,
+        function,
     )
 
 
@@ -154,7 +171,8 @@ def handle(request: dict) -> dict:
             _seed(0)
             _state["module"] = _load_file("submission_" + request["name"], path)
         except NotImplementedError as exc:
-            return _error_reply(exc)
+            reply = _error_reply(exc)
+            return reply if reply["kind"] == "not_attempted" else _load_error_reply(exc, path)
         except BaseException as exc:  # noqa: BLE001 - whatever the file does at import is reported
             return _load_error_reply(exc, path)
         return {"ok": True}
