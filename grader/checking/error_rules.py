@@ -1,0 +1,59 @@
+"""What an error rule is: the context it reads (the learner's line, function and exercise) and
+the pair of texts it gives, what the error means and what to check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# The student's frames as the worker cuts them (grader.worker.server._student_frames), and a
+# syntax error's own header, which has no "in NAME".
+_FRAME = re.compile(r'^\s*File "[^"\n]*", line (\d+)(?:, in ([^\n]+))?$(?:\n    (.+)$)?', re.M)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the error happened: the learner's line, its number, the function (a qualified name
+    such as SimpleCNN.__init__ when the worker knows it) and the exercise."""
+
+    line: str = ""
+    line_number: int | None = None
+    function: str = ""
+    exercise: str = ""
+
+    def at_line(self) -> str:
+        if not self.line:
+            return ""
+        code = self.line if len(self.line) <= 80 else self.line[:77] + "..."
+        return f" Your line {self.line_number}: `{code}`."
+
+    @property
+    def owner(self) -> str:
+        """The class of a method (SimpleCNN for SimpleCNN.__init__), else ""."""
+        parts = self.function.split(".")
+        return parts[-2] if len(parts) >= 2 and parts[-2] != "<locals>" else ""
+
+
+Explain = Callable[[re.Match, Context], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern
+    explain: Explain
+
+
+def learner_line(trace: str) -> tuple[str, int | None, str]:
+    """The innermost of the learner's frames in a cut traceback: (code, line number, function)."""
+    found = list(_FRAME.finditer(trace or ""))
+    if not found:
+        return "", None, ""
+    last = found[-1]
+    return (last.group(3) or "").strip(), int(last.group(1)), (last.group(2) or "").strip()
+
+
+def simple(meaning: str, check: str) -> Explain:
+    """A rule's texts as templates of the match's groups."""
+    return lambda m, c: (meaning.format(*m.groups()), check.format(*m.groups()) + c.at_line())
