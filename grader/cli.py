@@ -130,6 +130,12 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
     show_default=True,
     help="When two entries map to one student: stop, or grade the newest or oldest.",
 )
+@click.option(
+    "--key",
+    metavar="HEX",
+    help="The grading key the secret inputs are drawn from (default: $CNN_GRADING_KEY, else the "
+    "one in OUT/grading.key, else a new one written there). Keep it to regrade identically.",
+)
 @JUNIT
 @LIMIT
 def grade_command(
@@ -139,13 +145,14 @@ def grade_command(
     resume: bool,
     only: tuple[str, ...],
     duplicates: str,
+    key: str | None,
     junit: Path | None,
     limits: tuple[str, ...],
 ) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
     from grader.commands.grade import run_grade
 
-    run_grade(batch, out, workers, resume, only, duplicates, junit, limits)
+    run_grade(batch, out, workers, resume, only, duplicates, junit, limits, key)
 
 
 @main.group()
@@ -155,11 +162,12 @@ def export() -> None:
 
 @export.command("gradescope")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def export_gradescope(out: Path) -> None:
+@click.option("--key", metavar="HEX", help="The grading key to bundle (default: a new one).")
+def export_gradescope(out: Path, key: str | None) -> None:
     """Write Gradescope's autograder bundle (setup.sh, run_autograder, the grader) to OUT (.zip)."""
     from grader.commands.gradescope import run_export
 
-    run_export(out)
+    run_export(out, key)
 
 
 @main.command("selfcheck")

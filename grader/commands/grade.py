@@ -82,18 +82,31 @@ def run_grade(
     duplicates: str,
     junit: Path | None,
     limits: tuple[str, ...],
+    key: str | None = None,
 ) -> None:
     """`grader grade`: the instructor's input checked before anything is graded, then the batch."""
     import os
 
     from grader.commands.check import chosen_exercises
     from grader.commands.preflight import InputError, check_grade_input
+    from grader.workbook.grading_key import GradingKeyError, key_for_run
 
     try:
         only_ids = [e.id for e in chosen_exercises(only)] if only else None
     except click.UsageError as exc:
         raise InputError(exc.message) from None
     found = check_grade_input(batch, out, limits, duplicates)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        key_file, made = key_for_run(out, key)
+    except (GradingKeyError, OSError) as exc:
+        raise InputError(f"the grading key: {exc}") from None
+    if made:
+        click.echo(
+            f"note: a new grading key is in {terminal(key_file)}: keep it (and keep it secret) to "
+            "regrade this class identically",
+            err=True,
+        )
     for name in found.ignored:
         click.echo(
             f"note: {terminal(name)!r} in the batch is not a submission (a folder or "
@@ -107,7 +120,8 @@ def run_grade(
         resume=resume,
         only=only_ids,
         junit=junit,
-        extra_args=[f"--limit={limit}" for limit in limits],
+        extra_args=[f"--limit={limit}" for limit in limits]
+        + [f"--grading-key-file={key_file.resolve()}"],
         entries=found.entries,
     )
 
