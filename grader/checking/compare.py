@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from grader.checking import tensor_text
 from grader.checking.submission import LoadError, StudentError
 from grader.worker.protocol import Opaque
 
@@ -106,11 +107,9 @@ def describe(value: Any) -> str:
 
 
 def show(tensor: torch.Tensor, limit: int = 36) -> str:
-    """The tensor itself when it is small enough to read, else its shape."""
-    if tensor.numel() <= limit:
-        values = tensor.tolist()
-        return str(values if tensor.dim() else values)
-    return f"<{tuple(tensor.shape)} tensor>"
+    """An input as far as it helps: whole when it has at most 9 values (and `limit` allows),
+    else its shape, dtype and first few values; `limit=0` gives the shape alone."""
+    return tensor_text.brief(tensor, min(limit, 9))
 
 
 def expect_tensor(
@@ -153,21 +152,7 @@ def expect_tensor(
 
 
 def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> str:
-    a, e = actual.double(), expected.double()
-    bad = ~torch.isclose(a, e, rtol=rtol, atol=atol) | (a.isnan() != e.isnan())
-    count = int(bad.sum())
-    diff = (a - e).abs().nan_to_num(nan=math.inf)
-    flat = int(torch.argmax(diff.flatten())) if diff.numel() else 0
-    index = list(np.unravel_index(flat, tuple(a.shape))) if a.dim() else []
-    where = f"[{', '.join(str(int(i)) for i in index)}]"
-    text = (
-        f"{count} of {a.numel()} values differ; the largest difference is "
-        f"{float(diff.flatten()[flat]):.4g} at {where} (expected {float(e.flatten()[flat]):.4g}, "
-        f"got {float(a.flatten()[flat]):.4g})"
-    )
-    if a.numel() <= 36:
-        text += f".\nExpected: {show(expected)}\nGot:      {show(actual)}"
-    return text + ("" if a.numel() <= 36 else ".")
+    return tensor_text.difference(actual, expected, rtol, atol)
 
 
 def expect_value(
