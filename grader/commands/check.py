@@ -114,7 +114,11 @@ def run_check(
     from grader.reports.terminal import format_exercise, format_summary
 
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        from grader.reports.causes import exercise_json
+
+        data = result.to_json()  # each exercise's causes said once, with the checks they cost
+        data["exercises"] = {i: exercise_json(e) for i, e in result.exercises.items()}
+        click.echo(json.dumps(data, indent=2))
     else:
         color = sys.stdout.isatty()
         for exercise in exercises:

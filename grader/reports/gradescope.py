@@ -1,13 +1,35 @@
 """Gradescope's `results.json` from one student's record: a test per check, its output the
-learner's message (a hidden check's inputs and expected values left out), and the exercise's
-first hint on its failed checks."""
+learner's message (a hidden check's inputs and expected values left out; a cause several checks
+share said once), and the exercise's first hint on its failed checks."""
 
 from __future__ import annotations
 
-from grader.reports.feedback import public_message
+from grader.reports.causes import causes
+from grader.reports.feedback import public_message, public_text
 from grader.reports.gradebook import number
 from grader.workbook.catalog import load_catalog
-from grader.workbook.results import BatchRecord, Status
+from grader.workbook.results import BatchRecord, ExerciseResult, Status
+
+
+def _outputs(prefix: str, mine: ExerciseResult) -> tuple[dict[str, str], set[str]]:
+    """Each failed check's output, a cause several checks share said once: in full on the first
+    of its tests, with the others it cost; the others (the second value) point to that test."""
+    outputs, pointers = {}, set()
+    for cause in causes(mine):
+        first = cause.checks[0]
+        if not cause.shared:
+            outputs[first.name] = public_message(first, visible=False)
+            continue
+        others = ", ".join(
+            f"{c.name} ({number(c.score)} / {number(c.max_score)})" for c in cause.checks[1:]
+        )
+        parts = [public_text(cause.text, False), public_text(cause.evidence, False)]
+        parts.append(f"The same cause also cost: {others}.")
+        outputs[first.name] = "\n".join(p for p in parts if p.strip())
+        for check in cause.checks[1:]:
+            outputs[check.name] = f'The same cause as "{prefix}: {first.name}" (see that test).'
+            pointers.add(check.name)
+    return outputs, pointers
 
 
 def results_json(record: BatchRecord, seconds: float) -> dict:
@@ -17,9 +39,11 @@ def results_json(record: BatchRecord, seconds: float) -> dict:
         mine = result.exercises.get(exercise.id)
         if mine is None:
             continue
+        outputs, pointers = _outputs(f"{exercise.number:02d} {exercise.id}", mine)
         for index, check in enumerate(mine.checks, 1):
-            output = public_message(check, visible=False)
-            if not check.passed and check.status is not Status.NOT_ATTEMPTED:
+            output = outputs.get(check.name, "")
+            pointer = check.name in pointers  # the hint is on the test that says the cause
+            if not check.passed and check.status is not Status.NOT_ATTEMPTED and not pointer:
                 output += f"\n\nHint: {exercise.hints[0]} (tutorial: {exercise.section})"
             tests.append(
                 {

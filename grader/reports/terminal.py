@@ -1,9 +1,13 @@
-"""How results look in a terminal: one line per check, a line per exercise, a summary."""
+"""How results look in a terminal: one line per check (a cause several checks share said once,
+with the checks it cost), a line per exercise, a summary."""
 
 from __future__ import annotations
 
+import re
+
 import click
 
+from grader.reports.causes import GRID_ROW, Cause, causes
 from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise
 from grader.workbook.results import (
@@ -27,13 +31,56 @@ def _points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
-def format_check(check: CheckResult, color: bool, repeated: bool = False) -> list[str]:
-    mark, colour = _MARKS[check.status]
+# A grid's marked cells (causes.GRID_ROW), coloured on a terminal; plain text keeps the `*`.
+_MARKED_CELL = re.compile(r"(-?\d[\d.e+-]*|nan|-?inf|True|False)\*")
+_INDENT = "        "
+
+
+def _message_lines(message: str, color: bool) -> list[str]:
+    """A message escaped for the terminal, its marked grid cells coloured when `color`."""
+    lines = terminal(message).splitlines()
+    if color:
+        lines = [
+            _MARKED_CELL.sub(lambda m: click.style(m.group(), fg="red", bold=True), line)
+            if GRID_ROW.match(line)
+            else line
+            for line in lines
+        ]
+    return [f"{_INDENT}{line}" for line in lines]
+
+
+def _status_line(status: Status, name: str, points: str, color: bool) -> str:
+    mark, colour = _MARKS[status]
     label = click.style(f"{mark:<5}", fg=colour, bold=True) if color else f"{mark:<5}"
-    lines = [f"  {label} {check.name:<50} {_points(check.score, check.max_score):>7}"]
+    return f"  {label} {name:<50} {points:>7}"
+
+
+def format_check(check: CheckResult, color: bool) -> list[str]:
+    lines = [_status_line(check.status, check.name, _points(check.score, check.max_score), color)]
     if not check.passed and check.message:
-        message = ["(same as above)"] if repeated else terminal(check.message).splitlines()
-        lines += [f"        {line}" for line in message]
+        lines += _message_lines(check.message, color)
+    return lines
+
+
+def format_cause(cause: Cause, color: bool, every: bool = False) -> list[str]:
+    """A cause several checks share: said once, the checks it cost listed under it (or "every
+    check" when `every`), then what the first of them saw."""
+    first = cause.checks[0]
+    points = _points(cause.score, cause.max_score)
+    head = f"one cause, {len(cause.checks)} checks"
+    lines = [_status_line(first.status, head, points, color)]
+    lines += _message_lines(cause.text, color)
+    if every:
+        lines.append(f"{_INDENT}It cost every check of this exercise.")
+    else:
+        lines.append(f"{_INDENT}It cost these checks:")
+        lines += [
+            f"{_INDENT}  {terminal(check.name):<48} {_points(check.score, check.max_score):>7}"
+            for check in cause.checks
+        ]
+    if cause.evidence:
+        lines.append(f"{_INDENT}What {terminal(first.name)} saw:")
+        lines += _message_lines(cause.evidence, color)
     return lines
 
 
@@ -46,10 +93,14 @@ def format_exercise(
         reason = result.checks[0].message if result.checks else "no checks ran"
         lines.append(f"  not attempted: {terminal(reason).splitlines()[0] if reason else ''}")
     else:
-        previous = None
+        shared = {c.checks[0].name: c for c in causes(result) if c.shared}
+        said = {check.name for cause in shared.values() for check in cause.checks}
         for check in result.checks:
-            lines += format_check(check, color, repeated=check.message == previous)
-            previous = check.message if not check.passed else None
+            if check.name in shared:  # a shared cause goes where its first check was
+                cause = shared[check.name]
+                lines += format_cause(cause, color, len(cause.checks) == len(result.checks))
+            elif check.name not in said:
+                lines += format_check(check, color)
     lines.append(f"  score {_points(result.score, result.max_score)} ({result.status.value})")
     return "\n".join(lines)
 

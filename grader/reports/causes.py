@@ -1,0 +1,99 @@
+"""One cause, said once: the failed checks of an exercise grouped by what made them fail, for
+every writer (terminal, `grader check --json`, feedback files, Gradescope).
+
+Checks share a cause when their messages name the same likely mistake (the same "Likely
+mistake:" line) or when the messages are the same (one load error, one exception, one time
+limit): a syntax error is said once, not once per check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.workbook.results import CheckResult, ExerciseResult
+
+MISTAKE = "Likely mistake:"
+# A grid row of a message (grader.checking.tensor_text: indented cells, a `*` after a differing
+# one), and the lines that show a check's inputs and expected values (hidden checks drop them).
+GRID_ROW = re.compile(r"^ {4}(?:\s*(?:-?\d[\d.e+-]*|nan|-?inf|True|False)\*?)+\s*$")
+_DETAIL = re.compile(r"^(?:Input:|Expected[:( ]|Got[:( ]|Both are \(|\d+ of \d+ values differ)")
+
+
+def is_detail(line: str) -> bool:
+    """A line that shows inputs, expected or actual values (grids included)."""
+    return bool(_DETAIL.match(line) or GRID_ROW.match(line))
+
+
+@dataclass(frozen=True)
+class Cause:
+    """`text` is said once; `checks` are the failed checks it cost, in the exercise's order;
+    `evidence` is what the first of them saw, without `text` ("" when the message is the text)."""
+
+    text: str
+    checks: tuple[CheckResult, ...]
+    evidence: str
+
+    @property
+    def shared(self) -> bool:
+        return len(self.checks) > 1
+
+    @property
+    def points_lost(self) -> float:
+        return sum(c.max_score - c.score for c in self.checks)
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.checks)
+
+
+def _split(message: str) -> tuple[str, str]:
+    """(cause, evidence): the "Likely mistake:" line and the rest, or the whole message."""
+    lines = message.splitlines()
+    named = [line for line in lines if line.startswith(MISTAKE)]
+    if named:
+        return named[0], "\n".join(line for line in lines if line != named[0]).strip()
+    return message, ""
+
+
+def causes(result: ExerciseResult) -> list[Cause]:
+    """The causes of an exercise's failed checks, each once, in the order of their first check."""
+    groups: dict[str, list[CheckResult]] = {}
+    for check in result.checks:
+        if not check.passed:
+            groups.setdefault(_split(check.message)[0], []).append(check)
+    found = []
+    for text, checks in groups.items():
+        evidence = _split(checks[0].message)[1]
+        if len(checks) == 1:  # a cause of one check is its message, as it was written
+            text, evidence = checks[0].message, ""
+        found.append(Cause(text, tuple(checks), evidence))
+    return found
+
+
+def exercise_json(result: ExerciseResult) -> dict:
+    """An exercise's results as `grader check --json` gives them: `causes` says each cause once
+    with the checks it cost; a check of a shared cause carries its index (`cause`) and, as its
+    `message`, only what it saw itself."""
+    data = result.to_json()
+    found = causes(result)
+    index = {c.name: i for i, cause in enumerate(found) for c in cause.checks}
+    for check, entry in zip(result.checks, data["checks"]):
+        if check.name in index:
+            entry["cause"] = index[check.name]
+            cause = found[index[check.name]]
+            if cause.shared:
+                entry["message"] = _split(check.message)[1]
+    data["causes"] = [
+        {
+            "text": cause.text,
+            "checks": [c.name for c in cause.checks],
+            "points_lost": cause.points_lost,
+        }
+        for cause in found
+    ]
+    return data
