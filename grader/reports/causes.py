@@ -76,18 +76,15 @@ def causes(result: ExerciseResult) -> list[Cause]:
 
 
 def exercise_json(result: ExerciseResult) -> dict:
-    """An exercise's results as `grader check --json` gives them: `causes` says each cause once
-    with the checks it cost; a check of a shared cause carries its index (`cause`) and, as its
-    `message`, only what it saw itself."""
+    """An exercise's results as `grader check --json` gives them: `causes` says each cause once,
+    with the checks it cost and the points lost; each failed check carries the index of its cause
+    (`cause`) and keeps its whole message, for tools that read one check at a time."""
     data = result.to_json()
     found = causes(result)
     index = {c.name: i for i, cause in enumerate(found) for c in cause.checks}
     for check, entry in zip(result.checks, data["checks"]):
         if check.name in index:
             entry["cause"] = index[check.name]
-            cause = found[index[check.name]]
-            if cause.shared:
-                entry["message"] = _split(check.message)[1]
     data["causes"] = [
         {
             "text": cause.text,
