@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from grader.checking.compare import describe, fail
+from grader.checking.problems import CheckTimeout
 
 
 def _fit(submission, oracle, seeds) -> float:
@@ -48,8 +49,15 @@ def trained(submission, oracle, seeds):
     images, labels = oracle.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
     start, chunks = submission.usage(), []
     for i in range(0, oracle.TEST_SIZE, oracle.CHUNK):
-        left = oracle.EVALUATION_SECONDS - (submission.usage()["wall"] - start["wall"])
-        scores = submission.drive("scores", images[i : i + oracle.CHUNK], time_limit=max(left, 0.1))
+        left = max(oracle.EVALUATION_SECONDS - (submission.usage()["wall"] - start["wall"]), 0.1)
+        try:
+            scores = submission.drive("scores", images[i : i + oracle.CHUNK], time_limit=left)
+        except CheckTimeout:
+            raise CheckTimeout(
+                f"scoring the held-out digits did not finish within {oracle.EVALUATION_SECONDS} "
+                "s: evaluating 2,000 digits takes a fraction of that, so training belongs in fit "
+                "(and forward should only compute scores)."
+            ) from None
         problem = oracle.malformed(scores, len(images[i : i + oracle.CHUNK]))
         if problem:
             fail(f"scoring the held-out digits: {problem}.")
