@@ -179,8 +179,8 @@ def _sgd(submission, oracle, setup, as_generator):
         )
 
 
-@pytest.mark.points(2)
-def test_sgd_step_updates_in_place(submission, oracle, seeds):
+@pytest.mark.points(1)
+def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
     setup = oracle.make_setup(seeds.get("setup", 11))
     result = _sgd(submission, oracle, setup, as_generator=False)
     before, expected = setup["state"], oracle.sgd_expected(setup)
@@ -200,6 +200,16 @@ def test_sgd_step_updates_in_place(submission, oracle, seeds):
             ),
         ],
     )
+    if result["value"] is not None:
+        fail(f"sgd_step should return None, but returned {describe(result['value'])}.")
+
+
+@pytest.mark.points(1)
+def test_sgd_step_works_in_place(submission, oracle, seeds):
+    """One point: whether the storage was updated is a fact only the worker sees."""
+    setup = oracle.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, oracle, setup, as_generator=False)
+    before, expected = setup["state"], oracle.sgd_expected(setup)
     params = {name: expected[name] for name in result["aliases"]}
     _expect_state(
         result["aliases"],
@@ -215,8 +225,6 @@ def test_sgd_step_updates_in_place(submission, oracle, seeds):
             )
         ],
     )
-    if result["value"] is not None:
-        fail(f"sgd_step should return None, but returned {describe(result['value'])}.")
 
 
 @pytest.mark.points(2)
