@@ -37,7 +37,7 @@ from tests.attacks import (
     Attack,
 )
 from tests.site_class import EDGE, ref
-from tests.verdict_attacks import VERDICTS, Verdict
+from tests.verdict_attacks import CAPPED, VERDICTS, Verdict
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISE = "count_parameters"
@@ -837,3 +837,15 @@ def test_training_cannot_hide_in_the_evaluation(tmp_path):
     assert result.score == 0
     assert "scoring the held-out digits did not finish within 10 s" in result.checks[0].message
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("verdict", CAPPED, ids=lambda v: v.name)
+def test_tampering_with_the_driver_wins_at_most_the_worker_only_point(
+    verdict, tmp_path, grading_key
+):
+    honest = _verdict_score(tmp_path / "honest", verdict, verdict.honest(), grading_key)
+    attack = _verdict_score(
+        tmp_path / "attack", verdict, verdict.source(str(PROJECT_ROOT)), grading_key
+    )
+    print(f"{verdict.name}: honest {honest:g}, attack {attack:g}")
+    assert honest <= attack <= honest + 1

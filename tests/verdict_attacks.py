@@ -208,3 +208,48 @@ VERDICTS = [
     Verdict("label_hunt_and_driver_patch", "train_digits", _UNTRAINED, prelude=LABEL_HUNT),
     Verdict("nan_scores", "train_digits", _UNTRAINED, prelude=NAN_SCORES),
 ]
+
+# Code aimed at the driver itself: it forges what only the worker can see, which is worth one
+# point (docs/security.md, "not defended"). These must win no more than that point.
+LOCAL_REBINDING = """
+import ctypes, sys
+
+_honest_sgd_step = sgd_step
+
+def sgd_step(parameters, lr):
+    parameters = list(parameters)
+    _honest_sgd_step(parameters, lr)
+    fresh = tuple(p.detach() for p in parameters)
+    caller = sys._getframe(1)
+
+    def tracer(frame, event, arg):  # rebind the driver's local once it runs again
+        if frame is caller and "aliases" in frame.f_locals:
+            frame.f_locals["aliases"] = fresh
+            ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
+        return tracer
+
+    caller.f_trace = tracer
+    sys.settrace(lambda *a: None)
+"""
+
+TRIPWIRE_DISARMED = """
+import sys
+
+def _disarm(model):
+    for layer in model.modules():
+        if type(layer).__name__ == "GradTripwire":
+            type(layer).forward = lambda self, x: x
+
+for _name in ("predict", "accuracy", "confusion_matrix"):
+    def _wrap(function):
+        def wrapped(model, *args, **kwargs):
+            _disarm(model)
+            return function(model, *args, **kwargs)
+        return wrapped
+    globals()[_name] = _wrap(globals()[_name])
+"""
+
+CAPPED = [
+    Verdict("driver_local_rebinding", "training_step", _DATA_REPLACED, prelude=LOCAL_REBINDING),
+    Verdict("tripwire_disarmed", "evaluate", _NO_NO_GRAD, prelude=TRIPWIRE_DISARMED),
+]
