@@ -47,6 +47,7 @@ cursor:pointer;color:inherit;text-align:inherit}
 .legend span{display:inline-block;padding:.05rem .45rem;border:1px solid #ccc;font-size:12px}
 .tools{display:flex;gap:1rem;align-items:center;margin:.4rem 0}
 input[type=search]{font:inherit;padding:.15rem .4rem;width:16rem}
+h2:target{background:#fff3cd}h2[id]{scroll-margin-top:.5rem}
 .flag{color:#8a4b00}.ok{color:#176b2c}.bad{color:#a33}
 """
 

@@ -104,7 +104,7 @@ def _load_errors(records, exercises, pages) -> str:
     kinds = Counter(p.kind for p in found)
     numbers = {e.id: f"{e.number:02d} {e.id}" for e in exercises}
     rows = "".join(
-        f"<tr><td>{_names([p.student], pages)}</td>"
+        f"<tr><td>{_names([p.student], pages, f'#ex-{p.exercise}' if p.exercise else '')}</td>"
         f"<td>{escape(numbers.get(p.exercise, 'all exercises'))}</td><td>{escape(p.kind)}</td>"
         f"<td><pre>{escape(p.message)}</pre></td></tr>"
         for p in sorted(found, key=lambda p: (p.kind, p.student, p.exercise))
