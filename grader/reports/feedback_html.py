@@ -48,7 +48,9 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
             f"{number(check.score)} / {number(check.max_score)})</span></h3>"
             f"<pre>{escape(message)}</pre>"
         )
-    parts.append(f"<p><strong>Hint:</strong> {escape(e.hints[0])} (tutorial: {escape(e.section)})</p>")
+    parts.append(
+        f"<p><strong>Hint:</strong> {escape(e.hints[0])} (tutorial: {escape(e.section)})</p>"
+    )
     return "".join(parts)
 
 

@@ -103,11 +103,12 @@ def _load_errors(records, exercises, pages) -> str:
         return "<p>None: every submitted file was read and imported.</p>"
     kinds = Counter(p.kind for p in found)
     numbers = {e.id: f"{e.number:02d} {e.id}" for e in exercises}
+    order = {e.id: e.number for e in exercises}
     rows = "".join(
         f"<tr><td>{_names([p.student], pages, f'#ex-{p.exercise}' if p.exercise else '')}</td>"
         f"<td>{escape(numbers.get(p.exercise, 'all exercises'))}</td><td>{escape(p.kind)}</td>"
         f"<td><pre>{escape(p.message)}</pre></td></tr>"
-        for p in sorted(found, key=lambda p: (p.kind, p.student, p.exercise))
+        for p in sorted(found, key=lambda p: (p.kind, p.student, order.get(p.exercise, -1)))
     )
     summary = "; ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items()))
     return (
