@@ -21,8 +21,8 @@ SCRIPT = r"""
 (function(){
 var table=document.getElementById('heat');if(!table)return;
 var body=table.tBodies[0],heads=table.tHead.rows[0].cells;
-function key(row,col){var c=row.cells[col];var v=c.getAttribute('data-v');
- return v===null?c.textContent.trim().toLowerCase():parseFloat(v);}
+function key(row,col){var v=row.cells[col].getAttribute('data-v');
+ return v===null?row.getAttribute('data-name'):parseFloat(v);}
 function sortBy(col){
  var th=heads[col],up=th.getAttribute('aria-sort')!=='ascending';
  for(var i=0;i<heads.length;i++)heads[i].setAttribute('aria-sort','none');
