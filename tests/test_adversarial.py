@@ -562,11 +562,20 @@ def test_hostile_markdown_has_no_raw_html_and_balanced_fences(hostile_batch):
 
 
 def test_hostile_report_html_escapes_ids_and_messages(hostile_batch):
-    report = (hostile_batch[0] / "report.html").read_text(encoding="utf-8")
-    for raw in ("<img", "<script", "onerror=alert"):
-        assert raw not in report.replace("onerror=alert(1)&gt;", "").replace(
-            "onerror=alert(3)&gt;", ""
-        ), raw
+    from grader.reports.heatmap import SCRIPT
+
+    pages = [hostile_batch[0] / "report.html", *(hostile_batch[0] / "feedback").glob("*.html")]
+    assert len(pages) == len(HOSTILE_IDS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        own = f"<script>{SCRIPT}</script>"  # the report's one script, the heat map's sorting
+        if page.name == "report.html":
+            assert text.count("<script") == 1 and own in text
+        text = text.replace(own, "")
+        for raw in ("<img", "<script", "onerror=alert"):
+            assert raw not in text.replace("onerror=alert(1)&gt;", "").replace(
+                "onerror=alert(3)&gt;", ""
+            ), (page.name, raw)
 
 
 # Exercise 06's check gives the worker MNIST files at mnist/MNIST/raw/* under its folder; a
