@@ -17,22 +17,17 @@ from grader.workbook.results import (
     Status,
 )
 
-_MISTAKE = re.compile(r"^Likely mistake:\s*(.+?)\s*$", re.MULTILINE)
 _SYNTAX = ("SyntaxError", "IndentationError", "TabError")
 # The intake's single check standing for a whole exercise it could not take in (batch.py).
 _WHOLE_SUBMISSION = "submission"
 
 
 def mistake_of(check: CheckResult) -> str | None:
-    """The named mistake a failed check diagnosed: `check.mistake` once results carry it, else the
-    text after "Likely mistake:" in the message (the form messages have had so far)."""
+    """The named mistake a failed check diagnosed, as the check named it (never read back from a
+    message, which may quote what a student's code wrote)."""
     if check.passed:
         return None
-    named = getattr(check, "mistake", None)
-    if named is not None:
-        return str(named).strip() or None
-    found = _MISTAKE.search(check.message or "")
-    return found.group(1) if found else None
+    return check.mistake.strip() or None
 
 
 @dataclass(frozen=True)
