@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from grader.checking.compare import (
+    CheckFailure,
     Mistake,
     describe,
     expect_number,
@@ -51,16 +52,28 @@ def _same(actual, expected: dict) -> bool:
 
 
 def _expect_state(actual, expected: dict, *, what: str, likely=()) -> None:
+    """Every tensor of `expected` in `actual`; the message names those that differ, and shows
+    the first."""
     if not isinstance(actual, dict):
         fail(f"{what}: the model's state could not be read back.")
-    for name, want in expected.items():
+    differ = [n for n in expected if not _same({n: actual.get(n)}, {n: expected[n]})]
+    if not differ:
+        return
+    try:
         expect_tensor(
-            actual.get(name),
-            want,
-            what=f"{what}: {name}",
+            actual.get(differ[0]),
+            expected[differ[0]],
+            what=differ[0],
             atol=1e-5,
             rtol=1e-4,
             likely=[Mistake(lambda _a, m=m: m.matches(actual), m.message) for m in likely],
+        )
+    except CheckFailure as failure:
+        named = ", ".join(differ[:6]) + (", ..." if len(differ) > 6 else "")
+        fail(
+            f"{what}: {len(differ)} of {len(expected)} tensors are wrong ({named}).",
+            f"{failure.headline}\n{failure.details}",
+            failure.mistake,
         )
 
 
