@@ -31,14 +31,19 @@ class IndexDataset(Dataset):
         return torch.tensor(float(idx)), int(idx)
 
 
-def loader_runs(module, size: int, batch_size: int, shuffle: bool, seeds: list[int]) -> list[dict]:
+def loader_runs(
+    module, size: int, batch_size: int, shuffle: bool, seeds: list[int], draws: list[int] = ()
+) -> list[dict]:
     """For each seed, a fresh make_loader and one pass over it: batch sizes and the order of
-    items."""
+    items. `draws[i]` numbers are drawn from torch's global generator between making run i's
+    loader and iterating it, as other code in a training script would."""
     runs = []
-    for seed in seeds:
+    for index, seed in enumerate(seeds):
         loader = module.make_loader(
             IndexDataset(size), batch_size=batch_size, shuffle=shuffle, seed=seed
         )
+        if index < len(draws) and draws[index]:
+            torch.rand(draws[index])
         sizes, order = [], []
         for _, labels in loader:
             sizes.append(len(labels))
