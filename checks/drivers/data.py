@@ -52,8 +52,20 @@ def loader_runs(
     return runs
 
 
+def _plain(value):
+    """torchvision's tv_tensors (what transforms.v2 returns: an Image is a Tensor subclass) as
+    the plain tensors they hold; any other subclass stays as it is (and fails its check)."""
+    from torchvision import tv_tensors
+
+    if isinstance(value, tv_tensors.TVTensor):
+        return value.as_subclass(torch.Tensor)
+    if type(value) is tuple:
+        return tuple(_plain(v) for v in value)
+    return value
+
+
 def transform_image(module, pixels: np.ndarray):
-    return module.mnist_transform()(Image.fromarray(pixels, mode="L"))
+    return _plain(module.mnist_transform()(Image.fromarray(pixels, mode="L")))
 
 
 def load(module, root: str, train: bool) -> dict:
@@ -62,8 +74,8 @@ def load(module, root: str, train: bool) -> dict:
     return {
         "class": type(dataset).__name__,
         "len": size,
-        "first": dataset[0],
-        "last": dataset[size - 1],
+        "first": _plain(dataset[0]),
+        "last": _plain(dataset[size - 1]),
     }
 
 
