@@ -225,8 +225,9 @@ def test_blackboard_username_and_total_pts_column(tmp_path, existing):
     out = tmp_path / "bb_upload.csv"
     code, output = run_export("blackboard", out, "--gradebook", book, "--roster", roster)
     assert code == 0, output
-    text = out.read_text()
+    text = out.read_bytes().decode("utf-8")
     lines = text.split("\r\n")[:-1]
+    assert len(lines) == 1 + len(BLACKBOARD_ROWS)
     assert all(line.startswith('"') and line.endswith('"') for line in lines), "every cell quoted"
     rows = rows_of(out)
     column = rows[0][-1]
