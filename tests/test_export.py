@@ -146,7 +146,8 @@ def test_canvas_new_assignment_and_zero_for_no_submission(tmp_path, gradebook):
     assert rows[0][-1] == "CNN workbook 2026" and rows[1][-1] == str(MAX_TOTAL)
     body = {r[1]: r[-1] for r in rows[2:]}
     assert body["12345"] == str(MAX_TOTAL) and body["23456"] == "37"
-    assert body["50006"] == "0" and body["50003"] == "0"
+    assert body["50006"] == "0", "no submission: 0 when asked"
+    assert body["50003"] == body["50004"] == "", "an ambiguous row is never given a 0"
 
 
 MOODLE_ROSTER = (

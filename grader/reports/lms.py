@@ -96,8 +96,11 @@ def _identity(roster: Roster, names: tuple[str, ...]) -> list[int]:
 
 
 def _grades(join: Join, roster: Roster, max_total: float, points: float, missing: str) -> list:
-    """The grade cell of each roster row: the scaled total, or `missing` for no submission."""
+    """The grade cell of each roster row: the scaled total, `missing` for no submission, empty for
+    a row an ambiguous match pointed at."""
     cells: list = [missing] * len(roster.rows)
+    for index in join.contested:
+        cells[index] = ""  # an ambiguous row is left for the instructor, never given a 0
     for index, (graded, _) in join.matched.items():
         cells[index] = scaled(graded.total, max_total, points)
     return cells
@@ -147,7 +150,10 @@ def moodle_csv(
     rows: list[list] = [[roster.header[i] for i in ids] + [title, f"{title} (feedback)"]]
     for index, (row, grade) in enumerate(zip(roster.rows, grades)):
         graded = join.matched.get(index)
-        note = feedback.get(graded[0].student, "") if graded else "no submission"
+        if graded:
+            note = feedback.get(graded[0].student, "")
+        else:
+            note = "" if index in join.contested else "no submission"
         rows.append([roster_value(roster.cell(row, i)) for i in ids] + [grade, csv_cell(note)])
     return _write(rows)
 

@@ -17,8 +17,9 @@ NO_SUBMISSION = {
     "canvas": "an empty cell is how Canvas itself shows an assignment with no submission (the "
     "Gradebook's '-'): Final Score counts it as 0, Current Score leaves it out, and a "
     "missing-submission policy or 'EX' stays the instructor's choice",
-    "moodle": "an empty grade is Moodle's 'no grade' (its own export writes '-'): the category's "
-    "'Exclude empty grades' setting decides whether it counts as 0",
+    "moodle": "an empty grade is Moodle's 'no grade' (its own export writes '-'; the import "
+    "clears a grade entered by hand), and the category's 'Exclude empty grades' setting decides "
+    "whether it counts as 0",
     "blackboard": "an empty cell leaves the Grade Center's cell without a grade ('-'), as for a "
     "student who made no attempt, rather than a 0 the instructor did not give",
 }
