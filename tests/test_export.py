@@ -301,6 +301,19 @@ def test_classroom_workflow_structure(tmp_path):
     assert f"python -m pip install -e {steps[1]['with']['path']}" in [s.get("run") for s in steps]
 
 
+@pytest.mark.parametrize(
+    "option", [("--grader-repo", "a/b\n  evil: 1"), ("--python", "3.11: x"), ("--exercises", "-x")]
+)
+def test_classroom_options_that_would_break_the_yaml_are_refused(tmp_path, option):
+    done = subprocess.run(
+        [GRADER, "export", "github-classroom", str(tmp_path), *option],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and option[0] in done.stderr
+    assert not (tmp_path / ".github").exists()
+
+
 def reporter_view(encoded: str) -> tuple[dict, float, float]:
     """What the reporter does with the step output: base64 -> JSON (main.js), then the points it
     sends Classroom (notify-classroom.js: the tests' scores summed, out of max_score)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -161,10 +162,22 @@ def main(argv: list[str]) -> int:
     return 1 if results["status"] == "error" else 0
 
 
+# What each option may hold: it is written into the YAML unquoted.
+_OPTION_RULES = {
+    "--python": re.compile(r"\d+(\.\d+){0,2}"),
+    "--exercises": re.compile(r"[\w.-]+(/[\w.-]+)*"),
+    "--grader-repo": re.compile(r"([\w.-]+/[\w.-]+(@[\w./-]+)?)?"),
+}
+
+
 def run_export(folder: Path, python: str, timeout: int, exercises: str, grader_repo: str) -> None:
     """`grader export github-classroom DIR`."""
     import click
 
+    given = {"--python": python, "--exercises": exercises, "--grader-repo": grader_repo}
+    for option, value in given.items():
+        if not _OPTION_RULES[option].fullmatch(value) or value.startswith("-"):
+            raise click.BadParameter(f"{value!r} is not a valid value here", param_hint=option)
     path = write_workflow(
         folder, python=python, timeout=timeout, exercises=exercises, grader_repo=grader_repo
     )
