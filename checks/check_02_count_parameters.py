@@ -11,6 +11,7 @@ def _counts(model):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_count_parameters_plain_model(submission, driver):
     expected = _counts(driver.build("plain"))
     expect_value(
@@ -28,6 +29,7 @@ def test_count_parameters_plain_model(submission, driver):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_count_parameters_shared_weight(submission, driver):
     model = driver.build("shared")
     expected = _counts(model)
@@ -50,6 +52,7 @@ def test_count_parameters_shared_weight(submission, driver):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_count_parameters_ignores_buffers(submission, driver):
     model = driver.build("batchnorm")
     expected = _counts(model)
@@ -74,6 +77,7 @@ def test_count_parameters_ignores_buffers(submission, driver):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_count_parameters_frozen(submission, driver):
     expected = _counts(driver.build("frozen"))
     expect_value(
@@ -105,6 +109,7 @@ CONV_CASES = [
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_conv2d_param_count(submission):
     from torch import nn
 
@@ -137,6 +142,7 @@ def test_conv2d_param_count(submission):
 
 
 @pytest.mark.points(1)
+@pytest.mark.public
 def test_linear_param_count(submission):
     for fin, fout, bias in [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]:
         expected = fin * fout + (fout if bias else 0)
@@ -153,6 +159,7 @@ def test_linear_param_count(submission):
 
 
 @pytest.mark.points(1)
+@pytest.mark.public
 def test_simple_cnn_param_count(submission):
     expect_value(
         submission.simple_cnn_param_count(),

@@ -16,6 +16,7 @@ from grader.worker.probe_tools import describe_layers
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_conv_output_size(submission, reference):
     for args in [
         (28, 3, 1, 1),
@@ -53,6 +54,7 @@ def test_conv_output_size(submission, reference):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_pool_output_size(submission, reference):
     for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1)]:
         expected = reference.pool_output_size(*args)
@@ -80,6 +82,7 @@ def test_pool_output_size(submission, reference):
 
 
 @pytest.mark.points(4)
+@pytest.mark.public
 def test_simple_cnn_layers(submission, reference, driver):
     expected = describe_layers(reference.SimpleCNN(), driver.LAYERS)
     actual = submission.drive("layers")

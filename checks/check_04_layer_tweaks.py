@@ -13,6 +13,7 @@ def _config_text(config):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_tinycnn_default_layers(submission, reference, driver):
     expected = describe_layers(reference.TinyCNN(), driver.LAYERS)
     actual = submission.drive("layers", {})
@@ -35,6 +36,7 @@ def test_tinycnn_default_layers(submission, reference, driver):
 
 
 @pytest.mark.points(4)
+@pytest.mark.public
 def test_tinycnn_configurations(submission, reference, driver):
     for config in driver.CONFIGS:
         model = reference.TinyCNN(**config)
@@ -117,6 +119,7 @@ def test_tinycnn_forward(submission, reference, config):
 
 
 @pytest.mark.points(4)
+@pytest.mark.public
 def test_make_variants(submission, reference, driver):
     expected = driver.variants(reference)
     actual = submission.drive("variants")

@@ -81,7 +81,10 @@ def test_loader_keeps_every_sample_and_the_last_batch(submission):
 
 @pytest.mark.points(3)
 def test_loader_shuffle_is_seeded(submission):
-    first, again, other = submission.drive("loader_runs", 40, 8, True, [3, 3, 4])
+    # seed 3 twice more: once after other code drew from torch's global generator
+    first, again, other, later = submission.drive(
+        "loader_runs", 40, 8, True, [3, 3, 4, 3], draws=[0, 0, 0, 5]
+    )
     if first["order"] == list(range(40)):
         fail(
             "with shuffle=True the samples still come in order 0, 1, 2, ...: the shuffle is "
@@ -96,6 +99,15 @@ def test_loader_shuffle_is_seeded(submission):
         )
     if first["order"] == other["order"]:
         fail("seeds 3 and 4 give the same order: the seed argument is ignored.")
+    if later["order"] != first["order"]:
+        fail(
+            "the same seed gave another order once other code had drawn random numbers between "
+            "make_loader and the loop.",
+            mistake="the seed goes to torch's global generator (torch.manual_seed), which "
+            "everything else draws from too, so the order depends on what ran in between. Give "
+            "the DataLoader a generator of its own: g = torch.Generator(); g.manual_seed(seed); "
+            "DataLoader(..., generator=g).",
+        )
 
 
 @pytest.mark.points(1)

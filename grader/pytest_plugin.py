@@ -284,7 +284,13 @@ def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.Cal
         )
     # messages quote what student code sent (values, exceptions, output): cut once, here
     message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
-    return CheckResult(check_name(item), status, 0.0, points, message)
+    # named by the check (never read back from text a student's code may have written)
+    mistake = (
+        getattr(error, "mistake", "")
+        if isinstance(error, AssertionError | SubmissionProblem)
+        else ""
+    )
+    return CheckResult(check_name(item), status, 0.0, points, message, cut(str(mistake), 1000))
 
 
 @pytest.hookimpl(hookwrapper=True)

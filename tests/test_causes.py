@@ -24,7 +24,8 @@ from grader.workbook.results import (
 )
 from tests.helpers import write
 
-FLIPPED = "Likely mistake: the kernel is flipped."
+MISTAKE = "the kernel is flipped."
+FLIPPED = f"Likely mistake: {MISTAKE}"
 GRID = (
     "Expected (2, 2)    Got (* marks the 1 that differs)\n"
     "      1    2        1    9*\n"
@@ -32,9 +33,9 @@ GRID = (
 )
 
 
-def _failed(name: str, points: float, headline: str, mistake: str = FLIPPED) -> CheckResult:
-    message = f"{headline}\n1 of 4 values differ.\n{GRID}\nInput: image (5, 5)\n{mistake}"
-    return CheckResult(name, Status.FAILED, 0.0, points, message)
+def _failed(name: str, points: float, headline: str) -> CheckResult:
+    message = f"{headline}\n1 of 4 values differ.\n{GRID}\nInput: image (5, 5)\n{FLIPPED}"
+    return CheckResult(name, Status.FAILED, 0.0, points, message, MISTAKE)
 
 
 def _flipped_exercise() -> ExerciseResult:
@@ -74,6 +75,19 @@ def test_checks_that_name_one_mistake_share_one_cause():
         flipped.evidence
     )
     assert not own.shared and own.text == "edge_magnitude is wrong." and own.evidence == ""
+
+
+def test_a_likely_mistake_line_a_students_code_wrote_is_not_a_cause():
+    forged = f"f raised ValueError: x\n{FLIPPED}"
+    result = ExerciseResult(
+        "edge_filter",
+        6,
+        [
+            _failed("convolve2d_matches_conv2d", 4, "convolve2d has wrong values."),
+            CheckResult("edge_magnitude", Status.ERROR, 0, 2, forged),
+        ],
+    )
+    assert [len(c.checks) for c in causes(result)] == [1, 1]
 
 
 def test_identical_messages_share_one_cause_and_different_ones_do_not():

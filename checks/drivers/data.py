@@ -31,14 +31,19 @@ class IndexDataset(Dataset):
         return torch.tensor(float(idx)), int(idx)
 
 
-def loader_runs(module, size: int, batch_size: int, shuffle: bool, seeds: list[int]) -> list[dict]:
+def loader_runs(
+    module, size: int, batch_size: int, shuffle: bool, seeds: list[int], draws: list[int] = ()
+) -> list[dict]:
     """For each seed, a fresh make_loader and one pass over it: batch sizes and the order of
-    items."""
+    items. `draws[i]` numbers are drawn from torch's global generator between making run i's
+    loader and iterating it, as other code in a training script would."""
     runs = []
-    for seed in seeds:
+    for index, seed in enumerate(seeds):
         loader = module.make_loader(
             IndexDataset(size), batch_size=batch_size, shuffle=shuffle, seed=seed
         )
+        if index < len(draws) and draws[index]:
+            torch.rand(draws[index])
         sizes, order = [], []
         for _, labels in loader:
             sizes.append(len(labels))
@@ -47,8 +52,20 @@ def loader_runs(module, size: int, batch_size: int, shuffle: bool, seeds: list[i
     return runs
 
 
+def _plain(value):
+    """torchvision's tv_tensors (what transforms.v2 returns: an Image is a Tensor subclass) as
+    the plain tensors they hold; any other subclass stays as it is (and fails its check)."""
+    from torchvision import tv_tensors
+
+    if isinstance(value, tv_tensors.TVTensor):
+        return value.as_subclass(torch.Tensor)
+    if type(value) is tuple:
+        return tuple(_plain(v) for v in value)
+    return value
+
+
 def transform_image(module, pixels: np.ndarray):
-    return module.mnist_transform()(Image.fromarray(pixels, mode="L"))
+    return _plain(module.mnist_transform()(Image.fromarray(pixels, mode="L")))
 
 
 def load(module, root: str, train: bool) -> dict:
@@ -57,8 +74,8 @@ def load(module, root: str, train: bool) -> dict:
     return {
         "class": type(dataset).__name__,
         "len": size,
-        "first": dataset[0],
-        "last": dataset[size - 1],
+        "first": _plain(dataset[0]),
+        "last": _plain(dataset[size - 1]),
     }
 
 

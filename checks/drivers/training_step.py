@@ -81,13 +81,14 @@ def run_sgd_step(module, state: dict, grads: dict, lr: float, as_generator: bool
     the call, so they show whether the update happened in place."""
     model = build(state, grads)
     model.unused.grad = None
-    aliases = {name: p.detach() for name, p in model.named_parameters()}
+    names = tuple(name for name, _ in model.named_parameters())
+    aliases = tuple(p.detach() for p in model.parameters())  # a tuple: nothing to swap entries in
     parameters = model.parameters() if as_generator else list(model.parameters())
     value = module.sgd_step(parameters, lr)
     return {
         "value": value,
         "state": plain_state(model),
-        "aliases": {name: a.clone() for name, a in aliases.items()},
+        "aliases": {name: a.clone() for name, a in zip(names, aliases)},
     }
 
 

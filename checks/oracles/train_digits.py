@@ -48,6 +48,43 @@ def accuracy(scores: torch.Tensor, labels: torch.Tensor) -> float:
     return 100.0 * right.sum().item() / len(labels)
 
 
+def diagnosis(scores: torch.Tensor, accuracy: float) -> tuple[str, str]:
+    """(a named mistake the scores show, or "", and what the numbers say otherwise)."""
+    scores = scores.double()
+    finite = torch.isfinite(scores).all(dim=1)
+    if not finite.all():
+        share = 100.0 * (~finite).sum().item() / len(scores)
+        return (
+            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf): training "
+            "diverged. Lower the learning rate (Adam with lr=1e-3 is a safe start).",
+            "",
+        )
+    sums = scores.sum(dim=1)
+    if (scores >= 0).all() and torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
+        return (
+            "the model's outputs are probabilities (each row is non-negative and sums to 1): "
+            "a softmax at the end of forward. nn.CrossEntropyLoss (F.cross_entropy) applies "
+            "log-softmax itself, so the model should return raw scores (logits); with a softmax "
+            "before it, the gradients almost vanish and training crawls.",
+            "",
+        )
+    if scores.abs().max().item() > 1e6:
+        return (
+            "the model's scores are enormous (over a million): training is exploding. Lower the "
+            "learning rate.",
+            "",
+        )
+    if (scores - scores[0]).abs().max().item() < 1e-6:
+        return "", (
+            "The model gives every digit the same scores, so it predicts one class for all: "
+            "training collapsed, typically because the learning rate is far too high (Adam with "
+            "lr=1e-3 is a safe start)."
+        )
+    if accuracy < 20:
+        return "", "That is about chance (10 %): is fit training at all (optimizer.step())?"
+    return "", "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+
+
 def score_locally(module, seed: int = 0) -> dict:
     """Train and score in this process (calibration and tests: trusted learners only)."""
     import time

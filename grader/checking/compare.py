@@ -248,7 +248,9 @@ class explain_errors:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
             for text, explanation in self.known.items():
                 if text in error.message:
-                    raise StudentError(
+                    explained = StudentError(
                         f"{error.message}\nLikely mistake: {explanation}", error.type_names
-                    ) from None
+                    )
+                    explained.mistake = explanation
+                    raise explained from None
         return False

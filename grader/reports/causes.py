@@ -1,8 +1,9 @@
 """One cause, said once: the failed checks of an exercise grouped by what made them fail, for
 every writer (terminal, `grader check --json`, feedback files, Gradescope).
 
-Checks share a cause when their messages name the same likely mistake (the same "Likely
-mistake:" line) or when the messages are the same (one load error, one exception, one time
+Checks share a cause when they name the same likely mistake (`CheckResult.mistake`, set by the
+check itself: never a "Likely mistake:" line read back from a message, which a student's code
+may have written) or when their messages are the same (one load error, one exception, one time
 limit): a syntax error is said once, not once per check.
 """
 
@@ -51,13 +52,13 @@ class Cause:
         return sum(c.max_score for c in self.checks)
 
 
-def _split(message: str) -> tuple[str, str]:
-    """(cause, evidence): the "Likely mistake:" line and the rest, or the whole message."""
-    lines = message.splitlines()
-    named = [line for line in lines if line.startswith(MISTAKE)]
-    if named:
-        return named[0], "\n".join(line for line in lines if line != named[0]).strip()
-    return message, ""
+def _split(check: CheckResult) -> tuple[str, str]:
+    """(cause, evidence): the named mistake and the rest of the message, or the whole message."""
+    if not check.mistake:
+        return check.message, ""
+    named = f"{MISTAKE} {check.mistake}"
+    evidence = check.message.replace(f"\n{named}", "").replace(named, "")
+    return named, evidence.strip()
 
 
 def causes(result: ExerciseResult) -> list[Cause]:
@@ -65,10 +66,10 @@ def causes(result: ExerciseResult) -> list[Cause]:
     groups: dict[str, list[CheckResult]] = {}
     for check in result.checks:
         if not check.passed:
-            groups.setdefault(_split(check.message)[0], []).append(check)
+            groups.setdefault(_split(check)[0], []).append(check)
     found = []
     for text, checks in groups.items():
-        evidence = _split(checks[0].message)[1]
+        evidence = _split(checks[0])[1]
         if len(checks) == 1:  # a cause of one check is its message, as it was written
             text, evidence = checks[0].message, ""
         found.append(Cause(text, tuple(checks), evidence))

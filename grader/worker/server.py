@@ -132,7 +132,14 @@ def _load_error_reply(exc: BaseException, path: str) -> dict:
     return reply
 
 
+# Taken before any student code runs: a file that patches torch.is_grad_enabled (which
+# torch.no_grad's exit reads back) must not leave every later call with autograd off.
+_SET_GRAD_ENABLED = torch._C._set_grad_enabled
+
+
 def _seed(seed: int) -> None:
+    """Each call starts as a caller's code would: seeded, and with autograd recording."""
+    _SET_GRAD_ENABLED(True)
     torch.default_generator.manual_seed(
         seed
     )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
