@@ -220,3 +220,12 @@ def test_grader_check_says_a_flipped_kernel_once(tmp_path, monkeypatch):
     )
     found = data["exercises"]["edge_filter"]["causes"]
     assert len(found) == 1 and len(found[0]["checks"]) == 5 and found[0]["points_lost"] == 12
+
+
+def test_the_feedback_page_says_the_cause_once():
+    from grader.reports.feedback_html import feedback_html
+
+    page = feedback_html(_record(_flipped_exercise()))
+    assert page.count(MISTAKE) == 1 and "One cause, 3 checks" in page
+    assert "<code>convolve2d_padding[1]</code> (0 / 2)" in page
+    assert "9*" not in page  # hidden: no grid

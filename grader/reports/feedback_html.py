@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from grader.reports.causes import causes
 from grader.reports.escape import html as escape
-from grader.reports.feedback import public_message
+from grader.reports.feedback import public_message, public_text
 from grader.reports.gradebook import exercises_in, number
 from grader.reports.html_page import band, page
 from grader.reports.roster import feedback_file
@@ -41,12 +42,30 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
     for check in mine.checks:
         counts[check.status.label] = counts.get(check.status.label, 0) + 1
     parts = [head, "<p>Checks: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".</p>"]
-    for check in failed:
-        message = public_message(check, f"{e.id}::{check.name}" in visible_checks)
+    for cause in causes(mine):  # a cause several checks share is said once
+        first = cause.checks[0]
+        shown = f"{e.id}::{first.name}" in visible_checks
+        if not cause.shared:
+            parts.append(
+                f'<h3>{escape(first.name)} <span class="muted small">({first.status.label}, '
+                f"{number(first.score)} / {number(first.max_score)})</span></h3>"
+                f"<pre>{escape(public_message(first, shown))}</pre>"
+            )
+            continue
+        cost = ", ".join(
+            f"<code>{escape(c.name)}</code> ({number(c.score)} / {number(c.max_score)})"
+            for c in cause.checks
+        )
+        evidence = public_text(cause.evidence, shown)
         parts.append(
-            f'<h3>{escape(check.name)} <span class="muted small">({check.status.label}, '
-            f"{number(check.score)} / {number(check.max_score)})</span></h3>"
-            f"<pre>{escape(message)}</pre>"
+            f'<h3>One cause, {len(cause.checks)} checks <span class="muted small">'
+            f"({first.status.label}, {number(cause.score)} / {number(cause.max_score)})</span></h3>"
+            f"<pre>{escape(public_text(cause.text, shown))}</pre><p>It cost: {cost}.</p>"
+            + (
+                f"<p>What <code>{escape(first.name)}</code> saw:</p><pre>{escape(evidence)}</pre>"
+                if evidence.strip()
+                else ""
+            )
         )
     parts.append(
         f"<p><strong>Hint:</strong> {escape(e.hints[0])} (tutorial: {escape(e.section)})</p>"
