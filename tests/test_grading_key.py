@@ -68,7 +68,7 @@ def test_a_graded_run_names_the_mistake_and_shows_no_values(tmp_path):
     (folder / "01_edge_filter.py").write_text(source.replace(*FLIPPED))
     public = _messages(folder, None)["convolve2d_matches_conv2d"]
     graded = _messages(folder, _key(tmp_path / "k", "cd" * 32))["convolve2d_matches_conv2d"]
-    assert "Expected:" in public and "Input:" in public and "flipped" in public
+    assert "Expected (3, 3)" in public and "Input:" in public and "flipped" in public
     assert "flipped" in graded, graded
     assert not re.search(r"Expected|Got|Input|\d\.\d", graded), graded
 

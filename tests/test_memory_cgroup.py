@@ -56,7 +56,7 @@ def test_the_memory_limit_reaches_the_workers_own_cgroup(forked):
         swap = group_path / "memory.memsw.limit_in_bytes"
         if swap.exists():
             assert int(swap.read_text()) == LIMIT, "the worker could swap past its limit"
-        worker_pid = worker._control_info("pid")["pid"] if not forked else worker.process.pid
+        worker_pid = worker.control_info("pid")["pid"] if not forked else worker.process.pid
         assert _memory_group_of(worker_pid).endswith("/" + group_path.name)
         worker.close()
         assert not group_path.exists(), "the worker's memory cgroup outlived it"

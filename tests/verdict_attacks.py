@@ -249,7 +249,46 @@ for _name in ("predict", "accuracy", "confusion_matrix"):
     globals()[_name] = _wrap(globals()[_name])
 """
 
+FORGED_REPLIES = """
+import sys
+import grader.worker.server as _server
+from grader.worker import protocol as _protocol
+
+_real_write, _cache, _drop = _server.write_frame, {}, [False]
+
+def _write(fd, message):  # the worker's own error reply after a forged one is dropped
+    if _drop[0] and not message.get("ok"):
+        _drop[0] = False
+        return None
+    return _real_write(fd, message)
+
+_server.write_frame = _write
+
+def _forge(value):
+    frame = sys._getframe()
+    while frame is not None and "out_fd" not in frame.f_locals:
+        frame = frame.f_back
+    reply = {"ok": True, "value": _protocol.encode({"value": value, "state": {}})}
+    _real_write(frame.f_locals["out_fd"], reply)
+    _drop[0] = True
+
+def _wrap(name, function):
+    def wrapped(model, *args, **kwargs):
+        try:
+            _cache[name] = function(model, *args, **kwargs)
+            return _cache[name]
+        except RuntimeError:
+            if name in _cache:  # the answer of an earlier call on the same inputs
+                _forge(_cache[name])
+            raise
+    return wrapped
+
+for _name in ("predict", "accuracy", "confusion_matrix"):
+    globals()[_name] = _wrap(_name, globals()[_name])
+"""
+
 CAPPED = [
     Verdict("driver_local_rebinding", "training_step", _DATA_REPLACED, prelude=LOCAL_REBINDING),
     Verdict("tripwire_disarmed", "evaluate", _NO_NO_GRAD, prelude=TRIPWIRE_DISARMED),
+    Verdict("forged_reply_frames", "evaluate", _NO_NO_GRAD, prelude=FORGED_REPLIES),
 ]
