@@ -82,8 +82,11 @@ def run_grade(
     duplicates: str,
     junit: Path | None,
     limits: tuple[str, ...],
+    review: bool = True,
+    threshold: float | None = None,
 ) -> None:
-    """`grader grade`: the instructor's input checked before anything is graded, then the batch."""
+    """`grader grade`: the instructor's input checked before anything is graded, then the batch,
+    then (unless `review` is False) the class's review: integrity flags and similar pairs."""
     import os
 
     from grader.commands.check import chosen_exercises
@@ -109,6 +112,8 @@ def run_grade(
         junit=junit,
         extra_args=[f"--limit={limit}" for limit in limits],
         entries=found.entries,
+        review=review,
+        threshold=threshold,
     )
 
 
@@ -122,6 +127,8 @@ def run_batch(
     junit: Path | None,
     extra_args: list[str],
     entries: list[Entry] | None = None,
+    review: bool = True,
+    threshold: float | None = None,
 ) -> dict[str, BatchRecord]:
     entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
@@ -194,4 +201,10 @@ def run_batch(
     if partial:
         click.echo(f"interrupted: {partial}", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if review:  # after the gradebook: a review that fails costs no grade
+        from grader.commands.review import write_review
+        from grader.review.build import DEFAULT_THRESHOLD
+
+        chosen = DEFAULT_THRESHOLD if threshold is None else threshold
+        write_review(out, entries, records, chosen)
     return records

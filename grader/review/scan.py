@@ -1,0 +1,309 @@
+"""The static integrity scan of one exercise file: Python's `ast` over the text, never an import
+or a run; a file that does not parse is scanned by tokens. Student text is hostile: the scan is
+bounded in size, iterative (a deeply nested file cannot exhaust the stack) and never raises."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass, field
+
+from grader.review import rules
+
+SCAN_BYTES = 512 * 1024  # the part of a file scanned; past it, the rest is named in a note
+MAX_FINDINGS = 30  # per file: a file that trips every rule is one look, not a thousand lines
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    what: str
+    line: int | None
+
+
+@dataclass
+class Scan:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """The text Python would read (its coding cookie obeyed: a `# coding: utf-7` file hides
+    nothing), undecodable bytes replaced; and a note when they were."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+        return text, []
+    except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
+        return data.decode("utf-8", errors="replace"), [
+            "not valid UTF-8: undecodable bytes replaced"
+        ]
+
+
+class _Collector:
+    """Findings of one file, one per rule (its first place, with how many places in all)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], Finding] = {}
+        self.count: dict[tuple[str, str], int] = {}
+
+    def add(self, kind: str, key: str, what: str, line: int | None) -> None:
+        slot = (kind, key)
+        self.count[slot] = self.count.get(slot, 0) + 1
+        if slot not in self.first and len(self.first) < MAX_FINDINGS:
+            self.first[slot] = Finding(kind, what, line)
+
+    def findings(self) -> list[Finding]:
+        found = []
+        for slot, finding in self.first.items():
+            more = self.count[slot] - 1
+            what = finding.what + (f" (and {more} more place(s))" if more else "")
+            found.append(Finding(finding.kind, what, finding.line))
+        return sorted(found, key=lambda f: (f.line or 0, f.kind, f.what))
+
+
+def scan_source(data: bytes) -> Scan:
+    """Findings in one exercise file's bytes, with notes on what could not be scanned."""
+    scan = Scan()
+    if len(data) > SCAN_BYTES:
+        scan.notes.append(f"{len(data):,} bytes: only the first {SCAN_BYTES // 1024} KiB scanned")
+        data = data[:SCAN_BYTES]
+    text, notes = decode(data)
+    scan.notes += notes
+    found = _Collector()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        scan.notes.append(f"does not parse ({type(exc).__name__}): scanned by tokens")
+        _scan_tokens(text, found, scan)
+    else:
+        try:
+            _scan_tree(tree, found)
+        except RecursionError:  # only a hostile shape gets here; what was found stays
+            scan.notes.append("too deeply nested to scan whole")
+    scan.findings = found.findings()
+    return scan
+
+
+def _aliases(tree: ast.AST, found: _Collector) -> dict[str, str]:
+    """Each name an import binds, anywhere in the file, and the dotted module path it stands for;
+    an import of the grader's own modules is a finding in itself."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                _grader_import(alias.name, node.lineno, found)
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    aliases[top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            _grader_import(node.module, node.lineno, found)
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _grader_import(module: str, line: int, found: _Collector) -> None:
+    if module.split(".")[0] in rules.GRADER_MODULES:
+        found.add("grader_module", module, f"imports {module}", line)
+
+
+def _resolve(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """The dotted name an expression stands for (`np.testing.assert_allclose` as
+    `numpy.testing.assert_allclose`, `getattr(sys, "_getframe")` as `sys._getframe`), or None
+    when its root is not a module. Iterative: a chain of any length costs no stack."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif _is_getattr(node):
+            parts.append(node.args[1].value)
+            node = node.args[0]
+        else:
+            break
+    if not isinstance(node, ast.Name):
+        return None
+    root = aliases.get(node.id) or rules.BUILTIN_ROOTS.get(node.id)
+    if root is None and node.id in rules.DYNAMIC_BUILTINS:
+        root = f"builtins.{node.id}"
+    return ".".join([root, *reversed(parts)]) if root else None
+
+
+def _is_getattr(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "setattr", "delattr")
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    )
+
+
+def _scan_tree(tree: ast.AST, found: _Collector) -> None:
+    aliases = _aliases(tree, found)
+    parent: dict[int, ast.AST] = {}
+    nodes = list(ast.walk(tree))
+    for node in nodes:
+        for child in ast.iter_child_nodes(node):
+            parent[id(child)] = node
+    for node in nodes:
+        line = getattr(node, "lineno", None)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            _use(_outermost(node, parent), aliases, found)
+        elif isinstance(node, ast.Attribute) and node.attr in rules.FRAME_ATTRIBUTES:
+            found.add("frames", node.attr, f"reads a frame's {node.attr}", line)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            if "/proc" in text:
+                found.add("proc_fs", "/proc", f"names {text[:60]!r}", line)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in _flatten(targets):
+                _patch(target, aliases, found)
+        elif isinstance(node, ast.Call):
+            _call(node, aliases, found)
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(raised, ast.Name) and raised.id in rules.EXITS:
+                found.add("process", raised.id, f"raises {raised.id}", line)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _method(node, found)
+
+
+def _method(node: ast.FunctionDef | ast.AsyncFunctionDef, found: _Collector) -> None:
+    """`__torch_function__` anywhere, and an `__eq__` or `__ne__` that answers a constant."""
+    if node.name in rules.TRICK_METHODS:
+        found.add("comparison_trick", node.name, f"defines {node.name}", node.lineno)
+    elif node.name in rules.EQUALITY_METHODS:
+        returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+        if returns and all(
+            isinstance(r.value, ast.Constant) and isinstance(r.value.value, bool) for r in returns
+        ):
+            found.add(
+                "comparison_trick",
+                node.name,
+                f"defines {node.name} that always answers",
+                node.lineno,
+            )
+
+
+def _outermost(node: ast.AST, parent: dict[int, ast.AST]) -> ast.AST:
+    """The longest attribute chain `node` starts: `os` in `os.path.join` gives the whole."""
+    while True:
+        up = parent.get(id(node))
+        if isinstance(up, ast.Attribute) and up.value is node:
+            node = up
+        elif _is_getattr(up) and up.args[0] is node and up.func.id == "getattr":
+            node = up
+        else:
+            return node
+
+
+def _use(node: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
+    dotted = _resolve(node, aliases)
+    rule = rules.rule_of(dotted) if dotted else None
+    if rule and rule[0] != "grader_module":  # the import itself was the finding
+        found.add(rule[0], rule[1], f"uses {dotted}", getattr(node, "lineno", None))
+
+
+def _flatten(targets: list[ast.AST]) -> list[ast.AST]:
+    out, todo = [], list(targets)
+    while todo:
+        target = todo.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            todo += target.elts
+        elif isinstance(target, ast.Starred):
+            todo.append(target.value)
+        else:
+            out.append(target)
+    return out
+
+
+def _patch(target: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
+    """An assignment to (or deletion of) a module's attribute, or an entry of its `__dict__`."""
+    line = getattr(target, "lineno", None)
+    if isinstance(target, ast.Attribute):
+        owner = _resolve(target.value, aliases)
+        if owner and rules.patches(owner):
+            name = f"{owner}.{target.attr}"
+            found.add("patching", name, f"assigns {name}", line)
+    elif isinstance(target, ast.Subscript):
+        owner = target.value
+        if isinstance(owner, ast.Attribute) and owner.attr == "__dict__":
+            owner = owner.value
+        elif not (isinstance(owner, ast.Name) and owner.id == "__builtins__"):
+            return
+        name = _resolve(owner, aliases)
+        if name and rules.patches(name):
+            found.add("patching", name, f"assigns an entry of {name}'s namespace", line)
+
+
+def _call(node: ast.Call, aliases: dict[str, str], found: _Collector) -> None:
+    func = _resolve(node.func, aliases) if not _is_getattr(node) else None
+    name = node.func.id if isinstance(node.func, ast.Name) else ""
+    if name in ("setattr", "delattr") and node.args:
+        owner = _resolve(node.args[0], aliases)
+        if owner and rules.patches(owner):
+            found.add("patching", owner, f"{name} on {owner}", node.lineno)
+    if func in ("builtins.__import__", "importlib.import_module") and node.args:
+        module = node.args[0]
+        if isinstance(module, ast.Constant) and isinstance(module.value, str):
+            rule = rules.rule_of(module.value)
+            if rule:
+                found.add(rule[0], rule[1], f"imports {module.value} by name", node.lineno)
+
+
+def _scan_tokens(text: str, found: _Collector, scan: Scan) -> None:
+    """The same rules over a token stream, names taken literally (no imports to resolve): each
+    dotted chain of names is judged as a use, or, after `import`/`from`, as an import."""
+    chain: list[str] = []
+    dot = importing = False
+    line = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            line = token.start[0]
+            if token.type == tokenize.NAME and chain and dot:
+                chain.append(token.string)
+                dot = False
+                if token.string in rules.FRAME_ATTRIBUTES:
+                    found.add("frames", token.string, f"reads a frame's {token.string}", line)
+            elif token.type == tokenize.OP and token.string == "." and chain and not dot:
+                dot = True
+            else:
+                _token_chain(chain, importing, line, found)
+                chain, dot = [], False
+                if token.type in (tokenize.NEWLINE, tokenize.NL) or token.string == ";":
+                    importing = False
+                elif token.type == tokenize.NAME and token.string in ("import", "from"):
+                    importing = True
+                elif token.type == tokenize.NAME:
+                    chain = [token.string]
+                elif token.type == tokenize.STRING and "/proc" in token.string:
+                    found.add("proc_fs", "/proc", f"names {token.string[:60]!r}", line)
+    except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
+        scan.notes.append(f"tokens unreadable past line {line}")
+    _token_chain(chain, importing, line, found)
+
+
+def _token_chain(chain: list[str], importing: bool, line: int, found: _Collector) -> None:
+    if not chain:
+        return
+    dotted = ".".join(chain)
+    if chain[0] == "np":
+        dotted = "numpy" + dotted[2:]
+    elif len(chain) == 1 and chain[0] in rules.DYNAMIC_BUILTINS:
+        dotted = f"builtins.{chain[0]}"
+    rule = rules.rule_of(dotted)
+    if rule is None:
+        return
+    if importing and rule[0] in ("grader_module", *rules.SYSTEM_MODULES.values()):
+        found.add(rule[0], rule[1], f"imports {dotted}", line)
+    elif not importing and ("." in dotted or rule[0] == "dynamic_code"):
+        if rule[0] != "grader_module":
+            found.add(rule[0], rule[1], f"uses {dotted}", line)
