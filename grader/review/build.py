@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
-from grader.review.scan import decode, scan_source
+from grader.review.scan import Scan, decode, scan_source
 from grader.review.similarity import TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
 from grader.workbook.intake import Entry, take_in
@@ -40,12 +40,13 @@ def build_review(
     notes: list[dict] = []
     texts: dict[str, dict[str, str]] = {}
     keys: dict[str, str] = {}
+    scans: dict[bytes, Scan] = {}
     for entry in entries:
         record = records.get(entry.student)
         if record is None:
             continue
         keys[entry.student] = record.key
-        texts[entry.student] = _read(entry, exercises, flags, notes)
+        texts[entry.student] = _read(entry, exercises, flags, notes, scans)
         for filename, finding in outcome_findings(record, exercises):
             flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
     scanned = time.monotonic()
@@ -80,7 +81,11 @@ def build_review(
 
 
 def _read(
-    entry: Entry, exercises: list[Exercise], flags: list[dict], notes: list[dict]
+    entry: Entry,
+    exercises: list[Exercise],
+    flags: list[dict],
+    notes: list[dict],
+    scans: dict[bytes, Scan],
 ) -> dict[str, str]:
     """One student's exercise files (as intake chose them), scanned; their texts for similarity."""
     try:
@@ -93,7 +98,9 @@ def _read(
         found = chosen.get(exercise.id)
         if found is None:
             continue
-        scan = scan_source(found.data)
+        if found.data not in scans:  # a file handed in by many (a stub, a copy): scanned once
+            scans[found.data] = scan_source(found.data)
+        scan = scans[found.data]
         for finding in scan.findings:
             flags.append(
                 _flag(entry.student, finding.kind, finding.what, exercise.filename, finding.line)

@@ -86,11 +86,11 @@ def scan_source(data: bytes) -> Scan:
     return scan
 
 
-def _aliases(tree: ast.AST, found: _Collector) -> dict[str, str]:
+def _aliases(nodes: list[ast.AST], found: _Collector) -> dict[str, str]:
     """Each name an import binds, anywhere in the file, and the dotted module path it stands for;
     an import of the grader's own modules is a finding in itself."""
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 _grader_import(alias.name, node.lineno, found)
@@ -146,12 +146,13 @@ def _is_getattr(node: ast.AST) -> bool:
 
 
 def _scan_tree(tree: ast.AST, found: _Collector) -> None:
-    aliases = _aliases(tree, found)
     parent: dict[int, ast.AST] = {}
-    nodes = list(ast.walk(tree))
-    for node in nodes:
+    nodes = [tree]
+    for node in nodes:  # one pass: every node, and its parent (the list grows as it is read)
         for child in ast.iter_child_nodes(node):
             parent[id(child)] = node
+            nodes.append(child)
+    aliases = _aliases(nodes, found)
     for node in nodes:
         line = getattr(node, "lineno", None)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):

@@ -1,17 +1,19 @@
-"""Similarity between students, exercise file by exercise file, with copydetect (winnowed k-gram
-fingerprints of the token stream: names become V, F, O and strings S, so renaming variables or
-rewording strings changes nothing), the stub of each exercise as boilerplate to ignore.
+"""Similarity between students, exercise file by exercise file, with copydetect's fingerprints
+(k-gram hashes of the filtered token stream, grader/review/tokens.py: names become V, F, O and
+strings S, so renaming variables or rewording strings changes nothing) and its slicing of the
+matches, the stub of each exercise as boilerplate to ignore.
 
 Per exercise file, not per submission: copying is usually of one exercise (the hard one), which a
 whole-submission score would dilute among seven honest files. A file pair's score is the share
-of both files' tokens that the matches cover (token-weighted, so a two-line file inside a long
-one scores low); a student pair's score is its highest file pair's."""
+of both files' distinct k-grams they have in common (a two-line file inside a long one scores
+low); a student pair's score is its highest file pair's."""
 
 from __future__ import annotations
 
-import io
 import itertools
 from dataclasses import dataclass, field
+
+from grader.review.tokens import filtered
 
 # copydetect's defaults: k-grams of 25 characters of the filtered token stream, every k-gram
 # kept (a window of 1: the fingerprint set is the same in every process, whatever the hash seed).
@@ -48,6 +50,48 @@ class Similarity:
     compared: int  # file pairs compared
 
 
+class _Print:
+    """One distinct file's fingerprint (copydetect's k-gram hashes of the filtered stream, the
+    starter's removed), with the positions of its k-grams and their hashes as arrays, so a
+    pair's overlap is two vector operations instead of a Python loop."""
+
+    def __init__(self, text: str, boilerplate) -> None:
+        import numpy as np
+        from copydetect.utils import get_document_fingerprints, get_token_coverage
+
+        self.stream = filtered(text)
+        hashes, index = get_document_fingerprints(self.stream.code, NOISE, 1, boilerplate)
+        self.set = {int(h) for h in hashes}  # Python ints: an intersection runs in C
+        self.coverage = float(get_token_coverage(index, NOISE, len(self.stream.code)))
+        found = [(p, h) for h, places in index.items() for p in places]
+        self.places = np.array([p for p, _ in found], dtype=np.int64)
+        self.hashes = np.array([h for _, h in found], dtype=np.int64)
+        self.unique = np.unique(self.hashes)
+
+    def _slices(self, other: _Print):
+        import numpy as np
+        from copydetect.utils import get_copied_slices
+
+        shared = self.places[np.isin(self.hashes, other.unique)]
+        return get_copied_slices(shared, NOISE) if len(shared) else None
+
+    def spans(self, other: _Print) -> list[tuple[int, int]]:
+        """The character ranges of the text those k-grams cover."""
+        slices = self._slices(other)
+        if slices is None:
+            return []
+        starts, ends = self.stream.starts, self.stream.ends
+        return [(starts[int(s)], ends[int(e) - 1]) for s, e in zip(slices[0], slices[1])]
+
+
+def _boilerplate(starter: str):
+    import numpy as np
+    from copydetect.utils import get_document_fingerprints
+
+    hashes, _ = get_document_fingerprints(filtered(starter).code, NOISE, 1)
+    return np.unique(np.array(sorted(hashes), dtype=np.int64))
+
+
 def similar_pairs(
     texts: dict[str, dict[str, str]],
     starters: dict[str, str],
@@ -55,67 +99,57 @@ def similar_pairs(
     threshold: float,
 ) -> Similarity:
     """Student pairs with an exercise file at or above `threshold`, highest first. `texts`:
-    student -> exercise id -> the file's text; `starters`: exercise id -> its stub."""
-    from copydetect import CodeFingerprint
-
-    pairs: dict[tuple[str, str], Pair] = {}
+    student -> exercise id -> the file's text; `starters`: exercise id -> its stub. Identical
+    files are fingerprinted and compared once."""
+    scores: dict[tuple[str, str], dict[str, float]] = {}
+    every: dict[str, dict[str, _Print]] = {}
     compared = 0
     for exercise, starter in starters.items():
-        name = filenames[exercise]
-        boilerplate = _hashes(CodeFingerprint(name, NOISE, 1, fp=io.StringIO(starter)))
-        prints = {}
+        boilerplate = _boilerplate(starter)
+        prints: dict[str, _Print] = every.setdefault(exercise, {})
+        owners: dict[str, list[str]] = {}
         for student in sorted(texts):
             text = texts[student].get(exercise)
             if text is None:
                 continue
-            found = CodeFingerprint(
-                name, NOISE, 1, boilerplate, language="python", fp=io.StringIO(text[:TEXT_LIMIT])
+            text = text[:TEXT_LIMIT]
+            if text not in prints:
+                prints[text] = _Print(text, boilerplate)
+            if prints[text].coverage >= MIN_TOKENS:
+                owners.setdefault(text, []).append(student)
+        distinct = sorted(owners, key=lambda t: owners[t][0])
+        for index, text_a in enumerate(distinct):
+            same = owners[text_a]
+            for a, b in itertools.combinations(same, 2):
+                scores.setdefault((a, b), {})[exercise] = 1.0
+            for text_b in distinct[index + 1 :]:
+                compared += 1
+                score = _score(prints[text_a], prints[text_b], threshold)
+                if score is None:
+                    continue
+                for a, b in itertools.product(same, owners[text_b]):
+                    scores.setdefault((min(a, b), max(a, b)), {})[exercise] = score
+    ranked = sorted(scores.items(), key=lambda item: (-max(item[1].values()), item[0]))
+    pairs, spans_of = [], {}
+    for (a, b), files in ranked[:MAX_PAIRS]:
+        pair = Pair(a, b)
+        for exercise, score in sorted(files.items()):
+            text_a, text_b = texts[a][exercise][:TEXT_LIMIT], texts[b][exercise][:TEXT_LIMIT]
+            print_a, print_b = every[exercise][text_a], every[exercise][text_b]
+            key = (exercise, text_a, text_b)
+            if key not in spans_of:  # the same two files in many pairs: mapped once
+                spans_of[key] = (print_a.spans(print_b), print_b.spans(print_a))
+            spans = spans_of[key]
+            pair.files.append(
+                FileMatch(exercise, filenames[exercise], score, (text_a, text_b), spans)
             )
-            if found.token_coverage >= MIN_TOKENS:
-                prints[student] = found
-        for a, b in itertools.combinations(sorted(prints), 2):
-            compared += 1
-            match = _compare(exercise, name, prints[a], prints[b], threshold)
-            if match is not None:
-                pairs.setdefault((a, b), Pair(a, b)).files.append(match)
-    ranked = sorted(pairs.values(), key=lambda p: (-p.score, p.a, p.b))
-    return Similarity(ranked[:MAX_PAIRS], len(ranked), compared)
+        pairs.append(pair)
+    return Similarity(pairs, len(ranked), compared)
 
 
-def _hashes(fingerprint) -> object:
-    import numpy as np
-
-    return np.unique(np.array(sorted(fingerprint.hashes), dtype=np.int64))
-
-
-def _compare(exercise: str, name: str, a, b, threshold: float) -> FileMatch | None:
-    """The file pair's match when its score reaches the threshold. A bound first, which never
-    drops a pair that reaches it: each place a shared fingerprint starts covers at most k tokens."""
-    shared = a.hashes & b.hashes
-    if not shared:
-        return None
-    places_a = sum(len(a.hash_idx[h]) for h in shared)
-    places_b = sum(len(b.hash_idx[h]) for h in shared)
-    bound = min(places_a * NOISE, a.token_coverage) + min(places_b * NOISE, b.token_coverage)
-    if bound < threshold * (a.token_coverage + b.token_coverage):
-        return None
-    from copydetect import compare_files
-
-    _, (share_a, share_b), (slices_a, slices_b) = compare_files(a, b)
-    covered = share_a * a.token_coverage + share_b * b.token_coverage
-    score = float(covered / (a.token_coverage + b.token_coverage))
-    if score < threshold:
-        return None
-    return FileMatch(
-        exercise,
-        name,
-        round(score, 4),
-        (a.raw_code, b.raw_code),
-        (_spans(slices_a), _spans(slices_b)),
-    )
-
-
-def _spans(slices) -> list[tuple[int, int]]:
-    if len(slices) == 0 or slices.shape[0] == 0:
-        return []
-    return [(int(s), int(e)) for s, e in zip(slices[0], slices[1])]
+def _score(a: _Print, b: _Print, threshold: float) -> float | None:
+    """The file pair's score when it reaches the threshold: the share of both files' distinct
+    k-grams that they have in common (2|A & B| / (|A| + |B|)). A set intersection: a class of
+    200 compares 160,000 file pairs, and covering positions cost 40 times as much (measured)."""
+    score = 2 * len(a.set & b.set) / (len(a.set) + len(b.set))
+    return round(score, 4) if score >= threshold else None
