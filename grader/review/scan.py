@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from grader.review import rules
 
-SCAN_BYTES = 512 * 1024  # the part of a file scanned; past it, the rest is named in a note
+SCAN_BYTES = 128 * 1024  # the part scanned (60 times the longest reference); a note says so
 MAX_FINDINGS = 30  # per file: a file that trips every rule is one look, not a thousand lines
 
 
@@ -134,11 +134,11 @@ def _resolve(node: ast.AST, aliases: dict[str, str]) -> str | None:
     return ".".join([root, *reversed(parts)]) if root else None
 
 
-def _is_getattr(node: ast.AST) -> bool:
+def _is_getattr(node: ast.AST, *names: str) -> bool:
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id in ("getattr", "setattr", "delattr")
+        and node.func.id in (names or ("getattr", "setattr", "delattr"))
         and len(node.args) >= 2
         and isinstance(node.args[1], ast.Constant)
         and isinstance(node.args[1].value, str)
@@ -146,18 +146,17 @@ def _is_getattr(node: ast.AST) -> bool:
 
 
 def _scan_tree(tree: ast.AST, found: _Collector) -> None:
-    parent: dict[int, ast.AST] = {}
-    nodes = [tree]
-    for node in nodes:  # one pass: every node, and its parent (the list grows as it is read)
-        for child in ast.iter_child_nodes(node):
-            parent[id(child)] = node
-            nodes.append(child)
+    nodes = list(ast.walk(tree))  # breadth first: a chain's outer end comes before its inner parts
     aliases = _aliases(nodes, found)
+    inner: set[int] = set()
     for node in nodes:
         line = getattr(node, "lineno", None)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            _use(_outermost(node, parent), aliases, found)
-        elif isinstance(node, ast.Attribute) and node.attr in rules.FRAME_ATTRIBUTES:
+        head = isinstance(node, ast.Attribute) or _is_getattr(node, "getattr")
+        head = head or isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        if head and id(node) not in inner:
+            _use(node, aliases, found)
+            inner.update(_chain(node))
+        if isinstance(node, ast.Attribute) and node.attr in rules.FRAME_ATTRIBUTES:
             found.add("frames", node.attr, f"reads a frame's {node.attr}", line)
         elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
@@ -194,16 +193,18 @@ def _method(node: ast.FunctionDef | ast.AsyncFunctionDef, found: _Collector) -> 
             )
 
 
-def _outermost(node: ast.AST, parent: dict[int, ast.AST]) -> ast.AST:
-    """The longest attribute chain `node` starts: `os` in `os.path.join` gives the whole."""
+def _chain(node: ast.AST) -> list[int]:
+    """The inner parts of an attribute chain (`os.path` and `os` in `os.path.join`), judged with
+    the whole: one flag per use, not one per prefix."""
+    parts = []
     while True:
-        up = parent.get(id(node))
-        if isinstance(up, ast.Attribute) and up.value is node:
-            node = up
-        elif _is_getattr(up) and up.args[0] is node and up.func.id == "getattr":
-            node = up
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif _is_getattr(node, "getattr"):
+            node = node.args[0]
         else:
-            return node
+            return parts
+        parts.append(id(node))
 
 
 def _use(node: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
