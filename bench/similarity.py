@@ -64,9 +64,7 @@ def score_kinds(made, sample: int, rng: random.Random) -> dict[str, list[float]]
     for a, b in itertools.combinations(sorted(made.files), 2):
         for name in made.files[a]:
             roots = {root_of(made, a, name), root_of(made, b, name)}
-            direct = made.origin[(a, name)].startswith("copy") or made.origin[
-                (b, name)
-            ].startswith("copy")
+            direct = any(made.origin[(s, name)].startswith("copy") for s in (a, b))
             if "stub" in roots or direct:
                 continue
             kind = "independent" if len(roots) == 2 else None

@@ -206,5 +206,10 @@ def run_batch(
         from grader.review.build import DEFAULT_THRESHOLD
 
         chosen = DEFAULT_THRESHOLD if threshold is None else threshold
-        write_review(out, entries, records, chosen)
+        try:
+            write_review(out, entries, records, chosen)
+        except Exception as exc:  # noqa: BLE001 - the grades are written; say so and end well
+            click.echo(
+                f"the review failed ({type(exc).__name__}: {exc}); grades unaffected", err=True
+            )
     return records
