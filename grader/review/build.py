@@ -8,9 +8,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from grader.review.findings import Scan
 from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
-from grader.review.scan import Scan, decode, scan_source
+from grader.review.scan import decode, scan_source
 from grader.review.similarity import TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
 from grader.workbook.intake import Entry, take_in

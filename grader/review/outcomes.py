@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from grader.review.scan import Finding
+from grader.review.findings import Finding
 from grader.workbook.catalog import Exercise
 from grader.workbook.results import BatchRecord, Status
 

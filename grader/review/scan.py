@@ -7,25 +7,12 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from dataclasses import dataclass, field
 
 from grader.review import rules
+from grader.review.fallback import scan_tokens
+from grader.review.findings import Collector, Scan
 
 SCAN_BYTES = 128 * 1024  # the part scanned (60 times the longest reference); a note says so
-MAX_FINDINGS = 30  # per file: a file that trips every rule is one look, not a thousand lines
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    what: str
-    line: int | None
-
-
-@dataclass
-class Scan:
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
@@ -41,28 +28,6 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         ]
 
 
-class _Collector:
-    """Findings of one file, one per rule (its first place, with how many places in all)."""
-
-    def __init__(self) -> None:
-        self.first: dict[tuple[str, str], Finding] = {}
-        self.count: dict[tuple[str, str], int] = {}
-
-    def add(self, kind: str, key: str, what: str, line: int | None) -> None:
-        slot = (kind, key)
-        self.count[slot] = self.count.get(slot, 0) + 1
-        if slot not in self.first and len(self.first) < MAX_FINDINGS:
-            self.first[slot] = Finding(kind, what, line)
-
-    def findings(self) -> list[Finding]:
-        found = []
-        for slot, finding in self.first.items():
-            more = self.count[slot] - 1
-            what = finding.what + (f" (and {more} more place(s))" if more else "")
-            found.append(Finding(finding.kind, what, finding.line))
-        return sorted(found, key=lambda f: (f.line or 0, f.kind, f.what))
-
-
 def scan_source(data: bytes) -> Scan:
     """Findings in one exercise file's bytes, with notes on what could not be scanned."""
     scan = Scan()
@@ -71,12 +36,12 @@ def scan_source(data: bytes) -> Scan:
         data = data[:SCAN_BYTES]
     text, notes = decode(data)
     scan.notes += notes
-    found = _Collector()
+    found = Collector()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         scan.notes.append(f"does not parse ({type(exc).__name__}): scanned by tokens")
-        _scan_tokens(text, found, scan)
+        scan_tokens(text, found, scan)
     else:
         try:
             _scan_tree(tree, found)
@@ -86,7 +51,7 @@ def scan_source(data: bytes) -> Scan:
     return scan
 
 
-def _aliases(nodes: list[ast.AST], found: _Collector) -> dict[str, str]:
+def _aliases(nodes: list[ast.AST], found: Collector) -> dict[str, str]:
     """Each name an import binds, anywhere in the file, and the dotted module path it stands for;
     an import of the grader's own modules is a finding in itself."""
     aliases: dict[str, str] = {}
@@ -107,7 +72,7 @@ def _aliases(nodes: list[ast.AST], found: _Collector) -> dict[str, str]:
     return aliases
 
 
-def _grader_import(module: str, line: int, found: _Collector) -> None:
+def _grader_import(module: str, line: int, found: Collector) -> None:
     if module.split(".")[0] in rules.GRADER_MODULES:
         found.add("grader_module", module, f"imports {module}", line)
 
@@ -145,7 +110,7 @@ def _is_getattr(node: ast.AST, *names: str) -> bool:
     )
 
 
-def _scan_tree(tree: ast.AST, found: _Collector) -> None:
+def _scan_tree(tree: ast.AST, found: Collector) -> None:
     nodes = list(ast.walk(tree))  # breadth first: a chain's outer end comes before its inner parts
     aliases = _aliases(nodes, found)
     inner: set[int] = set()
@@ -176,7 +141,7 @@ def _scan_tree(tree: ast.AST, found: _Collector) -> None:
             _method(node, found)
 
 
-def _method(node: ast.FunctionDef | ast.AsyncFunctionDef, found: _Collector) -> None:
+def _method(node: ast.FunctionDef | ast.AsyncFunctionDef, found: Collector) -> None:
     """`__torch_function__` anywhere, and an `__eq__` or `__ne__` that answers a constant."""
     if node.name in rules.TRICK_METHODS:
         found.add("comparison_trick", node.name, f"defines {node.name}", node.lineno)
@@ -207,7 +172,7 @@ def _chain(node: ast.AST) -> list[int]:
         parts.append(id(node))
 
 
-def _use(node: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
+def _use(node: ast.AST, aliases: dict[str, str], found: Collector) -> None:
     dotted = _resolve(node, aliases)
     rule = rules.rule_of(dotted) if dotted else None
     if rule and rule[0] != "grader_module":  # the import itself was the finding
@@ -227,7 +192,7 @@ def _flatten(targets: list[ast.AST]) -> list[ast.AST]:
     return out
 
 
-def _patch(target: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
+def _patch(target: ast.AST, aliases: dict[str, str], found: Collector) -> None:
     """An assignment to (or deletion of) a module's attribute, or an entry of its `__dict__`."""
     line = getattr(target, "lineno", None)
     if isinstance(target, ast.Attribute):
@@ -246,7 +211,7 @@ def _patch(target: ast.AST, aliases: dict[str, str], found: _Collector) -> None:
             found.add("patching", name, f"assigns an entry of {name}'s namespace", line)
 
 
-def _call(node: ast.Call, aliases: dict[str, str], found: _Collector) -> None:
+def _call(node: ast.Call, aliases: dict[str, str], found: Collector) -> None:
     func = _resolve(node.func, aliases) if not _is_getattr(node) else None
     name = node.func.id if isinstance(node.func, ast.Name) else ""
     if name in ("setattr", "delattr") and node.args:
@@ -259,53 +224,3 @@ def _call(node: ast.Call, aliases: dict[str, str], found: _Collector) -> None:
             rule = rules.rule_of(module.value)
             if rule:
                 found.add(rule[0], rule[1], f"imports {module.value} by name", node.lineno)
-
-
-def _scan_tokens(text: str, found: _Collector, scan: Scan) -> None:
-    """The same rules over a token stream, names taken literally (no imports to resolve): each
-    dotted chain of names is judged as a use, or, after `import`/`from`, as an import."""
-    chain: list[str] = []
-    dot = importing = False
-    line = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            line = token.start[0]
-            if token.type == tokenize.NAME and chain and dot:
-                chain.append(token.string)
-                dot = False
-                if token.string in rules.FRAME_ATTRIBUTES:
-                    found.add("frames", token.string, f"reads a frame's {token.string}", line)
-            elif token.type == tokenize.OP and token.string == "." and chain and not dot:
-                dot = True
-            else:
-                _token_chain(chain, importing, line, found)
-                chain, dot = [], False
-                if token.type in (tokenize.NEWLINE, tokenize.NL) or token.string == ";":
-                    importing = False
-                elif token.type == tokenize.NAME and token.string in ("import", "from"):
-                    importing = True
-                elif token.type == tokenize.NAME:
-                    chain = [token.string]
-                elif token.type == tokenize.STRING and "/proc" in token.string:
-                    found.add("proc_fs", "/proc", f"names {token.string[:60]!r}", line)
-    except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
-        scan.notes.append(f"tokens unreadable past line {line}")
-    _token_chain(chain, importing, line, found)
-
-
-def _token_chain(chain: list[str], importing: bool, line: int, found: _Collector) -> None:
-    if not chain:
-        return
-    dotted = ".".join(chain)
-    if chain[0] == "np":
-        dotted = "numpy" + dotted[2:]
-    elif len(chain) == 1 and chain[0] in rules.DYNAMIC_BUILTINS:
-        dotted = f"builtins.{chain[0]}"
-    rule = rules.rule_of(dotted)
-    if rule is None:
-        return
-    if importing and rule[0] in ("grader_module", *rules.SYSTEM_MODULES.values()):
-        found.add(rule[0], rule[1], f"imports {dotted}", line)
-    elif not importing and ("." in dotted or rule[0] == "dynamic_code"):
-        if rule[0] != "grader_module":
-            found.add(rule[0], rule[1], f"uses {dotted}", line)

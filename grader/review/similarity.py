@@ -149,7 +149,7 @@ def similar_pairs(
 
 def _score(a: _Print, b: _Print, threshold: float) -> float | None:
     """The file pair's score when it reaches the threshold: the share of both files' distinct
-    k-grams that they have in common (2|A & B| / (|A| + |B|)). A set intersection: a class of
-    200 compares 160,000 file pairs, and covering positions cost 40 times as much (measured)."""
+    k-grams that they have in common (2|A & B| / (|A| + |B|)). A set intersection: on the class
+    of 200 in bench/similarity.py (129,296 file pairs), covered tokens took 104 s, sets 20 s."""
     score = 2 * len(a.set & b.set) / (len(a.set) + len(b.set))
     return round(score, 4) if score >= threshold else None
