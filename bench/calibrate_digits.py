@@ -3,7 +3,7 @@
 Trains, for each of 5 seeds, the reference (the tutorial's SimpleCNN, Adam lr 1e-3,
 two epochs) and two weaker baselines, exactly as the check does (one thread,
 10,000 training digits in batches of 64, held-out digits from another seed),
-and prints their accuracies next to the thresholds in checks/probes/train_digits.py.
+and prints their accuracies next to the thresholds in checks/oracles/train_digits.py.
 
     python bench/calibrate_digits.py            # about a minute on this machine
 """
@@ -18,7 +18,7 @@ import time
 import torch
 from torch import nn
 
-from grader.workbook.paths import PROBES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import ORACLES_DIR, SOLUTIONS_DIR
 
 
 def _load(name, path):
@@ -30,7 +30,7 @@ def _load(name, path):
 
 def main() -> int:
     torch.set_num_threads(1)
-    probes = _load("probes_train_digits", PROBES_DIR / "train_digits.py")
+    oracle = _load("oracle_train_digits", ORACLES_DIR / "train_digits.py")
     reference = _load("reference_train_digits", SOLUTIONS_DIR / "08_train_digits.py")
 
     class Linear:  # a weaker learner: logistic regression, one epoch of Adam
@@ -53,19 +53,19 @@ def main() -> int:
         def fit(model, loader):
             return None
 
-    print(f"thresholds (accuracy % -> points): {probes.THRESHOLDS}")
+    print(f"thresholds (accuracy % -> points): {oracle.THRESHOLDS}")
     print(f"{'learner':<12}{'seed':>5}{'accuracy':>10}{'points':>8}{'fit s':>8}")
     failures = 0
     for name, learner in (("reference", reference), ("linear", Linear), ("untrained", Untrained)):
         accuracies = []
         for seed in range(5):
             start = time.perf_counter()
-            result = probes.train_and_score(learner, seed=seed)
+            result = oracle.score_locally(learner, seed=seed)
             elapsed = time.perf_counter() - start
-            points = probes.points_for(result["accuracy"])
+            points = oracle.points_for(result["accuracy"])
             accuracies.append(result["accuracy"])
             print(f"{name:<12}{seed:>5}{result['accuracy']:>10.2f}{points:>8}{elapsed:>8.1f}")
-            if name == "reference" and points < probes.MAX_POINTS:
+            if name == "reference" and points < oracle.MAX_POINTS:
                 failures += 1
             if name == "untrained" and points != 0:
                 failures += 1

@@ -45,6 +45,7 @@ def _conv_mistakes(image, kernel, stride, padding):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public  # inputs and expected values fixed by the spec
 @pytest.mark.parametrize(
     "name, values",
     [
@@ -156,6 +157,7 @@ def test_convolve2d_leaves_inputs_unchanged(submission):
 
 
 @pytest.mark.points(1)
+@pytest.mark.public  # inputs and expected values fixed by the spec
 @pytest.mark.parametrize(
     "image_shape, kernel_shape, padding, why",
     [

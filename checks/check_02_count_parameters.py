@@ -1,4 +1,4 @@
-"""Checks for exercise 02: counting parameters. Models are built in the worker by trusted probes."""
+"""Checks for exercise 02: counting parameters. The models are built in the worker by the driver."""
 
 import pytest
 
@@ -11,10 +11,11 @@ def _counts(model):
 
 
 @pytest.mark.points(2)
-def test_count_parameters_plain_model(submission, probes):
-    expected = _counts(probes.build("plain"))
+@pytest.mark.public
+def test_count_parameters_plain_model(submission, driver):
+    expected = _counts(driver.build("plain"))
     expect_value(
-        submission.probe("count_on", "plain"),
+        submission.drive("count_on", "plain"),
         expected,
         what="count_parameters(model) as (total, trainable)",
         inputs="Sequential(Conv2d(1, 5, 3), ReLU(), Flatten(), Linear(3380, 7))",
@@ -28,12 +29,13 @@ def test_count_parameters_plain_model(submission, probes):
 
 
 @pytest.mark.points(2)
-def test_count_parameters_shared_weight(submission, probes):
-    model = probes.build("shared")
+@pytest.mark.public
+def test_count_parameters_shared_weight(submission, driver):
+    model = driver.build("shared")
     expected = _counts(model)
     twice = sum(p.numel() for _, p in model.named_parameters(remove_duplicate=False))
     expect_value(
-        submission.probe("count_on", "shared"),
+        submission.drive("count_on", "shared"),
         expected,
         what="count_parameters on a model whose two heads share one weight",
         inputs="head_a = Linear(20, 6); head_b = Linear(20, 6, bias=False); "
@@ -50,15 +52,16 @@ def test_count_parameters_shared_weight(submission, probes):
 
 
 @pytest.mark.points(2)
-def test_count_parameters_ignores_buffers(submission, probes):
-    model = probes.build("batchnorm")
+@pytest.mark.public
+def test_count_parameters_ignores_buffers(submission, driver):
+    model = driver.build("batchnorm")
     expected = _counts(model)
     with_buffers = expected[0] + sum(b.numel() for b in model.buffers())
     with_float_buffers = expected[0] + sum(
         b.numel() for b in model.buffers() if b.is_floating_point()
     )
     expect_value(
-        submission.probe("count_on", "batchnorm"),
+        submission.drive("count_on", "batchnorm"),
         expected,
         what="count_parameters on a model with BatchNorm2d",
         inputs="Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), Flatten(), Linear(4, 2))",
@@ -74,10 +77,11 @@ def test_count_parameters_ignores_buffers(submission, probes):
 
 
 @pytest.mark.points(2)
-def test_count_parameters_frozen(submission, probes):
-    expected = _counts(probes.build("frozen"))
+@pytest.mark.public
+def test_count_parameters_frozen(submission, driver):
+    expected = _counts(driver.build("frozen"))
     expect_value(
-        submission.probe("count_on", "frozen"),
+        submission.drive("count_on", "frozen"),
         expected,
         what="count_parameters on a model whose first layer is frozen",
         inputs="Sequential(Linear(10, 8), ReLU(), Linear(8, 3)), first layer requires_grad=False",
@@ -105,6 +109,7 @@ CONV_CASES = [
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_conv2d_param_count(submission):
     from torch import nn
 
@@ -137,6 +142,7 @@ def test_conv2d_param_count(submission):
 
 
 @pytest.mark.points(1)
+@pytest.mark.public
 def test_linear_param_count(submission):
     for fin, fout, bias in [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]:
         expected = fin * fout + (fout if bias else 0)
@@ -153,6 +159,7 @@ def test_linear_param_count(submission):
 
 
 @pytest.mark.points(1)
+@pytest.mark.public
 def test_simple_cnn_param_count(submission):
     expect_value(
         submission.simple_cnn_param_count(),

@@ -16,6 +16,7 @@ from grader.worker.probe_tools import describe_layers
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_conv_output_size(submission, reference):
     for args in [
         (28, 3, 1, 1),
@@ -53,6 +54,7 @@ def test_conv_output_size(submission, reference):
 
 
 @pytest.mark.points(2)
+@pytest.mark.public
 def test_pool_output_size(submission, reference):
     for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1)]:
         expected = reference.pool_output_size(*args)
@@ -80,9 +82,10 @@ def test_pool_output_size(submission, reference):
 
 
 @pytest.mark.points(4)
-def test_simple_cnn_layers(submission, reference, probes):
-    expected = describe_layers(reference.SimpleCNN(), probes.LAYERS)
-    actual = submission.probe("layers")
+@pytest.mark.public
+def test_simple_cnn_layers(submission, reference, driver):
+    expected = describe_layers(reference.SimpleCNN(), driver.LAYERS)
+    actual = submission.drive("layers")
     for name, want in expected.items():
         got = actual.get(name)
         if got is None:
@@ -114,7 +117,7 @@ def _alternative(reference_model, images, *, relu1=True, relu2=True, relu3=True)
 @pytest.mark.points(4)
 def test_simple_cnn_forward(submission, reference):
     images = torch.randn(3, 1, 28, 28)
-    result = submission.probe("forward", images)
+    result = submission.drive("forward", images)
     model = reference.SimpleCNN()
     try:
         model.load_state_dict(result["state"])
@@ -153,9 +156,9 @@ def test_simple_cnn_forward(submission, reference):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("batch", [2, 5])
-def test_trace_shapes(submission, reference, probes, batch):
-    expected = reference.trace_shapes(probes.TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))
-    actual = submission.probe("trace", batch)
+def test_trace_shapes(submission, reference, driver, batch):
+    expected = reference.trace_shapes(driver.TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))
+    actual = submission.drive("trace", batch)
     expect_value(
         actual,
         expected,

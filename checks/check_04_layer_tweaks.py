@@ -13,9 +13,10 @@ def _config_text(config):
 
 
 @pytest.mark.points(2)
-def test_tinycnn_default_layers(submission, reference, probes):
-    expected = describe_layers(reference.TinyCNN(), probes.LAYERS)
-    actual = submission.probe("layers", {})
+@pytest.mark.public
+def test_tinycnn_default_layers(submission, reference, driver):
+    expected = describe_layers(reference.TinyCNN(), driver.LAYERS)
+    actual = submission.drive("layers", {})
     if actual["has_conv2"]:
         fail(
             "TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
@@ -35,11 +36,12 @@ def test_tinycnn_default_layers(submission, reference, probes):
 
 
 @pytest.mark.points(4)
-def test_tinycnn_configurations(submission, reference, probes):
-    for config in probes.CONFIGS:
+@pytest.mark.public
+def test_tinycnn_configurations(submission, reference, driver):
+    for config in driver.CONFIGS:
         model = reference.TinyCNN(**config)
-        expected = describe_layers(model, probes.LAYERS)
-        actual = submission.probe("layers", config)
+        expected = describe_layers(model, driver.LAYERS)
+        actual = submission.drive("layers", config)
         if actual["has_conv2"] != hasattr(model, "conv2"):
             fail(
                 f"{_config_text(config)} should {'' if hasattr(model, 'conv2') else 'not '}have "
@@ -93,7 +95,7 @@ def _with_relu(model, images):
 def test_tinycnn_forward(submission, reference, config):
     side = config.get("image_size", 28)
     images = torch.randn(2, 1, side, side)
-    result = submission.probe("forward", config, images)
+    result = submission.drive("forward", config, images)
     model = reference.TinyCNN(**config)
     try:
         model.load_state_dict(result["state"])
@@ -117,9 +119,10 @@ def test_tinycnn_forward(submission, reference, config):
 
 
 @pytest.mark.points(4)
-def test_make_variants(submission, reference, probes):
-    expected = probes.variants(reference)
-    actual = submission.probe("variants")
+@pytest.mark.public
+def test_make_variants(submission, reference, driver):
+    expected = driver.variants(reference)
+    actual = submission.drive("variants")
     if actual["type"] != "dict":
         fail(f"make_variants() should return a dict of models, got a {actual['type']}.")
     want, got = expected["models"], actual["models"]

@@ -1,8 +1,9 @@
 """Checks for exercise 05: one step of learning.
 
-The probes record what the submission did to a model and optimizer (the order of
-zero_grad / backward / step, the mode during forward, the parameters after); the
-expected results and those of each classic mistake are computed here.
+The checks send a model's parameters and buffers (with batch norm, so the mode shows in the
+values), batches and old gradients; the driver runs the learner's function in the worker and sends
+back the parameters and buffers afterwards. Every verdict compares those values with what the
+oracle computes here, and a mistake is named only when its own numbers match the learner's.
 """
 
 import pytest
@@ -18,15 +19,25 @@ from grader.checking.compare import (
     when,
 )
 
-SEED = 11
 NO_GRAD_NEEDED = {
     "leaf Variable that requires grad": "autograd refuses to record an in-place change of a "
     "parameter: do the update inside `with torch.no_grad():` (or decorate the function with "
     "@torch.no_grad()).",
 }
+MISTAKES = {
+    "no_zero_grad": "gradients are not cleared before backward (no optimizer.zero_grad()): "
+    "PyTorch adds new gradients to the old ones, so the step also applied the old gradients.",
+    "zero_grad_after_backward": "zero_grad runs after backward: it wipes the gradients just "
+    "computed, so step() has nothing to apply. Clear gradients before the forward pass.",
+    "step_before_backward": "step() runs before backward(): it applies the old gradients (or "
+    "none). Call backward first, then step.",
+    "eval_mode": "the model stayed in evaluation mode: call model.train() first (a model may "
+    "arrive in eval mode after an evaluation; batch norm and dropout behave differently in the "
+    "two modes).",
+}
 
 
-def _params_match(actual: dict, expected: dict) -> bool:
+def _same(actual, expected: dict) -> bool:
     return (
         isinstance(actual, dict)
         and actual.keys() == expected.keys()
@@ -39,51 +50,73 @@ def _params_match(actual: dict, expected: dict) -> bool:
     )
 
 
-def _expect_params(actual: dict, expected: dict, *, what: str, likely=()) -> None:
+def _expect_state(actual, expected: dict, *, what: str, likely=()) -> None:
+    if not isinstance(actual, dict):
+        fail(f"{what}: the model's state could not be read back.")
     for name, want in expected.items():
         expect_tensor(
             actual.get(name),
             want,
-            what=f"{what}: parameter {name}",
+            what=f"{what}: {name}",
             atol=1e-5,
             rtol=1e-4,
             likely=[Mistake(lambda _a, m=m: m.matches(actual), m.message) for m in likely],
         )
 
 
-def _order_problem(events: list[str]) -> str | None:
-    """What is wrong with the order of zero_grad, backward and step, in a learner's words."""
-    if events.count("backward") != 1 or events.count("step") != 1:
-        return (
-            f"train_step should call backward once and step once; it called backward "
-            f"{events.count('backward')} time(s) and step {events.count('step')} time(s)."
+def _train_step_check(submission, oracle, seed, *, batches, stale, start_eval, what, variants):
+    setup = oracle.make_setup(seed)
+    chosen = [setup["batches"][i] for i in range(batches)]
+    with explain_errors(NO_GRAD_NEEDED):
+        result = submission.drive(
+            "run_train_step",
+            setup["state"],
+            chosen,
+            setup["stale"] if stale else None,
+            start_eval,
+            oracle.LR,
         )
-    backward, step = events.index("backward"), events.index("step")
-    if step < backward:
-        return (
-            "optimizer.step() comes before loss.backward(): the step uses gradients that do "
-            "not exist yet (or old ones). Call backward first, then step."
-        )
-    if "zero_grad" in events[backward:step]:
-        return (
-            "zero_grad is called after backward: it wipes the gradients you just computed, so "
-            "step() has nothing to apply. Clear gradients before the forward pass."
-        )
-    if "zero_grad" not in events[:backward]:
-        return (
-            "gradients are never cleared (no optimizer.zero_grad()): PyTorch adds new gradients to "
-            "the old ones, so every step also applies the previous steps' gradients."
-        )
-    return None
+
+    def run(variant):
+        return oracle.train_steps(
+            setup, chosen, stale=stale, start_eval=start_eval, variant=variant
+        )["state"]
+
+    expected = run("correct")
+    # mistakes whose numbers coincide here are named together: which one it was cannot be told
+    groups: list[tuple[dict, list[str]]] = []
+    for variant in variants:
+        state = run(variant)
+        if _same(state, expected):
+            continue
+        group = next((g for g in groups if _same(g[0], state)), None)
+        if group is None:
+            groups.append((state, [variant]))
+        else:
+            group[1].append(variant)
+    _expect_state(
+        result["state"],
+        expected,
+        what=what,
+        likely=[
+            when(lambda a, state=state: _same(a, state), " Or: ".join(MISTAKES[v] for v in names))
+            for state, names in groups
+        ],
+    )
 
 
 @pytest.mark.points(2)
-def test_train_step_returns_the_loss_as_float(submission, probes):
-    result = submission.probe("run_train_step", SEED, stale=False, start_eval=False)
-    expected = probes.expected_train_step(SEED, stale=False)
+def test_train_step_returns_the_loss_as_float(submission, oracle, seeds):
+    setup = oracle.make_setup(seeds.get("setup", 11))
+    result = submission.drive(
+        "run_train_step", setup["state"], setup["batches"][:1], None, False, oracle.LR
+    )
+    expected = oracle.train_steps(
+        setup, setup["batches"][:1], stale=False, start_eval=False, variant="correct"
+    )
     expect_number(
-        result["value"],
-        expected["loss"],
+        result["values"][0],
+        expected["losses"][0],
         what="the value train_step returns",
         likely=[
             when(
@@ -98,95 +131,71 @@ def test_train_step_returns_the_loss_as_float(submission, probes):
 
 
 @pytest.mark.points(3)
-def test_train_step_clears_old_gradients(submission, probes):
-    with explain_errors(NO_GRAD_NEEDED):
-        result = submission.probe("run_train_step", SEED, stale=True, start_eval=False)
-    expected = probes.expected_train_step(SEED, stale=True)["params"]
-    variants = {
-        v: probes.expected_train_step(SEED, stale=True, variant=v)["params"]
-        for v in ("no_zero_grad", "zero_grad_after_backward", "step_before_backward")
-    }
-    problem = _order_problem(result["events"])
-    _expect_params(
-        result["params"],
-        expected,
-        what="parameters after train_step (the model held old gradients)",
-        likely=[
-            when(
-                lambda a: _params_match(a, variants["no_zero_grad"]),
-                "gradients are not cleared before backward (no optimizer.zero_grad()): the "
-                "old gradients were added to the new ones and applied too.",
-            ),
-            when(
-                lambda a: _params_match(a, variants["zero_grad_after_backward"]),
-                "zero_grad runs after backward, so step() applies zero gradients.",
-            ),
-            when(
-                lambda a: _params_match(a, variants["step_before_backward"]),
-                "step() runs before backward(): it applies the old gradients.",
-            ),
-            when(lambda a: problem is not None, problem or ""),
-        ],
+def test_train_step_clears_old_gradients(submission, oracle, seeds):
+    _train_step_check(
+        submission,
+        oracle,
+        seeds.get("setup", 11),
+        batches=1,
+        stale=True,
+        start_eval=False,
+        what="after train_step on a model that held old gradients",
+        variants=("no_zero_grad", "zero_grad_after_backward", "step_before_backward"),
     )
 
 
 @pytest.mark.points(3)
-def test_train_step_order(submission):
-    events = submission.probe("run_train_step", SEED, stale=False, start_eval=False)["events"]
-    problem = _order_problem(events)
-    if problem:
-        fail(f"{problem}\nCalls seen, in order: {', '.join(events) or 'none'}")
+def test_train_step_twice_in_a_row(submission, oracle, seeds):
+    _train_step_check(
+        submission,
+        oracle,
+        seeds.get("setup", 11),
+        batches=2,
+        stale=False,
+        start_eval=False,
+        what="after two train_steps in a row (as in a training loop)",
+        variants=("no_zero_grad", "zero_grad_after_backward", "step_before_backward"),
+    )
 
 
 @pytest.mark.points(2)
-def test_train_step_sets_training_mode(submission):
-    result = submission.probe("run_train_step", SEED, stale=False, start_eval=True)
-    modes = result["forward"]
-    if not modes:
-        fail("train_step never ran the model's forward pass.")
-    if not all(m["training"] for m in modes):
-        fail(
-            "the model was in evaluation mode during train_step's forward pass: call model.train() "
-            "first (a model may arrive in eval mode after an evaluation; dropout and batch norm "
-            "behave differently in the two modes)."
-        )
+def test_train_step_sets_training_mode(submission, oracle, seeds):
+    _train_step_check(
+        submission,
+        oracle,
+        seeds.get("setup", 11),
+        batches=1,
+        stale=False,
+        start_eval=True,
+        what="after train_step on a model handed over in evaluation mode",
+        variants=("eval_mode",),
+    )
 
 
-@pytest.mark.points(2)
-def test_sgd_step_updates_in_place(submission, probes):
+def _sgd(submission, oracle, setup, as_generator):
     with explain_errors(NO_GRAD_NEEDED):
-        result = submission.probe("run_sgd_step", SEED, as_generator=False)
-    model, _, _, grads = probes.make_setup(SEED)
-    before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    expected = {n: (v - probes.LR * grads[n]) if n != "unused" else v for n, v in before.items()}
-    if any(result["history"].values()):
-        fail(
-            "autograd recorded the update (the parameters now have a grad_fn): do it inside "
-            "torch.no_grad()."
+        return submission.drive(
+            "run_sgd_step", setup["state"], setup["stale"], oracle.LR, as_generator
         )
-    if not all(result["same_storage"].values()):
-        fail(
-            "the parameters were replaced by new tensors (for example p.data = p - lr * p.grad): "
-            "update them in place, p -= lr * p.grad or p.sub_(lr * p.grad), inside torch.no_grad()."
-        )
-    _expect_params(
-        result["params"],
+
+
+@pytest.mark.points(1)
+def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
+    setup = oracle.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, oracle, setup, as_generator=False)
+    before, expected = setup["state"], oracle.sgd_expected(setup)
+    _expect_state(
+        result["state"],
         expected,
-        what="parameters after sgd_step(list of parameters, lr=0.1)",
+        what="after sgd_step(list of parameters, lr=0.1)",
         likely=[
             when(
-                lambda a: _params_match(a, before),
+                lambda a: _same(a, before),
                 "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
                 "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
             ),
             when(
-                lambda a: _params_match(
-                    a,
-                    {
-                        n: v + probes.LR * grads[n] if n != "unused" else v
-                        for n, v in before.items()
-                    },
-                ),
+                lambda a: _same(a, oracle.sgd_expected(setup, sign=+1.0)),
                 "the sign is flipped: gradient descent subtracts lr * grad.",
             ),
         ],
@@ -195,37 +204,69 @@ def test_sgd_step_updates_in_place(submission, probes):
         fail(f"sgd_step should return None, but returned {describe(result['value'])}.")
 
 
-@pytest.mark.points(2)
-def test_sgd_step_accepts_a_generator(submission, probes):
-    with explain_errors(NO_GRAD_NEEDED):
-        result = submission.probe("run_sgd_step", SEED, as_generator=True)
-    model, _, _, grads = probes.make_setup(SEED)
-    before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    expected = {n: (v - probes.LR * grads[n]) if n != "unused" else v for n, v in before.items()}
-    _expect_params(
-        result["params"],
-        expected,
-        what="parameters after sgd_step(model.parameters(), lr=0.1)",
+@pytest.mark.points(1)
+def test_sgd_step_works_in_place(submission, oracle, seeds):
+    """One point: whether the storage was updated is a fact only the worker sees."""
+    setup = oracle.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, oracle, setup, as_generator=False)
+    before, expected = setup["state"], oracle.sgd_expected(setup)
+    params = {name: expected[name] for name in result["aliases"]}
+    _expect_state(
+        result["aliases"],
+        params,
+        what="the parameters' storage from before the call",
         likely=[
             when(
-                lambda a: any(torch.equal(a[n], before[n]) for n in before if n != "unused"),
-                "the generator is consumed twice: model.parameters() can be iterated only once, "
-                "so a first pass (any(...), len(list(...)), a check loop) leaves nothing for "
-                "the update loop. Iterate once, or turn it into a list first.",
+                lambda a: _same(a, {name: before[name] for name in params}),
+                "the parameters were given new tensors (for example p.data = p - lr * p.grad) "
+                "instead of being updated in place: whatever else holds them (an optimizer, a "
+                "view) keeps the old values. Use p -= lr * p.grad or p.sub_(lr * p.grad), inside "
+                "torch.no_grad().",
             )
         ],
     )
 
 
 @pytest.mark.points(2)
-def test_compute_gradients_are_fresh(submission, probes):
-    result = submission.probe("run_compute_gradients", SEED, stale=True)
-    expected = probes.expected_gradients(SEED)
-    stale = probes.make_setup(SEED)[3]
+def test_sgd_step_accepts_a_generator(submission, oracle, seeds):
+    setup = oracle.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, oracle, setup, as_generator=True)
+    before, expected = setup["state"], oracle.sgd_expected(setup)
+
+    def consumed_twice(actual) -> bool:
+        """Each parameter either updated or untouched, some untouched, and a list works."""
+        skipped = [n for n in expected if not _same({n: actual[n]}, {n: expected[n]})]
+        if not skipped or not all(_same({n: actual[n]}, {n: before[n]}) for n in skipped):
+            return False
+        return _same(_sgd(submission, oracle, setup, as_generator=False)["state"], expected)
+
+    _expect_state(
+        result["state"],
+        expected,
+        what="after sgd_step(model.parameters(), lr=0.1)",
+        likely=[
+            when(
+                consumed_twice,
+                "the generator is consumed twice: some parameters were not updated from "
+                "model.parameters(), though a list of the same parameters works. A generator can "
+                "be iterated only once, so a first pass (any(...), len(list(...)), a check loop) "
+                "takes items the update loop then misses. Iterate once, or make a list first.",
+            )
+        ],
+    )
+
+
+@pytest.mark.points(2)
+def test_compute_gradients_are_fresh(submission, oracle, seeds):
+    setup = oracle.make_setup(seeds.get("setup", 11), norm=False)
+    images, labels = setup["batches"][0]
+    result = submission.drive(
+        "run_compute_gradients", setup["state"], images, labels, setup["stale"]
+    )
+    expected = oracle.gradients(setup)
     grads = result["result"]
     if not isinstance(grads, dict):
         fail(f"compute_gradients should return a dict {{name: gradient}}, got {describe(grads)}.")
-    leaked = {n: expected[n] + stale[n] for n in expected}
     for name, want in expected.items():
         expect_tensor(
             grads.get(name),
@@ -235,7 +276,7 @@ def test_compute_gradients_are_fresh(submission, probes):
             rtol=1e-4,
             likely=[
                 when(
-                    lambda a, n=name: torch.allclose(a, leaked[n], atol=1e-4),
+                    lambda a, n=name: torch.allclose(a, want + setup["stale"][n], atol=1e-4),
                     "stale gradients leak in: .grad already held values, and backward() adds "
                     "to them. Clear them first (model.zero_grad()).",
                 )
@@ -244,9 +285,11 @@ def test_compute_gradients_are_fresh(submission, probes):
 
 
 @pytest.mark.points(2)
-def test_compute_gradients_complete_and_detached(submission, probes):
-    result = submission.probe("run_compute_gradients", SEED, stale=False)
-    expected = probes.expected_gradients(SEED)
+def test_compute_gradients_complete_and_detached(submission, oracle, seeds):
+    setup = oracle.make_setup(seeds.get("setup", 11), norm=False)
+    images, labels = setup["batches"][0]
+    result = submission.drive("run_compute_gradients", setup["state"], images, labels, None)
+    expected = oracle.gradients(setup)
     grads = result["result"]
     if not isinstance(grads, dict):
         fail(f"compute_gradients should return a dict {{name: gradient}}, got {describe(grads)}.")
@@ -264,37 +307,43 @@ def test_compute_gradients_complete_and_detached(submission, probes):
             when(lambda a: a is None, "its .grad is None: return torch.zeros_like(p) instead.")
         ],
     )
-    model = probes.make_setup(SEED)[0]
-    _expect_params(
-        result["params"],
-        {n: p.detach() for n, p in model.state_dict().items()},
-        what="parameters after compute_gradients (they must not change)",
+    _expect_state(
+        result["state"],
+        setup["state"],
+        what="the model after compute_gradients (it must not change)",
         likely=[
             when(lambda a: True, "compute_gradients must not update the model: no optimizer step.")
         ],
     )
-    if any(result["requires_grad"].values()):
-        fail(
-            "the returned gradients still require grad: return detached copies "
-            "(g.detach().clone())."
-        )
-    if any(result["aliases_grad"].values()):
-        fail(
-            "the returned tensors are the parameters' .grad tensors themselves: the next "
-            "backward() "
-            "would change them. Return copies (p.grad.detach().clone())."
-        )
+    _expect_state(
+        result["after_zeroing"],
+        grads,
+        what="the returned gradients after the model's .grad tensors were zeroed",
+        likely=[
+            when(
+                lambda a: True,
+                "the returned tensors are the parameters' .grad tensors themselves: the next "
+                "zero_grad() or backward() changes them. Return copies (p.grad.detach().clone()).",
+            )
+        ],
+    )
 
 
-@pytest.mark.points(2)
-def test_train_epoch_mean_loss(submission, probes):
-    result = submission.probe("run_train_epoch", SEED)
-    expected = probes.expected_train_epoch(SEED)
+def _epoch(submission, oracle, seeds):
+    seed = seeds.get("setup", 11)
+    setup, batches = oracle.make_setup(seed), oracle.epoch_batches(seed)
+    result = submission.drive("run_train_epoch", setup["state"], batches, oracle.LR)
     value = result["value"]
     if not isinstance(value, tuple) or len(value) != 2:
         fail(f"train_epoch should return a tuple (mean loss, accuracy), got {describe(value)}.")
+    return result, oracle.train_epoch(setup, batches)
+
+
+@pytest.mark.points(2)
+def test_train_epoch_mean_loss(submission, oracle, seeds):
+    result, expected = _epoch(submission, oracle, seeds)
     expect_number(
-        value[0],
+        result["value"][0],
         expected["loss"],
         what="train_epoch's mean loss per sample",
         inputs="10 samples in batches of 4, 4 and 2",
@@ -308,18 +357,14 @@ def test_train_epoch_mean_loss(submission, probes):
             when(lambda a: type(a) is torch.Tensor, "return Python floats (loss.item())."),
         ],
     )
-    _expect_params(result["params"], expected["params"], what="parameters after train_epoch")
+    _expect_state(result["state"], expected["state"], what="the model after train_epoch")
 
 
 @pytest.mark.points(2)
-def test_train_epoch_accuracy(submission, probes):
-    result = submission.probe("run_train_epoch", SEED)
-    expected = probes.expected_train_epoch(SEED)
-    value = result["value"]
-    if not isinstance(value, tuple) or len(value) != 2:
-        fail(f"train_epoch should return a tuple (mean loss, accuracy), got {describe(value)}.")
+def test_train_epoch_accuracy(submission, oracle, seeds):
+    result, expected = _epoch(submission, oracle, seeds)
     expect_number(
-        value[1],
+        result["value"][1],
         expected["accuracy"],
         what="train_epoch's accuracy",
         likely=[

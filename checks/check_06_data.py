@@ -20,7 +20,7 @@ MEAN, STD = 0.1307, 0.3081
 @pytest.mark.points(2)
 def test_dataset_length_and_items(submission):
     images, labels = torch.randn(7, 1, 4, 4), torch.arange(7) % 3
-    result = submission.probe("dataset_items", images, labels)
+    result = submission.drive("dataset_items", images, labels)
     expect_value(result["len"], 7, what="len(SimpleDataset(7 images, 7 labels))")
     for index, (image, label) in zip(sorted({0, 3, 6}), result["items"]):
         if not isinstance((image, label), tuple):
@@ -32,7 +32,7 @@ def test_dataset_length_and_items(submission):
 @pytest.mark.points(2)
 def test_dataset_applies_transform(submission):
     images, labels = torch.randn(5, 1, 4, 4), torch.arange(5)
-    result = submission.probe("dataset_items", images, labels, transform="affine")
+    result = submission.drive("dataset_items", images, labels, transform="affine")
     for index, (image, _) in zip(sorted({0, 2, 4}), result["items"]):
         expect_tensor(
             image,
@@ -59,7 +59,7 @@ def test_dataset_rejects_mismatched_lengths(submission):
 
 @pytest.mark.points(2)
 def test_loader_keeps_every_sample_and_the_last_batch(submission):
-    run = submission.probe("loader_runs", 10, 4, True, [0])[0]
+    run = submission.drive("loader_runs", 10, 4, True, [0])[0]
     expect_value(
         run["sizes"],
         [4, 4, 2],
@@ -81,7 +81,7 @@ def test_loader_keeps_every_sample_and_the_last_batch(submission):
 
 @pytest.mark.points(3)
 def test_loader_shuffle_is_seeded(submission):
-    first, again, other = submission.probe("loader_runs", 40, 8, True, [3, 3, 4])
+    first, again, other = submission.drive("loader_runs", 40, 8, True, [3, 3, 4])
     if first["order"] == list(range(40)):
         fail(
             "with shuffle=True the samples still come in order 0, 1, 2, ...: the shuffle is "
@@ -100,7 +100,7 @@ def test_loader_shuffle_is_seeded(submission):
 
 @pytest.mark.points(1)
 def test_loader_without_shuffle_keeps_order(submission):
-    run = submission.probe("loader_runs", 9, 4, False, [0])[0]
+    run = submission.drive("loader_runs", 9, 4, False, [0])[0]
     expect_value(
         run["order"],
         list(range(9)),
@@ -115,7 +115,7 @@ def test_mnist_transform(submission):
     scaled = torch.from_numpy(pixels.astype(np.float32) / 255.0)[None]
     expected = (scaled - MEAN) / STD
     expect_tensor(
-        submission.probe("transform_image", pixels),
+        submission.drive("transform_image", pixels),
         expected,
         atol=1e-5,
         rtol=1e-5,
@@ -144,12 +144,12 @@ def test_mnist_transform(submission):
 
 
 @pytest.mark.points(2)
-def test_load_mnist_reads_idx_files(submission, probes):
-    files, data = probes.idx_files()
+def test_load_mnist_reads_idx_files(submission, driver):
+    files, data = driver.idx_files()
     root = submission.put_files("mnist", files)  # written by the worker, in a folder of its own
     for train, split in ((True, "train"), (False, "test")):
         images, labels = data[split]
-        result = submission.probe("load", root, train)
+        result = submission.drive("load", root, train)
         if result["class"] != "MNIST":
             fail(f"load_mnist should return torchvision.datasets.MNIST, got {result['class']}.")
         expect_value(

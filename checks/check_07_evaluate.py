@@ -1,57 +1,57 @@
-"""Checks for exercise 07: predictions and accuracy. The model arrives in training mode,
-with dropout and batch norm, so evaluating it in the wrong mode gives other answers."""
+"""Checks for exercise 07: predictions and accuracy.
+
+The model arrives in training mode, with dropout and batch norm: evaluating it in that mode gives
+other answers and moves its running statistics, which the driver sends back as values. Whether
+autograd recorded is seen through a layer that autograd itself refuses to run while recording."""
 
 import pytest
 import torch
 
-from grader.checking.compare import expect_number, expect_tensor, fail, looks_like, when
+from grader.checking.compare import (
+    StudentError,
+    expect_number,
+    expect_tensor,
+    fail,
+    looks_like,
+    when,
+)
 
-SEED = 4
-
-
-def _expected(probes):
-    model = probes.make_model(SEED)
-    images, labels, loader = probes.make_data(SEED)
-    return model, images, labels, loader
-
-
-def _expect_eval_mode(modes: list[dict], function: str) -> None:
-    if not modes:
-        fail(f"{function} never ran the model.")
-    if any(m["training"] for m in modes):
-        fail(
-            f"{function} ran the model in training mode: call model.eval() first. In training mode "
-            "dropout drops units at random and batch norm uses the batch's statistics, so the "
-            "predictions are noisy and wrong."
-        )
+FUNCTIONS = ("predict", "accuracy", "confusion_matrix")
 
 
-def _expect_no_gradients(modes: list[dict], function: str) -> None:
-    if not modes:
-        fail(f"{function} never ran the model.")
-    if any(m["grad_enabled"] and not m["inference_mode"] for m in modes):
-        fail(
-            f"{function} recorded gradients: run the model inside `with torch.no_grad():` (or "
-            "torch.inference_mode()). Evaluation needs no backward pass, and recording costs "
-            "memory "
-            "and time."
-        )
+@pytest.fixture(scope="module")
+def case(oracle, seeds):
+    return oracle.make_case(seeds.get("case", 4))
 
 
-def _expect_evaluation_mode(modes: list[dict], function: str) -> None:
-    _expect_eval_mode(modes, function)
-    _expect_no_gradients(modes, function)
+def _run(submission, case, function: str, tripwire: bool = False) -> dict:
+    return submission.drive(
+        "run", function, case["state"], case["images"], case["batches"], tripwire=tripwire
+    )
+
+
+def _expect_eval_mode(submission, case, function: str) -> None:
+    state = _run(submission, case, function)["state"]
+    for name, before in case["state"].items():
+        after = state.get(name) if isinstance(state, dict) else None
+        if type(after) is not torch.Tensor or not torch.equal(after, before):
+            fail(
+                f"{function} ran the model in training mode: its batch norm statistics changed "
+                f"({name}).",
+                mistake="call model.eval() first. In training mode dropout drops units at random "
+                "and batch norm uses (and updates) the batch's statistics, so the predictions are "
+                "noisy and wrong.",
+            )
 
 
 @pytest.mark.points(3)
-def test_predict_returns_classes(submission, probes, reference):
-    model, images, _, _ = _expected(probes)
-    expected = reference.predict(model, images)
+def test_predict_returns_classes(submission, case, oracle, reference):
+    model = oracle.model_for(case)
+    expected = reference.predict(model, case["images"])
     with torch.no_grad():
-        scores = model(images)
-    result = submission.probe("run", "predict", SEED)
+        scores = model(case["images"])
     expect_tensor(
-        result["value"],
+        _run(submission, case, "predict")["value"],
         expected,
         what="predict(model, 13 images)",
         likely=[
@@ -73,23 +73,20 @@ def test_predict_returns_classes(submission, probes, reference):
 
 
 @pytest.mark.points(2)
-def test_predict_uses_eval_mode(submission):
-    _expect_eval_mode(submission.probe("run", "predict", SEED)["modes"], "predict")
-
-
-@pytest.mark.points(2)
-def test_predict_records_no_gradients(submission):
-    _expect_no_gradients(submission.probe("run", "predict", SEED)["modes"], "predict")
+def test_predict_uses_eval_mode(submission, case):
+    _expect_eval_mode(submission, case, "predict")
 
 
 @pytest.mark.points(3)
-def test_accuracy_in_percent(submission, probes, reference):
-    model, _, _, loader = _expected(probes)
-    expected = reference.accuracy(model, loader)
-    per_batch = [100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in loader]
-    result = submission.probe("run", "accuracy", SEED)
+def test_accuracy_in_percent(submission, case, oracle, reference):
+    model = oracle.model_for(case)
+    expected = reference.accuracy(model, case["batches"])
+    with torch.no_grad():
+        per_batch = [
+            100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in case["batches"]
+        ]
     expect_number(
-        result["value"],
+        _run(submission, case, "accuracy")["value"],
         expected,
         what="accuracy(model, loader)",
         inputs="13 samples in batches of 5, 5, 3",
@@ -107,21 +104,18 @@ def test_accuracy_in_percent(submission, probes, reference):
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
         ],
     )
-    _expect_evaluation_mode(result["modes"], "accuracy")
 
 
 @pytest.mark.points(2)
-def test_accuracy_evaluates_properly(submission):
-    _expect_evaluation_mode(submission.probe("run", "accuracy", SEED)["modes"], "accuracy")
+def test_accuracy_uses_eval_mode(submission, case):
+    _expect_eval_mode(submission, case, "accuracy")
 
 
-@pytest.mark.points(4)
-def test_confusion_matrix(submission, probes, reference):
-    model, _, _, loader = _expected(probes)
-    expected = reference.confusion_matrix(model, loader, num_classes=10)
-    result = submission.probe("run", "confusion_matrix", SEED)
+@pytest.mark.points(3)
+def test_confusion_matrix(submission, case, oracle, reference):
+    expected = reference.confusion_matrix(oracle.model_for(case), case["batches"], num_classes=10)
     expect_tensor(
-        result["value"],
+        _run(submission, case, "confusion_matrix")["value"],
         expected,
         what="confusion_matrix(model, loader)",
         likely=[
@@ -134,4 +128,34 @@ def test_confusion_matrix(submission, probes, reference):
             ),
         ],
     )
-    _expect_evaluation_mode(result["modes"], "confusion_matrix")
+
+
+@pytest.mark.points(2)
+def test_confusion_matrix_uses_eval_mode(submission, case):
+    _expect_eval_mode(submission, case, "confusion_matrix")
+
+
+@pytest.mark.points(1)
+def test_evaluation_records_no_gradients(submission, case, oracle, reference):
+    """One point for all three: autograd recording is the one fact only the worker sees."""
+    model = oracle.model_for(case)
+    for function in FUNCTIONS:
+        try:
+            value = _run(submission, case, function, tripwire=True)["value"]
+        except StudentError as error:
+            if "leaf Variable that requires grad" not in error.message:
+                raise
+            fail(
+                f"{function} ran the model while autograd was recording gradients.",
+                mistake="run the model inside `with torch.no_grad():` (or torch.inference_mode(), "
+                "or decorate the function with @torch.no_grad()). Evaluation needs no backward "
+                "pass, and recording costs memory and time. (This check's model changes a "
+                "counter in place at each forward, which autograd refuses only while recording.)",
+            )
+        args = (case["images"],) if function == "predict" else (case["batches"],)
+        expected = getattr(reference, function)(model, *args)
+        if type(expected) is torch.Tensor:
+            if type(value) is not torch.Tensor or not torch.equal(value, expected):
+                fail(f"{function} gives another answer on a second model (see its own check).")
+        elif type(value) not in (int, float) or abs(value - expected) > 1e-6:
+            fail(f"{function} gives another answer on a second model (see its own check).")

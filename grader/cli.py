@@ -130,13 +130,19 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
     show_default=True,
     help="When two entries map to one student: stop, or grade the newest or oldest.",
 )
+@click.option(
+    "--key",
+    metavar="HEX",
+    help="The grading key the secret inputs are drawn from (default: $CNN_GRADING_KEY, else the "
+    "one in OUT/grading.key, else a new one written there). Keep it to regrade identically.",
+)
 @JUNIT
 @LIMIT
 @click.option(
     "--review/--no-review",
     default=True,
-    help="Write OUT/review.json: integrity "
-    "flags and similar pairs, for review (on by default; never changes a score).",
+    help="Write OUT/review.json: integrity flags and similar pairs, for review (on by default; "
+    "never changes a score).",
 )
 @click.option(
     "--similarity-threshold",
@@ -152,6 +158,7 @@ def grade_command(
     resume: bool,
     only: tuple[str, ...],
     duplicates: str,
+    key: str | None,
     junit: Path | None,
     limits: tuple[str, ...],
     review: bool,
@@ -161,7 +168,17 @@ def grade_command(
     from grader.commands.grade import run_grade
 
     run_grade(
-        batch, out, workers, resume, only, duplicates, junit, limits, review, similarity_threshold
+        batch,
+        out,
+        workers,
+        resume,
+        only,
+        duplicates,
+        junit,
+        limits,
+        key,
+        review,
+        similarity_threshold,
     )
 
 
@@ -172,11 +189,12 @@ def export() -> None:
 
 @export.command("gradescope")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def export_gradescope(out: Path) -> None:
+@click.option("--key", metavar="HEX", help="The grading key to bundle (default: a new one).")
+def export_gradescope(out: Path, key: str | None) -> None:
     """Write Gradescope's autograder bundle (setup.sh, run_autograder, the grader) to OUT (.zip)."""
     from grader.commands.gradescope import run_export
 
-    run_export(out)
+    run_export(out, key)
 
 
 @main.command("selfcheck")

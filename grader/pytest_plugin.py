@@ -7,6 +7,8 @@ works with pytest's own options (-k, -x, --junitxml).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import time
 import zlib
@@ -17,7 +19,13 @@ import pytest
 from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import load_file
-from grader.workbook.paths import CHECKS_DIR, EXERCISES_DIR, PROBES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import (
+    CHECKS_DIR,
+    DRIVERS_DIR,
+    EXERCISES_DIR,
+    ORACLES_DIR,
+    SOLUTIONS_DIR,
+)
 from grader.worker.pool import WorkerPool, shared_pool
 
 # grader.checking.submission and grader.workbook.results are imported where used: they pull in
@@ -27,6 +35,7 @@ from grader.worker.pool import WorkerPool, shared_pool
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
+_grading_key = pytest.StashKey["bytes | None"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,10 +63,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="override one of the worker's limits from workbook.toml, e.g. memory=2GiB, "
         "cpu=60, processes=16, submission_time=300 (repeatable)",
     )
+    group.addoption(
+        "--grading-key-file",
+        default=None,
+        metavar="FILE",
+        help="a graded run: every seeded input is drawn from the secret key in FILE, and checks "
+        "show no inputs or expected values (default: the public seeds of `grader check`)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the check is worth when it passes")
+    config.addinivalue_line(
+        "markers",
+        "public: the check's inputs and expected values are fixed by the spec, so a graded run "
+        "may show them (every other check is hidden in a graded run)",
+    )
+    config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
     from grader.workbook.catalog import configured_limits
 
     try:
@@ -73,6 +95,45 @@ def pytest_configure(config: pytest.Config) -> None:
         pool.prestart(
             first.warm_up
         )  # imports torch while pytest collects: the two overlap on two cores
+
+
+def _read_key(path: str | None) -> bytes | None:
+    if path is None:
+        return None
+    from grader.workbook.grading_key import GradingKeyError, read_key
+
+    try:
+        return read_key(Path(path))
+    except GradingKeyError as exc:
+        raise pytest.UsageError(f"--grading-key-file: {exc}") from None
+
+
+def graded(config: pytest.Config) -> bool:
+    """A graded run: secret inputs, hidden checks."""
+    return config.stash.get(_grading_key, None) is not None
+
+
+def seed_for(config: pytest.Config, label: str) -> int:
+    """The seed of one input: public (from the label) in `grader check`, drawn from the grading key
+    in a graded run, so that a learner's memorised outputs are worthless there."""
+    key = config.stash.get(_grading_key, None)
+    if key is None:
+        return zlib.crc32(label.encode())
+    digest = hmac.new(key, label.encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+class Seeds:
+    """The seeds one check file asks for by name: `seeds.get("training", 11)` is 11 in
+    `grader check` (today's public inputs) and a key-derived number in a graded run."""
+
+    def __init__(self, config: pytest.Config, scope: str) -> None:
+        self._config, self._scope = config, scope
+
+    def get(self, name: str, public: int) -> int:
+        if not graded(self._config):
+            return public
+        return seed_for(self._config, f"{self._scope}::{name}")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -156,23 +217,38 @@ def reference(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="module")
-def probes(request: pytest.FixtureRequest):
-    """The exercise's trusted probe module, for building the same inputs the worker builds."""
+def driver(request: pytest.FixtureRequest):
+    """The exercise's driver module, loaded here too, for the inputs it builds in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"trusted_probes_{exercise.id}", PROBES_DIR / f"{exercise.id}.py")
+    return load_file(f"local_driver_{exercise.id}", DRIVERS_DIR / f"{exercise.id}.py")
+
+
+@pytest.fixture(scope="module")
+def oracle(request: pytest.FixtureRequest):
+    """The exercise's oracle module (`checks/oracles/<id>.py`): builds the inputs the checks send
+    and computes what correct code (and each classic mistake) gives. Never loaded in the worker."""
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    return load_file(f"oracle_{exercise.id}", ORACLES_DIR / f"{exercise.id}.py")
+
+
+@pytest.fixture(scope="module")
+def seeds(request: pytest.FixtureRequest) -> Seeds:
+    """Named seeds for the check file's inputs (see `Seeds`)."""
+    return Seeds(request.config, Path(str(request.module.__file__)).name)
 
 
 @pytest.fixture(autouse=True)
 def _seeded(request: pytest.FixtureRequest) -> None:
-    """Each check gets the same random inputs every run, whatever ran before it."""
+    """Each check gets the same random inputs every run, whatever ran before it (and, in a graded
+    run, inputs drawn from the grading key)."""
     import numpy as np
     import torch
 
-    seed = zlib.crc32(request.node.nodeid.encode())
+    seed = seed_for(request.config, request.node.nodeid)
     torch.default_generator.manual_seed(
         seed
     )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
-    np.random.seed(seed)
+    np.random.seed(seed % 2**32)
 
 
 def check_name(item: pytest.Item) -> str:
@@ -180,6 +256,7 @@ def check_name(item: pytest.Item) -> str:
 
 
 def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
+    from grader.checking.compare import CheckFailure
     from grader.checking.submission import SubmissionProblem
     from grader.workbook.results import CheckResult, Status
     from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
@@ -188,10 +265,15 @@ def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.Cal
     if report.passed:
         return CheckResult(check_name(item), Status.PASSED, points, points, "")
     error = call.excinfo.value if call.excinfo else None
+    hidden = graded(item.config) and item.get_closest_marker("public") is None
     if isinstance(error, SubmissionProblem):
         status, message = error.status, error.message
+    elif isinstance(error, CheckFailure):
+        status, message = Status.FAILED, error.redacted() if hidden else error.full()
     elif isinstance(error, AssertionError):
         status, message = Status.FAILED, str(error)
+        if hidden:  # a bare assert's message shows values: the first line only
+            message = message.splitlines()[0] if message else ""
     elif call.excinfo is not None and call.excinfo.errisinstance(pytest.fail.Exception):
         status, message = Status.FAILED, str(error)
     else:
@@ -202,7 +284,13 @@ def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.Cal
         )
     # messages quote what student code sent (values, exceptions, output): cut once, here
     message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
-    return CheckResult(check_name(item), status, 0.0, points, message)
+    # named by the check (never read back from text a student's code may have written)
+    mistake = (
+        getattr(error, "mistake", "")
+        if isinstance(error, AssertionError | SubmissionProblem)
+        else ""
+    )
+    return CheckResult(check_name(item), status, 0.0, points, message, cut(str(mistake), 1000))
 
 
 @pytest.hookimpl(hookwrapper=True)

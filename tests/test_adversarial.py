@@ -37,6 +37,7 @@ from tests.attacks import (
     Attack,
 )
 from tests.site_class import EDGE, ref
+from tests.verdict_attacks import CAPPED, VERDICTS, Verdict
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISE = "count_parameters"
@@ -561,11 +562,20 @@ def test_hostile_markdown_has_no_raw_html_and_balanced_fences(hostile_batch):
 
 
 def test_hostile_report_html_escapes_ids_and_messages(hostile_batch):
-    report = (hostile_batch[0] / "report.html").read_text(encoding="utf-8")
-    for raw in ("<img", "<script", "onerror=alert"):
-        assert raw not in report.replace("onerror=alert(1)&gt;", "").replace(
-            "onerror=alert(3)&gt;", ""
-        ), raw
+    from grader.reports.heatmap import SCRIPT
+
+    pages = [hostile_batch[0] / "report.html", *(hostile_batch[0] / "feedback").glob("*.html")]
+    assert len(pages) == len(HOSTILE_IDS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        own = f"<script>{SCRIPT}</script>"  # the report's one script, the heat map's sorting
+        if page.name == "report.html":
+            assert text.count("<script") == 1 and own in text
+        text = text.replace(own, "")
+        for raw in ("<img", "<script", "onerror=alert"):
+            assert raw not in text.replace("onerror=alert(1)&gt;", "").replace(
+                "onerror=alert(3)&gt;", ""
+            ), (page.name, raw)
 
 
 # Exercise 06's check gives the worker MNIST files at mnist/MNIST/raw/* under its folder; a
@@ -704,3 +714,147 @@ def test_the_digest_of_a_huge_file_costs_no_memory(tmp_path):
         ).stdout.split()[0]
         == first
     )  # the same files, the same digest
+
+
+# -- attacks on the verdicts (issue 12): points rest only on values the trusted side verified ----
+
+
+@pytest.fixture(scope="module")
+def grading_key(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("key") / "grading.key"
+    path.write_text("5e" * 32 + "\n")
+    return path
+
+
+def _verdict_score(folder: Path, verdict: Verdict, source: str, key: Path) -> float:
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
+
+    exercise = exercise_by_id(verdict.exercise)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / exercise.filename).write_text(source)
+    args = [f"--grading-key-file={key}"] if verdict.graded else []
+    result = run_checks(submission=folder, exercises=[exercise], pytest_args=args)
+    return result.exercises[exercise.id].score
+
+
+@pytest.mark.parametrize("verdict", VERDICTS, ids=lambda v: v.name)
+def test_verdict_attack_scores_what_its_honest_wrong_answer_scores(verdict, tmp_path, grading_key):
+    honest = _verdict_score(tmp_path / "honest", verdict, verdict.honest(), grading_key)
+    attack = _verdict_score(
+        tmp_path / "attack", verdict, verdict.source(str(PROJECT_ROOT)), grading_key
+    )
+    print(f"{verdict.name}: honest {honest:g}, attack {attack:g}")
+    assert attack == honest
+
+
+def test_a_memorised_public_held_out_set_wins_only_the_public_run(tmp_path, grading_key):
+    """The lookup table of the public held-out digits: 20/20 in `grader check` (the learner fools
+    only themselves), 0 in a graded run, whose digits come from the key."""
+    lookup = next(v for v in VERDICTS if v.name == "held_out_lookup_table")
+    source = lookup.source(str(PROJECT_ROOT))
+    public = Verdict(lookup.name, lookup.exercise, lookup.mistake, graded=False)
+    assert _verdict_score(tmp_path / "public", public, source, grading_key) == 20
+    assert _verdict_score(tmp_path / "graded", lookup, source, grading_key) == 0
+
+
+_SPY = """
+import sys, os
+
+def _look():
+    words = ("oracle", "reference", "solution", "probes")
+    modules = sorted(n for n in sys.modules
+                     if not n.startswith("torch") and any(w in n.lower() for w in words))
+    paths = [p for p in ("{project}/checks/oracles", "{project}/solutions", "{project}/checks")
+             if os.path.exists(p)]
+    raise RuntimeError(f"modules={{modules}} paths={{paths}}")
+
+def train_step(model, images, labels, optimizer, criterion):
+    _look()
+"""
+
+
+def test_the_worker_holds_no_oracle_and_sees_no_reference(tmp_path):
+    """What a submission can reach in its worker: no oracle or reference module is loaded, and
+    neither the oracles' folder nor the references have a name in its view."""
+    from tests.helpers import grade
+
+    source = (SOLUTIONS_DIR / "05_training_step.py").read_text()
+    source += _SPY.format(project=PROJECT_ROOT)
+    (tmp_path / "05_training_step.py").write_text(source)
+    result = grade(tmp_path, "training_step").exercises["training_step"]
+    message = next(c.message for c in result.checks if "modules=" in c.message)
+    assert "modules=[] paths=[]" in message, message
+
+
+_IMPORT_WORK = """
+import time as _time
+_real = _time.process_time
+_end = _real() + {seconds}
+while _real() < _end:  # training at import (CPU time): the grader's clock starts at loading
+    pass
+_time.perf_counter = _time.monotonic = _time.time = _time.process_time = lambda: 0.0
+"""
+
+
+def test_time_is_measured_outside_the_worker_from_loading_the_file(tmp_path):
+    """Work at import counts, and patched clocks change nothing: exercise 08's budget is read from
+    /proc by the grading process."""
+    from grader.checking.submission import Submission
+    from grader.workbook.catalog import exercise_by_id
+    from grader.worker.pool import WorkerPool
+
+    source = (SOLUTIONS_DIR / "08_train_digits.py").read_text()
+    (tmp_path / "08_train_digits.py").write_text(source + _IMPORT_WORK.format(seconds=2.0))
+    pool = WorkerPool()
+    submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
+    try:
+        described = submission.drive("describe_model")
+        used = submission.usage()
+    finally:
+        submission.close()
+        pool.close()
+    assert described["is_module"]
+    assert used["wall"] >= 2.0 and used["cpu"] >= 1.9, used
+
+
+_SLOW_SCORES = """
+_first = [True]
+_real_forward = _TutorialCNN.forward
+
+def _forward(self, x):
+    if _first[0] and not self.training and len(x) > 3:  # the first held-out batch
+        _first[0] = False
+        import time
+        end = time.monotonic() + 30
+        while time.monotonic() < end:  # 30 s of "training" hidden in evaluation
+            pass
+    return _real_forward(self, x)
+
+_TutorialCNN.forward = _forward
+"""
+
+
+def test_training_cannot_hide_in_the_evaluation(tmp_path):
+    from tests.helpers import grade
+
+    source = (SOLUTIONS_DIR / "08_train_digits.py").read_text()
+    source = source.replace("    for _ in range(2):", "    for _ in range(0):") + _SLOW_SCORES
+    (tmp_path / "08_train_digits.py").write_text(source)
+    started = time.monotonic()
+    result = grade(tmp_path, "train_digits").exercises["train_digits"]
+    assert result.score == 0
+    assert "scoring the held-out digits did not finish within 10 s" in result.checks[0].message
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("verdict", CAPPED, ids=lambda v: v.name)
+def test_tampering_with_the_driver_wins_at_most_the_worker_only_point(
+    verdict, tmp_path, grading_key
+):
+    honest = _verdict_score(tmp_path / "honest", verdict, verdict.honest(), grading_key)
+    attack = _verdict_score(
+        tmp_path / "attack", verdict, verdict.source(str(PROJECT_ROOT)), grading_key
+    )
+    print(f"{verdict.name}: honest {honest:g}, attack {attack:g}")
+    assert honest <= attack <= honest + 1

@@ -206,6 +206,17 @@ def test_report_lists_every_student_and_the_most_failed_checks(graded_class):
     assert "<script src" not in report and "<link" not in report  # self-contained: nothing fetched
     for variant in WRONG_HERE:
         assert variant.check in report
+    # the HTML feedback pages, and real grading's load errors and named mistakes told apart
+    assert all(f'href="feedback/{key}.html"' in report for key in keys.values())
+    assert all((root / "out" / "feedback" / f"{key}.html").is_file() for key in keys.values())
+    loading = report.split('<table id="load-errors">', 1)[1].split("</table>", 1)[0]
+    for exercise in IDS:  # one line per exercise of the broken student, none per check
+        line = f"syntax errors everywhere</a></td><td>{exercise_by_id(exercise).number:02d}"
+        assert loading.count(line) == 1, exercise
+    assert "syntax error" in loading and "submission unreadable" in loading
+    mistakes = report.split('id="mistakes"', 1)[1].split('id="loading"', 1)[0]
+    assert mistakes.count("<details><summary>who</summary>") >= 3
+    assert "syntax errors everywhere" not in mistakes
 
 
 def _chromium() -> str | None:

@@ -5,7 +5,7 @@ import torch
 
 from grader.digits import make_digits
 from grader.workbook.files import load_file
-from grader.workbook.paths import PROBES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import ORACLES_DIR, SOLUTIONS_DIR
 
 
 def test_same_seed_same_digits_other_seed_other_digits():
@@ -38,7 +38,7 @@ def test_classes_differ_more_than_samples_of_one_class():
 def test_calibration_over_five_seeds():
     """The reference reaches the top threshold with every seed; an untrained model earns 0."""
     torch.set_num_threads(1)
-    probes = load_file("calibration_probes", PROBES_DIR / "train_digits.py")
+    oracle = load_file("calibration_oracle", ORACLES_DIR / "train_digits.py")
     reference = load_file("calibration_reference", SOLUTIONS_DIR / "08_train_digits.py")
 
     class Untrained:
@@ -48,12 +48,12 @@ def test_calibration_over_five_seeds():
         def fit(model, loader):
             return None
 
-    top = probes.THRESHOLDS[-1][0]
+    top = oracle.THRESHOLDS[-1][0]
     for seed in range(5):
-        trained = probes.train_and_score(reference, seed=seed)
+        trained = oracle.score_locally(reference, seed=seed)
         assert trained["accuracy"] >= top, f"seed {seed}: {trained['accuracy']:.2f} % < {top} %"
-        assert probes.points_for(trained["accuracy"]) == probes.MAX_POINTS
-        untrained = probes.train_and_score(Untrained, seed=seed)
-        assert probes.points_for(untrained["accuracy"]) == 0, (
+        assert oracle.points_for(trained["accuracy"]) == oracle.MAX_POINTS
+        untrained = oracle.score_locally(Untrained, seed=seed)
+        assert oracle.points_for(untrained["accuracy"]) == 0, (
             f"seed {seed}: untrained earned points"
         )

@@ -109,7 +109,7 @@ def test_every_folder_has_a_rule():
         ("worker/process.py", "from grader import checking\n", "worker/ may import only"),
         ("worker/pool.py", "import torch\n", "import it late"),
         (
-            "reports/html.py",
+            "reports/html_report.py",
             "from grader.commands.batch import grade_batch\n",
             "reports/ may import",
         ),
@@ -129,7 +129,7 @@ def test_the_rule_catches_a_breach(relative, source, expected):
 def test_the_rule_allows_what_the_layout_means():
     assert not violations("worker/process.py", "def f():\n    import torch\n")
     assert not violations("checking/compare.py", "from grader.worker.protocol import Opaque\n")
-    assert not violations("commands/grade.py", "from grader.reports.html import render\n")
+    assert not violations("commands/grade.py", "from grader.reports.html_report import render\n")
 
 
 def test_torch_free_modules_really_load_without_torch():

@@ -32,6 +32,7 @@ from grader.workbook.results import (
 from tests.attacks import ATTACKS, FORGED_FRAMES, HONEST_BROKEN_IMPORT, HONEST_WRONG
 from tests.corpus import CORRECT, WRONG
 from tests.review_class import INDEPENDENT, renamed, variant_source
+from tests.verdict_attacks import CAPPED, VERDICTS
 
 EXERCISES = list(load_catalog())
 STARTERS = {e.id: (EXERCISES_DIR / e.filename).read_text() for e in EXERCISES}
@@ -79,6 +80,13 @@ def test_attacks_that_reach_for_the_grader_are_flagged(attack):
         assert all(f.line and f.what for f in found)
 
 
+@pytest.mark.parametrize("verdict", VERDICTS + CAPPED, ids=lambda v: v.name)
+def test_attacks_on_the_verdicts_are_flagged_and_their_honest_answers_not(verdict):
+    assert not scan_source(verdict.honest().encode()).findings
+    found = scan_source(verdict.source("/srv/project").encode()).findings
+    assert bool(found) is (verdict.name != "nan_scores"), found  # NaN is an honest-looking value
+
+
 def test_the_flag_names_what_and_where():
     source = (
         "import sys\nimport numpy as np\nfrom os import kill\n\n"
@@ -100,6 +108,9 @@ def test_the_flag_names_what_and_where():
         ("import checks.probes.data as d\n", "grader_module"),
         ("import trusted_probes\n", "grader_module"),
         ("import sys\nx = sys.modules['checks']\n", "sys_modules"),
+        ("import sys\nfor m in sys.modules.values():\n    pass\n", "sys_modules"),
+        ("import workbook_driver\n", "grader_module"),
+        ("def f(m):\n    type(m).forward = lambda self, x: x\n", "patching"),
         ("import inspect\ndef f():\n    return inspect.stack()\n", "frames"),
         ("import gc\ngc.get_referrers(1)\n", "frames"),
         ("open('/proc/self/status')\n", "proc_fs"),

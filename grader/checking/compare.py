@@ -39,8 +39,27 @@ def when(predicate: Callable[[Any], bool], message: str) -> Mistake:
     return Mistake(predicate, message)
 
 
-def fail(message: str) -> None:
-    raise AssertionError(message)
+class CheckFailure(AssertionError):
+    """A wrong answer, in three parts: `headline` says what is wrong without any input or expected
+    value, `details` shows them, `mistake` names the likely cause. A hidden check (a graded run's
+    secret inputs) shows only the headline and the mistake."""
+
+    def __init__(self, headline: str, details: str = "", mistake: str = "") -> None:
+        self.headline, self.details, self.mistake = headline, details.strip("\n"), mistake
+        super().__init__(self.full())
+
+    def full(self) -> str:
+        return "\n".join(part for part in (self.headline, self.details, self._named()) if part)
+
+    def redacted(self) -> str:
+        return "\n".join(part for part in (self.headline, self._named()) if part)
+
+    def _named(self) -> str:
+        return f"Likely mistake: {self.mistake}" if self.mistake else ""
+
+
+def fail(headline: str, details: str = "", mistake: str = "") -> None:
+    raise CheckFailure(headline, details, mistake)
 
 
 def _close(actual: Any, expected: torch.Tensor, rtol: float, atol: float) -> bool:
@@ -62,7 +81,7 @@ def _diagnose(actual: Any, likely: Iterable[Mistake]) -> str:
     for mistake in likely:
         try:
             if mistake.matches(actual):
-                return f"\nLikely mistake: {mistake.message}"
+                return mistake.message
         except Exception:  # noqa: BLE001 - a diagnosis that does not apply says nothing
             continue
     return ""
@@ -106,27 +125,30 @@ def expect_tensor(
 ) -> None:
     """Shape first, then dtype, then values (`_close`; no subclasses)."""
     likely = list(likely)
-    context = f"\nInput: {inputs}" if inputs else ""
+    context = f"Input: {inputs}" if inputs else ""
     if type(actual) is not torch.Tensor:
         fail(
-            f"{what} should be a torch.Tensor but is {describe(actual)}.{context}"
-            + _diagnose(actual, likely)
+            f"{what} should be a torch.Tensor but is {describe(actual)}.",
+            context,
+            _diagnose(actual, likely),
         )
     if actual.shape != expected.shape:
         fail(
-            f"{what} has shape {tuple(actual.shape)}, expected {tuple(expected.shape)}.{context}"
-            + _diagnose(actual, likely)
+            f"{what} has the wrong shape.",
+            f"Its shape is {tuple(actual.shape)}, expected {tuple(expected.shape)}.\n{context}",
+            _diagnose(actual, likely),
         )
     if actual.dtype != expected.dtype:
         fail(
-            f"{what} has dtype {actual.dtype}, expected {expected.dtype}.{context}"
-            + _diagnose(actual, likely)
+            f"{what} has dtype {actual.dtype}, expected {expected.dtype}.",
+            context,
+            _diagnose(actual, likely),
         )
     if not _close(actual, expected, rtol, atol):
         fail(
-            f"{what} has the right shape but wrong values: "
-            f"{_value_report(actual, expected, rtol, atol)}"
-            f"{context}" + _diagnose(actual, likely)
+            f"{what} has the right shape but wrong values.",
+            f"{_value_report(actual, expected, rtol, atol)}\n{context}",
+            _diagnose(actual, likely),
         )
 
 
@@ -145,7 +167,7 @@ def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, ato
     )
     if a.numel() <= 36:
         text += f".\nExpected: {show(expected)}\nGot:      {show(actual)}"
-    return text
+    return text + ("" if a.numel() <= 36 else ".")
 
 
 def expect_value(
@@ -153,15 +175,20 @@ def expect_value(
 ) -> None:
     """Exact equality for plain values, with the type checked first (True is not 1, 1.0 is not
     1)."""
-    context = f"\nInput: {inputs}" if inputs else ""
+    context = f"Input: {inputs}" if inputs else ""
     likely = list(likely)
     if not _same_plain_type(actual, expected):
         fail(
-            f"{what} should be {describe(expected)} but is {describe(actual)}.{context}"
-            + _diagnose(actual, likely)
+            f"{what} has the wrong type.",
+            f"It should be {describe(expected)} but is {describe(actual)}.\n{context}",
+            _diagnose(actual, likely),
         )
     if actual != expected:
-        fail(f"{what} is {actual!r}, expected {expected!r}.{context}" + _diagnose(actual, likely))
+        fail(
+            f"{what} is wrong.",
+            f"It is {actual!r}, expected {expected!r}.\n{context}",
+            _diagnose(actual, likely),
+        )
 
 
 def _same_plain_type(actual: Any, expected: Any) -> bool:
@@ -185,24 +212,27 @@ def expect_number(
     likely: Iterable[Mistake] = (),
 ) -> None:
     """A Python float (an int is accepted too) close to `expected`."""
-    context = f"\nInput: {inputs}" if inputs else ""
+    context = f"Input: {inputs}" if inputs else ""
     likely = list(likely)
     if type(actual) not in (float, int):
         fail(
-            f"{what} should be a Python float but is {describe(actual)}.{context}"
-            + _diagnose(actual, likely)
+            f"{what} should be a Python float but is {describe(actual)}.",
+            context,
+            _diagnose(actual, likely),
         )
     if not math.isfinite(actual) or not math.isclose(
         actual, expected, rel_tol=rel, abs_tol=abs_tol
     ):
         fail(
-            f"{what} is {actual:.6g}, expected {expected:.6g}.{context}" + _diagnose(actual, likely)
+            f"{what} is wrong.",
+            f"It is {actual:.6g}, expected {expected:.6g}.\n{context}",
+            _diagnose(actual, likely),
         )
 
 
 def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str = "") -> None:
     """`call` (a call into the submission) must raise the exception named `error`."""
-    context = f"\nInput: {inputs}" if inputs else ""
+    context = f"Input: {inputs}" if inputs else ""
     try:
         value = call()
     except LoadError:
@@ -210,8 +240,8 @@ def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str
     except StudentError as exc:
         if exc.is_a(error):
             return
-        fail(f"{what} should raise {error}, but raised something else:\n{exc.message}{context}")
-    fail(f"{what} should raise {error}, but returned {describe(value)}.{context}")
+        fail(f"{what} should raise {error}, but raised something else:\n{exc.message}", context)
+    fail(f"{what} should raise {error}, but returned {describe(value)}.", context)
 
 
 class explain_errors:
@@ -233,7 +263,9 @@ class explain_errors:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
             for text, explanation in self.known.items():
                 if text in error.message:
-                    raise StudentError(
+                    explained = StudentError(
                         f"{error.message}\nLikely mistake: {explanation}", error.type_names
-                    ) from None
+                    )
+                    explained.mistake = explanation
+                    raise explained from None
         return False

@@ -2,7 +2,7 @@
 
     result = submission.convolve2d(image, kernel, padding=1)     # runs in the worker
     call = submission.call("convolve2d", image, kernel, return_args=True)
-    facts = submission.probe("train_step_events", seed=3)       # a trusted probe, in the worker
+    facts = submission.drive("run_train_step", state, images)    # a trusted driver, in the worker
 
 What a call can raise is a `SubmissionProblem`, and its class decides the status
 of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
@@ -29,7 +29,7 @@ from grader.checking.problems import (
 )
 from grader.workbook.catalog import Exercise
 from grader.workbook.files import find_exercise_file
-from grader.workbook.paths import PROBES_DIR
+from grader.workbook.paths import DRIVERS_DIR
 from grader.worker import protocol, reply_limits
 from grader.worker.pool import WorkerPool
 from grader.worker.process import Worker, WorkerDied, WorkerTimeout
@@ -60,6 +60,7 @@ class Submission:
         self._pool = pool
         self._worker: Worker | None = None
         self._load_problem: SubmissionProblem | None = None
+        self._loaded_at, self._cpu_at_load = 0.0, 0.0
         self.last_output = ""
 
     # -- what checks call ---------------------------------------------------------------------
@@ -87,19 +88,28 @@ class Submission:
         args_after = self._decode(reply, "args_after", function) if return_args else ()
         return CallResult(self._decode(reply, "value", function), tuple(args_after))
 
-    def probe(self, probe: str, *args: Any, seed: int = 0, **kwargs: Any) -> Any:
-        """Run the trusted probe `checks/probes/<exercise id>.py:<probe>` on the submission."""
+    def drive(
+        self,
+        driver: str,
+        *args: Any,
+        seed: int = 0,
+        time_limit: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run `checks/drivers/<exercise id>.py:<driver>` on the submission, in the worker. What
+        it returns is plain data for the checks to verify: a driver holds no expected value."""
         reply = self._request(
             {
-                "op": "probe",
-                "probe": probe,
+                "op": "drive",
+                "driver": driver,
                 "args": protocol.encode(list(args)),
                 "kwargs": protocol.encode(kwargs),
                 "seed": seed,
             },
-            probe,
+            driver,
+            time_limit,
         )
-        return self._decode(reply, "value", probe)
+        return self._decode(reply, "value", driver)
 
     def _decode(self, reply: dict, key: str, what: str) -> Any:
         """A value of the reply, rebuilt as plain data; what cannot be is a failed answer."""
@@ -129,6 +139,14 @@ class Submission:
             raise StudentError(f"writing the {name} files gave no folder")
         return folder
 
+    def usage(self) -> dict[str, float]:
+        """Wall and CPU seconds since the file began to load (import-time work counts), measured
+        outside the worker; zeros when it has not loaded."""
+        if self._worker is None:
+            return {"wall": 0.0, "cpu": 0.0}
+        cpu = self._worker.cpu_seconds() - self._cpu_at_load
+        return {"wall": time.monotonic() - self._loaded_at, "cpu": cpu}
+
     def close(self) -> None:
         if self._worker is not None:
             self._worker.close()
@@ -148,14 +166,14 @@ class Submission:
             raise CheckTimeout(f"not run: {self._budget_used_up()}")
         return left
 
-    def _request(self, message: dict, what: str) -> dict:
+    def _request(self, message: dict, what: str, time_limit: float | None = None) -> dict:
         worker = self._ensure_loaded()
-        limit = min(self.time_limit, self._budget_left())
+        limit = min(time_limit or self.time_limit, self._budget_left())
         try:
             reply = worker.request(message, timeout=limit)
         except WorkerTimeout:
             self._discard_worker()
-            if limit < self.time_limit:
+            if limit < (time_limit or self.time_limit):
                 raise CheckTimeout(f"{what} was stopped: {self._budget_used_up()}") from None
             raise CheckTimeout(
                 f"{what} did not finish within the time limit of {limit:g} s "
@@ -197,10 +215,12 @@ class Submission:
         if self._worker is not None and self._worker.alive:
             return self._worker
         self._worker = self._pool.take(self.exercise.warm_up)
-        probes = PROBES_DIR / f"{self.exercise.id}.py"
+        driver = DRIVERS_DIR / f"{self.exercise.id}.py"
         try:
+            self._worker.wait_ready()
+            self._cpu_at_load, self._loaded_at = self._worker.cpu_seconds(), time.monotonic()
             load = self._worker.load_request(
-                self.path, self.exercise.id, str(probes) if probes.exists() else None
+                self.path, self.exercise.id, str(driver) if driver.exists() else None
             )
             reply = self._worker.request(
                 load, timeout=min(self.time_limit + 60, self._budget_left())

@@ -7,14 +7,16 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import click
 
 from grader.commands.batch import grade_batch
-from grader.reports.escape import html, terminal
+from grader.reports.escape import terminal
 from grader.reports.feedback import feedback_markdown
+from grader.reports.feedback_html import feedback_html, feedback_page
 from grader.reports.gradebook import gradebook_csv, gradebook_json
-from grader.reports.html import render
+from grader.reports.html_report import render
 from grader.reports.junit import junit_xml
 from grader.workbook.files import atomic_write
 from grader.workbook.intake import Entry, discover
@@ -62,7 +64,8 @@ def write_gradebook(
     feedback_for: list[str] | None = None,
     partial: str = "",
 ) -> None:
-    """grades.csv, grades.json, and feedback/<key>.md for `feedback_for` (default: everyone)."""
+    """grades.csv, grades.json, and feedback/<key>.md and .html for `feedback_for` (default:
+    everyone)."""
     from grader.reports.roster import with_identity
 
     atomic_write(out / "grades.csv", gradebook_csv(records))
@@ -71,6 +74,33 @@ def write_gradebook(
     for student in records if feedback_for is None else feedback_for:
         record = records[student]
         atomic_write(out / "feedback" / f"{record.key}.md", feedback_markdown(record))
+        atomic_write(out / unquote(feedback_page(record)), feedback_html(record))
+
+
+REVIEW_LIMIT = 64 * 2**20  # review.json quotes student code and names: read within a bound
+
+
+def read_review(out: Path) -> dict | None:
+    """OUT/review.json (the review pass's flags and similar pairs), or None when there is none;
+    a file that cannot be read says so on the report rather than passing for "none"."""
+    path = out / "review.json"
+    if not path.is_file():
+        return None
+    try:
+        if path.stat().st_size > REVIEW_LIMIT:
+            raise ValueError(f"larger than {REVIEW_LIMIT} bytes")
+        review = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(review, dict):
+            raise ValueError("not a JSON object")
+        return review
+    except (OSError, ValueError) as exc:
+        return {"unreadable": f"{type(exc).__name__}: {exc}"}
+
+
+def write_report(out: Path, records: dict[str, BatchRecord], partial: str = "") -> None:
+    """report.html, with the review pass's findings when OUT/review.json exists: run it again
+    after writing review.json."""
+    atomic_write(out / "report.html", render(records, read_review(out), partial))
 
 
 def run_grade(
@@ -82,6 +112,7 @@ def run_grade(
     duplicates: str,
     junit: Path | None,
     limits: tuple[str, ...],
+    key: str | None = None,
     review: bool = True,
     threshold: float | None = None,
 ) -> None:
@@ -91,12 +122,24 @@ def run_grade(
 
     from grader.commands.check import chosen_exercises
     from grader.commands.preflight import InputError, check_grade_input
+    from grader.workbook.grading_key import GradingKeyError, key_for_run
 
     try:
         only_ids = [e.id for e in chosen_exercises(only)] if only else None
     except click.UsageError as exc:
         raise InputError(exc.message) from None
     found = check_grade_input(batch, out, limits, duplicates)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        key_file, made = key_for_run(out, key)
+    except (GradingKeyError, OSError) as exc:
+        raise InputError(f"the grading key: {exc}") from None
+    if made:
+        click.echo(
+            f"note: a new grading key is in {terminal(key_file)}: keep it (and keep it secret) to "
+            "regrade this class identically",
+            err=True,
+        )
     for name in found.ignored:
         click.echo(
             f"note: {terminal(name)!r} in the batch is not a submission (a folder or "
@@ -110,7 +153,8 @@ def run_grade(
         resume=resume,
         only=only_ids,
         junit=junit,
-        extra_args=[f"--limit={limit}" for limit in limits],
+        extra_args=[f"--limit={limit}" for limit in limits]
+        + [f"--grading-key-file={key_file.resolve()}"],
         entries=found.entries,
         review=review,
         threshold=threshold,
@@ -183,12 +227,7 @@ def run_batch(
         records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
     write_gradebook(out, records, partial=partial)
-    report = render(records)
-    if partial:  # said on the page too, where an instructor looks first
-        report = report.replace(
-            "<body>", f"<body><p><strong>Partial: {html(partial)}.</strong></p>", 1
-        )
-    atomic_write(out / "report.html", report)
+    write_report(out, records, partial)  # a partial run says so at the top of the page too
     if junit:
         atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))
     totals = [r.result.total for r in records.values()]

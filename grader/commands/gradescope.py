@@ -70,7 +70,8 @@ exit $STATUS
 _BUNDLED = [
     "grader/**/*.py",
     "checks/*.py",
-    "checks/probes/*.py",
+    "checks/drivers/*.py",
+    "checks/oracles/*.py",
     "solutions/*.py",
     "exercises/*.py",
     "workbook.toml",
@@ -80,8 +81,15 @@ _BUNDLED = [
 ]
 
 
-def build_bundle(out: Path) -> list[str]:
-    """Write the autograder zip to `out`; return the names it holds."""
+def build_bundle(out: Path, key: str | None = None) -> list[str]:
+    """Write the autograder zip to `out`; return the names it holds. It carries the grading key
+    (`key`, else a new one): the secret inputs of every submission's run. Students cannot read it
+    (the source folder is root's, mode 700)."""
+    import secrets
+
+    from grader.workbook.grading_key import KEY_FILE, parse_key
+
+    key_text = (parse_key(key) if key else secrets.token_bytes(32)).hex() + "\n"
     names: list[str] = []
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -91,6 +99,10 @@ def build_bundle(out: Path) -> list[str]:
             info.compress_type = zipfile.ZIP_DEFLATED
             bundle.writestr(info, text)
             names.append(name)
+        info = zipfile.ZipInfo(KEY_FILE, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o100600 << 16
+        bundle.writestr(info, key_text)
+        names.append(KEY_FILE)
         for pattern in _BUNDLED:
             for path in sorted(PROJECT_ROOT.glob(pattern)):
                 name = path.relative_to(PROJECT_ROOT).as_posix()
@@ -116,11 +128,13 @@ def grade_autograder_root(root: Path) -> dict:
     from grader.commands.batch import grade_entry
     from grader.reports.gradescope import results_json
     from grader.workbook.files import atomic_write
+    from grader.workbook.grading_key import KEY_FILE
     from grader.workbook.intake import Entry
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
-    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, [])
+    args = [f"--grading-key-file={root / 'source' / KEY_FILE}"]  # a bundle without one fails
+    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, args)
     results = results_json(record, time.monotonic() - started)
     atomic_write(root / "results" / "results.json", json.dumps(results, indent=1) + "\n")
     return results
@@ -146,11 +160,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def run_export(out: Path) -> None:
+def run_export(out: Path, key: str | None = None) -> None:
     """`grader export gradescope OUT`."""
     import click
 
-    names = build_bundle(out)
+    names = build_bundle(out, key)
     click.echo(
         f'wrote {out} ({len(names)} files): upload it as a Gradescope "zip file upload" autograder'
     )

@@ -8,6 +8,16 @@ from __future__ import annotations
 GRADER_MODULES = frozenset(
     {"grader", "workbook_probes", "trusted_probes", "checks", "solutions", "_pytest"}
 )
+# The names the grader loads its drivers, oracles and probes under (`workbook_driver`,
+# `oracle_evaluate`, `trusted_probes_data`), as prefixes.
+GRADER_PREFIXES = ("workbook_driver", "workbook_probes", "trusted_probes", "oracle_")
+
+
+def is_grader_module(module: str) -> bool:
+    top = module.split(".")[0]
+    return top in GRADER_MODULES or top.startswith(GRADER_PREFIXES)
+
+
 # Modules whose *use* is flagged (an unused import is not: it reaches nothing), by kind.
 SYSTEM_MODULES = {
     "socket": "network",
@@ -93,13 +103,13 @@ KIND_TEXT = {
 def rule_of(dotted: str) -> tuple[str, str] | None:
     """The kind of a dotted name (`sys._getframe`, `os.execv`, `socket.socket`) and the rule that
     matched it (the pattern, or the module), or None."""
-    if dotted in CALLS:
-        return CALLS[dotted], dotted
-    for pattern, kind in CALLS.items():
+    for pattern, kind in CALLS.items():  # `sys.modules` covers `sys.modules.values` too
         if pattern.endswith("*") and dotted.startswith(pattern[:-1]):
             return kind, pattern
+        if dotted == pattern or dotted.startswith(pattern + "."):
+            return kind, pattern
     top = dotted.split(".")[0]
-    if top in GRADER_MODULES:
+    if is_grader_module(top):
         return "grader_module", top
     return (SYSTEM_MODULES[top], top) if top in SYSTEM_MODULES else None
 

@@ -73,7 +73,7 @@ def _aliases(nodes: list[ast.AST], found: Collector) -> dict[str, str]:
 
 
 def _grader_import(module: str, line: int, found: Collector) -> None:
-    if module.split(".")[0] in rules.GRADER_MODULES:
+    if rules.is_grader_module(module):
         found.add("grader_module", module, f"imports {module}", line)
 
 
@@ -97,6 +97,10 @@ def _resolve(node: ast.AST, aliases: dict[str, str]) -> str | None:
     if root is None and node.id in rules.DYNAMIC_BUILTINS:
         root = f"builtins.{node.id}"
     return ".".join([root, *reversed(parts)]) if root else None
+
+
+def _is_call_of(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _is_getattr(node: ast.AST, *names: str) -> bool:
@@ -195,7 +199,10 @@ def _flatten(targets: list[ast.AST]) -> list[ast.AST]:
 def _patch(target: ast.AST, aliases: dict[str, str], found: Collector) -> None:
     """An assignment to (or deletion of) a module's attribute, or an entry of its `__dict__`."""
     line = getattr(target, "lineno", None)
-    if isinstance(target, ast.Attribute):
+    if isinstance(target, ast.Attribute) and _is_call_of(target.value, "type"):
+        name = f"type(...).{target.attr}"  # a method swapped on an object's class
+        found.add("patching", name, f"assigns {name}", line)
+    elif isinstance(target, ast.Attribute):
         owner = _resolve(target.value, aliases)
         if owner and rules.patches(owner):
             name = f"{owner}.{target.attr}"

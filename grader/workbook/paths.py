@@ -7,4 +7,5 @@ CATALOG_FILE = PROJECT_ROOT / "workbook.toml"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
 CHECKS_DIR = PROJECT_ROOT / "checks"
-PROBES_DIR = CHECKS_DIR / "probes"
+DRIVERS_DIR = CHECKS_DIR / "drivers"  # loaded in the worker: they drive student code
+ORACLES_DIR = CHECKS_DIR / "oracles"  # never in the worker: what correct answers are

@@ -38,13 +38,14 @@ class CheckResult:
     score: float
     max_score: float
     message: str = ""
+    mistake: str = ""  # the named likely mistake, also in the message; "" when none was named
 
     @property
     def passed(self) -> bool:
         return self.status is Status.PASSED
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "name": self.name,
             "score": self.score,
             "max_score": self.max_score,
@@ -52,6 +53,9 @@ class CheckResult:
             "status": self.status.value,
             "message": self.message,
         }
+        if self.mistake:
+            data["mistake"] = self.mistake
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> CheckResult:
@@ -61,6 +65,7 @@ class CheckResult:
             float(data["score"]),
             float(data["max_score"]),
             str(data.get("message", "")),
+            str(data.get("mistake", "")),
         )
 
 

@@ -1,9 +1,5 @@
-"""Trusted helpers shared by the probes in `checks/probes/` (run in the worker) and the checks.
-
-They turn live objects (layers, models) into plain data that can cross to the
-pytest process, and record how student code used a model (training mode,
-gradient recording) without trusting anything it says about itself.
-"""
+"""Helpers the drivers in `checks/drivers/` (run in the worker) and the checks share: they turn
+live objects (layers, models) into plain data that can cross to the pytest process."""
 
 from __future__ import annotations
 
@@ -41,21 +37,3 @@ def describe_layers(model: nn.Module, names: list[str]) -> dict[str, Any]:
 def plain_state(model: nn.Module) -> dict[str, torch.Tensor]:
     """The model's parameters and buffers as plain, detached tensors."""
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-class ModeRecorder:
-    """Records, at every forward of `model`, whether it was in training mode and recording
-    gradients."""
-
-    def __init__(self, model: nn.Module) -> None:
-        self.calls: list[dict[str, bool]] = []
-        model.register_forward_pre_hook(self._record)
-
-    def _record(self, module: nn.Module, inputs: Any) -> None:
-        self.calls.append(
-            {
-                "training": module.training,
-                "grad_enabled": torch.is_grad_enabled(),
-                "inference_mode": torch.is_inference_mode_enabled(),
-            }
-        )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.workbook.limits import Limits
-from grader.worker import frames, memory_cgroup, reply_limits
+from grader.worker import frames, memory_cgroup, reply_limits, usage
 from grader.worker.environment import note_missing, worker_env, worker_user
 from grader.worker.output import OutputTail
 from grader.worker.zygote_client import Forked, Zygote
@@ -131,7 +131,7 @@ class Worker:
             if reply != {"ready": True}:
                 raise WorkerDied({"start": "failed"})
             self._ready = True
-            self._control_info("pid")
+            self.control_info("pid")
             # and the worker's own line (its cgroups), written before "ready"
             self._drain_control()
             for line in self._control_lines:
@@ -141,7 +141,7 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def load_request(self, source: Path, name: str, probes: str | None = None) -> dict:
+    def load_request(self, source: Path, name: str, driver: str | None = None) -> dict:
         """The request that loads a submission's file. Its bytes travel in it and the worker writes
         them into its scratch folder itself: the grader never writes where student code runs."""
         from grader.worker import files as worker_files
@@ -151,14 +151,14 @@ class Worker:
             "path": str(self.scratch_dir / source.name),
             "name": name,
             "scratch": str(self.scratch_dir),
-            "probes": probes,
+            "driver": driver,
             "source": worker_files.encode({"file": worker_files.read_source(source)})["file"],
         }
 
     def kill(self) -> None:
         """Kill the worker: its PID namespace (every process it started, in any session) goes with
         it."""
-        inner = self._control_info("pid", wait=0).get("pid")
+        inner = self.control_info("pid", wait=0).get("pid")
         if type(inner) is int and inner > 1 and self.alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(inner, signal.SIGKILL)
@@ -199,7 +199,12 @@ class Worker:
 
     # -- the control pipe: the worker's PID, then how it ended ----------------------------------
 
-    def _control_info(self, key: str, wait: float = 1.0) -> dict:
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used so far, measured from outside it."""
+        group = self.control_info("cgroup", wait=0).get("cgroup")
+        return usage.cpu_seconds(self.control_info("pid", wait=0).get("pid"), group)
+
+    def control_info(self, key: str, wait: float = 1.0) -> dict:
         deadline = time.monotonic() + wait
         while not any(key in line for line in self._control_lines):
             if not self._read_control(max(0.0, deadline - time.monotonic())):
@@ -239,7 +244,7 @@ class Worker:
         self.wait_ready()
         self._output_mark = self._output.total
         try:
-            self._send(message)
+            frames.write_frame(self._to_worker, message)
         except BrokenPipeError as exc:
             ending = self._ending()
             self.kill()
@@ -249,9 +254,6 @@ class Worker:
     def recent_output(self) -> str:
         """What the student's code printed during the last request (its tail)."""
         return self._output.since(self._output_mark, ended=not self.alive)
-
-    def _send(self, message: dict) -> None:
-        frames.write_frame(self._to_worker, message)
 
     def _receive(self, timeout: float) -> Any:
         # the worker ran student code: what it sends is decoded within bounds
@@ -277,9 +279,8 @@ class Worker:
         return b"".join(chunks)
 
     def _ending(self) -> dict:
-        """How the worker ended, from its parent's report (empty if it said nothing in time), and
-        whether the kernel's OOM killer ended it in its memory cgroup."""
-        ending = dict(self._control_info("exit", wait=2.0))
+        """How it ended, from its parent's report (empty if none in time), and OOM kills."""
+        ending = dict(self.control_info("exit", wait=2.0))
         group = self._memory_group()
         if group is not None and memory_cgroup.oom_kills(group) > 0:
             ending["oom_kill"] = True

@@ -3,10 +3,11 @@
 Started through `grader.worker` (which builds the cage first). It imports torch, says it is
 ready, then serves requests one at a time:
 
-- load:  import the trusted probes, lock the process down (`grader.worker.lockdown.lock_down`), then
-         import the submission file (a copy in the worker's scratch folder)
+- load:  import the exercise's driver, lock the process down (`grader.worker.lockdown.lock_down`),
+         then import the submission file (a copy in the worker's scratch folder)
 - call:  call one of the submission's functions with decoded arguments
-- probe: run a trusted probe function from `checks/probes/` with the submission module
+- drive: run a driver function from `checks/drivers/` with the submission module (drivers hold no
+         oracle and no expected value: `checks/oracles/` never enters the worker)
 
 Further arguments name what to warm up first (see `_warm_up`).
 
@@ -41,7 +42,7 @@ from grader.worker.frames import (
 _state: dict[str, Any] = {
     "module": None,
     "path": None,
-    "probes": None,
+    "driver": None,
     "limits": Limits(),
     "report": cage.Report(),
     "locked": False,
@@ -114,7 +115,14 @@ def _load_error_reply(exc: BaseException, path: str) -> dict:
     return reply
 
 
+# Taken before any student code runs: a file that patches torch.is_grad_enabled (which
+# torch.no_grad's exit reads back) must not leave every later call with autograd off.
+_SET_GRAD_ENABLED = torch._C._set_grad_enabled
+
+
 def _seed(seed: int) -> None:
+    """Each call starts as a caller's code would: seeded, and with autograd recording."""
+    _SET_GRAD_ENABLED(True)
     torch.default_generator.manual_seed(
         seed
     )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
@@ -126,8 +134,8 @@ def handle(request: dict) -> dict:
     op = request.get("op")
     if op == "load":
         path = request["path"]
-        if request.get("probes"):
-            _state["probes"] = _load_file("workbook_probes", request["probes"])
+        if request.get("driver"):
+            _state["driver"] = _load_file("workbook_driver", request["driver"])
         _state["path"] = path
         if not _state["locked"]:
             try:
@@ -168,7 +176,7 @@ def handle(request: dict) -> dict:
         except OSError as exc:
             return _error_reply(exc)
         return {"ok": True, "value": protocol.encode(folder)}
-    if op in ("call", "probe"):
+    if op in ("call", "drive"):
         args = protocol.decode(request.get("args", []))
         kwargs = protocol.decode(request.get("kwargs", {"$t": "dict", "items": []}))
         _seed(int(request.get("seed", 0)))
@@ -184,8 +192,8 @@ def handle(request: dict) -> dict:
                     )
                 value = function(*args, **kwargs)
             else:
-                probe = getattr(_state["probes"], request["probe"])
-                value = probe(_state["module"], *args, **kwargs)
+                driver = getattr(_state["driver"], request["driver"])
+                value = driver(_state["module"], *args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - reported back as the student's error
             return _error_reply(exc)
         reply = {"ok": True, "value": protocol.encode(value)}

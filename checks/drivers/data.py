@@ -1,4 +1,4 @@
-"""Trusted probes for exercise 06, and the tiny MNIST files the load_mnist check writes."""
+"""Driver for exercise 06 (run in the worker), and the tiny MNIST files load_mnist reads."""
 
 from __future__ import annotations
 

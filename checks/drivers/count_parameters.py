@@ -1,5 +1,4 @@
-"""Trusted probes for exercise 02: the models are built here, in the worker and in the checks
-alike."""
+"""Driver for exercise 02: the models, built alike in the worker and in the checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trusted probes for exercise 03."""
+"""Driver for exercise 03 (run in the worker): SimpleCNNs built, their layers and outputs."""
 
 from __future__ import annotations
 

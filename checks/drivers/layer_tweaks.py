@@ -1,4 +1,4 @@
-"""Trusted probes for exercise 04."""
+"""Driver for exercise 04 (run in the worker): TinyCNNs built, their layers and outputs."""
 
 from __future__ import annotations
 

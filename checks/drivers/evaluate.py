@@ -1,0 +1,66 @@
+"""Driver for exercise 07, run in the worker: a model with batch norm and dropout, handed over in
+training mode with the parameters, images and labels the checks send; it returns the learner's
+answer and the model's state afterwards (evaluating in training mode moves the running
+statistics). It holds no expected value: checks/oracles/evaluate.py, in the pytest process, does.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+# Taken from torch's C type when this driver loads, before the learner's file: a file that
+# patches torch.Tensor (its requires_grad, add_, clone) at import cannot change these.
+_ZERO = torch.zeros(())
+_CLONE, _ADD_ = torch._C.TensorBase.clone, torch._C.TensorBase.add_
+_REQUIRES_GRAD_ = torch._C.TensorBase.requires_grad_
+_SET_GRAD_ENABLED = torch._C._set_grad_enabled
+
+
+class GradTripwire(nn.Module):
+    """Changes a leaf tensor that requires grad in place at every forward: autograd refuses that
+    while it records (in C++, whatever Python says about the grad mode), and allows it under
+    torch.no_grad() or torch.inference_mode()."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counter = _REQUIRES_GRAD_(_CLONE(_ZERO), True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _ADD_(self.counter, 1.0)
+        return x
+
+
+def build(state: dict | None, tripwire: bool = False) -> nn.Sequential:
+    """The model in training mode, with `state` (None: freshly initialised)."""
+    layers = [
+        nn.Flatten(),
+        nn.Linear(16, 12),
+        nn.BatchNorm1d(12),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(12, 10),
+    ]
+    model = nn.Sequential(*layers)
+    if state is not None:
+        model.load_state_dict(state)
+    if tripwire:
+        model.insert(0, GradTripwire())
+    return model.train()  # as a model arrives straight from training
+
+
+def run(module, function: str, state: dict, images, batches: list, tripwire: bool = False) -> dict:
+    """Call predict(model, images), accuracy(model, batches) or confusion_matrix(model, batches,
+    num_classes=10)."""
+    model = build(state, tripwire)
+    # a caller's code records by default; torch.no_grad() inside build() restores the mode
+    # through torch.is_grad_enabled, which a learner's file may have patched
+    _SET_GRAD_ENABLED(True)
+    if function == "predict":
+        value = module.predict(model, images)
+    elif function == "accuracy":
+        value = module.accuracy(model, batches)
+    else:
+        value = module.confusion_matrix(model, batches, num_classes=10)
+    after = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return {"value": value, "state": after}

@@ -1,0 +1,43 @@
+"""Driver for exercise 08, run in the worker: build the model, train it with the learner's `fit`
+on the training digits, then give its scores (logits) for images the checks send afterwards.
+
+The held-out digits are drawn by the checks only once `fit` has returned, their labels never enter
+the worker, and the accuracy, thresholds and timing are all decided outside (checks/oracles/)."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.digits import digit_loader
+
+TRAIN_SIZE, BATCH_SIZE = 10_000, 64
+_trained: dict[str, torch.nn.Module] = {}
+
+
+def describe_model(module) -> dict:
+    """Build the model and report its size and output shape on a small batch."""
+    model = module.build_model()
+    if not isinstance(model, torch.nn.Module):
+        return {"is_module": False, "type": type(model).__name__}
+    parameters = sum(p.numel() for p in model.parameters())
+    with torch.no_grad():
+        output = model(torch.zeros(3, 1, 28, 28))
+    return {"is_module": True, "parameters": parameters, "output": output}
+
+
+def fit(module, seed: int) -> dict:
+    """build_model, then fit on the training digits drawn from `seed`; the model is kept here for
+    `scores`."""
+    model = module.build_model()
+    parameters = sum(p.numel() for p in model.parameters())
+    module.fit(model, digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE))
+    _trained["model"] = model
+    return {"parameters": parameters}
+
+
+def scores(module, images: torch.Tensor):
+    """The trained model's scores for `images`, in evaluation mode."""
+    model = _trained["model"]
+    model.eval()
+    with torch.no_grad():
+        return model(images)

@@ -1,0 +1,100 @@
+"""Oracle for exercise 08, in the pytest process only: the held-out digits (drawn after `fit`
+returned, from a seed the worker never sees), the accuracy from the model's scores, the thresholds.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from grader.digits import digit_loader, make_digits
+
+TEST_SIZE, CHUNK = 2_000, 500
+MAX_PARAMETERS = 100_000
+FIT_SECONDS = 60  # the spec's budget for fit, on one core: wall time and CPU time alike
+EVALUATION_SECONDS = 10  # for the scores of all held-out digits: training cannot hide there
+# accuracy (percent) on held-out digits -> points; see bench/calibrate_digits.py
+THRESHOLDS = ((30.0, 4), (50.0, 8), (70.0, 12), (80.0, 16), (85.0, 20))  # cumulative points
+MAX_POINTS = THRESHOLDS[-1][1]
+
+
+def points_for(accuracy: float) -> int:
+    earned = 0
+    for threshold, points in THRESHOLDS:
+        if accuracy >= threshold:
+            earned = points
+    return earned
+
+
+def held_out(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    return make_digits(TEST_SIZE, seed=seed)
+
+
+def malformed(scores, count: int) -> str | None:
+    """What is wrong with a chunk of scores, or None."""
+    if type(scores) is not torch.Tensor:
+        return f"the model's output is a {type(scores).__name__}, not a tensor"
+    if tuple(scores.shape) != (count, 10):
+        return f"the model's output has shape {tuple(scores.shape)}, expected ({count}, 10)"
+    if not scores.dtype.is_floating_point:
+        return f"the model's output has dtype {scores.dtype}, expected a float dtype"
+    return None
+
+
+def accuracy(scores: torch.Tensor, labels: torch.Tensor) -> float:
+    """Percent of rows whose largest score is the label; a row with a non-finite score is wrong."""
+    scores = scores.double()
+    finite = torch.isfinite(scores).all(dim=1)
+    right = (scores.argmax(dim=1) == labels) & finite
+    return 100.0 * right.sum().item() / len(labels)
+
+
+def diagnosis(scores: torch.Tensor, accuracy: float) -> tuple[str, str]:
+    """(a named mistake the scores show, or "", and what the numbers say otherwise)."""
+    scores = scores.double()
+    finite = torch.isfinite(scores).all(dim=1)
+    if not finite.all():
+        share = 100.0 * (~finite).sum().item() / len(scores)
+        return (
+            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf): training "
+            "diverged. Lower the learning rate (Adam with lr=1e-3 is a safe start).",
+            "",
+        )
+    sums = scores.sum(dim=1)
+    if (scores >= 0).all() and torch.allclose(sums, torch.ones_like(sums), atol=1e-3):
+        return (
+            "the model's outputs are probabilities (each row is non-negative and sums to 1): "
+            "a softmax at the end of forward. nn.CrossEntropyLoss (F.cross_entropy) applies "
+            "log-softmax itself, so the model should return raw scores (logits); with a softmax "
+            "before it, the gradients almost vanish and training crawls.",
+            "",
+        )
+    if scores.abs().max().item() > 1e6:
+        return (
+            "the model's scores are enormous (over a million): training is exploding. Lower the "
+            "learning rate.",
+            "",
+        )
+    if (scores - scores[0]).abs().max().item() < 1e-6:
+        return "", (
+            "The model gives every digit the same scores, so it predicts one class for all: "
+            "training collapsed, typically because the learning rate is far too high (Adam with "
+            "lr=1e-3 is a safe start)."
+        )
+    if accuracy < 20:
+        return "", "That is about chance (10 %): is fit training at all (optimizer.step())?"
+    return "", "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+
+
+def score_locally(module, seed: int = 0) -> dict:
+    """Train and score in this process (calibration and tests: trusted learners only)."""
+    import time
+
+    model = module.build_model()
+    start = time.perf_counter()
+    module.fit(model, digit_loader(10_000, seed=seed, batch_size=64))
+    seconds = time.perf_counter() - start
+    images, labels = held_out(seed + 1000)
+    model.eval()
+    with torch.no_grad():
+        scores = torch.cat([model(images[i : i + CHUNK]) for i in range(0, TEST_SIZE, CHUNK)])
+    return {"accuracy": accuracy(scores, labels), "fit_seconds": seconds}

@@ -1,0 +1,80 @@
+"""A student's feedback as an HTML page (OUT/feedback/<key>.html beside the Markdown file), made
+from the same record as the Markdown, with an anchor per exercise for the report's links."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from grader.reports.escape import html as escape
+from grader.reports.feedback import public_message
+from grader.reports.gradebook import exercises_in, number
+from grader.reports.html_page import band, page
+from grader.reports.roster import feedback_file
+from grader.workbook.catalog import Exercise
+from grader.workbook.results import BatchRecord, ExerciseStatus
+
+
+def feedback_page(record: BatchRecord) -> str:
+    """The page's path relative to OUT: the Markdown file's safe name (the record's key)."""
+    return quote(feedback_file(record).removesuffix(".md") + ".html")
+
+
+def exercise_anchor(exercise: Exercise) -> str:
+    return f"ex-{exercise.id}"
+
+
+def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozenset[str]) -> str:
+    mine = record.result.exercises[e.id]
+    failed = [c for c in mine.checks if not c.passed]
+    fraction = mine.score / e.points if e.points else 1.0
+    head = (
+        f'<h2 id="{exercise_anchor(e)}">{e.number:02d} {escape(e.title)}: '
+        f'<span class="{band(fraction)}" style="padding:0 .35rem">{number(mine.score)}</span>'
+        f" / {e.points}</h2>"
+    )
+    if mine.status is ExerciseStatus.NOT_ATTEMPTED:
+        reason = failed[0].message.strip().splitlines()[0] if failed and failed[0].message else ""
+        return f"{head}<p>Not attempted: {escape(reason) or 'no checks ran'}</p>"
+    if not failed:
+        return f'{head}<p class="ok">Every check passed.</p>'
+    counts: dict[str, int] = {}
+    for check in mine.checks:
+        counts[check.status.label] = counts.get(check.status.label, 0) + 1
+    parts = [head, "<p>Checks: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".</p>"]
+    for check in failed:
+        message = public_message(check, f"{e.id}::{check.name}" in visible_checks)
+        parts.append(
+            f'<h3>{escape(check.name)} <span class="muted small">({check.status.label}, '
+            f"{number(check.score)} / {number(check.max_score)})</span></h3>"
+            f"<pre>{escape(message)}</pre>"
+        )
+    parts.append(
+        f"<p><strong>Hint:</strong> {escape(e.hints[0])} (tutorial: {escape(e.section)})</p>"
+    )
+    return "".join(parts)
+
+
+def feedback_html(record: BatchRecord, visible_checks: frozenset[str] = frozenset()) -> str:
+    """The page: the total, the intake's notes, a table of exercises linking to their sections,
+    then each exercise's failed checks with their messages (hidden checks without their inputs)."""
+    result = record.result
+    exercises = exercises_in({record.student: record})
+    total = sum(e.points for e in exercises)
+    notes = "".join(f'<p class="partial">Note: {escape(n)}</p>' for n in record.notes)
+    rows = "".join(
+        f'<tr><td class="n">{e.number:02d}</td><td><a href="#{exercise_anchor(e)}">'
+        f"{escape(e.title)}</a> <code>{escape(e.id)}</code></td>"
+        f'<td class="n">{number(result.exercises[e.id].score)} / {e.points}</td>'
+        f"<td>{result.exercises[e.id].status.value}</td></tr>"
+        for e in exercises
+    )
+    body = (
+        '<p class="small"><a href="../report.html">class report</a> &middot; '
+        f'<a href="{escape(quote(record.key))}.md">this feedback as Markdown</a></p>'
+        f"<h1>Feedback for {escape(record.student)}</h1>"
+        f"<p><strong>Total: {number(result.total)} / {number(total)} points</strong></p>{notes}"
+        '<table><thead><tr><th class="n">#</th><th>exercise</th><th class="n">score</th>'
+        f"<th>status</th></tr></thead><tbody>{rows}</tbody></table>"
+        + "".join(_exercise_section(record, e, visible_checks) for e in exercises)
+    )
+    return page(f"Feedback for {record.student}", body)

@@ -1,0 +1,108 @@
+"""The grading key: graded runs draw their inputs from it, the same key gives the same gradebook,
+another key other inputs, and a graded run's hidden checks show no input or expected value."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.checking.runner import run_checks
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.grading_key import GradingKeyError, key_for_run, parse_key
+from grader.workbook.paths import SOLUTIONS_DIR
+
+GRADER = str(Path(sys.executable).with_name("grader"))
+
+# convolve2d tells what it was given: the sum of its image, in its error message
+ECHO = """
+def convolve2d(image, kernel, stride=1, padding=0):
+    raise ValueError(f"image sum {float(image.sum()):.6f}")
+"""
+FLIPPED = ("out[i, j] = (patch * kernel).sum()", "out[i, j] = (patch * kernel.flip(0, 1)).sum()")
+
+
+def _key(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "grading.key"
+    path.write_text(text + "\n")
+    return path
+
+
+def _messages(submission: Path, key: Path | None) -> dict[str, str]:
+    args = [f"--grading-key-file={key}"] if key else []
+    exercise = exercise_by_id("edge_filter")
+    result = run_checks(submission=submission, exercises=[exercise], pytest_args=args)
+    return {c.name: c.message for c in result.exercises["edge_filter"].checks}
+
+
+@pytest.fixture(scope="module")
+def echo(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("echo")
+    (folder / "01_edge_filter.py").write_text(
+        (SOLUTIONS_DIR / "01_edge_filter.py").read_text() + ECHO
+    )
+    return folder
+
+
+def test_two_keys_give_different_inputs_and_one_key_the_same(echo, tmp_path):
+    key_a, key_b = _key(tmp_path / "a", "aa" * 32), _key(tmp_path / "b", "bb" * 32)
+    first, again, other = _messages(echo, key_a), _messages(echo, key_a), _messages(echo, key_b)
+    public = _messages(echo, None)
+    check = "convolve2d_padding[1]"
+    sums = [re.search(r"image sum (\S+)", m[check]).group(1) for m in (first, again, other, public)]
+    assert sums[0] == sums[1], "one key, one set of inputs"
+    assert len({sums[0], sums[2], sums[3]}) == 3, f"keys and the public run share inputs: {sums}"
+    assert _messages(echo, None)[check] == public[check], "grader check stays reproducible"
+
+
+def test_a_graded_run_names_the_mistake_and_shows_no_values(tmp_path):
+    folder = tmp_path / "flipped"
+    folder.mkdir()
+    source = (SOLUTIONS_DIR / "01_edge_filter.py").read_text()
+    assert FLIPPED[0] in source
+    (folder / "01_edge_filter.py").write_text(source.replace(*FLIPPED))
+    public = _messages(folder, None)["convolve2d_matches_conv2d"]
+    graded = _messages(folder, _key(tmp_path / "k", "cd" * 32))["convolve2d_matches_conv2d"]
+    assert "Expected:" in public and "Input:" in public and "flipped" in public
+    assert "flipped" in graded, graded
+    assert not re.search(r"Expected|Got|Input|\d\.\d", graded), graded
+
+
+def test_one_key_gives_identical_gradebooks(tmp_path):
+    batch = tmp_path / "batch"
+    for name, text in (("right", None), ("flipped", FLIPPED)):
+        source = (SOLUTIONS_DIR / "01_edge_filter.py").read_text()
+        (batch / name).mkdir(parents=True)
+        (batch / name / "01_edge_filter.py").write_text(source.replace(*text) if text else source)
+    books = []
+    for out in ("one", "two"):
+        subprocess.run(
+            [GRADER, "grade", str(batch), "--out", str(tmp_path / out), "--only", "edge_filter"]
+            + ["--key", "12" * 32],
+            check=True,
+            capture_output=True,
+        )
+        book = json.loads((tmp_path / out / "grades.json").read_text())
+        books.append(book)
+        assert (tmp_path / out / "grading.key").read_text().strip() == "12" * 32
+    assert books[0] == books[1]
+    assert books[0]["students"][0]["total"] < books[0]["students"][1]["total"]
+
+
+def test_a_new_key_is_made_once_and_kept_for_resume(tmp_path):
+    path, made = key_for_run(tmp_path, None)
+    assert made and len(parse_key(path.read_text())) == 32
+    assert path.stat().st_mode & 0o777 == 0o600
+    again, made_again = key_for_run(tmp_path, None)
+    assert again == path and not made_again and again.read_text() == path.read_text()
+
+
+@pytest.mark.parametrize("text", ["xyz", "ab" * 4, ""])
+def test_a_bad_key_is_a_clear_error(text):
+    with pytest.raises(GradingKeyError, match="grading key"):
+        parse_key(text)
