@@ -138,6 +138,19 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
 )
 @JUNIT
 @LIMIT
+@click.option(
+    "--review/--no-review",
+    default=True,
+    help="Write OUT/review.json: integrity flags and similar pairs, for review (on by default; "
+    "never changes a score).",
+)
+@click.option(
+    "--similarity-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    metavar="X",
+    help="List pairs whose most alike exercise file scores X or more (default 0.5).",
+)
 def grade_command(
     batch: Path,
     out: Path,
@@ -148,11 +161,25 @@ def grade_command(
     key: str | None,
     junit: Path | None,
     limits: tuple[str, ...],
+    review: bool,
+    similarity_threshold: float | None,
 ) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
     from grader.commands.grade import run_grade
 
-    run_grade(batch, out, workers, resume, only, duplicates, junit, limits, key)
+    run_grade(
+        batch,
+        out,
+        workers,
+        resume,
+        only,
+        duplicates,
+        junit,
+        limits,
+        key,
+        review,
+        similarity_threshold,
+    )
 
 
 @main.group()

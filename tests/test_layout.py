@@ -20,7 +20,8 @@ ALLOWED = {
     "worker": {"workbook", "worker"},
     "checking": {"workbook", "worker", "checking", "digits"},
     "reports": {"workbook", "reports"},
-    "commands": {"workbook", "worker", "checking", "reports", "commands"},
+    "review": {"workbook", "reports", "review"},
+    "commands": {"workbook", "worker", "checking", "reports", "review", "commands"},
     "cli": {"workbook", "worker", "commands"},
     "pytest_plugin": {"workbook", "worker", "checking", "reports"},
     "digits": set(),
@@ -117,6 +118,8 @@ def test_every_folder_has_a_rule():
             "from grader.worker.pool import shared_pool\n",
             "workbook/ may import",
         ),
+        ("review/scan.py", "from grader.worker.server import main\n", "review/ may import"),
+        ("review/build.py", "from grader.checking.runner import run\n", "review/ may import"),
     ],
 )
 def test_the_rule_catches_a_breach(relative, source, expected):

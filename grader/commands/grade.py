@@ -113,8 +113,11 @@ def run_grade(
     junit: Path | None,
     limits: tuple[str, ...],
     key: str | None = None,
+    review: bool = True,
+    threshold: float | None = None,
 ) -> None:
-    """`grader grade`: the instructor's input checked before anything is graded, then the batch."""
+    """`grader grade`: the instructor's input checked before anything is graded, then the batch,
+    then (unless `review` is False) the class's review: integrity flags and similar pairs."""
     import os
 
     from grader.commands.check import chosen_exercises
@@ -153,6 +156,8 @@ def run_grade(
         extra_args=[f"--limit={limit}" for limit in limits]
         + [f"--grading-key-file={key_file.resolve()}"],
         entries=found.entries,
+        review=review,
+        threshold=threshold,
     )
 
 
@@ -166,6 +171,8 @@ def run_batch(
     junit: Path | None,
     extra_args: list[str],
     entries: list[Entry] | None = None,
+    review: bool = True,
+    threshold: float | None = None,
 ) -> dict[str, BatchRecord]:
     entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
@@ -220,6 +227,17 @@ def run_batch(
         records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
     write_gradebook(out, records, partial=partial)
+    if review and not partial:  # after the gradebook, before the report that shows it
+        from grader.commands.review import write_review
+        from grader.review.build import DEFAULT_THRESHOLD
+
+        chosen = DEFAULT_THRESHOLD if threshold is None else threshold
+        try:
+            write_review(out, entries, records, chosen)
+        except Exception as exc:  # noqa: BLE001 - the grades are written; say so and end well
+            click.echo(
+                f"the review failed ({type(exc).__name__}: {exc}); grades unaffected", err=True
+            )
     write_report(out, records, partial)  # a partial run says so at the top of the page too
     if junit:
         atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))

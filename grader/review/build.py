@@ -1,0 +1,126 @@
+"""A graded class's review: integrity flags (the static scan of each exercise file, and how its
+workers ended) and similar pairs, as OUT/review.json's data and the pairs' pages. For review,
+never a penalty: nothing here changes a score. Student files are read as the grading read them
+(the same intake rule, the same caps) and are never imported or run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from grader.review.findings import Scan
+from grader.review.outcomes import outcome_findings
+from grader.review.pages import page_name, similarity_page
+from grader.review.scan import decode, scan_source
+from grader.review.similarity import TEXT_LIMIT, similar_pairs
+from grader.workbook.catalog import Exercise
+from grader.workbook.intake import Entry, take_in
+from grader.workbook.paths import EXERCISES_DIR
+from grader.workbook.results import BatchRecord
+
+# Measured with bench/similarity.py: independent solutions of one exercise score at most 0.15,
+# copies with renamed variables and reordered functions at least 0.72 (README); 0.5 sits between.
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass
+class Review:
+    data: dict
+    pages: dict[str, str] = field(default_factory=dict)  # path relative to OUT -> HTML
+
+
+def build_review(
+    entries: list[Entry],
+    records: dict[str, BatchRecord],
+    exercises: list[Exercise],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Review:
+    """The review of the students in both `entries` and `records`, over `exercises`' files."""
+    started = time.monotonic()
+    flags: list[dict] = []
+    notes: list[dict] = []
+    texts: dict[str, dict[str, str]] = {}
+    keys: dict[str, str] = {}
+    scans: dict[bytes, Scan] = {}
+    for entry in entries:
+        record = records.get(entry.student)
+        if record is None:
+            continue
+        keys[entry.student] = record.key
+        texts[entry.student] = _read(entry, exercises, flags, notes, scans)
+        for filename, finding in outcome_findings(record, exercises):
+            flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
+    scanned = time.monotonic()
+    starters = {e.id: (EXERCISES_DIR / e.filename).read_text() for e in exercises}
+    found = similar_pairs(texts, starters, {e.id: e.filename for e in exercises}, threshold)
+    pairs, pages = [], {}
+    for pair in found.pairs:
+        page = page_name(keys[pair.a], keys[pair.b])
+        pages[page] = similarity_page(pair, threshold)
+        pairs.append(
+            {
+                "a": pair.a,
+                "b": pair.b,
+                "score": round(pair.score, 4),
+                "page": page,
+                "files": {m.filename: m.score for m in pair.files},
+            }
+        )
+    data = {
+        "flags": flags,
+        "similarity": {
+            "threshold": threshold,
+            "pairs": pairs,
+            "pairs_over_threshold": found.over_threshold,
+            "file_pairs_compared": found.compared,
+            "seconds": round(time.monotonic() - scanned, 2),
+        },
+        "notes": notes,
+        "scan_seconds": round(scanned - started, 2),
+    }
+    return Review(data, pages)
+
+
+def _read(
+    entry: Entry,
+    exercises: list[Exercise],
+    flags: list[dict],
+    notes: list[dict],
+    scans: dict[bytes, Scan],
+) -> dict[str, str]:
+    """One student's exercise files (as intake chose them), scanned; their texts for similarity."""
+    try:
+        chosen = take_in(entry.items, exercises).chosen
+    except Exception as exc:  # noqa: BLE001 - grading already said why; the review goes on
+        notes.append(_note(entry.student, "", f"not read ({type(exc).__name__})"))
+        return {}
+    texts = {}
+    for exercise in exercises:
+        found = chosen.get(exercise.id)
+        if found is None:
+            continue
+        if found.data not in scans:  # a file handed in by many (a stub, a copy): scanned once
+            scans[found.data] = scan_source(found.data)
+        scan = scans[found.data]
+        for finding in scan.findings:
+            flags.append(
+                _flag(entry.student, finding.kind, finding.what, exercise.filename, finding.line)
+            )
+        notes += [_note(entry.student, exercise.filename, n) for n in scan.notes]
+        text = decode(found.data[: TEXT_LIMIT * 4])[0]
+        if len(text) > TEXT_LIMIT:
+            notes.append(
+                _note(
+                    entry.student, exercise.filename, f"compared on its first {TEXT_LIMIT:,} chars"
+                )
+            )
+        texts[exercise.id] = text
+    return texts
+
+
+def _flag(student: str, kind: str, what: str, file: str, line: int | None) -> dict:
+    return {"student": student, "kind": kind, "what": what, "file": file, "line": line}
+
+
+def _note(student: str, file: str, note: str) -> dict:
+    return {"student": student, "file": file, "note": note}
