@@ -9,6 +9,14 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+# What the learner wrote that each driver function calls: messages name it, not the driver.
+LEARNER = {
+    "dataset_items": "SimpleDataset",
+    "loader_runs": "make_loader",
+    "transform_image": "mnist_transform",
+    "load": "load_mnist",
+}
+
 TRANSFORMS = {None: None, "affine": lambda x: x * 2.0 + 1.0}
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+# What the learner wrote that each driver function calls: messages name it, not the driver.
+LEARNER = {"run": "{0}"}  # run("predict", ...) calls predict
+
 # Taken from torch's C type when this driver loads, before the learner's file: a file that
 # patches torch.Tensor (its requires_grad, add_, clone) at import cannot change these.
 _ZERO = torch.zeros(())

@@ -6,6 +6,9 @@ import torch
 
 from grader.worker.probe_tools import describe_layers, plain_state
 
+# What the learner wrote that each driver function calls: messages name it, not the driver.
+LEARNER = {"layers": "TinyCNN(...)", "forward": "TinyCNN's forward", "variants": "make_variants"}
+
 LAYERS = ["conv", "conv2", "fc"]
 CONFIGS = [
     {},

@@ -10,6 +10,13 @@ import torch
 
 from grader.digits import digit_loader
 
+# What the learner wrote that each driver function calls: messages name it, not the driver.
+LEARNER = {
+    "describe_model": "build_model",
+    "fit": "build_model and fit",
+    "scores": "your model's forward on the held-out digits",
+}
+
 TRAIN_SIZE, BATCH_SIZE = 10_000, 64
 _trained: dict[str, torch.nn.Module] = {}
 

@@ -28,7 +28,7 @@ from grader.checking.problems import (
     problem_from_reply,
 )
 from grader.workbook.catalog import Exercise
-from grader.workbook.files import find_exercise_file
+from grader.workbook.files import find_exercise_file, load_file
 from grader.workbook.paths import DRIVERS_DIR
 from grader.worker import protocol, reply_limits
 from grader.worker.pool import WorkerPool
@@ -61,6 +61,8 @@ class Submission:
         self._worker: Worker | None = None
         self._load_problem: SubmissionProblem | None = None
         self._loaded_at, self._cpu_at_load = 0.0, 0.0
+        self._learner_names: dict[str, str] | None = None
+        self._timed_out: dict[str, str] = {}  # what of the learner's timed out, and how
         self.last_output = ""
 
     # -- what checks call ---------------------------------------------------------------------
@@ -106,10 +108,21 @@ class Submission:
                 "kwargs": protocol.encode(kwargs),
                 "seed": seed,
             },
-            driver,
+            self._learner_name(driver, args),
             time_limit,
         )
-        return self._decode(reply, "value", driver)
+        return self._decode(reply, "value", self._learner_name(driver, args))
+
+    def _learner_name(self, driver: str, args: tuple) -> str:
+        """What of the learner's a driver function calls (its module's LEARNER), for messages."""
+        if self._learner_names is None:
+            path = DRIVERS_DIR / f"{self.exercise.id}.py"
+            module = load_file(f"names_{self.exercise.id}", path) if path.exists() else None
+            self._learner_names = dict(getattr(module, "LEARNER", {}))
+        name = self._learner_names.get(driver, driver)
+        if "{0}" in name and args and isinstance(args[0], str):
+            return name.replace("{0}", args[0])
+        return name
 
     def _decode(self, reply: dict, key: str, what: str) -> Any:
         """A value of the reply, rebuilt as plain data; what cannot be is a failed answer."""
@@ -167,6 +180,8 @@ class Submission:
         return left
 
     def _request(self, message: dict, what: str, time_limit: float | None = None) -> dict:
+        if what in self._timed_out:  # an endless loop is waited for once, not once per check
+            raise CheckTimeout(self._timed_out[what])
         worker = self._ensure_loaded()
         limit = min(time_limit or self.time_limit, self._budget_left())
         try:
@@ -175,10 +190,11 @@ class Submission:
             self._discard_worker()
             if limit < (time_limit or self.time_limit):
                 raise CheckTimeout(f"{what} was stopped: {self._budget_used_up()}") from None
-            raise CheckTimeout(
-                f"{what} did not finish within the time limit of {limit:g} s "
-                "(an endless loop, or far too much work?)"
-            ) from None
+            self._timed_out[what] = (
+                f"{what} did not finish within the time limit of {limit:g} s (an endless loop, "
+                "or far too much work?)"
+            )
+            raise CheckTimeout(self._timed_out[what]) from None
         except WorkerDied as exc:
             self.last_output = worker.recent_output()
             self._discard_worker()
