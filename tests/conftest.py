@@ -1,0 +1,21 @@
+"""Shared by the grader's own tests: they never read or write a learner's `.grader/state.json`
+(the state of `grader check`, `list` and `hint` goes to a folder of this run's own, for this
+process and every `grader` it starts)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_STATE_DIR = Path(tempfile.mkdtemp(prefix="cnn-test-state-"))
+os.environ["CNN_GRADER_STATE"] = str(_STATE_DIR / "state.json")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_state():
+    yield
+    shutil.rmtree(_STATE_DIR, ignore_errors=True)

@@ -1,6 +1,7 @@
 """The learner's command line, end to end, through click's runner."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -75,3 +76,19 @@ def test_junit_xml(tmp_path):
     )
     xml = (tmp_path / "out.xml").read_text()
     assert 'tests="7"' in xml and 'failures="0"' in xml
+
+
+def test_the_tests_keep_away_from_a_learners_state(tmp_path):
+    """`grader hint` run as a learner would, from this test run: its state goes to the run's own
+    file ($CNN_GRADER_STATE, set by tests/conftest.py), not to the project's .grader/."""
+    import os
+    import subprocess
+    import sys
+
+    learner = state._DEFAULT
+    before = learner.stat().st_mtime_ns if learner.exists() else None
+    grader = str(Path(sys.executable).with_name("grader"))
+    subprocess.run([grader, "hint", "edge_filter"], check=True, capture_output=True)
+    after = learner.stat().st_mtime_ns if learner.exists() else None
+    assert after == before
+    assert "edge_filter" in Path(os.environ["CNN_GRADER_STATE"]).read_text()

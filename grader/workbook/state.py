@@ -1,5 +1,6 @@
 """The learner's local state: the last results per exercise file (for `grader list`) and the
-hint levels already shown (for `grader hint`). Kept in `.grader/state.json` at the project root."""
+hint levels already shown (for `grader hint`). Kept in `.grader/state.json` at the project root,
+or where $CNN_GRADER_STATE says (the project's own tests keep theirs apart from a learner's)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,29 @@ from pathlib import Path
 from grader.workbook.paths import PROJECT_ROOT
 
 STATE_FILE = PROJECT_ROOT / ".grader" / "state.json"
+_DEFAULT = STATE_FILE
+
+
+def _path() -> Path:
+    if STATE_FILE != _DEFAULT:  # set by a test
+        return STATE_FILE
+    return Path(os.environ.get("CNN_GRADER_STATE") or _DEFAULT)
 
 
 def _read() -> dict:
     try:
-        data = json.loads(STATE_FILE.read_text(encoding="utf-8"))
+        data = json.loads(_path().read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def _write(data: dict) -> None:
-    STATE_FILE.parent.mkdir(exist_ok=True)
-    temporary = STATE_FILE.with_suffix(".tmp")
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(temporary, STATE_FILE)
+    os.replace(temporary, path)
 
 
 def file_digest(path: Path) -> str:
