@@ -32,6 +32,7 @@ from grader.worker.pool import WorkerPool, shared_pool
 # torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
+OUTPUT_LIMIT = 2000  # characters of a check's printed output kept (its tail is what matters)
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
@@ -255,6 +256,12 @@ def check_name(item: pytest.Item) -> str:
     return item.name.removeprefix("test_")
 
 
+def _printed(item: pytest.Item) -> str:
+    """What the learner's code printed during this check (the submission fixture collects it)."""
+    handle = getattr(item, "funcargs", {}).get("submission")
+    return handle.take_printed().strip() if hasattr(handle, "take_printed") else ""
+
+
 def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
     from grader.checking.compare import CheckFailure
     from grader.checking.submission import SubmissionProblem
@@ -262,10 +269,14 @@ def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.Cal
     from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
 
     points = float(item.get_closest_marker("points").args[0])
-    if report.passed:
-        return CheckResult(check_name(item), Status.PASSED, points, points, "")
-    error = call.excinfo.value if call.excinfo else None
     hidden = graded(item.config) and item.get_closest_marker("public") is None
+    # a graded run's secret inputs could be printed out and collected: hidden checks keep none
+    printed = _printed(item)  # taken either way: it belongs to this check alone
+    printed = "" if hidden else printed
+    if report.passed:
+        output = cut(printed, OUTPUT_LIMIT)
+        return CheckResult(check_name(item), Status.PASSED, points, points, "", "", output)
+    error = call.excinfo.value if call.excinfo else None
     if isinstance(error, SubmissionProblem):
         status, message = error.status, error.message
     elif isinstance(error, CheckFailure):
@@ -284,13 +295,15 @@ def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.Cal
         )
     # messages quote what student code sent (values, exceptions, output): cut once, here
     message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
+    printed = "" if printed and printed in message else cut(printed, OUTPUT_LIMIT)
     # named by the check (never read back from text a student's code may have written)
     mistake = (
         getattr(error, "mistake", "")
         if isinstance(error, AssertionError | SubmissionProblem)
         else ""
     )
-    return CheckResult(check_name(item), status, 0.0, points, message, cut(str(mistake), 1000))
+    mistake = cut(str(mistake), 1000)
+    return CheckResult(check_name(item), status, 0.0, points, message, mistake, printed)
 
 
 @pytest.hookimpl(hookwrapper=True)

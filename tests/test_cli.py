@@ -92,3 +92,19 @@ def test_the_tests_keep_away_from_a_learners_state(tmp_path):
     after = learner.stat().st_mtime_ns if learner.exists() else None
     assert after == before
     assert "edge_filter" in Path(os.environ["CNN_GRADER_STATE"]).read_text()
+
+
+def test_what_the_code_printed_is_shown_under_failed_checks_and_with_verbose(tmp_path):
+    source = (
+        "def count_parameters(model):\n    print('counting', type(model).__name__)\n"
+        "    return (0, 0)\n\n"
+        "def linear_param_count(in_features, out_features, bias=True):\n"
+        "    print('LINEAR-CALLED', in_features)\n"
+        "    return out_features * in_features + (out_features if bias else 0)\n"
+    )
+    write(tmp_path, "count_parameters", source)
+    plain = run("check", "02", "--submission", str(tmp_path)).output
+    verbose = run("check", "02", "--submission", str(tmp_path), "-v").output
+    assert "Your code printed" in plain and "counting" in plain
+    assert "LINEAR-CALLED" not in plain  # linear_param_count passes: shown only with --verbose
+    assert "LINEAR-CALLED" in verbose

@@ -106,3 +106,23 @@ def test_a_new_key_is_made_once_and_kept_for_resume(tmp_path):
 def test_a_bad_key_is_a_clear_error(text):
     with pytest.raises(GradingKeyError, match="grading key"):
         parse_key(text)
+
+
+def test_printed_output_is_shown_in_public_runs_and_kept_from_hidden_graded_checks(tmp_path):
+    folder = tmp_path / "printer"
+    folder.mkdir()
+    source = (SOLUTIONS_DIR / "01_edge_filter.py").read_text().replace(*FLIPPED)
+    source = source.replace(
+        "    kh, kw = kernel.shape\n",
+        "    kh, kw = kernel.shape\n    print('PRINTED', image.sum())\n",
+    )
+    (folder / "01_edge_filter.py").write_text(source)
+    exercise = exercise_by_id("edge_filter")
+    key = _key(tmp_path / "k", "ef" * 32)
+    public = run_checks(submission=folder, exercises=[exercise]).exercises["edge_filter"]
+    graded = run_checks(
+        submission=folder, exercises=[exercise], pytest_args=[f"--grading-key-file={key}"]
+    ).exercises["edge_filter"]
+    assert "PRINTED" in next(c.output for c in public.checks if c.name.startswith("convolve2d_pad"))
+    hidden = [c for c in graded.checks if c.name.startswith("convolve2d_pad")]
+    assert hidden and not any(c.output for c in hidden)

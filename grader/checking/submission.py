@@ -64,6 +64,7 @@ class Submission:
         self._learner_names: dict[str, str] | None = None
         self._timed_out: dict[str, str] = {}  # what of the learner's timed out, and how
         self.last_output = ""
+        self._printed: list[str] = []  # what the learner's code printed since the last take
 
     # -- what checks call ---------------------------------------------------------------------
 
@@ -152,6 +153,11 @@ class Submission:
             raise StudentError(f"writing the {name} files gave no folder")
         return folder
 
+    def take_printed(self) -> str:
+        """What the learner's code printed since the last call (the check's own output)."""
+        printed, self._printed = "".join(self._printed), []
+        return SCRATCH.sub("<your folder>", printed)
+
     def usage(self) -> dict[str, float]:
         """Wall and CPU seconds since the file began to load (import-time work counts), measured
         outside the worker; zeros when it has not loaded."""
@@ -197,6 +203,7 @@ class Submission:
             raise CheckTimeout(self._timed_out[what]) from None
         except WorkerDied as exc:
             self.last_output = worker.recent_output()
+            self._printed.append(self.last_output)
             self._discard_worker()
             raise WorkerCrashed(
                 f"{what}: {describe_ending(exc.ending, self._pool.limits)}{self._output_note()}"
@@ -210,6 +217,7 @@ class Submission:
                 f"{what} returned something that cannot be checked: {reply_limits.cut(exc, 200)}"
             ) from None
         self.last_output = worker.recent_output()
+        self._printed.append(self.last_output)
         if type(reply) is not dict:  # valid JSON, but not a reply
             self._discard_worker()
             raise StudentError(
@@ -241,6 +249,7 @@ class Submission:
             reply = self._worker.request(
                 load, timeout=min(self.time_limit + 60, self._budget_left())
             )
+            self._printed.append(self._worker.recent_output())  # printed at import
         except (WorkerTimeout, WorkerDied, protocol.ProtocolError, OSError) as exc:
             output = self._worker.recent_output()
             self._discard_worker()

@@ -34,6 +34,7 @@ def _points(score: float, max_score: float) -> str:
 # A grid's marked cells (causes.GRID_ROW), coloured on a terminal; plain text keeps the `*`.
 _MARKED_CELL = re.compile(r"(-?\d[\d.e+-]*|nan|-?inf|True|False)\*")
 _INDENT = "        "
+_PRINTED_LINES = 6
 
 
 def _message_lines(message: str, color: bool) -> list[str]:
@@ -55,10 +56,22 @@ def _status_line(status: Status, name: str, points: str, color: bool) -> str:
     return f"  {label} {name:<50} {points:>7}"
 
 
-def format_check(check: CheckResult, color: bool) -> list[str]:
+def _printed_lines(output: str) -> list[str]:
+    """What the learner's code printed, its last lines (all of it is in --json)."""
+    lines = terminal(output).splitlines()
+    shown = lines[-_PRINTED_LINES:]
+    head = "Your code printed" + (
+        f" ({len(lines)} lines; the last {len(shown)}):" if len(shown) < len(lines) else ":"
+    )
+    return [f"{_INDENT}{head}"] + [f"{_INDENT}  {line}" for line in shown]
+
+
+def format_check(check: CheckResult, color: bool, verbose: bool = False) -> list[str]:
     lines = [_status_line(check.status, check.name, _points(check.score, check.max_score), color)]
     if not check.passed and check.message:
         lines += _message_lines(check.message, color)
+    if check.output and (verbose or not check.passed):
+        lines += _printed_lines(check.output)
     return lines
 
 
@@ -81,6 +94,8 @@ def format_cause(cause: Cause, color: bool, every: bool = False) -> list[str]:
     if cause.evidence:
         lines.append(f"{_INDENT}What {terminal(first.name)} saw:")
         lines += _message_lines(cause.evidence, color)
+    if first.output:
+        lines += _printed_lines(first.output)
     return lines
 
 
@@ -100,7 +115,7 @@ def format_exercise(
                 cause = shared[check.name]
                 lines += format_cause(cause, color, len(cause.checks) == len(result.checks))
             elif check.name not in said:
-                lines += format_check(check, color)
+                lines += format_check(check, color, verbose)
     lines.append(f"  score {_points(result.score, result.max_score)} ({result.status.value})")
     return "\n".join(lines)
 

@@ -39,6 +39,7 @@ class CheckResult:
     max_score: float
     message: str = ""
     mistake: str = ""  # the named likely mistake, also in the message; "" when none was named
+    output: str = ""  # what the learner's code printed during the check (its tail)
 
     @property
     def passed(self) -> bool:
@@ -55,6 +56,8 @@ class CheckResult:
         }
         if self.mistake:
             data["mistake"] = self.mistake
+        if self.output:
+            data["output"] = self.output
         return data
 
     @classmethod
@@ -66,6 +69,7 @@ class CheckResult:
             float(data["max_score"]),
             str(data.get("message", "")),
             str(data.get("mistake", "")),
+            str(data.get("output", "")),
         )
 
 

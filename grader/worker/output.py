@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import struct
+import termios
 import threading
+import time
 
 OUTPUT_TAIL = 1500  # characters of a request's output shown to the learner
 
@@ -34,6 +38,20 @@ class OutputTail:
                 self.total += len(chunk)
                 if len(self._kept) > self._limit:
                     del self._kept[: len(self._kept) - self._limit]
+
+    def settle(self, wait: float = 0.05) -> None:
+        """Let the thread take in what the pipe already holds (the worker flushes its output
+        before each reply), for at most `wait` seconds."""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                pending = struct.unpack("i", fcntl.ioctl(self._fd, termios.FIONREAD, b"\0" * 4))[0]
+            except OSError:
+                return
+            if not pending:
+                with self._lock:  # a chunk just read is appended under the lock
+                    return
+            time.sleep(0.001)
 
     def since(self, mark: int, ended: bool) -> str:
         if ended:  # the pipe is closing: let its last bytes arrive

@@ -253,6 +253,7 @@ class Worker:
 
     def recent_output(self) -> str:
         """What the student's code printed during the last request (its tail)."""
+        self._output.settle()
         return self._output.since(self._output_mark, ended=not self.alive)
 
     def _receive(self, timeout: float) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import random
+import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -274,6 +275,11 @@ def serve(
             reply = handle(request)
         except Exception as exc:  # noqa: BLE001 - the worker answers even when its own code fails
             reply = error_reply("error", f"the grader's worker failed: {exc}", type(exc).__name__)
+        for stream in (sys.stdout, sys.stderr):  # what the code printed, out before the reply
+            try:
+                stream.flush()
+            except BaseException:  # noqa: BLE001 - a stream the student's code replaced
+                pass
         try:
             write_frame(out_fd, reply)
         except (TypeError, ValueError) as exc:
