@@ -15,7 +15,7 @@ from grader.checking.compare import describe, fail
 from grader.checking.problems import CheckTimeout
 
 
-def _fit(submission, oracle, seeds) -> float:
+def _fit(submission, oracle, seeds) -> dict:
     model = submission.drive("describe_model")
     if not model["is_module"]:
         fail(f"build_model() should return an nn.Module, got a {model['type']}.")
@@ -40,12 +40,12 @@ def _fit(submission, oracle, seeds) -> float:
                 "epochs or a smaller model"
                 + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else ".")
             )
-    return used["wall"]
+    return used
 
 
 @pytest.fixture(scope="module")
 def trained(submission, oracle, seeds):
-    _fit(submission, oracle, seeds)
+    used = _fit(submission, oracle, seeds)
     images, labels = oracle.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
     start, chunks = submission.usage(), []
     for i in range(0, oracle.TEST_SIZE, oracle.CHUNK):
@@ -70,7 +70,12 @@ def trained(submission, oracle, seeds):
         )
     scores = torch.cat(chunks)
     accuracy = oracle.accuracy(scores, labels)
-    return accuracy, *oracle.diagnosis(scores, accuracy)
+    summary = (
+        f"Accuracy on {oracle.TEST_SIZE:,} held-out digits: {accuracy:.2f} %. Loading your file "
+        f"and fit took {used['wall']:.0f} s ({used['cpu']:.0f} s of CPU) of the "
+        f"{oracle.FIT_SECONDS} s allowed."
+    )
+    return accuracy, summary, *oracle.diagnosis(scores, accuracy)
 
 
 THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]
@@ -78,12 +83,15 @@ THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]
 
 @pytest.mark.points(4)
 @pytest.mark.parametrize("threshold", THRESHOLDS, ids=lambda t: f"{t:g}%")
-def test_held_out_accuracy_at_least(trained, oracle, threshold):
+def test_held_out_accuracy_at_least(trained, oracle, threshold, record_property):
     assert [t for t, _ in oracle.THRESHOLDS] == THRESHOLDS
-    accuracy, mistake, advice = trained
+    accuracy, summary, mistake, advice = trained
+    if threshold == THRESHOLDS[0]:  # said once, for a pass too
+        record_property("note", summary)
     if accuracy < threshold:
-        fail(
-            f"accuracy on held-out digits is {accuracy:.2f} %, below this threshold of "
-            f"{threshold:g} %." + (f" {advice}" if advice else ""),
-            mistake=mistake,
+        fail(  # the same words for every threshold missed: one cause, said once
+            f"accuracy on held-out digits is {accuracy:.2f} %, below the threshold in the "
+            "check's name." + (f" {advice}" if advice else ""),
+            summary,
+            mistake,
         )

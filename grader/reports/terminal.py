@@ -68,7 +68,7 @@ def _printed_lines(output: str) -> list[str]:
 
 def format_check(check: CheckResult, color: bool, verbose: bool = False) -> list[str]:
     lines = [_status_line(check.status, check.name, _points(check.score, check.max_score), color)]
-    if not check.passed and check.message:
+    if check.message:  # a passing check's message is a short note
         lines += _message_lines(check.message, color)
     if check.output and (verbose or not check.passed):
         lines += _printed_lines(check.output)
