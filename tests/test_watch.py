@@ -76,6 +76,8 @@ def test_watch_rechecks_a_saved_file_and_shows_the_next_exercise(tmp_path, mode)
             .replace("(out_channels if bias else 0)", "out_channels")
         )
         (tmp_path / "02_count_parameters.py").write_text(wrong)
+        # said the moment the save is noticed, before the checks' result
+        seen = screen.wait_for("checking 02_count_parameters.py ...", after=seen)
         seen = screen.wait_for(
             "02 count_parameters", "bias=False still adds", "checked in", after=seen
         )

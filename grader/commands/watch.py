@@ -142,6 +142,7 @@ def run_watch(
     current = pinned or first_unfinished(submission, passing)
     try:
         while True:
+            echo(f"grader watch: checking {current.filename} ...")  # at once: never silent
             started = time.monotonic()
             result = check(current)
             seconds = time.monotonic() - started
