@@ -138,7 +138,8 @@ def run_list(submission: Path) -> None:
         if (p := find_exercise_file(submission, e)) and state.cached_result(p) is None
     ]
     if stale:
-        click.echo(f"checking {len(stale)} changed exercise(s)...", err=True)
+        names = ", ".join(e.filename for e in stale)
+        click.echo(f"checking {names} (changed since the last check) ...", err=True)
         grade_submission(submission, stale)
     for exercise in exercises:
         path = find_exercise_file(submission, exercise)
