@@ -7,11 +7,8 @@ works with pytest's own options (-k, -x, --junitxml).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import load_file
+from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
     CHECKS_DIR,
     DRIVERS_DIR,
@@ -32,7 +30,6 @@ from grader.worker.pool import WorkerPool, shared_pool
 # torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
-OUTPUT_LIMIT = 2000  # characters of a check's printed output kept (its tail is what matters)
 _CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
@@ -114,27 +111,8 @@ def graded(config: pytest.Config) -> bool:
     return config.stash.get(_grading_key, None) is not None
 
 
-def seed_for(config: pytest.Config, label: str) -> int:
-    """The seed of one input: public (from the label) in `grader check`, drawn from the grading key
-    in a graded run, so that a learner's memorised outputs are worthless there."""
-    key = config.stash.get(_grading_key, None)
-    if key is None:
-        return zlib.crc32(label.encode())
-    digest = hmac.new(key, label.encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-class Seeds:
-    """The seeds one check file asks for by name: `seeds.get("training", 11)` is 11 in
-    `grader check` (today's public inputs) and a key-derived number in a graded run."""
-
-    def __init__(self, config: pytest.Config, scope: str) -> None:
-        self._config, self._scope = config, scope
-
-    def get(self, name: str, public: int) -> int:
-        if not graded(self._config):
-            return public
-        return seed_for(self._config, f"{self._scope}::{name}")
+def _key(config: pytest.Config) -> bytes | None:
+    return config.stash.get(_grading_key, None)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -235,7 +213,7 @@ def oracle(request: pytest.FixtureRequest):
 @pytest.fixture(scope="module")
 def seeds(request: pytest.FixtureRequest) -> Seeds:
     """Named seeds for the check file's inputs (see `Seeds`)."""
-    return Seeds(request.config, Path(str(request.module.__file__)).name)
+    return Seeds(_key(request.config), Path(str(request.module.__file__)).name)
 
 
 @pytest.fixture(autouse=True)
@@ -245,66 +223,11 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import numpy as np
     import torch
 
-    seed = seed_for(request.config, request.node.nodeid)
+    seed = seed_for(_key(request.config), request.node.nodeid)
     torch.default_generator.manual_seed(
         seed
     )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time
     np.random.seed(seed % 2**32)
-
-
-def check_name(item: pytest.Item) -> str:
-    return item.name.removeprefix("test_")
-
-
-def _printed(item: pytest.Item) -> str:
-    """What the learner's code printed during this check (the submission fixture collects it)."""
-    handle = getattr(item, "funcargs", {}).get("submission")
-    return handle.take_printed().strip() if hasattr(handle, "take_printed") else ""
-
-
-def _check_result(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo):
-    from grader.checking.compare import CheckFailure
-    from grader.checking.submission import SubmissionProblem
-    from grader.workbook.results import CheckResult, Status
-    from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
-
-    points = float(item.get_closest_marker("points").args[0])
-    hidden = graded(item.config) and item.get_closest_marker("public") is None
-    # a graded run's secret inputs could be printed out and collected: hidden checks keep none
-    printed = _printed(item)  # taken either way: it belongs to this check alone
-    printed = "" if hidden else printed
-    if report.passed:  # a check may leave a short note for a pass too (08: the accuracy)
-        note = cut(str(dict(item.user_properties).get("note", "")), 500)
-        output = cut(printed, OUTPUT_LIMIT)
-        return CheckResult(check_name(item), Status.PASSED, points, points, note, "", output)
-    error = call.excinfo.value if call.excinfo else None
-    if isinstance(error, SubmissionProblem):
-        status, message = error.status, error.message
-    elif isinstance(error, CheckFailure):
-        status, message = Status.FAILED, error.redacted() if hidden else error.full()
-    elif isinstance(error, AssertionError):
-        status, message = Status.FAILED, str(error)
-        if hidden:  # a bare assert's message shows values: the first line only
-            message = message.splitlines()[0] if message else ""
-    elif call.excinfo is not None and call.excinfo.errisinstance(pytest.fail.Exception):
-        status, message = Status.FAILED, str(error)
-    else:
-        status = Status.ERROR
-        message = (
-            f"internal error in the check ({type(error).__name__}: {error}); "
-            "this is a bug in the grader, not in your code: please report it"
-        )
-    # messages quote what student code sent (values, exceptions, output): cut once, here
-    message = cut(message.strip(), CHECK_MESSAGE_LIMIT)
-    printed = "" if printed and printed in message else cut(printed, OUTPUT_LIMIT)
-    # named by the check (never read back from text a student's code may have written)
-    mistake = (
-        getattr(error, "mistake", "")
-        if isinstance(error, AssertionError | SubmissionProblem)
-        else ""
-    )
-    mistake = cut(str(mistake), 1000)
-    return CheckResult(check_name(item), status, 0.0, points, message, mistake, printed)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -315,7 +238,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if exercise is None or item.get_closest_marker("points") is None:
         return
     if call.when == "call" or (call.when == "setup" and not report.passed):
-        result = _check_result(item, report, call)
+        from grader.checking.verdict import check_result  # late: it imports torch
+
+        hidden = graded(item.config) and item.get_closest_marker("public") is None
+        result = check_result(item, report, call, hidden)
         report.check_result = result
         report.exercise_id = exercise.id
         report.user_properties.append(("status", result.status.value))

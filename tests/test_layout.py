@@ -22,7 +22,8 @@ ALLOWED = {
     "reports": {"workbook", "reports"},
     "review": {"workbook", "reports", "review"},
     "commands": {"workbook", "worker", "checking", "reports", "review", "commands"},
-    "cli": {"workbook", "worker", "commands"},
+    "cli": {"workbook", "worker", "commands", "cli_export"},
+    "cli_export": {"workbook", "worker", "commands"},
     "pytest_plugin": {"workbook", "worker", "checking", "reports"},
     "digits": set(),
     "__init__": set(),
@@ -37,6 +38,7 @@ TORCH_LATE = (
     "worker/process.py",
     "worker/pool.py",
     "cli.py",
+    "cli_export.py",
 )
 HEAVY = {"torch", "numpy", "torchvision"}
 

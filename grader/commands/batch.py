@@ -24,6 +24,7 @@ from pathlib import Path
 from grader.commands.only import merge
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.files import atomic_write
+from grader.workbook.grading_key import resume_mark
 from grader.workbook.intake import Entry, digest, discover
 from grader.workbook.results import (
     BatchRecord,
@@ -146,7 +147,7 @@ def grade_batch(
     records: dict[str, BatchRecord] = {}
     to_grade = []
     extra_args = list(extra_args)
-    key_mark = _key_mark(extra_args)
+    key_mark = resume_mark(extra_args)
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry) + key_mark
@@ -189,20 +190,6 @@ def grade_batch(
         if zygote is not None:
             zygote.close()
     return {e.student: records[e.student] for e in entries}
-
-
-def _key_mark(extra_args: Iterable[str]) -> str:
-    """What of the grading key a stored result remembers: a result graded with another key is
-    graded again on --resume (its inputs were other ones)."""
-    import hashlib
-
-    from grader.workbook.grading_key import read_key
-
-    for arg in extra_args:
-        if arg.startswith("--grading-key-file="):
-            key = read_key(Path(arg.split("=", 1)[1]))
-            return ":" + hashlib.sha256(b"resume:" + key).hexdigest()[:16]
-    return ""
 
 
 def _grading_context() -> multiprocessing.context.BaseContext:
