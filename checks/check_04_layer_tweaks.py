@@ -100,7 +100,7 @@ def test_tinycnn_forward(submission, reference, config):
     try:
         model.load_state_dict(result["state"])
     except RuntimeError as exc:
-        fail(f"{_config_text(config)} has different parameters from the spec's: {exc}")
+        fail(f"{_config_text(config)} has different parameters from the spec's.", str(exc))
     with torch.no_grad():
         expected = model(images)
         likely = [
@@ -124,12 +124,14 @@ def test_make_variants(submission, reference, driver):
     expected = driver.variants(reference)
     actual = submission.drive("variants")
     if actual["type"] != "dict":
-        fail(f"make_variants() should return a dict of models, got a {actual['type']}.")
+        fail("make_variants() should return a dict of models.", f"It returned a {actual['type']}.")
     want, got = expected["models"], actual["models"]
     expect_value(sorted(got), sorted(want), what="the keys of make_variants()")
     for name in want:
         if got[name]["class"] != "TinyCNN":
-            fail(f"make_variants()[{name!r}] is a {got[name]['class']}, expected a TinyCNN.")
+            fail(
+                f"make_variants()[{name!r}] should be a TinyCNN.", f"It is a {got[name]['class']}."
+            )
         expect_value(
             got[name]["layers"],
             want[name]["layers"],

@@ -17,6 +17,7 @@ from grader.checking.compare import (
     expect_tensor,
     explain_errors,
     fail,
+    kind_of,
     when,
 )
 
@@ -214,7 +215,10 @@ def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
         ],
     )
     if result["value"] is not None:
-        fail(f"sgd_step should return None, but returned {describe(result['value'])}.")
+        fail(
+            f"sgd_step should return None, but returned {kind_of(result['value'])}.",
+            f"It returned {describe(result['value'])}.",
+        )
 
 
 @pytest.mark.points(1)
@@ -279,7 +283,10 @@ def test_compute_gradients_are_fresh(submission, oracle, seeds):
     expected = oracle.gradients(setup)
     grads = result["result"]
     if not isinstance(grads, dict):
-        fail(f"compute_gradients should return a dict {{name: gradient}}, got {describe(grads)}.")
+        fail(
+            f"compute_gradients should return a dict {{name: gradient}}, got {kind_of(grads)}.",
+            f"It returned {describe(grads)}.",
+        )
     for name, want in expected.items():
         expect_tensor(
             grads.get(name),
@@ -305,21 +312,28 @@ def test_compute_gradients_complete_and_detached(submission, oracle, seeds):
     expected = oracle.gradients(setup)
     grads = result["result"]
     if not isinstance(grads, dict):
-        fail(f"compute_gradients should return a dict {{name: gradient}}, got {describe(grads)}.")
+        fail(
+            f"compute_gradients should return a dict {{name: gradient}}, got {kind_of(grads)}.",
+            f"It returned {describe(grads)}.",
+        )
     missing = sorted(set(expected) - set(grads))
     if missing:
         fail(
             f"compute_gradients has no entry for {missing}: every name of model.named_parameters() "
             "needs one, with zeros for a parameter the loss does not use."
         )
-    expect_tensor(
-        grads["unused"],
-        expected["unused"],
-        what="the gradient of a parameter the loss does not use",
-        likely=[
-            when(lambda a: a is None, "its .grad is None: return torch.zeros_like(p) instead.")
-        ],
-    )
+    for name, want in expected.items():  # the values too: zeros everywhere are not gradients
+        expect_tensor(
+            grads[name],
+            want,
+            what=f"compute_gradients(...)[{name!r}]"
+            + (" (a parameter the loss does not use)" if name == "unused" else ""),
+            atol=1e-5,
+            rtol=1e-4,
+            likely=[
+                when(lambda a: a is None, "its .grad is None: return torch.zeros_like(p) instead.")
+            ],
+        )
     _expect_state(
         result["state"],
         setup["state"],
@@ -348,7 +362,10 @@ def _epoch(submission, oracle, seeds):
     result = submission.drive("run_train_epoch", setup["state"], batches, oracle.LR)
     value = result["value"]
     if not isinstance(value, tuple) or len(value) != 2:
-        fail(f"train_epoch should return a tuple (mean loss, accuracy), got {describe(value)}.")
+        fail(
+            f"train_epoch should return a tuple (mean loss, accuracy), got {kind_of(value)}.",
+            f"It returned {describe(value)}.",
+        )
     return result, oracle.train_epoch(setup, batches)
 
 

@@ -163,7 +163,10 @@ def test_load_mnist_reads_idx_files(submission, driver):
         images, labels = data[split]
         result = submission.drive("load", root, train)
         if result["class"] != "MNIST":
-            fail(f"load_mnist should return torchvision.datasets.MNIST, got {result['class']}.")
+            fail(
+                "load_mnist should return a torchvision.datasets.MNIST.",
+                f"It returned a {result['class']}.",
+            )
         expect_value(
             result["len"],
             len(labels),
@@ -195,7 +198,6 @@ def test_load_mnist_reads_idx_files(submission, driver):
             )
             if label != int(labels[index]):
                 fail(
-                    f"the {position} label of load_mnist(root, train={train}) is "
-                    f"{describe(label)}, "
-                    f"expected {int(labels[index])}."
+                    f"the {position} label of load_mnist(root, train={train}) is wrong.",
+                    f"It is {describe(label)}, expected {int(labels[index])}.",
                 )

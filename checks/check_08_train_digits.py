@@ -11,18 +11,18 @@ bench/calibrate_digits.py (see tests/test_digits.py).
 import pytest
 import torch
 
-from grader.checking.compare import describe, fail
+from grader.checking.compare import fail, kind_of
 from grader.checking.problems import CheckTimeout
 
 
 def _fit(submission, oracle, seeds) -> dict:
     model = submission.drive("describe_model")
     if not model["is_module"]:
-        fail(f"build_model() should return an nn.Module, got a {model['type']}.")
+        fail("build_model() should return an nn.Module.", f"It returned a {model['type']}.")
     output = model["output"]
     if getattr(output, "shape", None) != (3, 10):
         fail(
-            f"the model maps a (3, 1, 28, 28) batch to {describe(output)}; it should give (3, 10) "
+            f"the model maps a (3, 1, 28, 28) batch to {kind_of(output)}; it should give (3, 10) "
             "scores."
         )
     if model["parameters"] > oracle.MAX_PARAMETERS:
@@ -60,20 +60,24 @@ def trained(submission, oracle, seeds):
             ) from None
         problem = oracle.malformed(scores, len(images[i : i + oracle.CHUNK]))
         if problem:
-            fail(f"scoring the held-out digits: {problem}.")
+            fail("the model's scores for the held-out digits cannot be used.", f"{problem}.")
         chunks.append(scores)
-    cpu = submission.usage()["cpu"] - start["cpu"]
-    if cpu > oracle.EVALUATION_SECONDS:
-        fail(
-            f"scoring the held-out digits took {cpu:.0f} s of CPU time, more than the "
-            f"{oracle.EVALUATION_SECONDS} s allowed: training belongs in fit."
-        )
+    total = submission.usage()  # scoring counts too: training moved there is still charged
+    allowed = oracle.FIT_SECONDS + oracle.SCORING_SLACK
+    for kind in ("wall", "cpu"):
+        if total[kind] > allowed:
+            fail(
+                f"loading your file, fit and scoring the held-out digits took {total[kind]:.0f} s "
+                f"of {kind} time, more than the {allowed} s allowed: training belongs in fit, "
+                "within its 60 s."
+            )
     scores = torch.cat(chunks)
     accuracy = oracle.accuracy(scores, labels)
     summary = (
         f"Accuracy on {oracle.TEST_SIZE:,} held-out digits: {accuracy:.2f} %. Loading your file "
         f"and fit took {used['wall']:.0f} s ({used['cpu']:.0f} s of CPU) of the "
-        f"{oracle.FIT_SECONDS} s allowed."
+        f"{oracle.FIT_SECONDS} s allowed; with scoring, {total['wall']:.0f} s "
+        f"({total['cpu']:.0f} s of CPU) of {allowed} s."
     )
     return accuracy, summary, *oracle.diagnosis(scores, accuracy)
 

@@ -858,3 +858,56 @@ def test_tampering_with_the_driver_wins_at_most_the_worker_only_point(
     )
     print(f"{verdict.name}: honest {honest:g}, attack {attack:g}")
     assert honest <= attack <= honest + 1
+
+
+def test_training_moved_into_scoring_is_charged_to_the_budget(tmp_path):
+    """Red team, 2026-11-27: a fit that only keeps the loader, and a model that trains at its first
+    scoring call. The budget now counts loading, fit and scoring: the training time shows."""
+    import re
+
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
+    from tests.verdict_attacks import LAZY_FIT
+
+    source = (SOLUTIONS_DIR / "08_train_digits.py").read_text() + LAZY_FIT
+    (tmp_path / "08_train_digits.py").write_text(source)
+    exercise = exercise_by_id("train_digits")
+    result = run_checks(submission=tmp_path, exercises=[exercise]).exercises["train_digits"]
+    note = result.checks[0].message
+    pattern = r"took \S+ s \((\S+) s of CPU\).*with scoring, \S+ s \((\S+) s of CPU\)"
+    found = re.search(pattern, note)
+    assert found, note
+    fit_cpu, total_cpu = float(found.group(1)), float(found.group(2))
+    assert total_cpu >= fit_cpu + 1, note  # the two epochs trained while scoring are charged
+
+
+_FORKED_WORK = """
+import os as _os, time as _t
+_child = _os.fork()
+if _child == 0:
+    _end = _t.process_time() + 1.5
+    while _t.process_time() < _end:  # training in a child, which then exits
+        pass
+    _os._exit(0)
+_t.sleep(2.5)  # never waited for: an unreaped child has left the pids cgroup
+"""
+
+
+def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
+    """Red team, 2026-11-27: a child's CPU time was lost once it exited without being waited for
+    (11 s of training reported as 1 s). Its /proc entry stays until it is reaped."""
+    from grader.checking.submission import Submission
+    from grader.workbook.catalog import exercise_by_id
+    from grader.worker.pool import WorkerPool
+
+    source = (SOLUTIONS_DIR / "08_train_digits.py").read_text() + _FORKED_WORK
+    (tmp_path / "08_train_digits.py").write_text(source)
+    pool = WorkerPool()
+    submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
+    try:
+        submission.drive("describe_model")
+        used = submission.usage()
+    finally:
+        submission.close()
+        pool.close()
+    assert used["cpu"] >= 1.4, used

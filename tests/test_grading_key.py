@@ -13,7 +13,13 @@ import pytest
 
 from grader.checking.runner import run_checks
 from grader.workbook.catalog import exercise_by_id
-from grader.workbook.grading_key import GradingKeyError, key_for_run, parse_key
+from grader.workbook.grading_key import (
+    GradingKeyError,
+    Seeds,
+    key_for_run,
+    parse_key,
+    seed_for,
+)
 from grader.workbook.paths import SOLUTIONS_DIR
 
 GRADER = str(Path(sys.executable).with_name("grader"))
@@ -50,14 +56,23 @@ def echo(tmp_path_factory) -> Path:
 
 
 def test_two_keys_give_different_inputs_and_one_key_the_same(echo, tmp_path):
-    key_a, key_b = _key(tmp_path / "a", "aa" * 32), _key(tmp_path / "b", "bb" * 32)
-    first, again, other = _messages(echo, key_a), _messages(echo, key_a), _messages(echo, key_b)
-    public = _messages(echo, None)
+    """The seeds of every input: another key, other seeds; the same key, the same. Through a
+    graded run the inputs cannot be seen (that is the point): the public run echoes its own."""
+    labels = [f"checks/check_0{n}.py::test_x[{i}]" for n in range(1, 9) for i in range(20)]
+    key_a, key_b = bytes.fromhex("aa" * 32), bytes.fromhex("bb" * 32)
+    a = [seed_for(key_a, label) for label in labels]
+    assert a == [seed_for(key_a, label) for label in labels]
+    assert all(x != y for x, y in zip(a, (seed_for(key_b, label) for label in labels)))
+    assert all(x != y for x, y in zip(a, (seed_for(None, label) for label in labels)))
+    assert Seeds(None, "f").get("setup", 11) == 11 and Seeds(key_a, "f").get("setup", 11) != 11
     check = "convolve2d_padding[1]"
-    sums = [re.search(r"image sum (\S+)", m[check]).group(1) for m in (first, again, other, public)]
-    assert sums[0] == sums[1], "one key, one set of inputs"
-    assert len({sums[0], sums[2], sums[3]}) == 3, f"keys and the public run share inputs: {sums}"
-    assert _messages(echo, None)[check] == public[check], "grader check stays reproducible"
+    public = _messages(echo, None)[check]
+    assert re.search(r"image sum \S+", public) and _messages(echo, None)[check] == public
+    graded = _messages(echo, _key(tmp_path / "a", "aa" * 32))[check]
+    assert (
+        "image sum" not in graded
+        and graded == _messages(echo, _key(tmp_path / "b", "aa" * 32))[check]
+    )
 
 
 def test_a_graded_run_names_the_mistake_and_shows_no_values(tmp_path):
@@ -126,3 +141,29 @@ def test_printed_output_is_shown_in_public_runs_and_kept_from_hidden_graded_chec
     assert "PRINTED" in next(c.output for c in public.checks if c.name.startswith("convolve2d_pad"))
     hidden = [c for c in graded.checks if c.name.startswith("convolve2d_pad")]
     assert hidden and not any(c.output for c in hidden)
+
+
+def test_a_graded_run_shows_no_text_of_the_students_code_in_hidden_checks(tmp_path):
+    """An exception message or printed output could carry the secret inputs out (red team,
+    2026-11-27: labels, parameters and image bytes in grades.json and the feedback files)."""
+    folder = tmp_path / "leaky"
+    folder.mkdir()
+    source = (SOLUTIONS_DIR / "05_training_step.py").read_text()
+    source += (
+        "\n\ndef train_step(model, images, labels, optimizer, criterion):\n"
+        "    print('PRINTLEAK', images.flatten()[:5].tolist())\n"
+        "    raise ValueError(f'LEAK {labels.tolist()}')\n"
+    )
+    (folder / "05_training_step.py").write_text(source)
+    exercise = exercise_by_id("training_step")
+    key = _key(tmp_path / "k", "ab" * 32)
+
+    def texts(args):
+        result = run_checks(submission=folder, exercises=[exercise], pytest_args=args)
+        checks = result.exercises["training_step"].checks
+        return "\n".join(c.message + c.output for c in checks if "train_step" in c.name)
+
+    public, graded = texts([]), texts([f"--grading-key-file={key}"])
+    assert "LEAK [" in public and "PRINTLEAK" in public
+    assert "LEAK" not in graded, graded
+    assert "train_step raised ValueError at line" in graded

@@ -43,6 +43,7 @@ _NO_ZERO_GRAD = (("    optimizer.zero_grad()\n    loss = criterion", "    loss =
 _DATA_REPLACED = (("            p -= lr * p.grad", "            p.data = p.data - lr * p.grad"),)
 _NO_NO_GRAD = (("@torch.no_grad()\ndef ", "def "),)
 _UNTRAINED = (("    for _ in range(2):", "    for _ in range(0):"),)
+_NO_EVAL = (("    model.eval()\n", ""),)
 
 ORACLE_HUNT = """
 import gc, importlib.util, sys, types
@@ -200,6 +201,51 @@ def build_model():
     return _NaN()
 """
 
+# Red team, 2026-11-27: the eval-mode points asked only whether the handed-over model's statistics
+# were unchanged, so a function that ran a copy (or nothing) won them.
+DEEPCOPY = """
+import copy as _copy
+_p, _a, _c = predict, accuracy, confusion_matrix
+
+def predict(model, images):
+    return _p(_copy.deepcopy(model), images)
+
+def accuracy(model, loader):
+    return _a(_copy.deepcopy(model), loader)
+
+def confusion_matrix(model, loader, num_classes=10):
+    return _c(_copy.deepcopy(model), loader, num_classes)
+"""
+
+# Red team, 2026-11-27: training moved from fit into the first scoring call, where the time used
+# was not charged to the budget (it is now: loading, fit and scoring all count).
+LAZY_FIT = """
+_state = {}
+_build = build_model
+
+def fit(model, train_loader):
+    _state["loader"] = train_loader
+
+class _Lazy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = _build()
+
+    def forward(self, x):
+        if "loader" in _state and not self.training:
+            loader = _state.pop("loader")
+            with torch.enable_grad():
+                optimizer = torch.optim.Adam(self.inner.parameters(), lr=1e-3)
+                for images, labels in loader:
+                    optimizer.zero_grad()
+                    F.cross_entropy(self.inner(images), labels).backward()
+                    optimizer.step()
+        return self.inner(x)
+
+def build_model():
+    return _Lazy()
+"""
+
 VERDICTS = [
     Verdict("oracle_hunt", "training_step", _NO_ZERO_GRAD, prelude=ORACLE_HUNT),
     Verdict("alias_rewrite", "training_step", _DATA_REPLACED, prelude=ALIAS_REWRITE),
@@ -207,6 +253,7 @@ VERDICTS = [
     Verdict("held_out_lookup_table", "train_digits", _UNTRAINED, prelude=LOOKUP_TABLE),
     Verdict("label_hunt_and_driver_patch", "train_digits", _UNTRAINED, prelude=LABEL_HUNT),
     Verdict("nan_scores", "train_digits", _UNTRAINED, prelude=NAN_SCORES),
+    Verdict("deepcopy_in_training_mode", "evaluate", _NO_EVAL, prelude=DEEPCOPY),
 ]
 
 # Code aimed at the driver itself: it forges what only the worker can see, which is worth one

@@ -18,6 +18,7 @@ _ZERO = torch.zeros(())
 _CLONE, _ADD_ = torch._C.TensorBase.clone, torch._C.TensorBase.add_
 _REQUIRES_GRAD_ = torch._C.TensorBase.requires_grad_
 _SET_GRAD_ENABLED = torch._C._set_grad_enabled
+_ITEM = torch._C.TensorBase.item
 
 
 class GradTripwire(nn.Module):
@@ -34,9 +35,23 @@ class GradTripwire(nn.Module):
         return x
 
 
+class ForwardCounter(nn.Module):
+    """Counts the forwards of the model it heads (a buffer, through a C function taken before
+    student code): eval-mode points need the model that was handed over to have been run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("count", torch.zeros((), dtype=torch.int64))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _ADD_(self.count, 1)
+        return x
+
+
 def build(state: dict | None, tripwire: bool = False) -> nn.Sequential:
     """The model in training mode, with `state` (None: freshly initialised)."""
     layers = [
+        ForwardCounter(),
         nn.Flatten(),
         nn.Linear(16, 12),
         nn.BatchNorm1d(12),
@@ -65,5 +80,7 @@ def run(module, function: str, state: dict, images, batches: list, tripwire: boo
         value = module.accuracy(model, batches)
     else:
         value = module.confusion_matrix(model, batches, num_classes=10)
-    after = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    return {"value": value, "state": after}
+    counter = model[1] if tripwire else model[0]
+    forwards = int(_ITEM(counter.count))
+    after = {k: v.detach().clone() for k, v in model.state_dict().items() if "count" not in k}
+    return {"value": value, "state": after, "forwards": forwards}

@@ -19,8 +19,8 @@ def make_case(seed: int) -> dict:
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.randn(p.shape, generator=gen))
-        model[2].running_mean.copy_(torch.randn(12, generator=gen))
-        model[2].running_var.copy_(torch.rand(12, generator=gen) + 0.5)
+        model[3].running_mean.copy_(torch.randn(12, generator=gen))
+        model[3].running_var.copy_(torch.rand(12, generator=gen) + 0.5)
     state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     images = torch.randn(sum(BATCHES), 1, 4, 4, generator=gen)
     with torch.no_grad():

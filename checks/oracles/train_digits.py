@@ -11,7 +11,8 @@ from grader.digits import digit_loader, make_digits
 TEST_SIZE, CHUNK = 2_000, 500
 MAX_PARAMETERS = 100_000
 FIT_SECONDS = 60  # the spec's budget for fit, on one core: wall time and CPU time alike
-EVALUATION_SECONDS = 10  # for the scores of all held-out digits: training cannot hide there
+EVALUATION_SECONDS = 10  # wall time for the scores of all held-out digits
+SCORING_SLACK = 3  # what scoring may add to the 60 s (it takes well under 1 s): all is charged
 # accuracy (percent) on held-out digits -> points; see bench/calibrate_digits.py
 THRESHOLDS = ((30.0, 4), (50.0, 8), (70.0, 12), (80.0, 16), (85.0, 20))  # cumulative points
 MAX_POINTS = THRESHOLDS[-1][1]

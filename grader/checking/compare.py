@@ -88,6 +88,15 @@ def _diagnose(actual: Any, likely: Iterable[Mistake]) -> str:
     return ""
 
 
+def kind_of(value: Any) -> str:
+    """What a value is, without any of its content: for headlines, which a hidden check shows (a
+    returned string or number could carry a graded run's secret inputs out)."""
+    if isinstance(value, (bool, int, float, str)):
+        article = "an" if type(value).__name__[0] in "aeiou" else "a"
+        return f"{article} {type(value).__name__}"
+    return describe(value)  # types, shapes and lengths only
+
+
 def describe(value: Any) -> str:
     """A short description of any decoded value, for messages."""
     if isinstance(value, Opaque):
@@ -127,8 +136,8 @@ def expect_tensor(
     context = f"Input: {inputs}" if inputs else ""
     if type(actual) is not torch.Tensor:
         fail(
-            f"{what} should be a torch.Tensor but is {describe(actual)}.",
-            context,
+            f"{what} should be a torch.Tensor but is {kind_of(actual)}.",
+            f"It is {describe(actual)}.\n{context}",
             _diagnose(actual, likely),
         )
     if actual.shape != expected.shape:
@@ -201,8 +210,8 @@ def expect_number(
     likely = list(likely)
     if type(actual) not in (float, int):
         fail(
-            f"{what} should be a Python float but is {describe(actual)}.",
-            context,
+            f"{what} should be a Python float but is {kind_of(actual)}.",
+            f"It is {describe(actual)}.\n{context}",
             _diagnose(actual, likely),
         )
     if not math.isfinite(actual) or not math.isclose(
@@ -225,8 +234,14 @@ def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str
     except StudentError as exc:
         if exc.is_a(error):
             return
-        fail(f"{what} should raise {error}, but raised something else:\n{exc.message}", context)
-    fail(f"{what} should raise {error}, but returned {describe(value)}.", context)
+        fail(
+            f"{what} should raise {error}, but raised something else.",
+            f"{exc.message}\n{context}",
+        )
+    fail(
+        f"{what} should raise {error}, but returned {kind_of(value)}.",
+        f"It is {describe(value)}.\n{context}",
+    )
 
 
 class explain_errors:
@@ -249,7 +264,9 @@ class explain_errors:
             for text, explanation in self.known.items():
                 if text in error.message:
                     explained = StudentError(
-                        f"{error.message}\nLikely mistake: {explanation}", error.type_names
+                        f"{error.message}\nLikely mistake: {explanation}",
+                        error.type_names,
+                        hidden=f"{error.hidden_message}\nLikely mistake: {explanation}",
                     )
                     explained.mistake = explanation
                     raise explained from None

@@ -31,9 +31,12 @@ class SubmissionProblem(Exception):
     status = Status.ERROR
     mistake = ""  # a likely mistake the check named (compare.explain_errors)
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, hidden: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # what a hidden check of a graded run shows: no text of the student's code (an exception
+        # message or printed output could carry the secret inputs out)
+        self.hidden_message = message if hidden is None else hidden
 
 
 class NotAttempted(SubmissionProblem):
@@ -43,8 +46,10 @@ class NotAttempted(SubmissionProblem):
 class StudentError(SubmissionProblem):
     """An exception raised by student code; `type_names` is its class and base classes."""
 
-    def __init__(self, message: str, type_names: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, type_names: tuple[str, ...] = (), hidden: str | None = None
+    ) -> None:
+        super().__init__(message, hidden)
         self.type_names = type_names
 
     def is_a(self, type_name: str) -> bool:
@@ -117,10 +122,11 @@ def problem_from_reply(
         else [],
     }
     if kind in _LIMIT_NAMES:
+        limit = f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded in {what}"
         return StudentError(
-            f"the {_LIMIT_NAMES[kind]} of {limits.describe(kind)} was exceeded "
-            f"in {what} ({reply.get('type')}: {message[:200]})" + output_note,
+            f"{limit} ({reply.get('type')}: {message[:200]})" + output_note,
             tuple(reply.get("mro") or ()),
+            hidden=limit,
         )
     if kind == "sandbox":
         return WorkerCrashed(message)
@@ -140,11 +146,17 @@ def problem_from_reply(
             + _meaning(reply, message, trace, exercise),
             tuple(reply.get("mro") or ()),
         )
+    line, function = reply.get("line"), reply.get("function")
+    where = f" at line {line} of your file" if type(line) is int else ""
     return StudentError(
         f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
         + _meaning(reply, message, trace, exercise)
         + output_note,
         tuple(reply.get("mro") or ()),
+        hidden=f"{what} raised {reply.get('type')}{where}"
+        + (f" (in {function})" if function else "")
+        + ". Its message is not shown: this check's inputs are secret. `grader check` on your "
+        "file shows it, with the public inputs.",
     )
 
 

@@ -205,9 +205,8 @@ class Submission:
             self.last_output = worker.recent_output()
             self._printed.append(self.last_output)
             self._discard_worker()
-            raise WorkerCrashed(
-                f"{what}: {describe_ending(exc.ending, self._pool.limits)}{self._output_note()}"
-            ) from None
+            ending = f"{what}: {describe_ending(exc.ending, self._pool.limits)}"
+            raise WorkerCrashed(ending + self._output_note(), hidden=ending) from None
         except reply_limits.AnswerTooLarge as exc:
             self._discard_worker()
             raise AnswerTooLarge(f"{what}: your answer was too large to check: {exc}") from None
@@ -242,7 +241,8 @@ class Submission:
         driver = DRIVERS_DIR / f"{self.exercise.id}.py"
         try:
             self._worker.wait_ready()
-            self._cpu_at_load, self._loaded_at = self._worker.cpu_seconds(), time.monotonic()
+            cpu = self._worker.cpu_seconds(descendants=False)  # nothing of the student's yet
+            self._cpu_at_load, self._loaded_at = cpu, time.monotonic()
             load = self._worker.load_request(
                 self.path, self.exercise.id, str(driver) if driver.exists() else None
             )

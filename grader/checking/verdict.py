@@ -39,7 +39,7 @@ def check_result(
         return CheckResult(check_name(item), Status.PASSED, points, points, note, "", output)
     error = call.excinfo.value if call.excinfo else None
     if isinstance(error, SubmissionProblem):
-        status, message = error.status, error.message
+        status, message = error.status, error.hidden_message if hidden else error.message
     elif isinstance(error, CheckFailure):
         status, message = Status.FAILED, error.redacted() if hidden else error.full()
     elif isinstance(error, AssertionError):

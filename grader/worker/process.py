@@ -199,10 +199,10 @@ class Worker:
 
     # -- the control pipe: the worker's PID, then how it ended ----------------------------------
 
-    def cpu_seconds(self) -> float:
-        """CPU time the worker has used so far, measured from outside it."""
-        group = self.control_info("cgroup", wait=0).get("cgroup")
-        return usage.cpu_seconds(self.control_info("pid", wait=0).get("pid"), group)
+    def cpu_seconds(self, descendants: bool = True) -> float:
+        """CPU time the worker (and what it started) has used so far, measured from outside."""
+        info = {**self.control_info("cgroup", wait=0), **self.control_info("pid", wait=0)}
+        return usage.cpu_seconds(info.get("pid"), info.get("cgroup"), descendants)
 
     def control_info(self, key: str, wait: float = 1.0) -> dict:
         deadline = time.monotonic() + wait

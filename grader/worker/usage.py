@@ -1,5 +1,7 @@
 """CPU time a worker has used, read from outside it (/proc), so that student code cannot touch
-the number: the worker proper and every process still in its pids cgroup."""
+the number: the worker proper, every process in its pids cgroup, and its descendants found by
+their parent links, exited ones not yet reaped included (they have left the cgroup, and their
+time reaches the worker's own only once it waits for them)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,32 @@ def _process_seconds(pid: int) -> float:
         return 0.0
 
 
-def cpu_seconds(pid: int | None, cgroup: str | None = None) -> float:
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[-1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    found, waiting = set(), [root]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            if child not in found:
+                found.add(child)
+                waiting.append(child)
+    return found
+
+
+def cpu_seconds(pid: int | None, cgroup: str | None = None, descendants: bool = True) -> float:
+    """The worker's CPU seconds; without `descendants`, its own only (before student code runs
+    it has none, and the scan of /proc costs milliseconds)."""
     pids = {pid} if type(pid) is int and pid > 0 else set()
-    if cgroup:
+    if descendants and pids:
+        pids |= _descendants(pid)
+    if cgroup and descendants:
         try:
             listed = (Path(cgroup) / "cgroup.procs").read_text().split()[:10_000]
         except OSError:
