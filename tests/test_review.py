@@ -84,7 +84,8 @@ def test_attacks_that_reach_for_the_grader_are_flagged(attack):
 def test_attacks_on_the_verdicts_are_flagged_and_their_honest_answers_not(verdict):
     assert not scan_source(verdict.honest().encode()).findings
     found = scan_source(verdict.source("/srv/project").encode()).findings
-    assert bool(found) is (verdict.name != "nan_scores"), found  # NaN is an honest-looking value
+    # NaN scores and a deep copy of the model are honest-looking code: nothing to flag
+    assert bool(found) is (verdict.name not in ("nan_scores", "deepcopy_in_training_mode")), found
 
 
 def test_the_flag_names_what_and_where():
