@@ -22,6 +22,7 @@ class Variant:
     edits: tuple[tuple[str, str], ...]
     words: tuple[str, ...] = ()  # for wrong variants: words the feedback must contain
     check: str = ""  # for wrong variants: a check (name prefix) that must fail
+    absent: tuple[str, ...] = ()  # words its feedback must not contain (a wrong diagnosis)
 
 
 def _block(lines: list[str], start: int) -> tuple[str, int]:
@@ -63,7 +64,10 @@ def parse(text: str) -> tuple[list[Variant], list[Variant]]:
         if not edits:
             raise ValueError(f"{name}: no `--- before` / `+++ after` blocks")
         words = tuple(w.strip() for w in fields.get("words", "").split(" | ") if w.strip())
-        found[kind].append(Variant(exercise, name, tuple(edits), words, fields.get("check", "")))
+        absent = tuple(w.strip() for w in fields.get("not", "").split(" | ") if w.strip())
+        found[kind].append(
+            Variant(exercise, name, tuple(edits), words, fields.get("check", ""), absent)
+        )
     return found["wrong"], found["correct"]
 
 

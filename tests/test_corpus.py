@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from grader.checking.runner import run_checks
+from grader.reports.terminal import format_check
 from grader.workbook.catalog import exercise_by_id
 from grader.workbook.paths import SOLUTIONS_DIR
 from tests.corpus import CORRECT, WRONG, Variant
+
+MAX_LINES = 22  # under a failed check in the terminal: two stacked 8x8 grids fit
 
 
 def _write_variant(variant: Variant, folder: Path) -> Path:
@@ -48,6 +51,14 @@ def test_wrong_submission_loses_points_and_is_named(variant, tmp_path):
     messages = "\n".join(c.message for c in target)
     for word in variant.words:
         assert word in messages, f"{variant.name}: {word!r} not in the feedback:\n{messages}"
+    everything = "\n".join(c.message for c in failing)
+    for word in variant.absent:  # a wrong diagnosis is worse than none
+        assert word not in everything, f"{variant.name}: {word!r} in the feedback:\n{everything}"
+    for check in failing:  # read in ten seconds: a failed check's block stays short
+        block = format_check(check, color=False)
+        assert len(block) <= 1 + MAX_LINES, f"{variant.name}: {len(block)} lines:\n" + "\n".join(
+            block
+        )
 
 
 @pytest.mark.parametrize("variant", CORRECT, ids=lambda v: f"{v.exercise}-{v.name}")

@@ -7,7 +7,12 @@ import torch
 from grader.worker.probe_tools import describe_layers, plain_state
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
-LEARNER = {"layers": "TinyCNN(...)", "forward": "TinyCNN's forward", "variants": "make_variants"}
+LEARNER = {
+    "layers": "TinyCNN(...)",
+    "forward": "TinyCNN's forward",
+    "variants": "make_variants",
+    "signature": "TinyCNN(...)",
+}
 
 LAYERS = ["conv", "conv2", "fc"]
 CONFIGS = [
@@ -52,6 +57,11 @@ def variants(module) -> dict:
             for name, m in models.items()
         },
     }
+
+
+def signature(module, config: dict) -> torch.Tensor:
+    """The learner's own TinyCNN(**config) on the fixed input of `_relu_signature`."""
+    return _relu_signature(module.TinyCNN(**config))
 
 
 def _relu_signature(model) -> torch.Tensor:
