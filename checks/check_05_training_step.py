@@ -78,8 +78,11 @@ def _expect_state(actual, expected: dict, *, what: str, likely=()) -> None:
         )
 
 
-def _train_step_check(submission, oracle, seed, *, batches, stale, start_eval, what, variants):
-    setup = oracle.make_setup(seed)
+ORDER_MISTAKES = ("no_zero_grad", "zero_grad_after_backward", "step_before_backward")
+
+
+def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, what, variants):
+    setup = oracle.make_setup(seeds.get("setup", 11))
     chosen = [setup["batches"][i] for i in range(batches)]
     with explain_errors(NO_GRAD_NEEDED):
         result = submission.drive(
@@ -149,12 +152,12 @@ def test_train_step_clears_old_gradients(submission, oracle, seeds):
     _train_step_check(
         submission,
         oracle,
-        seeds.get("setup", 11),
+        seeds,
         batches=1,
         stale=True,
         start_eval=False,
         what="after train_step on a model that held old gradients",
-        variants=("no_zero_grad", "zero_grad_after_backward", "step_before_backward"),
+        variants=ORDER_MISTAKES,
     )
 
 
@@ -163,12 +166,12 @@ def test_train_step_twice_in_a_row(submission, oracle, seeds):
     _train_step_check(
         submission,
         oracle,
-        seeds.get("setup", 11),
+        seeds,
         batches=2,
         stale=False,
         start_eval=False,
         what="after two train_steps in a row (as in a training loop)",
-        variants=("no_zero_grad", "zero_grad_after_backward", "step_before_backward"),
+        variants=ORDER_MISTAKES,
     )
 
 
@@ -177,7 +180,7 @@ def test_train_step_sets_training_mode(submission, oracle, seeds):
     _train_step_check(
         submission,
         oracle,
-        seeds.get("setup", 11),
+        seeds,
         batches=1,
         stale=False,
         start_eval=True,

@@ -19,7 +19,6 @@ from grader.workbook.files import load_file
 from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
     CHECKS_DIR,
-    DRIVERS_DIR,
     EXERCISES_DIR,
     ORACLES_DIR,
     SOLUTIONS_DIR,
@@ -199,7 +198,9 @@ def reference(request: pytest.FixtureRequest):
 def driver(request: pytest.FixtureRequest):
     """The exercise's driver module, loaded here too, for the inputs it builds in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"local_driver_{exercise.id}", DRIVERS_DIR / f"{exercise.id}.py")
+    from grader.checking.submission import load_driver  # late: it imports torch
+
+    return load_driver(exercise.id)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,11 @@ of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from grader.checking.problems import (
@@ -33,6 +35,14 @@ from grader.workbook.paths import DRIVERS_DIR
 from grader.worker import protocol, reply_limits
 from grader.worker.pool import WorkerPool
 from grader.worker.process import Worker, WorkerDied, WorkerTimeout
+
+
+@functools.cache
+def load_driver(exercise_id: str) -> ModuleType | None:
+    """An exercise's driver loaded in this process, once (for the inputs it builds, its names for
+    messages, and the oracle's use); None when the exercise has none."""
+    path = DRIVERS_DIR / f"{exercise_id}.py"
+    return load_file(f"driver_{exercise_id}", path) if path.exists() else None
 
 
 @dataclass(frozen=True)
@@ -117,9 +127,7 @@ class Submission:
     def _learner_name(self, driver: str, args: tuple) -> str:
         """What of the learner's a driver function calls (its module's LEARNER), for messages."""
         if self._learner_names is None:
-            path = DRIVERS_DIR / f"{self.exercise.id}.py"
-            module = load_file(f"names_{self.exercise.id}", path) if path.exists() else None
-            self._learner_names = dict(getattr(module, "LEARNER", {}))
+            self._learner_names = dict(getattr(load_driver(self.exercise.id), "LEARNER", {}))
         name = self._learner_names.get(driver, driver)
         if "{0}" in name and args and isinstance(args[0], str):
             return name.replace("{0}", args[0])
