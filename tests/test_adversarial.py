@@ -765,26 +765,39 @@ def _look():
     words = ("oracle", "reference", "solution", "probes")
     modules = sorted(n for n in sys.modules
                      if not n.startswith("torch") and any(w in n.lower() for w in words))
-    paths = [p for p in ("{project}/checks/oracles", "{project}/solutions", "{project}/checks")
-             if os.path.exists(p)]
-    raise RuntimeError(f"modules={{modules}} paths={{paths}}")
+    paths = [p for p in ("{project}/checks/oracles", "{project}/solutions", "{project}/checks",
+                         "{key}", os.path.dirname("{key}")) if os.path.exists(p)]
+    key = [k for k, v in os.environ.items() if "GRADING" in k or "{secret}" in v]
+    raise RuntimeError(f"modules={{modules}} paths={{paths}} key={{key}}")
 
 def train_step(model, images, labels, optimizer, criterion):
     _look()
 """
 
 
-def test_the_worker_holds_no_oracle_and_sees_no_reference(tmp_path):
-    """What a submission can reach in its worker: no oracle or reference module is loaded, and
-    neither the oracles' folder nor the references have a name in its view."""
-    from tests.helpers import grade
+def test_the_worker_holds_no_oracle_and_sees_no_reference(tmp_path, monkeypatch):
+    """What a submission can reach in its worker, in a graded run with the key in the grader's
+    environment too: no oracle or reference module is loaded; the oracles' folder, the references
+    and the key file have no name in its view; the key is not in its environment."""
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
 
+    secret = "5a" * 32
+    monkeypatch.setenv("CNN_GRADING_KEY", secret)
+    key = tmp_path / "out" / "grading.key"
+    key.parent.mkdir()
+    key.write_text(secret + "\n")
     source = (SOLUTIONS_DIR / "05_training_step.py").read_text()
-    source += _SPY.format(project=PROJECT_ROOT)
+    source += _SPY.format(project=PROJECT_ROOT, key=key, secret=secret)
     (tmp_path / "05_training_step.py").write_text(source)
-    result = grade(tmp_path, "training_step").exercises["training_step"]
-    message = next(c.message for c in result.checks if "modules=" in c.message)
-    assert "modules=[] paths=[]" in message, message
+    exercise = exercise_by_id("training_step")
+    public = run_checks(submission=tmp_path, exercises=[exercise]).exercises["training_step"]
+    message = next(c.message for c in public.checks if "modules=" in c.message)
+    assert "modules=[] paths=[] key=[]" in message, message
+    graded = run_checks(
+        submission=tmp_path, exercises=[exercise], pytest_args=[f"--grading-key-file={key}"]
+    ).exercises["training_step"]
+    assert all(c.score == 0 for c in graded.checks if c.name.startswith("train_step"))
 
 
 _IMPORT_WORK = """
