@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.workbook.catalog import load_catalog
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
 from tests.corpus import CORRECT, WRONG
+from tests.helpers import stub_text
 
 INDEPENDENT = Path(__file__).with_name("review_data")
 EXERCISES = list(load_catalog())
@@ -96,7 +97,7 @@ def make_class(size: int, seed: int = 0) -> ReviewClass:
                 text = renamed(made.files[source][name], f"v{number}")
                 origin = f"copy of {source}"
             elif roll < 0.25:
-                text, origin = (EXERCISES_DIR / name).read_text(), "stub"
+                text, origin = stub_text(name), "stub"
             elif roll < 0.45 and independent:
                 path = rng.choice(independent)
                 text, origin = path.read_text(), path.parent.name

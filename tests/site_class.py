@@ -11,7 +11,8 @@ import zipfile
 from pathlib import Path
 
 from grader.workbook.catalog import load_catalog
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
+from tests.helpers import stub_text
 
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]
 EDGE, COUNT = "01_edge_filter.py", "02_count_parameters.py"
@@ -26,7 +27,7 @@ def ref(name: str) -> str:
 
 
 def stub(name: str) -> str:
-    return (EXERCISES_DIR / name).read_text()
+    return stub_text(name)
 
 
 def _files(folder: Path, files: dict[str, str]) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from grader.workbook.intake import Entry, discover
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
+from tests.helpers import stub_text
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]
@@ -49,7 +50,7 @@ def make_batch(root: Path) -> Path:
     )
     (batch / "bob" / "exercises").mkdir(parents=True)  # the untouched stubs, one folder down
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
-        (batch / "bob" / "exercises" / name).write_text((EXERCISES_DIR / name).read_text())
+        (batch / "bob" / "exercises" / name).write_text(stub_text(name))
     with zipfile.ZipFile(batch / "carol.zip", "w") as zipped:  # a zip of files
         zipped.write(SOLUTIONS_DIR / "01_edge_filter.py", "01_edge_filter.py")
     (batch / "dave.zip").write_bytes(b"not a zip at all")  # corrupt

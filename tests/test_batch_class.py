@@ -20,8 +20,9 @@ import pytest
 
 from grader.workbook.catalog import exercise_by_id
 from grader.workbook.intake import discover
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
 from tests.corpus import WRONG, Variant
+from tests.helpers import stub_text
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 IDS = ("edge_filter", "count_parameters")
@@ -31,7 +32,7 @@ WRONG_HERE = [v for v in WRONG if v.exercise in IDS]
 
 def _source(exercise_id: str, variant: Variant | None = None, stub: bool = False) -> str:
     exercise = exercise_by_id(exercise_id)
-    text = ((EXERCISES_DIR if stub else SOLUTIONS_DIR) / exercise.filename).read_text()
+    text = stub_text(exercise.filename) if stub else (SOLUTIONS_DIR / exercise.filename).read_text()
     for old, new in variant.edits if variant else ():
         assert old in text, f"{variant.name}: the reference changed"
         text = text.replace(old, new)

@@ -8,8 +8,7 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.workbook import state
-from grader.workbook.paths import EXERCISES_DIR
-from tests.helpers import write
+from tests.helpers import stub_text, write
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +55,7 @@ def test_hints_come_one_level_at_a_time():
 
 def test_list_shows_status_and_points(tmp_path):
     write(tmp_path, "count_parameters")
-    (tmp_path / "01_edge_filter.py").write_text((EXERCISES_DIR / "01_edge_filter.py").read_text())
+    (tmp_path / "01_edge_filter.py").write_text(stub_text("01_edge_filter.py"))
     output = run("list", "--submission", str(tmp_path)).output
     lines = {line.split()[1]: line for line in output.splitlines() if line[:2].isdigit()}
     assert len(lines) == 8

@@ -22,7 +22,7 @@ from grader.cli import main
 from grader.reports.gradebook import gradebook_json
 from grader.reports.roster import with_identity
 from grader.workbook.catalog import load_catalog
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
 from grader.workbook.results import (
     BatchRecord,
     CheckResult,
@@ -30,6 +30,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
+from tests.helpers import stub_text, write_stubs
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 MAX_TOTAL = sum(e.points for e in load_catalog())  # 145
@@ -364,7 +365,7 @@ def test_classroom_step_on_the_references(tmp_path):
 
 def test_classroom_step_on_the_stubs_and_partial_credit(tmp_path):
     stubs = tmp_path / "stubs"
-    shutil.copytree(EXERCISES_DIR, stubs)
+    write_stubs(stubs)
     edge = next(e for e in load_catalog() if e.id == "edge_filter")
     shutil.copy(SOLUTIONS_DIR / edge.filename, stubs / edge.filename)
     results, points, max_points, log = run_grading_step(tmp_path, stubs)
@@ -381,7 +382,7 @@ def test_real_batch_exports_to_canvas(tmp_path):
     batch = tmp_path / "batch"
     batch.mkdir()
     shutil.copy(SOLUTIONS_DIR / edge.filename, batch / f"smithjohn_12345_900_{edge.filename}")
-    shutil.copy(EXERCISES_DIR / edge.filename, batch / f"doejane_late_23456_901_{edge.filename}")
+    (batch / f"doejane_late_23456_901_{edge.filename}").write_text(stub_text(edge.filename))
     done = subprocess.run(
         [GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), "--only", "edge_filter"],
         capture_output=True,

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
+from tests.helpers import stub_text
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -132,7 +133,7 @@ def test_run_autograder_as_an_unprivileged_user(bundle, tmp_path):
     root = autograder_root(bundle, tmp_path / "autograder")
     submission = root / "submission"
     shutil.copy(SOLUTIONS_DIR / "01_edge_filter.py", submission)
-    shutil.copy(EXERCISES_DIR / "02_count_parameters.py", submission)
+    (submission / "02_count_parameters.py").write_text(stub_text("02_count_parameters.py"))
     (submission / "03_simple_cnn.py").write_text(
         "import os\nraise ValueError(f'uid={os.getuid()}')\n"
     )

@@ -5,7 +5,6 @@ with polling."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,8 @@ import pytest
 
 from grader.commands.watch import FolderWatcher
 from grader.workbook.catalog import exercise_by_id
-from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
+from tests.helpers import stub_text
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 
@@ -52,7 +52,7 @@ class Screen:
 @pytest.mark.parametrize("mode", ["events", "polling"])
 def test_watch_rechecks_a_saved_file_and_shows_the_next_exercise(tmp_path, mode):
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
-        shutil.copy(EXERCISES_DIR / name, tmp_path / name)
+        (tmp_path / name).write_text(stub_text(name))
     command = [GRADER, "watch", "--submission", str(tmp_path)] + (
         ["--poll"] if mode == "polling" else []
     )

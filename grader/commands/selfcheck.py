@@ -1,5 +1,6 @@
-"""The author's check, run in CI: every reference earns full points, every untouched stub
-earns zero as "not attempted", and each exercise's points in workbook.toml add up."""
+"""The author's check, run in CI: every stub in exercises/ is a learner's starting point (the
+reference's names and signatures, bodies raising NotImplementedError, docstrings), every reference
+earns full points, every stub earns zero as "not attempted", and workbook.toml's points add up."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from grader.checking.runner import run_checks
 from grader.workbook.catalog import load_catalog
 from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.workbook.results import Status
+from grader.workbook.stubs import stub_problems
 
 
 def selfcheck() -> list[str]:
     """The problems found; an empty list means the workbook is consistent."""
     problems = []
+    for exercise in load_catalog():
+        stub, reference = EXERCISES_DIR / exercise.filename, SOLUTIONS_DIR / exercise.filename
+        for path in (stub, reference):
+            if not path.is_file():
+                problems.append(f"{exercise.id}: {path} is missing")
+        if stub.is_file() and reference.is_file():
+            problems += [f"{exercise.id}: {p}" for p in stub_problems(stub, reference)]
     solved = run_checks(submission=SOLUTIONS_DIR)
     stubs = run_checks(submission=EXERCISES_DIR)
     for exercise in load_catalog():
