@@ -6,7 +6,7 @@ import pytest
 
 from grader.workbook.catalog import CatalogError, exercise_by_id, load_catalog, parse_catalog
 from grader.workbook.paths import SOLUTIONS_DIR
-from grader.workbook.stubs import public_api, stub_from_reference, stub_problems
+from grader.workbook.stubs import public_api, starter_text, stub_from_reference, stub_problems
 
 GOOD = """
 [[exercise]]
@@ -129,3 +129,14 @@ def test_a_stub_made_from_the_reference_keeps_its_interface(exercise):
     assert public_api(made) == public_api(reference)
     functions = [n for n in ast.walk(ast.parse(made)) if isinstance(n, ast.FunctionDef)]
     assert functions and all(isinstance(f.body[-1], ast.Raise) for f in functions)
+
+
+def test_starter_code_is_the_stub_until_someone_fills_it_in(tmp_path):
+    """The review ignores starter code; a filled-in exercises/ file must not become 'starter'."""
+    stub, reference = tmp_path / "09_nine.py", tmp_path / "reference.py"
+    stub.write_text(STUB)
+    reference.write_text(REFERENCE)
+    assert starter_text(stub, reference) == STUB
+    stub.write_text(REFERENCE)  # a learner's (here: the reference's) answer
+    made = starter_text(stub, reference)
+    assert "width * height" not in made and "raise NotImplementedError" in made

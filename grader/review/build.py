@@ -15,8 +15,9 @@ from grader.review.scan import decode, scan_source
 from grader.review.similarity import TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
 from grader.workbook.intake import Entry, take_in
-from grader.workbook.paths import EXERCISES_DIR
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.workbook.results import BatchRecord
+from grader.workbook.stubs import starter_text
 
 # Measured with bench/similarity.py: independent solutions of one exercise score at most 0.15,
 # copies with renamed variables and reordered functions at least 0.72 (README); 0.5 sits between.
@@ -51,7 +52,10 @@ def build_review(
         for filename, finding in outcome_findings(record, exercises):
             flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
     scanned = time.monotonic()
-    starters = {e.id: (EXERCISES_DIR / e.filename).read_text() for e in exercises}
+    starters = {
+        e.id: starter_text(EXERCISES_DIR / e.filename, SOLUTIONS_DIR / e.filename)
+        for e in exercises
+    }
     found = similar_pairs(texts, starters, {e.id: e.filename for e in exercises}, threshold)
     pairs, pages = [], {}
     for pair in found.pairs:

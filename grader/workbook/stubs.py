@@ -91,3 +91,12 @@ def stub_problems(stub: Path, reference: Path) -> list[str]:
         if node.name not in KEPT_METHODS and not ast.get_docstring(node):
             problems.append(f"{name}: {node.name} has no docstring")
     return problems
+
+
+def starter_text(stub: Path, reference: Path) -> str:
+    """The code a learner was handed for an exercise: the stub in exercises/ while it is still
+    one; once someone filled it in (a checkout used to work the exercises), a stub made from the
+    reference, so that the filled-in answer is never taken for starter code."""
+    if stub.is_file() and not stub_problems(stub, reference):
+        return stub.read_text()
+    return stub_from_reference(reference.read_text())
