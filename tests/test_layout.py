@@ -150,3 +150,28 @@ def test_torch_free_modules_really_load_without_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
     )
     assert done.returncode == 0, done.stdout[:500] + done.stderr[-2000:]
+
+
+def _reads_learners_files(source: str) -> list[str]:
+    """Names and path literals by which a test could reach the learner's exercises/ or state."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name) and node.id == "EXERCISES_DIR":
+            found.append(f"line {node.lineno}: EXERCISES_DIR")
+        if isinstance(node, ast.alias) and node.name == "EXERCISES_DIR":
+            found.append("imports EXERCISES_DIR")
+        if isinstance(node, ast.Attribute) and node.attr == "EXERCISES_DIR":
+            found.append(f"line {node.lineno}: .EXERCISES_DIR")
+    return found
+
+
+def test_the_tests_never_reach_the_learners_exercises():
+    """exercises/ is the learner's to fill in: the suite makes its stubs from the references."""
+    reached = {
+        path.name: found
+        for path in sorted((PROJECT_ROOT / "tests").glob("*.py"))
+        if path.name != "test_layout.py" and (found := _reads_learners_files(path.read_text()))
+    }
+    assert not reached, reached
+    breach = "from grader.workbook.paths import EXERCISES_DIR\nEXERCISES_DIR / 'x.py'\n"
+    assert len(_reads_learners_files(breach)) == 2
