@@ -5,6 +5,7 @@ held-out digits. All text from the learner's code is escaped."""
 
 from __future__ import annotations
 
+from grader.reports.causes import causes
 from grader.reports.escape import html as escape
 from grader.reports.figures_html import STYLE, figure_html
 from grader.reports.html_page import band, page
@@ -43,10 +44,26 @@ def _exercise(exercise: Exercise, result: ExerciseResult) -> str:
     )
     if result.status is ExerciseStatus.NOT_ATTEMPTED:
         return f'{head}<p class="muted">Not attempted.</p>'
-    shown = [c for c in result.checks if not c.passed or c.figures]
     passed = sum(c.passed for c in result.checks)
-    summary = f"<p>{passed} of {len(result.checks)} checks passed.</p>"
-    return head + summary + "".join(check_section(c) for c in shown)
+    parts = [head, f"<p>{passed} of {len(result.checks)} checks passed.</p>"]
+    for cause in causes(result):  # a cause several checks share is said once
+        if not cause.shared:
+            parts.append(check_section(cause.checks[0]))
+            continue
+        cost = ", ".join(
+            f"<code>{escape(c.name)}</code> ({_points(c.score)} / {_points(c.max_score)})"
+            for c in cause.checks
+        )
+        parts.append(
+            f'<h3>One cause, {len(cause.checks)} checks <span class="bad small">'
+            f"{cause.checks[0].status.label}, {_points(cause.score)} / "
+            f"{_points(cause.max_score)}</span></h3><pre>{escape(cause.text)}</pre>"
+            f"<p>It cost: {cost}.</p>"
+            + (f"<pre>{escape(cause.evidence)}</pre>" if cause.evidence.strip() else "")
+            + "".join(figure_html(f) for c in cause.checks for f in c.figures)
+        )
+    parts.extend(check_section(c) for c in result.checks if c.passed and c.figures)
+    return "".join(parts)
 
 
 def check_page(result: SubmissionResult, exercises: list[Exercise], where: str) -> str:

@@ -48,10 +48,11 @@ def _number(panel: Panel, value: float, cell: int) -> str:
     if not math.isfinite(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if panel.scale is Scale.COUNT:
-        return f"{value:g}"
+        return f"{value:g}" if value else ""  # zeros left blank: the counts stand out
     room = (cell - 3) // 6.2  # characters of 11px monospace
     for digits in (3, 2):
-        text = f"{value:.{digits}g}".replace("0.", ".", 1) if abs(value) < 1 else f"{value:.{digits}g}"
+        text = f"{value:.{digits}g}"
+        text = text.replace("0.", ".", 1) if abs(value) < 1 else text  # -0.12 as -.12
         if len(text) <= room:
             return text
     return ""
@@ -169,7 +170,8 @@ def figure_html(figure: Figure, raster: bool = True) -> str:
             last_of_scale = following is None or following.scale is not panel.scale
             if last_of_scale and panel.scale in (Scale.VALUE, Scale.DIFFERENCE, Scale.COUNT):
                 body += _legend_svg(panel.scale, limit or 1.0)
-        cells.append(f'<div class="panel"><div class="plabel">{escape(panel.label)}</div>{body}</div>')
+        label = f'<div class="plabel">{escape(panel.label)}</div>'
+        cells.append(f'<div class="panel">{label}{body}</div>')
     caption = f'<p class="note small muted">{escape(figure.caption)}</p>' if figure.caption else ""
     kind = "panels gallery" if gallery else "panels"
     return (
