@@ -91,7 +91,10 @@ def _grade_folder(
     for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
-            state.remember_result(path, result.exercises[exercise.id].to_json())
+            remembered = result.exercises[exercise.id].to_json()
+            for check in remembered["checks"]:  # `grader list` needs no pictures
+                check.pop("figures", None)
+            state.remember_result(path, remembered)
     from grader.worker.environment import sandbox_notes
 
     for note in sandbox_notes():

@@ -46,7 +46,7 @@ def _colour(panel: Panel, value: float, limit: float) -> RGB:
 def _number(panel: Panel, value: float, cell: int) -> str:
     """The value as it fits its cell: 3 significant digits, 2 when 3 do not fit, else nothing."""
     if not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+        return "nan"  # NaN or inf: not a finite number
     if panel.scale is Scale.COUNT:
         return f"{value:g}" if value else ""  # zeros left blank: the counts stand out
     room = (cell - 3) // 6.2  # characters of 11px monospace

@@ -3,7 +3,7 @@
 
 A figure is a titled row of panels; a panel is a grid of numbers (row-major, at most 64x64) with
 a colour scale and the cells to mark (where the learner's answer differs). Values are rounded to
-4 significant digits; a non-finite value is None (NaN in memory)."""
+4 significant digits; a non-finite value is NaN (None in JSON)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def make_panel(
         label[:TEXT_LIMIT],
         rows,
         cols,
-        tuple(float(v) for v in values),
+        tuple(_rounded(float(v)) for v in values),
         scale,
         tuple(sorted({int(i) for i in marked if 0 <= int(i) < cells})),
     )
@@ -105,10 +105,13 @@ def make_figure(title: str, panels: tuple[Panel, ...], caption: str = "") -> Fig
     return Figure(title[:TEXT_LIMIT], tuple(panels[:MAX_PANELS]), caption[: TEXT_LIMIT * 2])
 
 
+def _rounded(value: float) -> float:
+    """4 significant digits (what a picture can show); NaN for any non-finite value."""
+    return float(f"{value:.4g}") if math.isfinite(value) else math.nan
+
+
 def _round(value: float) -> float | None:
-    if not math.isfinite(value):
-        return None
-    return float(f"{value:.4g}")
+    return value if math.isfinite(value) else None  # JSON has no NaN
 
 
 def figures_to_json(figures: tuple[Figure, ...]) -> list[dict]:
