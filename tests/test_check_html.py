@@ -90,7 +90,11 @@ def test_a_flipped_kernels_figure_holds_the_grids_the_check_computed(mixed):
     assert torch.allclose(_grid(expected), right, rtol=1e-3, atol=1e-3)
     assert torch.allclose(_grid(yours), flipped, rtol=1e-3, atol=1e-3)
     assert torch.allclose(_grid(difference), flipped - right, rtol=1e-3, atol=1e-3)
-    assert len(yours.marked) == int((~torch.isclose(flipped, right, 1e-4, 1e-4)).sum())
+    differ = (~torch.isclose(flipped, right, 1e-4, 1e-4)).flatten()
+    count = int(differ.sum())
+    assert figure.caption.startswith(f"All {count} " if count == 30 else f"{count} of 30 ")
+    outlined = tuple(torch.nonzero(differ).flatten().tolist()) if count <= 15 else ()
+    assert yours.marked == difference.marked == outlined
     # carried by --json and grades.json: the same figure comes back
     assert CheckResult.from_json(check.to_json()).figures == check.figures
 
@@ -138,6 +142,22 @@ def test_the_page_has_the_heat_maps_and_fetches_nothing(page):
     assert "url(" not in text and "@import" not in text
     # the learner's printed output is text
     assert HOSTILE_PRINT not in text and html.escape(HOSTILE_PRINT) in text
+
+
+def test_the_cells_that_differ_are_outlined_unless_most_do():
+    from grader.checking.figures import comparison
+
+    expected = torch.arange(12.0).view(3, 4)
+    got = expected.clone()
+    got[1, 2] = 99.0
+    figure = comparison("one cell", expected, got)
+    assert [p.marked for p in figure.panels] == [(), (6,), (6,)]
+    assert figure.caption == "1 of 12 values differ (outlined)."
+    assert comparison("same", expected, expected.clone()) is None
+    most = comparison("most", expected, -expected - 1)
+    assert most.panels[1].marked == () and most.caption == "All 12 values differ."
+    text = figure_html(figure)
+    assert text.count('stroke="#111"') == 2  # the one cell, in yours and in the difference
 
 
 def test_labels_of_a_figure_are_escaped():

@@ -57,6 +57,19 @@ def _differing(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: flo
     return torch.nonzero(~close.flatten()).flatten().tolist()
 
 
+def _outlined(marked: list[int], cells: int) -> list[int]:
+    """The cells to outline: those that differ, when they are at most half (an outline on most
+    cells hides the picture; the caption says how many differ)."""
+    return marked if len(marked) <= cells // 2 else []
+
+
+def _differ_caption(differing: int, cells: int, what: str = "values") -> str:
+    if differing == cells:
+        return f"All {cells} {what} differ."
+    outlined = " (outlined)" if _outlined([0] * differing, cells) else ""
+    return f"{differing} of {cells} {what} differ{outlined}."
+
+
 def comparison(
     title: str, expected: Any, got: Any, rtol: float = 1e-4, atol: float = 1e-4
 ) -> Figure | None:
@@ -71,20 +84,16 @@ def comparison(
             (_panel("expected", want, Scale.VALUE), _panel("yours", have, Scale.VALUE)),
             f"The shapes differ: {tuple(want.shape)} expected, yours {tuple(have.shape)}.",
         )
-    marked = _differing(have, want, rtol, atol)
-    if not marked:
+    differing = _differing(have, want, rtol, atol)
+    if not differing:
         return None
+    marked = _outlined(differing, want.numel())
     panels = (
         _panel("expected", want, Scale.VALUE),
         _panel("yours", have, Scale.VALUE, marked),
         _panel("yours - expected", have - want, Scale.DIFFERENCE, marked),
     )
-    count = want.numel()
-    if len(marked) == count:
-        caption = f"All {count} values differ."
-    else:
-        caption = f"{len(marked)} of {count} values differ: they are outlined."
-    return make_figure(title, panels, caption)
+    return make_figure(title, panels, _differ_caption(len(differing), want.numel()))
 
 
 def filter_on_digit(name: str, spec: torch.Tensor, got: Any) -> Figure | None:
@@ -106,10 +115,7 @@ def filter_on_digit(name: str, spec: torch.Tensor, got: Any) -> Figure | None:
     want, have = apply(spec), apply(kernel)
     panels = [_panel(f"a digit ({int(labels[0])})", _ink(digit), Scale.INK)]
     panels.append(_panel(f"the spec's {name}", want, Scale.VALUE))
-    if have.shape == want.shape:
-        panels.append(_panel(f"your {name}", have, Scale.VALUE, _differing(have, want, 1e-4, 1e-4)))
-    else:
-        panels.append(_panel(f"your {name}", have, Scale.VALUE))
+    panels.append(_panel(f"your {name}", have, Scale.VALUE))
     return make_figure(
         f"{name}() applied to a digit",
         tuple(panels),
@@ -129,11 +135,12 @@ def confusion(got: Any, expected: torch.Tensor) -> Figure | None:
             (_panel("yours", have, Scale.COUNT), _panel("expected", want, Scale.COUNT)),
             f"The shapes differ: {tuple(want.shape)} expected, yours {tuple(have.shape)}.",
         )
-    marked = _differing(have, want, 0.0, 0.0)
+    differing = _differing(have, want, 0.0, 0.0)
+    marked = _outlined(differing, want.numel())
     panels = [_panel("yours", have, Scale.COUNT, marked)]
-    if marked:
+    if differing:
         panels.append(_panel("expected", want, Scale.COUNT, marked))
-    caption = f"{len(marked)} cells differ from the expected counts (marked)." if marked else ""
+    caption = _differ_caption(len(differing), want.numel(), "counts") if differing else ""
     return make_figure(
         "confusion matrix (rows: true label, columns: prediction)", tuple(panels), caption
     )
