@@ -7,7 +7,7 @@ confusion matrix, 08's accuracy per class and 16 misclassified digits), rendered
   inside the SVG (the grader's choice);
 - matplotlib: each figure a PNG drawn by matplotlib (Agg, imshow and a colour bar), embedded.
 
-For each: the milliseconds to render the page (median of --runs), the page's size, and the
+For each: the milliseconds to render the page (wall and CPU, medians of --runs), its size, and the
 seconds a fresh Python needs to import what the approach needs (matplotlib is imported by
 `grader check --html` only if it is the approach).
 
@@ -128,17 +128,19 @@ def main() -> None:
     }
     panels = sum(len(f.panels) for f in figures)
     print(f"{len(figures)} figures, {panels} panels")
-    print(f"{'approach':<12} {'render ms':>10} {'page KiB':>9} {'import s':>9}")
+    print(f"{'approach':<12} {'render ms':>10} {'CPU ms':>7} {'page KiB':>9} {'import s':>9}")
     for how in ("svg", "svg+png", "matplotlib"):
         render(figures, how)  # warm up
-        times = []
+        times, cpu = [], []
         for _ in range(options.runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             text = render(figures, how)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         size = len(text.encode("utf-8")) / 1024
         print(
-            f"{how:<12} {1000 * statistics.median(times):>10.1f} {size:>9.0f} {imports[how]:>9.2f}"
+            f"{how:<12} {1000 * statistics.median(times):>10.1f} "
+            f"{1000 * statistics.median(cpu):>7.1f} {size:>9.0f} {imports[how]:>9.2f}"
         )
 
 
