@@ -20,6 +20,7 @@ from grader.cli import main
 from grader.reports.check_html import check_page
 from grader.reports.feedback_html import feedback_html
 from grader.reports.figures_html import figure_html
+from grader.reports.gradebook import gradebook_json
 from grader.workbook import state
 from grader.workbook.catalog import exercise_by_id, load_catalog
 from grader.workbook.figures import Scale, make_figure, make_panel
@@ -160,6 +161,20 @@ def test_the_cells_that_differ_are_outlined_unless_most_do():
     assert text.count('stroke="#111"') == 2  # the one cell, in yours and in the difference
 
 
+def test_a_right_confusion_matrix_is_drawn_alone_and_a_wrong_one_beside_the_expected():
+    from grader.checking.figures import confusion
+
+    counts = torch.tensor([[3, 1], [0, 2]])
+    right = confusion(counts.clone(), counts)
+    assert [p.label for p in right.panels] == ["yours"] and not right.caption
+    assert right.panels[0].values == (3.0, 1.0, 0.0, 2.0)
+    wrong = confusion(counts.T, counts)
+    assert [p.label for p in wrong.panels] == ["yours", "expected"]
+    assert wrong.panels[0].marked == (1, 2) and wrong.caption == "2 of 4 counts differ (outlined)."
+    assert confusion("not a tensor", counts) is None
+    assert confusion(torch.zeros(100, 100), counts) is None  # over 64x64: no figure
+
+
 def test_labels_of_a_figure_are_escaped():
     panel = make_panel("<b>label</b>", 1, 2, [0.0, 1.0])
     text = figure_html(make_figure("<script>x</script>", (panel,), "<i>caption</i>"))
@@ -219,6 +234,8 @@ def test_a_graded_run_draws_nothing_for_hidden_checks(tmp_path):
     page = feedback_html(record)
     assert 'aria-label="your horizontal_edge_filter"' in page
     assert 'aria-label="yours - expected"' not in page
+    book = gradebook_json({"s": record})["students"][0]["exercises"]["edge_filter"]["checks"]
+    assert [c["name"] for c in book if "figures" in c] == ["filter[horizontal]"]
 
 
 def test_grader_check_html_writes_the_page_and_keeps_the_terminal_output(tmp_path, monkeypatch):
