@@ -67,10 +67,19 @@ def _cell_size(panel: Panel, gallery: bool) -> int:
 def _grid_svg(panel: Panel, limit: float, cell: int, raster: bool) -> str:
     width, height = panel.cols * cell, panel.rows * cell
     colours = [_colour(panel, v, limit) for v in panel.values]
+    # a matrix's rows and columns are classes: numbered along the left and the top
+    axes = 16 if panel.scale is Scale.COUNT and cell >= 16 else 1
     parts = [
-        f'<svg role="img" aria-label="{escape(panel.label)}" width="{width + 2}" '
-        f'height="{height + 2}" viewBox="-1 -1 {width + 2} {height + 2}">'
+        f'<svg role="img" aria-label="{escape(panel.label)}" width="{width + axes + 1}" '
+        f'height="{height + axes + 1}" viewBox="{-axes} {-axes} {width + axes + 1} '
+        f'{height + axes + 1}">'
     ]
+    for index in range(max(panel.rows, panel.cols) if axes > 1 else 0):
+        middle = index * cell + cell / 2
+        if index < panel.cols:
+            parts.append(f'<text x="{middle}" y="-4" text-anchor="middle">{index}</text>')
+        if index < panel.rows:
+            parts.append(f'<text x="-4" y="{middle + 4}" text-anchor="end">{index}</text>')
     if raster and panel.rows * panel.cols > RASTER_ABOVE:
         rows = [colours[r * panel.cols : (r + 1) * panel.cols] for r in range(panel.rows)]
         parts.append(
