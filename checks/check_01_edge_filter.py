@@ -55,10 +55,12 @@ def _conv_mistakes(image, kernel, stride, padding):
     ],
     ids=["horizontal", "vertical", "laplacian"],
 )
-def test_filter(submission, name, values):
+def test_filter(submission, figures, name, values):
     expected = torch.tensor(values, dtype=torch.float32)
+    got = submission.call(name).value
+    figures.filter_on_digit(name, expected, got)
     expect_tensor(
-        submission.call(name).value,
+        got,
         expected,
         what=f"{name}()",
         likely=[
@@ -85,13 +87,15 @@ CASES = [  # (image size, kernel size) for seeded random inputs, plus fixed edge
 
 
 @pytest.mark.points(4)
-def test_convolve2d_matches_conv2d(submission, reference):
+def test_convolve2d_matches_conv2d(submission, reference, figures):
     for image_size, kernel_size in CASES:
         image, kernel = torch.randn(image_size), torch.randn(kernel_size)
         expected = reference.convolve2d(image, kernel)
         assert torch.allclose(expected, _conv(image, kernel), atol=1e-5)
+        got = submission.convolve2d(image, kernel)
+        figures.compare(f"convolve2d, a {image_size} image", expected, got)
         expect_tensor(
-            submission.convolve2d(image, kernel),
+            got,
             expected,
             what="convolve2d",
             inputs=_inputs(image, kernel),
@@ -103,11 +107,13 @@ def test_convolve2d_matches_conv2d(submission, reference):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("padding", [1, 2])
-def test_convolve2d_padding(submission, reference, padding):
+def test_convolve2d_padding(submission, reference, figures, padding):
     image, kernel = torch.randn(5, 6), torch.randn(3, 3)
     expected = reference.convolve2d(image, kernel, padding=padding)
+    got = submission.convolve2d(image, kernel, padding=padding)
+    figures.compare(f"convolve2d with padding={padding}", expected, got)
     expect_tensor(
-        submission.convolve2d(image, kernel, padding=padding),
+        got,
         expected,
         what=f"convolve2d with padding={padding}",
         inputs=_inputs(image, kernel, 1, padding),
@@ -119,11 +125,13 @@ def test_convolve2d_padding(submission, reference, padding):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("stride, padding", [(2, 0), (3, 1)], ids=["2", "3_padded"])
-def test_convolve2d_stride(submission, reference, stride, padding):
+def test_convolve2d_stride(submission, reference, figures, stride, padding):
     image, kernel = torch.randn(9, 8), torch.randn(3, 3)
     expected = reference.convolve2d(image, kernel, stride=stride, padding=padding)
+    got = submission.convolve2d(image, kernel, stride=stride, padding=padding)
+    figures.compare(f"convolve2d with stride={stride}, padding={padding}", expected, got)
     expect_tensor(
-        submission.convolve2d(image, kernel, stride=stride, padding=padding),
+        got,
         expected,
         what=f"convolve2d with stride={stride}",
         inputs=_inputs(image, kernel, stride, padding),
@@ -180,15 +188,17 @@ def test_convolve2d_rejects_bad_input(submission, image_shape, kernel_shape, pad
 
 
 @pytest.mark.points(2)
-def test_edge_magnitude(submission, reference):
+def test_edge_magnitude(submission, reference, figures):
     image = torch.zeros(8, 8)
     image[2:6, 3:7] = 1.0
     image += 0.1 * torch.randn(8, 8)
     expected = reference.edge_magnitude(image)
     gh = _conv(image, reference.horizontal_edge_filter(), padding=1)
     gv = _conv(image, reference.vertical_edge_filter(), padding=1)
+    got = submission.edge_magnitude(image)
+    figures.compare("edge_magnitude of a noisy square", expected, got)
     expect_tensor(
-        submission.edge_magnitude(image),
+        got,
         expected,
         what="edge_magnitude",
         inputs=f"an 8x8 square on a noisy background {show(image, 0)}",

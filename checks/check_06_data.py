@@ -122,12 +122,14 @@ def test_loader_without_shuffle_keeps_order(submission):
 
 
 @pytest.mark.points(3)
-def test_mnist_transform(submission):
+def test_mnist_transform(submission, figures):
     pixels = np.random.default_rng(5).integers(0, 256, size=(28, 28), dtype=np.uint8)
     scaled = torch.from_numpy(pixels.astype(np.float32) / 255.0)[None]
     expected = (scaled - MEAN) / STD
+    got = submission.drive("transform_image", pixels)
+    figures.compare("mnist_transform() of a 28x28 image", expected, got, rtol=1e-5, atol=1e-5)
     expect_tensor(
-        submission.drive("transform_image", pixels),
+        got,
         expected,
         atol=1e-5,
         rtol=1e-5,

@@ -117,10 +117,12 @@ def test_accuracy_uses_eval_mode(submission, case):
 
 
 @pytest.mark.points(3)
-def test_confusion_matrix(submission, case, oracle, reference):
+def test_confusion_matrix(submission, case, oracle, reference, figures):
     expected = reference.confusion_matrix(oracle.model_for(case), case["batches"], num_classes=10)
+    got = _run(submission, case, "confusion_matrix")["value"]
+    figures.confusion(got, expected)
     expect_tensor(
-        _run(submission, case, "confusion_matrix")["value"],
+        got,
         expected,
         what="confusion_matrix(model, loader)",
         likely=[

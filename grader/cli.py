@@ -61,6 +61,16 @@ def list_command(submission: Path) -> None:
     metavar="SECONDS",
     help="Time limit for each call into your code (default: the exercise's, from workbook.toml).",
 )
+@click.option(
+    "--html",
+    "html",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH.html]",
+    help="Also write the results with pictures (heat maps, digits) as one HTML page "
+    "(default: check.html beside the grader's state, .grader/).",
+)
 def check_command(
     ids: tuple[str, ...],
     submission: Path,
@@ -69,11 +79,13 @@ def check_command(
     verbose: bool,
     limits: tuple[str, ...],
     check_timeout: float | None,
+    html: str | None,
 ) -> None:
     """Run the checks of exercises IDS (default: all) on your submission."""
-    from grader.commands.check import run_check
+    from grader.commands.check import html_target, run_check
 
-    sys.exit(run_check(ids, submission, as_json, junit, verbose, limits, check_timeout))
+    ids, page = html_target(ids, html)
+    sys.exit(run_check(ids, submission, as_json, junit, verbose, limits, check_timeout, page))
 
 
 @main.command("hint")

@@ -217,6 +217,17 @@ def seeds(request: pytest.FixtureRequest) -> Seeds:
     return Seeds(_key(request.config), Path(str(request.module.__file__)).name)
 
 
+@pytest.fixture
+def figures(request: pytest.FixtureRequest):
+    """What this check draws for `grader check --html` (see grader/checking/figures.py): kept with
+    its result, except in a graded run's hidden checks, whose values stay hidden."""
+    from grader.checking.figures import FIGURES, Figures  # late: it imports torch
+
+    book = Figures()
+    request.node.stash[FIGURES] = book
+    return book
+
+
 @pytest.fixture(autouse=True)
 def _seeded(request: pytest.FixtureRequest) -> None:
     """Each check gets the same random inputs every run, whatever ran before it (and, in a graded

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from grader.checking.compare import CheckFailure
+from grader.checking.figures import drawn
 from grader.checking.submission import SubmissionProblem
 from grader.workbook.results import CheckResult, Status
 from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
@@ -33,10 +34,14 @@ def check_result(
     # a graded run's secret inputs could be printed out and collected: hidden checks keep none
     printed = _printed(item)  # taken either way: it belongs to this check alone
     printed = "" if hidden else printed
+    # pictures show inputs and expected values: a hidden check keeps none, as with its values
+    figures = () if hidden else drawn(item)
     if report.passed:  # a check may leave a short note for a pass too (08: the accuracy)
         note = cut(str(dict(item.user_properties).get("note", "")), 500)
         output = cut(printed, OUTPUT_LIMIT)
-        return CheckResult(check_name(item), Status.PASSED, points, points, note, "", output)
+        return CheckResult(
+            check_name(item), Status.PASSED, points, points, note, "", output, figures
+        )
     error = call.excinfo.value if call.excinfo else None
     if isinstance(error, SubmissionProblem):
         status, message = error.status, error.hidden_message if hidden else error.message
@@ -64,4 +69,4 @@ def check_result(
         else ""
     )
     mistake = cut(str(mistake), 1000)
-    return CheckResult(check_name(item), status, 0.0, points, message, mistake, printed)
+    return CheckResult(check_name(item), status, 0.0, points, message, mistake, printed, figures)

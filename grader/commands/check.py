@@ -91,12 +91,32 @@ def _grade_folder(
     for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
-            state.remember_result(path, result.exercises[exercise.id].to_json())
+            remembered = result.exercises[exercise.id].to_json()
+            for check in remembered["checks"]:  # `grader list` needs no pictures
+                check.pop("figures", None)
+            state.remember_result(path, remembered)
     from grader.worker.environment import sandbox_notes
 
     for note in sandbox_notes():
         click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)
     return result
+
+
+def html_target(ids: tuple[str, ...], html: str | None) -> tuple[tuple[str, ...], Path | None]:
+    """The exercise ids and the page of `--html [PATH]`: a value that does not end in .html is
+    the first exercise id (`grader check --html edge_filter`), and the page goes where the
+    grader keeps its state (.grader/check.html, or beside $CNN_GRADER_STATE)."""
+    if html is None:
+        return ids, None
+    if html and not html.lower().endswith((".html", ".htm")):
+        try:
+            exercise_by_id(html)
+        except KeyError:
+            raise click.UsageError(
+                f"--html {html!r}: the page's name must end in .html (or give no name)"
+            ) from None
+        ids, html = (html, *ids), ""
+    return ids, Path(html) if html else state.folder() / "check.html"
 
 
 def run_check(
@@ -107,8 +127,9 @@ def run_check(
     verbose: bool,
     limits: tuple[str, ...],
     check_timeout: float | None,
+    html: Path | None = None,
 ) -> int:
-    """`grader check`: the exit code is 0 when every check passed."""
+    """`grader check`: the exit code is 0 when every check passed; with `html`, the page too."""
     exercises = chosen_exercises(ids)
     result = grade_submission(submission, exercises, junit, limits, check_timeout)
     from grader.reports.terminal import format_exercise, format_summary
@@ -126,6 +147,12 @@ def run_check(
                 format_exercise(exercise, result.exercises[exercise.id], color, verbose) + "\n"
             )
         click.echo(format_summary(result))
+    if html is not None:
+        from grader.reports.check_html import check_page
+
+        atomic_write(html, check_page(result, exercises, str(submission.resolve())))
+        # the path last, for a learner to open (stderr under --json: stdout stays JSON)
+        click.echo(f"The results with pictures: {html.resolve()}", err=as_json)
     return 0 if result.all_passed else 1
 
 

@@ -8,6 +8,8 @@ from urllib.parse import quote
 from grader.reports.causes import causes
 from grader.reports.escape import html as escape
 from grader.reports.feedback import public_message, public_text
+from grader.reports.figures_html import STYLE as FIGURE_STYLE
+from grader.reports.figures_html import figure_html
 from grader.reports.gradebook import exercises_in, number
 from grader.reports.html_page import band, page
 from grader.reports.roster import feedback_file
@@ -36,8 +38,13 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
     if mine.status is ExerciseStatus.NOT_ATTEMPTED:
         reason = failed[0].message.strip().splitlines()[0] if failed and failed[0].message else ""
         return f"{head}<p>Not attempted: {escape(reason) or 'no checks ran'}</p>"
+    pictures = "".join(
+        f"<h3>{escape(c.name)}</h3>" + "".join(figure_html(f) for f in c.figures)
+        for c in mine.checks
+        if c.figures  # a graded run keeps those of public checks only
+    )
     if not failed:
-        return f'{head}<p class="ok">Every check passed.</p>'
+        return f'{head}<p class="ok">Every check passed.</p>{pictures}'
     counts: dict[str, int] = {}
     for check in mine.checks:
         counts[check.status.label] = counts.get(check.status.label, 0) + 1
@@ -67,6 +74,7 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
                 else ""
             )
         )
+    parts.append(pictures)
     parts.append(
         f"<p><strong>Hint:</strong> {escape(e.hints[0])} (tutorial: {escape(e.section)})</p>"
     )
@@ -96,4 +104,4 @@ def feedback_html(record: BatchRecord, visible_checks: frozenset[str] = frozense
         f"<th>status</th></tr></thead><tbody>{rows}</tbody></table>"
         + "".join(_exercise_section(record, e, visible_checks) for e in exercises)
     )
-    return page(f"Feedback for {record.student}", body)
+    return page(f"Feedback for {record.student}", body, extra_style=FIGURE_STYLE)

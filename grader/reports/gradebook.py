@@ -8,6 +8,7 @@ import io
 
 from grader.reports.escape import csv_cell
 from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.figures import figures_to_json
 from grader.workbook.results import BatchRecord
 
 
@@ -45,6 +46,8 @@ def gradebook_json(records: dict[str, BatchRecord]) -> dict:
                                 "passed": c.passed,
                                 "status": c.status.value,
                                 "message": c.message,
+                                # pictures (only of public checks in a graded run): optional
+                                **({"figures": figures_to_json(c.figures)} if c.figures else {}),
                             }
                             for c in result.exercises[e.id].checks
                         ],

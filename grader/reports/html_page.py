@@ -66,12 +66,13 @@ def style() -> str:
     return _STYLE + colours
 
 
-def page(title: str, body: str, script: str = "") -> str:
-    """A whole page: `title` is escaped here, `body` and `script` are markup already safe."""
+def page(title: str, body: str, script: str = "", extra_style: str = "") -> str:
+    """A whole page: `title` is escaped here, `body`, `script` and `extra_style` are markup
+    already safe."""
     tail = f"<script>{script}</script>" if script else ""
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{style()}</style></head><body>\n"
+        f"<title>{escape(title)}</title><style>{style()}{extra_style}</style></head><body>\n"
         f"{body}\n{tail}</body></html>\n"
     )

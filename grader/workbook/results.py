@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from grader.workbook.figures import Figure, figures_from_json, figures_to_json
+
 RESULTS_FORMAT_VERSION = 1
 
 
@@ -40,6 +42,7 @@ class CheckResult:
     message: str = ""
     mistake: str = ""  # the named likely mistake, also in the message; "" when none was named
     output: str = ""  # what the learner's code printed during the check (its tail)
+    figures: tuple[Figure, ...] = ()  # pictures of the answer (grader check --html)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +61,8 @@ class CheckResult:
             data["mistake"] = self.mistake
         if self.output:
             data["output"] = self.output
+        if self.figures:
+            data["figures"] = figures_to_json(self.figures)
         return data
 
     @classmethod
@@ -70,6 +75,7 @@ class CheckResult:
             str(data.get("message", "")),
             str(data.get("mistake", "")),
             str(data.get("output", "")),
+            figures_from_json(data.get("figures")),
         )
 
 

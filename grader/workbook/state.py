@@ -21,6 +21,11 @@ def _path() -> Path:
     return Path(os.environ.get("CNN_GRADER_STATE") or _DEFAULT)
 
 
+def folder() -> Path:
+    """Where the learner's state is kept (`.grader/`, or $CNN_GRADER_STATE's folder)."""
+    return _path().parent
+
+
 def _read() -> dict:
     try:
         data = json.loads(_path().read_text(encoding="utf-8"))
