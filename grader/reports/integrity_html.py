@@ -23,6 +23,20 @@ def _student(name: object, pages: dict[str, str]) -> str:
     return f'<a href="{escape(href)}">{_text(name)}</a>' if href else _text(name)
 
 
+SHOWN = 30  # rows of a table shown at once; the rest open on demand
+
+
+def _table(head: str, rows: list[str], table_id: str) -> str:
+    """A table of `rows`, its first `SHOWN` visible and the others folded below it."""
+    first = f'<table id="{table_id}"><thead>{head}</thead><tbody>{"".join(rows[:SHOWN])}</tbody>'
+    if len(rows) <= SHOWN:
+        return first + "</table>"
+    return (
+        f"{first}</table><details><summary>the other {len(rows) - SHOWN}</summary>"
+        f"<table><thead>{head}</thead><tbody>{''.join(rows[SHOWN:])}</tbody></table></details>"
+    )
+
+
 def _flags(flags: list, pages: dict[str, str]) -> str:
     rows = []
     for flag in (f for f in flags if isinstance(f, dict)):
@@ -35,16 +49,31 @@ def _flags(flags: list, pages: dict[str, str]) -> str:
             f"</td><td><pre>{_text(flag.get('what'))}</pre></td><td>{where}</td></tr>"
         )
     if not rows:
-        return "<p>No flags.</p>"
-    return (
-        f"<h3>Flags ({len(rows)})</h3><table><thead><tr><th>student</th><th>kind</th>"
-        f"<th>what was seen</th><th>where</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        return '<h3 id="flags">Flags</h3><p>No flags.</p>'
+    head = "<tr><th>student</th><th>kind</th><th>what was seen</th><th>where</th></tr>"
+    return f'<h3 id="flags">Flags ({len(rows)})</h3>' + _table(head, rows, "flag-table")
+
+
+def _number(value: object) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok else None
+
+
+def _files(pair: dict, threshold: float | None) -> str:
+    """The exercise files that made the pair, most alike first (those under the threshold
+    left out when a threshold is known)."""
+    files = pair.get("files") if isinstance(pair.get("files"), dict) else {}
+    scored = [(n, _number(v)) for n, v in files.items() if isinstance(n, str)]
+    scored = [(n, v) for n, v in scored if v is not None and (threshold is None or v >= threshold)]
+    return "<br>".join(
+        f'{escape(name)} <span class="muted">{value:.2f}</span>'
+        for name, value in sorted(scored, key=lambda item: (-item[1], item[0]))
     )
 
 
 def _pairs(similarity: dict, pages: dict[str, str]) -> str:
-    threshold = similarity.get("threshold")
-    shown = f" (threshold {threshold:g})" if isinstance(threshold, (int, float)) else ""
+    threshold = _number(similarity.get("threshold"))
+    shown = f" (threshold {threshold:g})" if threshold is not None else ""
     rows = []
     pairs = [p for p in similarity.get("pairs") or [] if isinstance(p, dict)]
     for pair in sorted(pairs, key=lambda p: -_score(p)):
@@ -55,27 +84,53 @@ def _pairs(similarity: dict, pages: dict[str, str]) -> str:
             else ""
         )
         rows.append(
-            f"<tr><td>{_student(pair.get('a'), pages)}</td><td>{_student(pair.get('b'), pages)}"
-            f'</td><td class="n">{_score(pair):.2f}</td><td>{view}</td></tr>'
+            f'<tr><td class="n">{_score(pair):.2f}</td><td>{_student(pair.get("a"), pages)}</td>'
+            f"<td>{_student(pair.get('b'), pages)}</td><td>{_files(pair, threshold)}</td>"
+            f"<td>{view}</td></tr>"
         )
     if not rows:
-        return f"<p>No pair of submissions is above the similarity threshold{shown}.</p>"
+        return (
+            f'<h3 id="pairs">Similar pairs</h3><p>No pair of submissions is above the similarity '
+            f"threshold{shown}.</p>"
+        )
+    more = _number(similarity.get("pairs_over_threshold"))
+    cut = (
+        f'<p class="bad">{int(more)} pairs reached the threshold; the {len(rows)} most alike are '
+        "listed. So many pairs usually mean a shared source (a posted solution, the starter "
+        "code grown alike): raise the threshold to see the closest.</p>"
+        if more is not None and more > len(rows)
+        else ""
+    )
+    head = (
+        '<tr><th class="n">similarity</th><th>student</th><th>student</th>'
+        "<th>exercise files alike (score)</th><th>matching regions</th></tr>"
+    )
     return (
-        f"<h3>Similar pairs ({len(rows)}){shown}</h3><table><thead><tr><th>student</th>"
-        '<th>student</th><th class="n">similarity</th><th>matching regions</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<h3 id="pairs">Similar pairs ({len(rows)}){shown}</h3>{cut}'
+        '<p class="small muted">A pair\'s similarity is that of its most alike exercise file; '
+        "the side-by-side view highlights the matching regions.</p>"
+        + _table(head, rows, "pair-table")
     )
 
 
 def _score(pair: dict) -> float:
-    score = pair.get("score")
-    return float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else 0.0
+    return _number(pair.get("score")) or 0.0
 
 
-def integrity_section(review: dict | None, pages: dict[str, str]) -> str:
+def integrity_summary(review: dict | None) -> str:
+    """What the section holds, for the report's contents."""
+    if not isinstance(review, dict) or "unreadable" in review:
+        return "not computed" if not isinstance(review, dict) else "review.json unreadable"
+    flags = review.get("flags") if isinstance(review.get("flags"), list) else []
+    similarity = review.get("similarity") if isinstance(review.get("similarity"), dict) else {}
+    pairs = similarity.get("pairs") if isinstance(similarity.get("pairs"), list) else []
+    return f"{len(pairs)} pairs, {len(flags)} flags"
+
+
+def integrity_section(review: dict | None, pages: dict[str, str], head: str = "") -> str:
     """The section; `review` is review.json's content (None when no review was computed),
-    `pages` each student's feedback page for links."""
-    head = f'<h2 id="integrity">{escape(TITLE)}</h2>'
+    `pages` each student's feedback page for links, `head` the section's heading."""
+    head = head or f'<h2 id="integrity">{escape(TITLE)}</h2>'
     if not isinstance(review, dict):
         return f'{head}<p class="muted">None were computed for this report (no review.json).</p>'
     if "unreadable" in review:
@@ -88,4 +143,4 @@ def integrity_section(review: dict | None, pages: dict[str, str]) -> str:
         '<p class="muted small">What the review pass saw in the code and in how it ran, for a '
         "person to look at; no score was changed.</p>"
     )
-    return head + note + _flags(flags, pages) + _pairs(similarity, pages)
+    return head + note + _pairs(similarity, pages) + _flags(flags, pages)
