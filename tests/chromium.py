@@ -48,13 +48,15 @@ def browse(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProces
 PRELUDE = "<script>window.__alerts=[];window.alert=function(x){window.__alerts.push(x);};</script>"
 
 
-def run_harness(page: Path, profile: Path, harness: str) -> dict:
+def run_harness(page: Path, profile: Path, harness: str, *extra: str) -> dict:
+    """What `harness` (a <script> that writes JSON into <pre id="harness">) read off a copy of
+    `page`; `extra` are Chromium's flags (a --window-size for the layout's positions)."""
     text = page.read_text(encoding="utf-8")
     copy = page.with_name(page.stem + "-harness.html")
     copy.write_text(
         text.replace("<head>", "<head>" + PRELUDE, 1).replace("</body>", harness + "</body>", 1)
     )
-    done = browse(copy, profile, "--dump-dom")
+    done = browse(copy, profile, *extra, "--dump-dom")
     found = re.search(r'<pre id="harness">(.*?)</pre>', done.stdout, re.S)
     assert found, done.stderr[-2000:]
     return json.loads(html.unescape(found.group(1)))

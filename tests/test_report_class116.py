@@ -247,7 +247,8 @@ document.body.appendChild(pre);})();
 
 @pytest.fixture(scope="module")
 def seen(out, tmp_path_factory) -> dict:
-    return run_harness(out / "report.html", tmp_path_factory.mktemp("profile"), HARNESS)
+    profile = tmp_path_factory.mktemp("profile")
+    return run_harness(out / "report.html", profile, HARNESS, "--window-size=1280,1000")
 
 
 def test_the_most_common_mistake_of_each_exercise_with_its_count(seen):
