@@ -15,7 +15,6 @@ that reach for the grader (`import ctypes`, `sys._getframe`).
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import random
 import subprocess
@@ -30,24 +29,13 @@ sys.path.insert(0, str(ROOT))
 from grader.workbook.catalog import load_catalog  # noqa: E402
 from grader.workbook.paths import SOLUTIONS_DIR  # noqa: E402
 from tests.corpus import CORRECT, WRONG  # noqa: E402
-from tests.review_class import renamed  # noqa: E402
+from tests.review_class import INDEPENDENT, renamed, stub_of  # noqa: E402
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISES = list(load_catalog())
 BY_ID = {e.id: e for e in EXERCISES}
 FIRST = "Ada Alan Bea Carl Dana Emil Fay Gus Hana Ivo Jun Kai Lea Max Nia Omar Pia Raj Sol Tove"
 LAST = "Berg Chen Diaz Eko Fox Gray Hale Ito Juhl Kova Lind Moe Nash Ortiz Park Quist"
-
-
-def stub_of(source: str) -> str:
-    """The reference with every function's and method's body replaced by `raise
-    NotImplementedError` (its docstring kept): what a student who never started hands in."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            keep = node.body[:1] if ast.get_docstring(node) is not None else []
-            node.body = [*keep, ast.Raise(ast.Call(ast.Name("NotImplementedError"), [], []))]
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def _variant(exercise_id: str, edits) -> str:
@@ -62,7 +50,7 @@ def names(count: int) -> list[str]:
     first, last = FIRST.split(), LAST.split()
     every = [f"{a} {b}" for a in first for b in last]
     found = random.Random(count).sample(every, count - 2)
-    return sorted({*found, "Élodie O'Brien", "Zoë <b>Kim</b>"})
+    return sorted({*found, "Élodie O'Brien", "Zoë <b>Kim"})
 
 
 def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
@@ -100,11 +88,17 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
             del mine["training_step"]  # the file is not there at all
         files[student] = mine
     pick = iter(rng.sample(students, 30))
-    # renamed copies of a classmate's file (a wrong answer, so it is not the reference's twin)
-    for exercise in ("edge_filter", "simple_cnn", "training_step", "evaluate"):
+    # renamed copies of a classmate's file, a solution written apart from the reference (a copy
+    # of a reference-like file would be one more of the crowd alike to the reference)
+    for exercise, own in (
+        ("edge_filter", "a"),
+        ("simple_cnn", "b"),
+        ("training_step", "a"),
+        ("evaluate", "b"),
+    ):
         source, copier = next(pick), next(pick)
-        variant = next(v for v in WRONG if v.exercise == exercise)
-        files[source][exercise] = f"# {source}\n{_variant(exercise, variant.edits)}"
+        text = (INDEPENDENT / f"independent_{own}" / BY_ID[exercise].filename).read_text()
+        files[source][exercise] = f"# {source}\n{text}"
         files[copier][exercise] = renamed(files[source][exercise], "mine")
         truth["copies"].append((source, copier, exercise))
     for student in (next(pick), next(pick), next(pick)):
@@ -114,7 +108,9 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
     files[student]["layer_tweaks"] = "import torch\nraise RuntimeError('half done')\n"
     truth["broken"][student] = "error at import in 04"
     student = next(pick)
-    files[student]["edge_filter"] = "import ctypes\n" + files[student]["edge_filter"]
+    files[student]["edge_filter"] += (
+        "\n\ndef _peek():\n    import ctypes\n\n    return ctypes.CDLL(None)\n"
+    )
     truth["reaching"].append(student)
     student = next(pick)
     files[student]["data"] = (

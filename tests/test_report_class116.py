@@ -123,6 +123,7 @@ for exercise, named in MISTAKES.items():
         order = order[count:]
 # where the padding mistake is also worded with padding=2 (the same students, counted once)
 TWICE = [s for s in STUDENTS if PLAN[s].get("edge_filter") == PAD.format(1)][:4]
+CROWD = STUDENTS[40:100]  # alike in 02 (a short exercise): one group, not 1,770 pairs
 PAIRS = [  # (a, b, score, exercise file)
     (STUDENTS[3], STUDENTS[40], 0.97, "05_training_step.py"),
     (STUDENTS[12], STUDENTS[77], 0.91, "01_edge_filter.py"),
@@ -200,11 +201,34 @@ REVIEW = {
                 "b": b,
                 "score": score,
                 "page": f"similarity/pair{i}.html",
-                "files": {name: score, "02_count_parameters.py": 0.3},
+                "files": {name: score, "02_count_parameters.py": 0.9, "04_layer_tweaks.py": 0.2},
+                "crowd": False,
+                "standout": [name],
             }
             for i, (a, b, score, name) in enumerate(PAIRS)
+        ]
+        + [  # 02's common answer: pairs inside the group, listed after the others
+            {
+                "a": a,
+                "b": b,
+                "score": 0.99,
+                "page": f"similarity/crowd{i}.html",
+                "files": {"02_count_parameters.py": 0.99},
+                "crowd": True,
+                "standout": [],
+            }
+            for i, (a, b) in enumerate(zip(CROWD, CROWD[1:]))
         ],
-        "pairs_over_threshold": len(PAIRS),
+        "pairs_over_threshold": 1800,
+        "groups": [
+            {
+                "file": "02_count_parameters.py",
+                "students": CROWD,
+                "pairs": 1770,
+                "low": 0.81,
+                "high": 1.0,
+            }
+        ],
     },
 }
 
@@ -223,7 +247,7 @@ def out(tmp_path_factory) -> Path:
 # Reads the three answers off the rendered page, as an instructor would see them.
 HARNESS = r"""<script>
 (function(){
-function text(e){return e.textContent.replace(/\s+/g,' ').trim();}
+function text(e){return e.innerText.replace(/\s+/g,' ').trim();}
 function rows(sel){return Array.prototype.slice.call(document.querySelectorAll(sel));}
 var out={alerts:window.__alerts.length};
 out.top=rows('#top-mistakes tbody tr').map(function(r){return [r.getAttribute('data-exercise'),
@@ -236,6 +260,10 @@ out.absent=rows('#absent-training_step + ul li, #absent-training_step + details 
 out.absentFolded=list.tagName==='DETAILS';
 out.pairs=rows('#pair-table tbody tr').map(function(r){return [text(r.cells[0]),text(r.cells[1]),
  text(r.cells[2]),text(r.cells[3]),r.cells[4].querySelector('a').getAttribute('href')];});
+out.groups=rows('#group-table tbody tr').map(function(r){return [text(r.cells[0]),
+ text(r.cells[1]),text(r.cells[2])];});
+out.crowdPairs=rows('#crowd-pairs tbody tr').length;
+out.pairsHead=text(document.getElementById('pairs'));
 out.contents=rows('nav.toc a').map(function(a){return a.getAttribute('href');});
 out.height=document.documentElement.scrollHeight;
 out.sections={};['mistakes','absent','integrity','loading'].forEach(function(id){
@@ -279,10 +307,21 @@ def test_exactly_who_did_not_attempt_05_is_listed_by_name(seen):
 
 def test_the_similar_pairs_with_their_exercise_and_side_by_side_link(seen):
     expected = [
-        [f"{score:.2f}", a, b, f"{name} {score:.2f}", f"similarity/pair{i}.html"]
+        [
+            f"{score:.2f}",
+            a,
+            b,
+            f"{name} {score:.2f} and 1 more alike, in groups",
+            f"similarity/pair{i}.html",
+        ]
         for i, (a, b, score, name) in enumerate(PAIRS)
     ]
-    assert seen["pairs"] == expected  # most alike first; 02's 0.30 is under the threshold
+    # most alike first, each with the file that sets it apart (04's 0.20 is under the threshold)
+    assert seen["pairs"] == expected
+    assert seen["pairsHead"] == f"Similar pairs ({len(PAIRS)}) (threshold 0.5)"
+    # the crowd of 02 is one line, its pairs folded away
+    assert seen["groups"] == [["02_count_parameters.py", str(len(CROWD)), "1770"]]
+    assert seen["crowdPairs"] == len(CROWD) - 1
     assert "#pairs" in seen["contents"] or "#integrity" in seen["contents"]
 
 

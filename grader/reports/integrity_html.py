@@ -60,56 +60,108 @@ def _number(value: object) -> float | None:
 
 
 def _files(pair: dict, threshold: float | None) -> str:
-    """The exercise files that made the pair, most alike first (those under the threshold
-    left out when a threshold is known)."""
+    """The exercise files that made the pair, most alike first (those under the threshold left
+    out when a threshold is known). When review.json names the files outside any group of
+    look-alikes, those come first, in bold: they are what sets the pair apart."""
     files = pair.get("files") if isinstance(pair.get("files"), dict) else {}
     scored = [(n, _number(v)) for n, v in files.items() if isinstance(n, str)]
     scored = [(n, v) for n, v in scored if v is not None and (threshold is None or v >= threshold)]
-    return "<br>".join(
-        f'{escape(name)} <span class="muted">{value:.2f}</span>'
-        for name, value in sorted(scored, key=lambda item: (-item[1], item[0]))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    standout = pair.get("standout")
+    if not isinstance(standout, list) or pair.get("crowd") is True:
+        standout = None
+    tag = "span" if standout is None else "strong"
+    lines = [
+        f'<{tag}>{escape(n)}</{tag}> <span class="muted">{v:.2f}</span>'
+        for n, v in scored
+        if standout is None or n in standout
+    ]
+    if standout is None:
+        return "<br>".join(lines)
+    others = len(scored) - len(lines)
+    more = f'<span class="muted small">and {others} more alike, in groups</span>' if others else ""
+    return "<br>".join([*lines, more] if more else lines)
+
+
+def _pair_row(pair: dict, pages: dict[str, str], threshold: float | None) -> str:
+    page = pair.get("page")
+    view = (
+        f'<a href="{escape(quote(page))}">side by side</a>'
+        if isinstance(page, str) and _PAGE.match(page) and ".." not in page
+        else ""
+    )
+    return (
+        f'<tr><td class="n">{_score(pair):.2f}</td><td>{_student(pair.get("a"), pages)}</td>'
+        f"<td>{_student(pair.get('b'), pages)}</td><td>{_files(pair, threshold)}</td>"
+        f"<td>{view}</td></tr>"
+    )
+
+
+def _groups(similarity: dict, pages: dict[str, str]) -> str:
+    """Crowds of look-alike files of one exercise: one line each instead of its many pairs."""
+    rows = []
+    for group in (g for g in similarity.get("groups") or [] if isinstance(g, dict)):
+        students = [s for s in group.get("students") or [] if isinstance(s, str)]
+        low, high, pairs = (_number(group.get(k)) for k in ("low", "high", "pairs"))
+        scores = f"{low:.2f}&ndash;{high:.2f}" if low is not None and high is not None else ""
+        who = ", ".join(_student(s, pages) for s in students)
+        rows.append(
+            f'<tr><td>{_text(group.get("file"))}</td><td class="n">{len(students)}</td>'
+            f'<td class="n">{int(pairs or 0)}</td><td class="n">{scores}</td>'
+            f"<td><details><summary>who</summary>{who}</details></td></tr>"
+        )
+    if not rows:
+        return ""
+    return (
+        f'<h3 id="groups">Groups of look-alike files ({len(rows)})</h3><p class="small muted">'
+        "Many students whose files of one exercise are alike: usually a common answer to a short "
+        "exercise, sometimes a shared source. Their pairs are listed after the others.</p>"
+        '<table id="group-table"><thead><tr><th>exercise file</th><th class="n">students</th>'
+        '<th class="n">pairs</th><th class="n">scores</th><th>who</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
 def _pairs(similarity: dict, pages: dict[str, str]) -> str:
     threshold = _number(similarity.get("threshold"))
     shown = f" (threshold {threshold:g})" if threshold is not None else ""
-    rows = []
     pairs = [p for p in similarity.get("pairs") or [] if isinstance(p, dict)]
-    for pair in sorted(pairs, key=lambda p: -_score(p)):
-        page = pair.get("page")
-        view = (
-            f'<a href="{escape(quote(page))}">side by side</a>'
-            if isinstance(page, str) and _PAGE.match(page) and ".." not in page
-            else ""
-        )
-        rows.append(
-            f'<tr><td class="n">{_score(pair):.2f}</td><td>{_student(pair.get("a"), pages)}</td>'
-            f"<td>{_student(pair.get('b'), pages)}</td><td>{_files(pair, threshold)}</td>"
-            f"<td>{view}</td></tr>"
-        )
-    if not rows:
+    pairs.sort(key=lambda p: (p.get("crowd") is True, -_score(p)))
+    alone = [_pair_row(p, pages, threshold) for p in pairs if p.get("crowd") is not True]
+    crowded = [_pair_row(p, pages, threshold) for p in pairs if p.get("crowd") is True]
+    if not pairs:
         return (
             f'<h3 id="pairs">Similar pairs</h3><p>No pair of submissions is above the similarity '
             f"threshold{shown}.</p>"
         )
     more = _number(similarity.get("pairs_over_threshold"))
     cut = (
-        f'<p class="bad">{int(more)} pairs reached the threshold; the {len(rows)} most alike are '
-        "listed. So many pairs usually mean a shared source (a posted solution, the starter "
-        "code grown alike): raise the threshold to see the closest.</p>"
-        if more is not None and more > len(rows)
+        f'<p class="small muted">{int(more)} pairs reached the threshold; the first '
+        f"{len(pairs)} are listed.</p>"
+        if more is not None and more > len(pairs)
         else ""
     )
     head = (
         '<tr><th class="n">similarity</th><th>student</th><th>student</th>'
         "<th>exercise files alike (score)</th><th>matching regions</th></tr>"
     )
+    listed = (
+        _table(head, alone, "pair-table")
+        if alone
+        else "<p>None outside the groups of look-alike files below.</p>"
+    )
+    inside = (
+        f"<details><summary>pairs inside the groups ({len(crowded)})</summary>"
+        f'<table id="crowd-pairs"><thead>{head}</thead><tbody>{"".join(crowded)}</tbody></table>'
+        "</details>"
+        if crowded
+        else ""
+    )
     return (
-        f'<h3 id="pairs">Similar pairs ({len(rows)}){shown}</h3>{cut}'
+        f'<h3 id="pairs">Similar pairs ({len(alone)}){shown}</h3>'
         '<p class="small muted">A pair\'s similarity is that of its most alike exercise file; '
         "the side-by-side view highlights the matching regions.</p>"
-        + _table(head, rows, "pair-table")
+        f"{listed}{cut}{_groups(similarity, pages)}{inside}"
     )
 
 
@@ -124,7 +176,10 @@ def integrity_summary(review: dict | None) -> str:
     flags = review.get("flags") if isinstance(review.get("flags"), list) else []
     similarity = review.get("similarity") if isinstance(review.get("similarity"), dict) else {}
     pairs = similarity.get("pairs") if isinstance(similarity.get("pairs"), list) else []
-    return f"{len(pairs)} pairs, {len(flags)} flags"
+    alone = sum(isinstance(p, dict) and p.get("crowd") is not True for p in pairs)
+    groups = similarity.get("groups") if isinstance(similarity.get("groups"), list) else []
+    crowds = f" (and {len(groups)} groups of look-alikes)" if groups else ""
+    return f"{alone} pairs{crowds}, {len(flags)} flags"
 
 
 def integrity_section(review: dict | None, pages: dict[str, str], head: str = "") -> str:
