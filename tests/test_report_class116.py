@@ -357,3 +357,13 @@ def test_screenshots_of_the_page_and_of_the_three_answers(out, seen, tmp_path):
         part = image.crop((0, int(start) - 8, 1280, int(min(end, start + 2400))))
         part.save(folder / f"class116-{name}.png")
         assert (np.asarray(part).min(axis=2) < 200).mean() > 0.01, name  # not blank
+
+
+def test_a_long_list_of_names_opens_on_demand():
+    from grader.reports.class_sections import FOLD, name_list
+
+    pages = {s: f"feedback/{i}.html" for i, s in enumerate(STUDENTS)}
+    assert "<details>" not in name_list(STUDENTS[:FOLD], pages)
+    folded = name_list(STUDENTS[: FOLD + 1], pages)
+    assert folded.startswith(f"<details><summary>show the {FOLD + 1} names</summary>")
+    assert folded.count("<li>") == FOLD + 1 and "&lt;img" in name_list([HOSTILE], pages)
