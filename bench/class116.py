@@ -64,6 +64,7 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
     refs = {e.id: (SOLUTIONS_DIR / e.filename).read_text() for e in EXERCISES}
     stubs = {e.id: stub_of(refs[e.id]) for e in EXERCISES}
     files: dict[str, dict[str, str]] = {}
+    made: dict[tuple[str, str], tuple[str, str]] = {}  # (student, exercise) -> (variant, text)
     truth: dict = {"mistakes": {}, "absent_05": [], "copies": [], "broken": {}, "reaching": []}
     for index, student in enumerate(students):
         mine = {e.id: f"# {student}'s work\n{refs[e.id]}" for e in EXERCISES}
@@ -74,9 +75,7 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
                 weights = [1 / (1 + i) ** 1.3 for i in range(len(variants))]
                 variant = rng.choices(variants, weights)[0]
                 mine[exercise] = f"# {student}'s work\n{_variant(exercise, variant.edits)}"
-                truth["mistakes"].setdefault(exercise, {}).setdefault(variant.name, []).append(
-                    student
-                )
+                made[(student, exercise)] = (variant.name, mine[exercise])
         elif roll < 0.7:
             variant = rng.choice(CORRECT)
             mine[variant.exercise] = f"# {student}\n{_variant(variant.exercise, variant.edits)}"
@@ -137,6 +136,9 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
             path = batch / student / BY_ID[exercise].filename
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
+    for (student, exercise), (variant, text) in made.items():  # unless overwritten since
+        if files[student].get(exercise) == text and student not in (corrupt, empty):
+            truth["mistakes"].setdefault(exercise, {}).setdefault(variant, []).append(student)
     truth["broken"][corrupt] = "corrupt zip"
     truth["broken"][empty] = "empty folder"
     truth["absent_05"] = sorted(
@@ -148,13 +150,49 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
     return truth
 
 
+def read_report(out: Path, truth: dict) -> bool:
+    """The report's three answers as Chromium renders them, beside what the class holds; a
+    screenshot of the whole page beside report.html. True when the answers are right."""
+    from tests.chromium import ANSWERS, browse, run_harness
+
+    with tempfile.TemporaryDirectory() as profile:
+        seen = run_harness(out / "report.html", Path(profile), ANSWERS, "--window-size=1280,1000")
+        shot = out / "report-full.png"
+        browse(
+            out / "report.html",
+            Path(profile),
+            "--hide-scrollbars",
+            f"--window-size=1280,{min(seen['height'] + 20, 16_000)}",
+            f"--screenshot={shot}",
+        )
+    (out / "report-harness.html").unlink(missing_ok=True)
+    print(f"the report, read in Chromium (screenshot: {shot}):")
+    for exercise, mistake, count in seen["top"]:
+        found = truth["mistakes"].get(exercise, {})
+        made = max(found.items(), key=lambda item: len(item[1]), default=("none", []))
+        print(f"  {exercise}: {count} x {mistake[:70]!r} (the class: {made[0]} x {len(made[1])})")
+    absent = {name for name, _ in seen["absent"]}
+    expected = set(truth["absent_05"]) | set(truth["unreadable"])
+    pairs = {frozenset(row[1:3]) for row in seen["pairs"]}
+    copies = {frozenset(c[:2]) for c in truth["copies"]}
+    print(f"  did not attempt 05: {len(absent)} listed, as expected: {absent == expected}")
+    print(f"  pairs listed: {len(pairs)}, the copies exactly: {pairs == copies}; groups: ")
+    for file, students, count in seen["groups"]:
+        print(f"    {file}: {students} students alike, {count} pairs")
+    return absent == expected and pairs == copies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="where the class and its grades go (kept)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--read-only", action="store_true", help="read the report in --out again")
     args = parser.parse_args()
     root = args.out or Path(tempfile.mkdtemp(prefix="class116-"))
     batch, out = root / "batch", root / "out"
+    if args.read_only:
+        read_report(out, json.loads((root / "truth.json").read_text()))
+        return
     batch.mkdir(parents=True)
     truth = make_class(batch)
     (root / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False))
@@ -175,6 +213,8 @@ def main() -> None:
         print(f"  {exercise}: most common corpus mistake {top[0]} ({len(top[1])} students)")
     print(f"  did not attempt 05 ({len(truth['absent_05'])}): {', '.join(truth['absent_05'])}")
     print(f"  copies: {truth['copies']}")
+    if not read_report(out, truth):
+        raise SystemExit("the report's answers are not the class's")
 
 
 if __name__ == "__main__":

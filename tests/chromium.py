@@ -60,3 +60,34 @@ def run_harness(page: Path, profile: Path, harness: str, *extra: str) -> dict:
     found = re.search(r'<pre id="harness">(.*?)</pre>', done.stdout, re.S)
     assert found, done.stderr[-2000:]
     return json.loads(html.unescape(found.group(1)))
+
+
+# Reads report.html's answers off the rendered page, as an instructor sees them: each
+# exercise's most common mistake, who did not attempt 05, the similar pairs and groups, the
+# contents' links and where the sections are (tests/test_report_class116.py, bench/class116.py).
+ANSWERS = r"""<script>
+(function(){
+function text(e){return e.innerText.replace(/\s+/g,' ').trim();}
+function rows(sel){return Array.prototype.slice.call(document.querySelectorAll(sel));}
+var out={alerts:window.__alerts.length};
+out.top=rows('#top-mistakes tbody tr').map(function(r){return [r.getAttribute('data-exercise'),
+ text(r.cells[1]),text(r.cells[2])];});
+var h=document.getElementById('absent-training_step');out.absentHead=text(h);
+var list=h.nextElementSibling;
+out.absent=rows('#absent-training_step + ul li, #absent-training_step + details li').map(
+ function(li){var tag=li.querySelector('span');
+  return [text(li.querySelector('a')),tag?text(tag):''];});
+out.absentFolded=list.tagName==='DETAILS';
+out.pairs=rows('#pair-table tbody tr').map(function(r){return [text(r.cells[0]),text(r.cells[1]),
+ text(r.cells[2]),text(r.cells[3]),r.cells[4].querySelector('a').getAttribute('href')];});
+out.groups=rows('#group-table tbody tr').map(function(r){return [text(r.cells[0]),
+ text(r.cells[1]),text(r.cells[2])];});
+out.crowdPairs=rows('#crowd-pairs tbody tr').length;
+out.pairsHead=text(document.getElementById('pairs'));
+out.contents=rows('nav.toc a').map(function(a){return a.getAttribute('href');});
+out.height=document.documentElement.scrollHeight;
+out.sections={};['mistakes','absent','integrity','loading'].forEach(function(id){
+ out.sections[id]=document.getElementById(id).getBoundingClientRect().top+window.scrollY;});
+var pre=document.createElement('pre');pre.id='harness';pre.textContent=JSON.stringify(out);
+document.body.appendChild(pre);})();
+</script>"""

@@ -111,7 +111,7 @@ def _record(student: str) -> BatchRecord:
         exercises[e.id] = ExerciseResult(e.id, e.points, _checks(e.id, kind, mistake))
     notes = ["graded exercises/01_edge_filter.py; ignored backup/01_edge_filter.py"] * (
         student == "raiser"
-    )
+    ) + ["graded 8 files in full00.zip/work/"] * (student == "full00")
     return BatchRecord(student, key, SubmissionResult(exercises), list(BY_ID), notes=notes)
 
 
@@ -221,6 +221,10 @@ def test_runtime_errors_timeouts_and_notes_are_listed(out):
     assert "08 train_digits: 2 timeouts" in table and "01 edge_filter: 2 errors" in table
     assert "ignored backup/01_edge_filter.py" in table
     assert "syntax00" not in table  # a load error is listed apart
+    # a student with a note and no trouble is folded below, apart
+    assert "full00" not in table
+    notes = _report(out).split('<table id="notes">', 1)[1].split("</table>", 1)[0]
+    assert "graded 8 files in full00.zip/work/" in notes and "raiser" not in notes
 
 
 def test_hostile_names_and_messages_are_escaped(out):

@@ -25,7 +25,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
-from tests.chromium import browse, run_harness
+from tests.chromium import ANSWERS, browse, run_harness
 
 CATALOG = load_catalog()
 BY_ID = {e.id: e for e in CATALOG}
@@ -244,39 +244,10 @@ def out(tmp_path_factory) -> Path:
     return folder
 
 
-# Reads the three answers off the rendered page, as an instructor would see them.
-HARNESS = r"""<script>
-(function(){
-function text(e){return e.innerText.replace(/\s+/g,' ').trim();}
-function rows(sel){return Array.prototype.slice.call(document.querySelectorAll(sel));}
-var out={alerts:window.__alerts.length};
-out.top=rows('#top-mistakes tbody tr').map(function(r){return [r.getAttribute('data-exercise'),
- text(r.cells[1]),text(r.cells[2])];});
-var h=document.getElementById('absent-training_step');out.absentHead=text(h);
-var list=h.nextElementSibling;
-out.absent=rows('#absent-training_step + ul li, #absent-training_step + details li').map(
- function(li){var tag=li.querySelector('span');
-  return [text(li.querySelector('a')),tag?text(tag):''];});
-out.absentFolded=list.tagName==='DETAILS';
-out.pairs=rows('#pair-table tbody tr').map(function(r){return [text(r.cells[0]),text(r.cells[1]),
- text(r.cells[2]),text(r.cells[3]),r.cells[4].querySelector('a').getAttribute('href')];});
-out.groups=rows('#group-table tbody tr').map(function(r){return [text(r.cells[0]),
- text(r.cells[1]),text(r.cells[2])];});
-out.crowdPairs=rows('#crowd-pairs tbody tr').length;
-out.pairsHead=text(document.getElementById('pairs'));
-out.contents=rows('nav.toc a').map(function(a){return a.getAttribute('href');});
-out.height=document.documentElement.scrollHeight;
-out.sections={};['mistakes','absent','integrity','loading'].forEach(function(id){
- out.sections[id]=document.getElementById(id).getBoundingClientRect().top+window.scrollY;});
-var pre=document.createElement('pre');pre.id='harness';pre.textContent=JSON.stringify(out);
-document.body.appendChild(pre);})();
-</script>"""
-
-
 @pytest.fixture(scope="module")
 def seen(out, tmp_path_factory) -> dict:
     profile = tmp_path_factory.mktemp("profile")
-    return run_harness(out / "report.html", profile, HARNESS, "--window-size=1280,1000")
+    return run_harness(out / "report.html", profile, ANSWERS, "--window-size=1280,1000")
 
 
 def test_the_most_common_mistake_of_each_exercise_with_its_count(seen):

@@ -177,16 +177,31 @@ def load_errors_section(
     )
 
 
+def _trouble_rows(found: list, pages: dict[str, str]) -> str:
+    return "".join(
+        f"<tr><td>{names([t.student], pages)}</td><td>{escape('; '.join(t.what))}</td>"
+        f"<td><pre>{escape(chr(10).join(t.notes))}</pre></td></tr>"
+        for t in found
+    )
+
+
 def troubles_section(
     records: dict[str, BatchRecord], exercises: list[Exercise], pages: dict[str, str]
 ) -> str:
-    rows = "".join(
-        f"<tr><td>{names([t.student], pages)}</td><td>{escape('; '.join(t.what))}</td>"
-        f"<td><pre>{escape(chr(10).join(t.notes))}</pre></td></tr>"
-        for t in troubles(records, exercises)
+    """Students whose code erred, timed out or hit a limit; below them, folded, those with only
+    a note from intake (which files were graded): on a class of a hundred, mostly the zips."""
+    found = troubles(records, exercises)
+    erred = [t for t in found if t.what]
+    noted = [t for t in found if not t.what]
+    head = "<tr><th>student</th><th>errors, timeouts, limits</th><th>notes</th></tr>"
+    table = (
+        f'<table id="trouble"><thead>{head}</thead><tbody>'
+        f"{_trouble_rows(erred, pages) or '<tr><td colspan=3>none</td></tr>'}</tbody></table>"
     )
-    return (
-        '<table id="trouble"><thead><tr><th>student</th><th>errors, timeouts, limits</th>'
-        f"<th>notes</th></tr></thead><tbody>"
-        f"{rows or '<tr><td colspan=3>none</td></tr>'}</tbody></table>"
-    )
+    if noted:
+        table += (
+            f"<details><summary>intake notes only ({len(noted)})</summary>"
+            f'<table id="notes"><thead>{head}</thead><tbody>{_trouble_rows(noted, pages)}</tbody>'
+            "</table></details>"
+        )
+    return table

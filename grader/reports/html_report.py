@@ -92,6 +92,12 @@ SECTIONS = (
 )
 
 
+def _troubled(found: list) -> str:
+    erred = sum(bool(t.what) for t in found)
+    noted = len(found) - erred
+    return f"{erred} students" + (f" (and {noted} intake notes)" if noted else "")
+
+
 def _h2(anchor: str, title: str) -> str:
     return f'<h2 id="{anchor}">{title} <a class="up small" href="#top">contents</a></h2>'
 
@@ -120,7 +126,7 @@ def render(records: dict[str, BatchRecord], review: dict | None = None, partial:
         "mistakes": f"{sum(len(s.mistakes) for s in summaries)} named mistakes",
         "integrity": integrity_summary(review),
         "loading": f"{loading}",
-        "errors": f"{len(troubles(records, exercises))} students",
+        "errors": _troubled(troubles(records, exercises)),
         "students": f"{len(records)} rows, sortable",
     }
     body = (
