@@ -40,3 +40,18 @@ def test_a_small_group_is_no_crowd():
     assert found.groups == [] and len(found.pairs) == len(few) * (len(few) - 1) // 2
     assert not any(p.crowd for p in found.pairs)
     assert all(p.standout == [COUNT] for p in found.pairs)
+
+
+def test_pairs_outside_a_crowd_rank_by_the_files_that_set_them_apart():
+    common = (SOLUTIONS_DIR / COUNT).read_text()
+    a_own = (INDEPENDENT / "independent_a" / EDGE).read_text()
+    b_own = (INDEPENDENT / "independent_b" / EDGE).read_text()
+    crowd = [f"s{i}" for i in range(CROWD)] + ["aa1", "aa2", "zz1", "zz2"]
+    texts = {s: {"count_parameters": f"# {s}\n{common}"} for s in crowd}
+    texts["aa1"]["edge_filter"], texts["aa2"]["edge_filter"] = a_own, renamed(a_own, "mine")
+    texts["zz1"]["edge_filter"], texts["zz2"]["edge_filter"] = b_own, b_own  # the same file
+    first, second, *_ = similar_pairs(texts, STARTERS, NAMES, 0.5).pairs
+    # both pairs score 1.0 on 02 (the crowd's answer): their own 01 files rank them
+    assert [(first.a, first.b), (second.a, second.b)] == [("zz1", "zz2"), ("aa1", "aa2")]
+    by_file = {f.filename: f.score for f in second.files}
+    assert by_file[COUNT] == 1.0 and by_file[EDGE] < 1.0

@@ -166,6 +166,14 @@ def _pairs(similarity: dict, pages: dict[str, str]) -> str:
 
 
 def _score(pair: dict) -> float:
+    """The pair's similarity: outside a crowd, that of the files that set it apart (its other
+    files may be the crowd's common answer, alike in every pair)."""
+    files = pair.get("files") if isinstance(pair.get("files"), dict) else {}
+    standout = pair.get("standout") if isinstance(pair.get("standout"), list) else []
+    apart = [_number(files.get(n)) for n in standout if isinstance(n, str) and n in files]
+    apart = [v for v in apart if v is not None]
+    if apart and pair.get("crowd") is not True:
+        return max(apart)
     return _number(pair.get("score")) or 0.0
 
 

@@ -200,11 +200,13 @@ def similar_pairs(
     def crowded(a: str, b: str, files: dict[str, float]) -> bool:
         return all(a in member_of[exercise] for exercise in files)
 
-    # pairs outside a crowd first, then most alike first
-    ranked = sorted(
-        scores.items(),
-        key=lambda item: (crowded(*item[0], item[1]), -max(item[1].values()), item[0]),
-    )
+    def rank(item: tuple[tuple[str, str], dict[str, float]]) -> tuple:
+        """Pairs outside a crowd first, most alike first by the files that set them apart."""
+        (a, b), files = item
+        apart = [score for exercise, score in files.items() if a not in member_of[exercise]]
+        return (not apart, -max(apart or files.values()), a, b)
+
+    ranked = sorted(scores.items(), key=rank)
     pairs, spans_of = [], {}
     for (a, b), files in ranked[:MAX_PAIRS]:
         pair = Pair(a, b, crowd=crowded(a, b, files))
