@@ -6,12 +6,12 @@ holds (the answers the report should give), the time grading took, and the repor
 Chromium renders them.
 
 The class: references (each student's own header line), the corpus's wrong variants (popular ones
-more often), its correct variants, stubs made from the references (every function body replaced
-by `raise NotImplementedError`; exercises/ is not read), missing files, syntax errors, an error at
-import, a corrupt zip, an empty folder, renamed copies of a classmate's wrong answer, and files
-that reach for the grader (`import ctypes`, `sys._getframe`).
+more often), its correct variants, stubs made from the references (grader/workbook/stubs.py;
+exercises/ is not read), missing files, syntax errors, an error at import, a corrupt zip, an
+empty folder, renamed copies of a classmate's file written apart from the reference
+(tests/review_data), and files that reach for the grader (ctypes, `sys._getframe`).
 
-    python bench/class116.py [--out DIR] [--workers 2] [--keep]
+    python bench/class116.py [--out DIR] [--workers 2] [--read-only]
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from grader.workbook.catalog import load_catalog  # noqa: E402
 from grader.workbook.paths import SOLUTIONS_DIR  # noqa: E402
+from grader.workbook.stubs import stub_from_reference  # noqa: E402
 from tests.corpus import CORRECT, WRONG  # noqa: E402
-from tests.review_class import INDEPENDENT, renamed, stub_of  # noqa: E402
+from tests.review_class import INDEPENDENT, renamed  # noqa: E402
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 EXERCISES = list(load_catalog())
@@ -64,7 +65,7 @@ def make_class(batch: Path, size: int = 116, seed: int = 116) -> dict:
     students = names(size)
     assert len(students) == size
     refs = {e.id: (SOLUTIONS_DIR / e.filename).read_text() for e in EXERCISES}
-    stubs = {e.id: stub_of(refs[e.id]) for e in EXERCISES}
+    stubs = {e.id: stub_from_reference(refs[e.id]) for e in EXERCISES}
     files: dict[str, dict[str, str]] = {}
     made: dict[tuple[str, str], tuple[str, str]] = {}  # (student, exercise) -> (variant, text)
     truth: dict = {"mistakes": {}, "absent_05": [], "copies": [], "broken": {}, "reaching": []}

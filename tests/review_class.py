@@ -38,17 +38,6 @@ def renamed(source: str, salt: str = "my") -> str:
     return f"# {salt}'s own work\n" + source
 
 
-def stub_of(source: str) -> str:
-    """The reference with every function's and method's body replaced by `raise
-    NotImplementedError` (its docstring kept): what a student who never started hands in."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            keep = node.body[:1] if ast.get_docstring(node) is not None else []
-            node.body = [*keep, ast.Raise(ast.Call(ast.Name("NotImplementedError"), [], []))]
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
-
-
 def _reversed_functions(source: str) -> str:
     lines = source.splitlines(keepends=True)
     blocks = []

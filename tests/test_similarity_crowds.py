@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from grader.review.similarity import CROWD, similar_pairs
 from grader.workbook.paths import SOLUTIONS_DIR
-from tests.review_class import INDEPENDENT, renamed, stub_of
+from tests.helpers import stub_text
+from tests.review_class import INDEPENDENT, renamed
 
 EDGE, COUNT = "01_edge_filter.py", "02_count_parameters.py"
 NAMES = {"edge_filter": EDGE, "count_parameters": COUNT}
-STARTERS = {e: stub_of((SOLUTIONS_DIR / name).read_text()) for e, name in NAMES.items()}
+STARTERS = {e: stub_text(name) for e, name in NAMES.items()}
 
 
 def test_a_copy_comes_before_a_crowd_of_look_alikes_which_is_one_group():
