@@ -1,7 +1,7 @@
 """A real 116-entry class graded end to end by `grader grade`, to try report.html as an instructor
 would: which mistakes were most common in each exercise, who did not attempt exercise 05, which
-pairs look copied. Not a test: it took 789 s and 767 s with `--workers 2` on 2026-11-27, on a
-machine shared with other jobs (load average about 8 on its 2 cores). It prints what the class
+pairs look copied. Not a test: it took 789 s, 767 s and 800 s with `--workers 2` on 2026-11-27, on a
+machine shared with other jobs (load average 8 to 11 on its 2 cores). It prints what the class
 holds (the answers the report should give), the time grading took, and the report's answers as
 Chromium renders them.
 
