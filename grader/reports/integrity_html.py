@@ -186,8 +186,12 @@ def integrity_summary(review: dict | None) -> str:
     pairs = similarity.get("pairs") if isinstance(similarity.get("pairs"), list) else []
     alone = sum(isinstance(p, dict) and p.get("crowd") is not True for p in pairs)
     groups = similarity.get("groups") if isinstance(similarity.get("groups"), list) else []
-    crowds = f" (and {len(groups)} groups of look-alikes)" if groups else ""
-    return f"{alone} pairs{crowds}, {len(flags)} flags"
+    crowds = f" (and {_plural(len(groups), 'group')} of look-alikes)" if groups else ""
+    return f"{_plural(alone, 'pair')}{crowds}, {_plural(len(flags), 'flag')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
 
 
 def integrity_section(review: dict | None, pages: dict[str, str], head: str = "") -> str:
