@@ -9,8 +9,6 @@ import html
 import json
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
+from tests.chromium import browse, run_harness
 
 CATALOG = load_catalog()
 BY_ID = {e.id: e for e in CATALOG}
@@ -112,7 +111,7 @@ def _record(student: str) -> BatchRecord:
         exercises[e.id] = ExerciseResult(e.id, e.points, _checks(e.id, kind, mistake))
     notes = ["graded exercises/01_edge_filter.py; ignored backup/01_edge_filter.py"] * (
         student == "raiser"
-    )
+    ) + ["graded 8 files in full00.zip/work/"] * (student == "full00")
     return BatchRecord(student, key, SubmissionResult(exercises), list(BY_ID), notes=notes)
 
 
@@ -180,7 +179,10 @@ def test_per_exercise_counts_are_of_those_who_attempted(out):
     cells = re.findall(r'<td class="n">(.*?)</td>', row, re.S)
     attempted, full, failing = (int(c) for c in cells[2:5])
     assert (attempted, full, failing) == (len(STUDENTS) - 12, len(STUDENTS) - 14, 2)
-    assert "<summary>12</summary>" in cells[5] and "lazy" in cells[5]
+    assert cells[5] == '<a href="#absent-train_digits">12</a>'
+    absent = report.split('id="absent-train_digits"', 1)[1].split("<h3", 1)[0]
+    assert f"12 of {len(STUDENTS)} students did not attempt it" in absent and ">lazy</a>" in absent
+    assert 'brokenzip</a> <span class="muted small">(submission unreadable)' in absent
     mean = float(cells[6])  # 2 timeouts score half of 20 points, the rest 20: of attempters only
     assert mean == pytest.approx((attempted * 20 - 2 * 10) / attempted, abs=0.01)
     assert cells[7] == "20"
@@ -189,10 +191,15 @@ def test_per_exercise_counts_are_of_those_who_attempted(out):
 
 def test_mistakes_are_counted_by_student_not_by_check(out):
     report = _report(out)
-    assert re.search(rf"{re.escape(html.escape(FLIPPED))}</td><td class=\"n\">10 students", report)
-    assert re.search(rf"{re.escape(html.escape(PADDING))}</td><td class=\"n\">4 students", report)
-    assert re.search(rf"{re.escape(html.escape(ZERO_GRAD))}</td><td class=\"n\">5 students", report)
-    flipped = report.split(html.escape(FLIPPED), 1)[1].split("</tr>", 1)[0]
+    edge = report.split('id="mistakes-edge_filter"', 1)[1].split("<h3", 1)[0]
+    assert re.search(rf"{re.escape(html.escape(FLIPPED))}</td><td class=\"n\">10</td>", edge)
+    assert re.search(rf"{re.escape(html.escape(PADDING))}</td><td class=\"n\">4</td>", edge)
+    step = report.split('id="mistakes-training_step"', 1)[1].split("<h3", 1)[0]
+    assert re.search(rf"{re.escape(html.escape(ZERO_GRAD))}</td><td class=\"n\">5</td>", step)
+    # the overview: each exercise's most common one, with its count
+    top = report.split('<table id="top-mistakes">', 1)[1].split("</table>", 1)[0]
+    assert re.search(rf"{re.escape(html.escape(FLIPPED))}</td><td class=\"n\">10</td>", top)
+    flipped = edge.split(html.escape(FLIPPED), 1)[1].split("</tr>", 1)[0]
     assert "<details><summary>who</summary>" in flipped and "flip08" in flipped
 
 
@@ -214,6 +221,10 @@ def test_runtime_errors_timeouts_and_notes_are_listed(out):
     assert "08 train_digits: 2 timeouts" in table and "01 edge_filter: 2 errors" in table
     assert "ignored backup/01_edge_filter.py" in table
     assert "syntax00" not in table  # a load error is listed apart
+    # a student with a note and no trouble is folded below, apart
+    assert "full00" not in table
+    notes = _report(out).split('<table id="notes">', 1)[1].split("</table>", 1)[0]
+    assert "graded 8 files in full00.zip/work/" in notes and "raiser" not in notes
 
 
 def test_hostile_names_and_messages_are_escaped(out):
@@ -250,36 +261,6 @@ def test_feedback_pages_sit_beside_the_markdown_with_an_anchor_per_exercise(out)
     assert "Expected: a tensor" not in page  # a hidden check's inputs stay hidden, as in the .md
 
 
-def _chromium() -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CNN_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium is not installed, and CI requires the report's screenshot")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    return browser
-
-
-def _browse(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            _chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            *extra,
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 # Run inside a copy of a page, after its own script: press buttons, type in the filter, and
 # write what the page then shows into <pre id="harness"> for --dump-dom to carry out.
 HARNESS = r"""<script>
@@ -306,23 +287,10 @@ out.shown=document.getElementById('shown').textContent;
 var pre=document.createElement('pre');pre.id='harness';pre.textContent=JSON.stringify(out);
 document.body.appendChild(pre);})();
 </script>"""
-PRELUDE = "<script>window.__alerts=[];window.alert=function(x){window.__alerts.push(x);};</script>"
-
-
-def _run_harness(page: Path, profile: Path, harness: str) -> dict:
-    text = page.read_text(encoding="utf-8")
-    copy = page.with_name(page.stem + "-harness.html")
-    copy.write_text(
-        text.replace("<head>", "<head>" + PRELUDE, 1).replace("</body>", harness + "</body>", 1)
-    )
-    done = _browse(copy, profile, "--dump-dom")
-    found = re.search(r'<pre id="harness">(.*?)</pre>', done.stdout, re.S)
-    assert found, done.stderr[-2000:]
-    return json.loads(html.unescape(found.group(1)))
 
 
 def test_heat_map_sorts_filters_and_links_in_chromium(out, tmp_path):
-    seen = _run_harness(out / "report.html", tmp_path / "profile", HARNESS)
+    seen = run_harness(out / "report.html", tmp_path / "profile", HARNESS)
     exercises = len(CATALOG)
     assert seen["alerts"] == 0  # no hostile name ran as script
     assert seen["rows"] == len(STUDENTS) and seen["columns"] == exercises + 2
@@ -358,7 +326,7 @@ def test_a_hostile_students_feedback_page_reads_as_text_in_chromium(out, tmp_pat
     key = Entry(HOSTILE[0], Path("x")).key
     report = _report(out)
     assert f'href="feedback/{key}.html#ex-simple_cnn"' in report
-    seen = _run_harness(out / "feedback" / f"{key}.html", tmp_path / "p", FEEDBACK_HARNESS)
+    seen = run_harness(out / "feedback" / f"{key}.html", tmp_path / "p", FEEDBACK_HARNESS)
     assert seen == {"alerts": 0, "h1": f"Feedback for {HOSTILE[0]}", "anchor": True, "scripts": 2}
 
 
@@ -371,7 +339,7 @@ def test_screenshot_of_the_report(out, tmp_path):
     shot = shot or tmp_path / "report.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     shot.unlink(missing_ok=True)
-    done = _browse(
+    done = browse(
         out / "report.html",
         tmp_path / "profile",
         "--hide-scrollbars",

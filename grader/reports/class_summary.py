@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from grader.workbook.catalog import Exercise
@@ -105,7 +106,10 @@ class ExerciseSummary:
     failing: int
     absent: list[str]  # the students who did not attempt it
     mistakes: list[tuple[str, list[str]]] = field(default_factory=list)  # most students first
+    wordings: dict[str, int] = field(default_factory=dict)  # a mistake's wordings, when several
     checks: list[tuple[str, list[str]]] = field(default_factory=list)  # failed wrong answers
+    unnamed: list[str] = field(default_factory=list)  # wrong answers without a named mistake
+    unloaded: list[str] = field(default_factory=list)  # whose file could not be loaded
 
     @property
     def attempted(self) -> int:
@@ -124,6 +128,12 @@ class ExerciseSummary:
         return statistics.median(self.scores) if self.scores else None
 
 
+def mistake_key(name: str) -> str:
+    """One mistake however its numbers read: a check names it with its own inputs ("padding is
+    ignored: with padding=1 ..." and "... padding=2 ..."), and a student is counted once."""
+    return re.sub(r"\d+", "#", name)
+
+
 def _ranked(counted: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     return sorted(counted.items(), key=lambda item: (-len(item[1]), item[0]))
 
@@ -133,6 +143,7 @@ def summarize(exercise: Exercise, records: dict[str, BatchRecord]) -> ExerciseSu
     among the checks failed."""
     summary = ExerciseSummary(exercise, [], 0, 0, [])
     mistakes: dict[str, list[str]] = {}
+    worded: dict[str, Counter[str]] = {}
     checks: dict[str, list[str]] = {}
     for student, record in records.items():
         mine = record.result.exercises[exercise.id]
@@ -145,13 +156,24 @@ def summarize(exercise: Exercise, records: dict[str, BatchRecord]) -> ExerciseSu
             continue
         summary.failing += 1
         if load_problem_of(mine, exercise):
+            summary.unloaded.append(student)
             continue
-        for name in {m for m in map(mistake_of, mine.checks) if m}:
-            mistakes.setdefault(name, []).append(student)
+        named = [m for m in map(mistake_of, mine.checks) if m]
+        for key in dict.fromkeys(map(mistake_key, named)):
+            mistakes.setdefault(key, []).append(student)
+        for name in named:
+            worded.setdefault(mistake_key(name), Counter())[name] += 1
+        if not named:
+            summary.unnamed.append(student)
         for check in mine.checks:
             if not check.passed and check.status is not Status.NOT_ATTEMPTED:
                 checks.setdefault(check.name, []).append(student)
-    summary.mistakes, summary.checks = _ranked(mistakes), _ranked(checks)
+    # shown in its most common wording (the first in order on a tie)
+    shown = {key: min(w, key=lambda n: (-w[n], n)) for key, w in worded.items()}
+    summary.mistakes = [(shown[key], who) for key, who in _ranked(mistakes)]
+    summary.mistakes.sort(key=lambda item: (-len(item[1]), item[0]))
+    summary.wordings = {shown[k]: len(w) for k, w in worded.items() if len(w) > 1}
+    summary.checks = _ranked(checks)
     return summary
 
 

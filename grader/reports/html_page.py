@@ -48,6 +48,13 @@ cursor:pointer;color:inherit;text-align:inherit}
 .tools{display:flex;gap:1rem;align-items:center;margin:.4rem 0}
 input[type=search]{font:inherit;padding:.15rem .4rem;width:16rem}
 h2:target{background:#fff3cd}h2[id]{scroll-margin-top:.5rem}
+.toc{border:1px solid #ddd;background:#fafafa;padding:.4rem .8rem;font-size:13px}
+.toc ol{margin:.1rem 0 .4rem;padding-left:1.3rem}.toc li{margin:.1rem 0}
+.toc .jump td{border:none;padding:.05rem .8rem .05rem 0}
+h2 a.up{font-weight:400;margin-left:.6rem;color:#888}
+ul.names{columns:13rem auto;column-gap:1.2rem;list-style:none;padding:0;margin:.2rem 0 .6rem}
+ul.names li{break-inside:avoid;padding:.05rem 0}
+table.mistakes td:first-child,#top-mistakes td:nth-child(2){max-width:40rem}
 .flag{color:#8a4b00}.ok{color:#176b2c}.bad{color:#a33}
 """
 

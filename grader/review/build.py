@@ -68,6 +68,8 @@ def build_review(
                 "score": round(pair.score, 4),
                 "page": page,
                 "files": {m.filename: m.score for m in pair.files},
+                "crowd": pair.crowd,
+                "standout": pair.standout,
             }
         )
     data = {
@@ -76,6 +78,16 @@ def build_review(
             "threshold": threshold,
             "pairs": pairs,
             "pairs_over_threshold": found.over_threshold,
+            "groups": [
+                {
+                    "file": g.filename,
+                    "students": g.students,
+                    "pairs": g.pairs,
+                    "low": g.low,
+                    "high": g.high,
+                }
+                for g in found.groups
+            ],
             "file_pairs_compared": found.compared,
             "seconds": round(time.monotonic() - scanned, 2),
         },

@@ -21,6 +21,11 @@ NOISE = 25
 MIN_TOKENS = 40  # a file with fewer tokens of its own (starter code removed) is not compared
 TEXT_LIMIT = 64 * 1024  # characters of a file compared; a longer one is cut (and a note says so)
 MAX_PAIRS = 500  # pairs listed (highest first); a class where everyone is alike is cut here
+# Students whose files of one exercise are linked by alike pairs form a group; from this size on
+# a group is a crowd (a common answer to a short exercise, a shared source): its pairs are listed
+# after every pair outside a crowd, so a few copies are not buried under thousands of look-alikes
+# (measured on bench/class116.py: 6,441 pairs, 363 of the first 500 were 02's common answer).
+CROWD = 5
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,24 @@ class Pair:
     a: str
     b: str
     files: list[FileMatch] = field(default_factory=list)
+    crowd: bool = False  # every file that made it is in a crowd of look-alikes (see CROWD)
+    standout: list[str] = field(default_factory=list)  # its files outside any crowd
 
     @property
     def score(self) -> float:
         return max(f.score for f in self.files)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Students linked by alike files of one exercise (at least `CROWD` of them)."""
+
+    exercise: str
+    filename: str
+    students: list[str]
+    pairs: int
+    low: float
+    high: float
 
 
 @dataclass
@@ -48,6 +67,53 @@ class Similarity:
     pairs: list[Pair]
     over_threshold: int  # pairs at or above the threshold, listed or not
     compared: int  # file pairs compared
+    groups: list[Group] = field(default_factory=list)  # crowds, largest first
+
+
+def _components(edges: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each student's connected component in the graph of `edges`."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[root(a)] = root(b)
+    members: dict[str, set[str]] = {}
+    for x in list(parent):
+        members.setdefault(root(x), set()).add(x)
+    return {x: frozenset(members[root(x)]) for x in parent}
+
+
+def _crowds(
+    scores: dict[tuple[str, str], dict[str, float]], filenames: dict[str, str]
+) -> tuple[list[Group], dict[str, dict[str, frozenset[str]]]]:
+    """Per exercise, the groups of at least `CROWD` students, and each student's group."""
+    by_exercise: dict[str, list[tuple[str, str, float]]] = {}
+    for (a, b), files in scores.items():
+        for exercise, score in files.items():
+            by_exercise.setdefault(exercise, []).append((a, b, score))
+    groups, member_of = [], {}
+    for exercise, edges in sorted(by_exercise.items()):
+        components = _components([(a, b) for a, b, _ in edges])
+        member_of[exercise] = {s: c for s, c in components.items() if len(c) >= CROWD}
+        for component in set(member_of[exercise].values()):
+            inside = [score for a, b, score in edges if a in component]
+            groups.append(
+                Group(
+                    exercise,
+                    filenames[exercise],
+                    sorted(component),
+                    len(inside),
+                    min(inside),
+                    max(inside),
+                )
+            )
+    groups.sort(key=lambda g: (-len(g.students), g.filename, g.students))
+    return groups, member_of
 
 
 class _Print:
@@ -129,10 +195,22 @@ def similar_pairs(
                     continue
                 for a, b in itertools.product(same, owners[text_b]):
                     scores.setdefault((min(a, b), max(a, b)), {})[exercise] = score
-    ranked = sorted(scores.items(), key=lambda item: (-max(item[1].values()), item[0]))
+    groups, member_of = _crowds(scores, filenames)
+
+    def crowded(a: str, b: str, files: dict[str, float]) -> bool:
+        return all(a in member_of[exercise] for exercise in files)
+
+    def rank(item: tuple[tuple[str, str], dict[str, float]]) -> tuple:
+        """Pairs outside a crowd first, most alike first by the files that set them apart."""
+        (a, b), files = item
+        apart = [score for exercise, score in files.items() if a not in member_of[exercise]]
+        return (not apart, -max(apart or files.values()), a, b)
+
+    ranked = sorted(scores.items(), key=rank)
     pairs, spans_of = [], {}
     for (a, b), files in ranked[:MAX_PAIRS]:
-        pair = Pair(a, b)
+        pair = Pair(a, b, crowd=crowded(a, b, files))
+        pair.standout = [filenames[e] for e in sorted(files) if a not in member_of[e]]
         for exercise, score in sorted(files.items()):
             text_a, text_b = texts[a][exercise][:TEXT_LIMIT], texts[b][exercise][:TEXT_LIMIT]
             print_a, print_b = every[exercise][text_a], every[exercise][text_b]
@@ -144,7 +222,7 @@ def similar_pairs(
                 FileMatch(exercise, filenames[exercise], score, (text_a, text_b), spans)
             )
         pairs.append(pair)
-    return Similarity(pairs, len(ranked), compared)
+    return Similarity(pairs, len(ranked), compared, groups)
 
 
 def _score(a: _Print, b: _Print, threshold: float) -> float | None:
