@@ -26,10 +26,10 @@ from grader.workbook.catalog import exercise_by_id, load_catalog
 from grader.workbook.figures import Scale, make_figure, make_panel
 from grader.workbook.grading_key import seed_for
 from grader.workbook.results import BatchRecord, CheckResult, SubmissionResult
+from tests.chromium import browse as _browse
 from tests.corpus import WRONG
 from tests.helpers import write
 from tests.test_corpus import _write_variant
-from tests.test_report import _browse
 
 HOSTILE_PRINT = "<script>alert('printed')</script><img src=x onerror=alert(1)>"
 MISTAKES = ("flipped_kernel", "swapped_filters", "swapped_normalize", "confusion_transposed")
