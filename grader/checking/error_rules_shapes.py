@@ -25,9 +25,11 @@ def _flattened_batch(m: re.Match, c: Context) -> tuple[str, str]:
         return (
             f"a layer that takes {expected} features per sample (a Linear({expected}, {out})) "
             f"got 1 row of {cols} = {batch} x {expected} values: that is a batch of {batch} "
-            "flattened into a single row, the batch dimension lost.",
+            "flattened into a single row, the batch dimension lost (unless the input was a "
+            f"single sample, with {batch} times the features the layer takes).",
             "flatten per sample: x.view(x.size(0), -1) or torch.flatten(x, 1), not x.view(-1) "
-            "or torch.flatten(x)." + c.at_line(),
+            "or torch.flatten(x); for a single sample, the layers before this one (their "
+            "channels, padding, pooling) decide its size." + c.at_line(),
         )
     return (
         f"a matrix product (a Linear layer, or @) needs the input's last size to equal the "
