@@ -66,6 +66,11 @@ def test_predict_returns_classes(submission, case, oracle, reference):
                 "class, the image with the highest score. Use dim=1, the class dimension.",
             ),
             when(
+                lambda a: a.shape == (*expected.shape, 1),
+                "argmax(dim=1, keepdim=True) keeps the class dimension as a size-1 column: "
+                "leave keepdim out to get one class index per image, shape (N,).",
+            ),
+            when(
                 lambda a: a.shape == scores.shape,
                 "these are the scores: take the argmax over dim=1.",
             ),
@@ -107,7 +112,19 @@ def test_accuracy_in_percent(submission, case, oracle, reference):
                 "batch: count correct predictions and samples over all batches, then divide.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
+            _integer_division(expected, len(case["labels"])),
         ],
+    )
+
+
+def _integer_division(percent: float, total: int):
+    """`100 * (correct // total)`: 0 unless every sample is right (named when that differs)."""
+    correct = round(percent * total / 100)
+    wrong = 100 * (correct // total)
+    return when(
+        lambda a: wrong != percent and type(a) in (int, float) and a == wrong,
+        f"integer division: correct // total is {correct} // {total} = {correct // total} (it "
+        "rounds down to a whole number). Divide with / (100.0 * correct / total).",
     )
 
 
