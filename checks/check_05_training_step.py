@@ -436,11 +436,12 @@ def test_train_epoch_accuracy(submission, oracle, seeds):
 
 
 def _integer_division(percent: float, seen: int):
-    """`100 * (correct // seen)`: 0 unless every sample is right (named only when that differs)."""
+    """`100 * (correct // seen)`: the int 0 unless every sample is right (named only when that
+    differs; a float 0.0 may come from other mistakes)."""
     correct = round(percent * seen / 100)
     wrong = 100 * (correct // seen)
     return when(
-        lambda a: wrong != percent and type(a) in (int, float) and a == wrong,
+        lambda a: wrong != percent and type(a) is int and a == wrong,
         f"integer division: correct // seen is {correct} // {seen} = {correct // seen} (it rounds "
         "down to a whole number). Divide with / (100.0 * correct / seen).",
     )

@@ -67,8 +67,9 @@ def test_predict_returns_classes(submission, case, oracle, reference):
             ),
             when(
                 lambda a: a.shape == (*expected.shape, 1),
-                "argmax(dim=1, keepdim=True) keeps the class dimension as a size-1 column: "
-                "leave keepdim out to get one class index per image, shape (N,).",
+                "the predictions are a column, shape (N, 1) (as argmax(dim=1, keepdim=True) "
+                "gives): predict returns one class index per image, shape (N,), so leave "
+                "keepdim out.",
             ),
             when(
                 lambda a: a.shape == scores.shape,
@@ -118,11 +119,12 @@ def test_accuracy_in_percent(submission, case, oracle, reference):
 
 
 def _integer_division(percent: float, total: int):
-    """`100 * (correct // total)`: 0 unless every sample is right (named when that differs)."""
+    """`100 * (correct // total)`: the int 0 unless every sample is right (named when that
+    differs; a float 0.0 may come from other mistakes)."""
     correct = round(percent * total / 100)
     wrong = 100 * (correct // total)
     return when(
-        lambda a: wrong != percent and type(a) in (int, float) and a == wrong,
+        lambda a: wrong != percent and type(a) is int and a == wrong,
         f"integer division: correct // total is {correct} // {total} = {correct // total} (it "
         "rounds down to a whole number). Divide with / (100.0 * correct / total).",
     )
