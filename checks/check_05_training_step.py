@@ -20,6 +20,7 @@ from grader.checking.compare import (
     kind_of,
     when,
 )
+from grader.checking.known_mistakes import integer_division
 
 NO_GRAD_NEEDED = {
     "leaf Variable that requires grad": "autograd refuses to record an in-place change of a "
@@ -430,18 +431,6 @@ def test_train_epoch_accuracy(submission, oracle, seeds):
                 "multiply by 100.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
-            _integer_division(expected["accuracy"], seen=10),
+            integer_division(expected["accuracy"], 10, "seen"),
         ],
-    )
-
-
-def _integer_division(percent: float, seen: int):
-    """`100 * (correct // seen)`: the int 0 unless every sample is right (named only when that
-    differs; a float 0.0 may come from other mistakes)."""
-    correct = round(percent * seen / 100)
-    wrong = 100 * (correct // seen)
-    return when(
-        lambda a: wrong != percent and type(a) is int and a == wrong,
-        f"integer division: correct // seen is {correct} // {seen} = {correct // seen} (it rounds "
-        "down to a whole number). Divide with / (100.0 * correct / seen).",
     )

@@ -15,6 +15,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
+from grader.checking.known_mistakes import integer_division
 
 FUNCTIONS = ("predict", "accuracy", "confusion_matrix")
 
@@ -113,20 +114,8 @@ def test_accuracy_in_percent(submission, case, oracle, reference):
                 "batch: count correct predictions and samples over all batches, then divide.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
-            _integer_division(expected, len(case["labels"])),
+            integer_division(expected, len(case["labels"]), "total"),
         ],
-    )
-
-
-def _integer_division(percent: float, total: int):
-    """`100 * (correct // total)`: the int 0 unless every sample is right (named when that
-    differs; a float 0.0 may come from other mistakes)."""
-    correct = round(percent * total / 100)
-    wrong = 100 * (correct // total)
-    return when(
-        lambda a: wrong != percent and type(a) is int and a == wrong,
-        f"integer division: correct // total is {correct} // {total} = {correct // total} (it "
-        "rounds down to a whole number). Divide with / (100.0 * correct / total).",
     )
 
 
