@@ -40,3 +40,8 @@ def test_figures_and_what_they_miss():
     assert any("named below 95 %" in p for p in problems)
     assert any("25 correct" in p for p in problems)
     assert "2 mistakes over 1 exercises" in corpus_figures.summary(numbers)
+    misnamed = corpus_figures.outcome(_variant("d"), True, 4.0, _result("flipped, swapped", "x"))
+    assert any(
+        "wrong diagnoses: ['d']" in p
+        for p in corpus_figures.unmet(corpus_figures.figures([misnamed]))
+    )
