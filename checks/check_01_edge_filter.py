@@ -41,7 +41,42 @@ def _conv_mistakes(image, kernel, stride, padding):
             ),
             "rows and columns are swapped somewhere: i indexes rows (height), j columns (width).",
         ),
+        *_size_and_window_mistakes(image, kernel, stride, padding),
     ]
+
+
+def _size_and_window_mistakes(image, kernel, stride, padding):
+    """Padding on one side only, a window that ignores the stride, an output size without its
+    + 1: each named only when the learner's answer is what that mistake computes."""
+    expected = _conv(image, kernel, stride, padding)
+    likely = []
+    if padding:
+        likely.append(
+            looks_like(
+                _conv(F.pad(image, (padding, padding)), kernel, stride, 0),
+                f"only the width is padded: F.pad(image, ({padding}, {padding})) pads the last "
+                f"dimension alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
+            )
+        )
+    if stride > 1:
+        rows, cols = expected.shape
+        likely.append(
+            looks_like(
+                _conv(image, kernel, 1, padding)[:rows, :cols],
+                f"the output has the right size but the window moves 1 pixel at a time: with "
+                f"stride={stride} the patch for out[i, j] starts at row i * stride and column "
+                "j * stride.",
+            )
+        )
+    short = tuple(n - 1 for n in expected.shape)
+    likely.append(
+        when(
+            lambda a: min(short) > 0 and tuple(a.shape) == short,
+            "the output is one row and one column short: the size is "
+            "(size + 2 * padding - kernel) // stride + 1, and the + 1 counts the first window.",
+        )
+    )
+    return likely
 
 
 @pytest.mark.points(2)
@@ -66,6 +101,7 @@ def test_filter(submission, figures, name, values):
         likely=[
             looks_like(expected.T, "rows and columns are swapped: this is the other edge filter."),
             looks_like(-expected, "the signs are reversed."),
+            *(_laplacian_mistakes() if name == "laplacian_filter" else []),
             when(
                 lambda a: a.dtype == torch.int64,
                 "torch.tensor([[1, ...]]) of Python ints makes an int64 tensor: "
@@ -73,6 +109,15 @@ def test_filter(submission, figures, name, values):
             ),
         ],
     )
+
+
+def _laplacian_mistakes():
+    four = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+    message = (
+        "this is the 4-neighbour Laplacian (0 in the corners); the spec asks for the "
+        "8-neighbour one: -1 everywhere and 8 in the centre."
+    )
+    return [looks_like(four, message), looks_like(-four, message)]
 
 
 CASES = [  # (image size, kernel size) for seeded random inputs, plus fixed edge cases below

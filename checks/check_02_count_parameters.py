@@ -1,6 +1,7 @@
 """Checks for exercise 02: counting parameters. The models are built in the worker by the driver."""
 
 import pytest
+import torch
 
 from grader.checking.compare import expect_value, when
 
@@ -8,6 +9,38 @@ from grader.checking.compare import expect_value, when
 def _counts(model):
     params = list(model.parameters())
     return sum(p.numel() for p in params), sum(p.numel() for p in params if p.requires_grad)
+
+
+def _miscount_mistakes(model) -> list:
+    """Ways of counting that every count_parameters check can tell apart: each is named only
+    when the learner's pair is what that way of counting gives on this model."""
+    params = list(model.parameters())
+
+    def by(size, source=params):
+        return sum(size(p) for p in source), sum(size(p) for p in source if p.requires_grad)
+
+    walked = [p for m in model.modules() for p in m.parameters()]
+    return [
+        when(
+            lambda a: type(a) is tuple and any(type(v) is torch.Tensor for v in a),
+            "the counts are tensors (0-d ones, from torch.tensor(p.shape).prod() or a sum of "
+            "tensors), not Python ints: use p.numel(), or .item() on the sum.",
+        ),
+        when(
+            lambda a: by(len) != _counts(model) and a == by(len),
+            "len(p) counts only a parameter's first dimension (its rows); p.numel() counts "
+            "all its elements.",
+        ),
+        when(
+            lambda a: (
+                by(lambda p: p.numel(), walked) != _counts(model)
+                and a == by(lambda p: p.numel(), walked)
+            ),
+            "model.modules() yields the model itself and each of its layers, and each one's "
+            ".parameters() includes its sublayers' parameters, so they are counted more than "
+            "once: sum over model.parameters() alone.",
+        ),
+    ]
 
 
 @pytest.mark.points(2)
@@ -24,6 +57,7 @@ def test_count_parameters_plain_model(submission, driver):
                 lambda a: isinstance(a, int), "return both numbers as a tuple: (total, trainable)."
             ),
             when(lambda a: type(a) is list, "return a tuple, not a list."),
+            *_miscount_mistakes(driver.build("plain")),
         ],
     )
 
@@ -46,7 +80,8 @@ def test_count_parameters_shared_weight(submission, driver):
                 "the shared weight is counted twice. It is one tensor used by two layers: "
                 "model.parameters() yields it once, but summing over every layer's own "
                 "parameters (or named_parameters(remove_duplicate=False)) sees it twice.",
-            )
+            ),
+            *_miscount_mistakes(model),
         ],
     )
 
@@ -71,7 +106,8 @@ def test_count_parameters_ignores_buffers(submission, driver):
                 "buffers are counted as parameters. BatchNorm's running_mean, running_var "
                 "and num_batches_tracked are in state_dict() but they are not learned: "
                 "count model.parameters() only.",
-            )
+            ),
+            *_miscount_mistakes(model),
         ],
     )
 
@@ -79,7 +115,8 @@ def test_count_parameters_ignores_buffers(submission, driver):
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_count_parameters_frozen(submission, driver):
-    expected = _counts(driver.build("frozen"))
+    model = driver.build("frozen")
+    expected = _counts(model)
     expect_value(
         submission.drive("count_on", "frozen"),
         expected,
@@ -95,6 +132,7 @@ def test_count_parameters_frozen(submission, driver):
                 lambda a: a[0] == expected[1],
                 "the total leaves out the frozen parameters: they are still parameters.",
             ),
+            *_miscount_mistakes(model),
         ],
     )
 
@@ -167,6 +205,11 @@ def test_simple_cnn_param_count(submission):
         what="simple_cnn_param_count()",
         likely=[
             when(lambda a: a == 26138 - 4 - 8 - 64 - 10, "the biases are missing."),
+            when(
+                lambda a: a == 26138 + (8 * 14 * 14 - 8 * 7 * 7) * 64,
+                "fc1 is counted with 8 * 14 * 14 inputs: it takes 8 * 7 * 7 = 392, since two "
+                "poolings take 28 to 14 to 7.",
+            ),
             when(
                 lambda a: isinstance(a, int) and a != 26138,
                 "add up conv1 (40), conv2 (296), fc1 (25,152) and fc2 (650).",

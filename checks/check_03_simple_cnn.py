@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from grader.checking import layer_text
 from grader.checking.compare import (
     expect_raises,
     expect_tensor,
@@ -12,7 +13,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
-from grader.worker.probe_tools import describe_layers
+from grader.worker.probe_tools import describe_layers, without_aliases
 
 
 @pytest.mark.points(2)
@@ -94,16 +95,25 @@ def test_simple_cnn_layers(submission, reference, driver):
                 "conv2, fc1, fc2."
             )
         if got != want:
+            differ = layer_text.differences(got, want)
             fail(
-                f"SimpleCNN.{name} is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
-                "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)"
-                + (
-                    "\nLikely mistake: fc1 must take 8 * 7 * 7 = 392 inputs: two poolings take 28 "
-                    "to 7."
-                    if name == "fc1"
-                    else ""
-                )
+                f"SimpleCNN.{name} has {differ}." if differ else f"SimpleCNN.{name} is wrong.",
+                f"It is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
+                "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)",
+                _layer_mistake(name, got, want),
             )
+
+
+def _layer_mistake(name: str, got, want) -> str:
+    """Named only when the layer differs from the tutorial's in exactly this setting."""
+    if name == "fc1" and got[:1] == want[:1] and got[2:] == want[2:]:
+        return "fc1 must take 8 * 7 * 7 = 392 inputs: two poolings take 28 to 7."
+    if name in ("conv1", "conv2") and got[:5] == want[:5] and got[6:] == want[6:]:
+        return (
+            f"{name} needs padding=1: a 3x3 kernel with padding=1 keeps the 28x28 size, so the "
+            "two poolings give 7x7 (and fc1 its 392 inputs)."
+        )
+    return ""
 
 
 def _alternative(reference_model, images, *, relu1=True, relu2=True, relu3=True):
@@ -114,13 +124,19 @@ def _alternative(reference_model, images, *, relu1=True, relu2=True, relu3=True)
     return m.fc2(F.relu(x) if relu3 else x)
 
 
+def _channels_last(m, images):
+    x = m.pool(F.relu(m.conv2(m.pool(F.relu(m.conv1(images))))))
+    x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+    return m.fc2(F.relu(m.fc1(x)))
+
+
 @pytest.mark.points(4)
 def test_simple_cnn_forward(submission, reference):
     images = torch.randn(3, 1, 28, 28)
     result = submission.drive("forward", images)
     model = reference.SimpleCNN()
     try:
-        model.load_state_dict(result["state"])
+        model.load_state_dict(without_aliases(result["state"], model.state_dict()))
     except RuntimeError as exc:
         fail("SimpleCNN's parameters do not match the tutorial's layers.", str(exc))
     with torch.no_grad():
@@ -136,6 +152,12 @@ def test_simple_cnn_forward(submission, reference):
             looks_like(
                 F.relu(expected),
                 "there is a ReLU after fc2: the last layer gives raw scores (logits).",
+            ),
+            looks_like(
+                _channels_last(model, images),
+                "the features are flattened channels-last (after a permute to (N, H, W, C)): "
+                "fc1's weights expect the (N, C, H, W) order that torch.flatten(x, 1) keeps. "
+                "Flatten without permuting.",
             ),
             when(
                 lambda a: a.shape[0] != 3,

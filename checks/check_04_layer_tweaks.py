@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_tensor, expect_value, fail, looks_like, when
-from grader.worker.probe_tools import describe_layers
+from grader.worker.probe_tools import describe_layers, without_aliases
 
 
 def _config_text(config):
@@ -30,7 +30,11 @@ def test_tinycnn_default_layers(submission, reference, driver):
             when(
                 lambda a: a["fc"] != expected["fc"],
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
-            )
+            ),
+            when(
+                lambda a: a["conv"] != expected["conv"],
+                "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
+            ),
         ],
     )
 
@@ -81,6 +85,19 @@ def _with_relu(model, images):
     return model.fc(torch.flatten(x, 1))
 
 
+def _relu_after_conv2_mistakes(model, images, config):
+    """With two convs and use_relu=True: the ReLU after conv2 left out."""
+    if not hasattr(model, "conv2") or not config.get("use_relu", True):
+        return []
+    x = model.conv2(F.relu(model.conv(images)))
+    return [
+        looks_like(
+            model.fc(torch.flatten(x, 1)),
+            "the ReLU after conv2 is missing: with use_relu=True each conv is followed by a ReLU.",
+        )
+    ]
+
+
 @pytest.mark.points(2)
 @pytest.mark.parametrize(
     "config",
@@ -98,7 +115,7 @@ def test_tinycnn_forward(submission, reference, config):
     result = submission.drive("forward", config, images)
     model = reference.TinyCNN(**config)
     try:
-        model.load_state_dict(result["state"])
+        model.load_state_dict(without_aliases(result["state"], model.state_dict()))
     except RuntimeError as exc:
         fail(f"{_config_text(config)} has different parameters from the spec's.", str(exc))
     with torch.no_grad():
@@ -106,6 +123,7 @@ def test_tinycnn_forward(submission, reference, config):
         likely = [
             looks_like(_without_relu(model, images), "the ReLU is skipped although use_relu=True."),
             looks_like(_with_relu(model, images), "a ReLU is applied although use_relu=False."),
+            *_relu_after_conv2_mistakes(model, images, config),
         ]
     expect_tensor(
         result["output"],

@@ -20,6 +20,7 @@ from grader.checking.compare import (
     kind_of,
     when,
 )
+from grader.checking.known_mistakes import integer_division
 
 NO_GRAD_NEEDED = {
     "leaf Variable that requires grad": "autograd refuses to record an in-place change of a "
@@ -33,6 +34,11 @@ MISTAKES = {
     "computed, so step() has nothing to apply. Clear gradients before the forward pass.",
     "step_before_backward": "step() runs before backward(): it applies the old gradients (or "
     "none). Call backward first, then step.",
+    "softmax_before_loss": "a softmax is applied before the loss: nn.CrossEntropyLoss applies "
+    "log-softmax itself, so it takes the raw scores (logits). Pass model(images) to the criterion "
+    "as it is.",
+    "no_backward": "backward() is never called, so there are no new gradients for step() to "
+    "apply: call loss.backward() between computing the loss and optimizer.step().",
     "eval_mode": "the model stayed in evaluation mode: call model.train() first (a model may "
     "arrive in eval mode after an evaluation; batch norm and dropout behave differently in the "
     "two modes).",
@@ -78,7 +84,13 @@ def _expect_state(actual, expected: dict, *, what: str, likely=()) -> None:
         )
 
 
-ORDER_MISTAKES = ("no_zero_grad", "zero_grad_after_backward", "step_before_backward")
+ORDER_MISTAKES = (
+    "no_zero_grad",
+    "zero_grad_after_backward",
+    "step_before_backward",
+    "no_backward",
+    "softmax_before_loss",
+)
 
 
 def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, what, variants):
@@ -143,8 +155,20 @@ def test_train_step_returns_the_loss_as_float(submission, oracle, seeds):
                 "like a number).",
             ),
             when(lambda a: a is None, "train_step returns nothing: return loss.item()."),
+            when(
+                lambda a: abs(a - _softmax_loss(oracle, setup)) < 1e-5,
+                MISTAKES["softmax_before_loss"],
+            ),
         ],
     )
+
+
+def _softmax_loss(oracle, setup) -> float:
+    batches = setup["batches"][:1]
+    steps = oracle.train_steps(
+        setup, batches, stale=False, start_eval=False, variant="softmax_before_loss"
+    )
+    return steps["losses"][0]
 
 
 @pytest.mark.points(3)
@@ -407,5 +431,6 @@ def test_train_epoch_accuracy(submission, oracle, seeds):
                 "multiply by 100.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
+            integer_division(expected["accuracy"], 10, "seen"),
         ],
     )

@@ -10,6 +10,7 @@ from grader.checking.compare import (
     expect_tensor,
     expect_value,
     fail,
+    kind_of,
     looks_like,
     when,
 )
@@ -22,18 +23,28 @@ def test_dataset_length_and_items(submission):
     images, labels = torch.randn(7, 1, 4, 4), torch.arange(7) % 3
     result = submission.drive("dataset_items", images, labels)
     expect_value(result["len"], 7, what="len(SimpleDataset(7 images, 7 labels))")
-    for index, (image, label) in zip(sorted({0, 3, 6}), result["items"]):
-        if not isinstance((image, label), tuple):
-            fail("dataset[i] should return a tuple (image, label).")
+    for index, item in zip(sorted({0, 3, 6}), result["items"]):
+        image, label = _pair(item, index)
         expect_tensor(image, images[index], what=f"the image of dataset[{index}]")
         expect_tensor(label, labels[index], what=f"the label of dataset[{index}]")
+
+
+def _pair(item, index: int) -> tuple:
+    """dataset[index] as (image, label), or a failure that says what it was instead."""
+    if type(item) is not tuple or len(item) != 2:
+        fail(
+            f"dataset[{index}] should return a tuple (image, label) but returned {kind_of(item)}.",
+            f"It returned {describe(item)}.",
+        )
+    return item
 
 
 @pytest.mark.points(2)
 def test_dataset_applies_transform(submission):
     images, labels = torch.randn(5, 1, 4, 4), torch.arange(5)
     result = submission.drive("dataset_items", images, labels, transform="affine")
-    for index, (image, _) in zip(sorted({0, 2, 4}), result["items"]):
+    for index, item in zip(sorted({0, 2, 4}), result["items"]):
+        image, _ = _pair(item, index)
         expect_tensor(
             image,
             images[index] * 2.0 + 1.0,
@@ -140,6 +151,12 @@ def test_mnist_transform(submission, figures):
                 "the Normalize statistics are swapped: "
                 "Normalize((0.1307,), (0.3081,)) takes the mean first, then the standard "
                 "deviation.",
+            ),
+            looks_like(
+                (scaled - 0.5) / 0.5,
+                "Normalize((0.5,), (0.5,)) is a generic choice (it maps 0-1 to -1-1); MNIST's "
+                "own statistics are the mean 0.1307 and the standard deviation 0.3081: "
+                "Normalize((0.1307,), (0.3081,)).",
             ),
             looks_like(
                 scaled,

@@ -15,6 +15,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
+from grader.checking.known_mistakes import integer_division
 
 FUNCTIONS = ("predict", "accuracy", "confusion_matrix")
 
@@ -66,6 +67,12 @@ def test_predict_returns_classes(submission, case, oracle, reference):
                 "class, the image with the highest score. Use dim=1, the class dimension.",
             ),
             when(
+                lambda a: a.shape == (*expected.shape, 1),
+                "the predictions are a column, shape (N, 1) (as argmax(dim=1, keepdim=True) "
+                "gives): predict returns one class index per image, shape (N,), so leave "
+                "keepdim out.",
+            ),
+            when(
                 lambda a: a.shape == scores.shape,
                 "these are the scores: take the argmax over dim=1.",
             ),
@@ -107,6 +114,7 @@ def test_accuracy_in_percent(submission, case, oracle, reference):
                 "batch: count correct predictions and samples over all batches, then divide.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
+            integer_division(expected, len(case["labels"]), "total"),
         ],
     )
 

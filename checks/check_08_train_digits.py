@@ -30,7 +30,7 @@ def _fit(submission, oracle, seeds) -> dict:
             f"the model has {model['parameters']:,} parameters, more than the limit of "
             f"{oracle.MAX_PARAMETERS:,}."
         )
-    submission.drive("fit", seeds.get("training", 0))
+    report = submission.drive("fit", seeds.get("training", 0))
     used = submission.usage()
     for kind in ("wall", "cpu"):
         if used[kind] > oracle.FIT_SECONDS:
@@ -40,12 +40,12 @@ def _fit(submission, oracle, seeds) -> dict:
                 "epochs or a smaller model"
                 + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else ".")
             )
-    return used
+    return used, report
 
 
 @pytest.fixture(scope="module")
 def trained(submission, oracle, seeds):
-    used = _fit(submission, oracle, seeds)
+    used, report = _fit(submission, oracle, seeds)
     images, labels = oracle.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
     start, chunks = submission.usage(), []
     for i in range(0, oracle.TEST_SIZE, oracle.CHUNK):
@@ -79,7 +79,7 @@ def trained(submission, oracle, seeds):
         f"{oracle.FIT_SECONDS} s allowed; with scoring, {total['wall']:.0f} s "
         f"({total['cpu']:.0f} s of CPU) of {allowed} s."
     )
-    return accuracy, summary, *oracle.diagnosis(scores, accuracy), (images, labels, scores)
+    return accuracy, summary, *oracle.diagnosis(scores, accuracy, report), (images, labels, scores)
 
 
 THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from grader.reports.causes import is_detail
 from grader.workbook.intake import Entry, discover
 from grader.workbook.paths import SOLUTIONS_DIR
 from tests.helpers import stub_text
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]
+FLIPPED = "(patch * kernel.flip(0, 1))"
 WRONG_COUNT = "def linear_param_count(in_features, out_features, bias=True):\n    return -1\n"
 
 # student id -> (expected edge_filter, expected count_parameters); None: not graded here
@@ -36,6 +38,7 @@ EXPECTED = {
     "frank": (25, 12),
     "grace": (0, 1),
     "heidi": (25, 12),
+    "ivan": (13, 0),
 }
 
 
@@ -67,6 +70,10 @@ def make_batch(root: Path) -> Path:
     (batch / "heidi").mkdir()
     for name in ("01_edge_filter.py", "02_count_parameters.py"):
         (batch / "heidi" / name).write_text((SOLUTIONS_DIR / name).read_text())
+    (batch / "ivan").mkdir()  # a flipped kernel: hidden checks fail (their inputs are secret)
+    (batch / "ivan" / "01_edge_filter.py").write_text(
+        (SOLUTIONS_DIR / "01_edge_filter.py").read_text().replace("(patch * kernel)", FLIPPED)
+    )
     return batch
 
 
@@ -131,14 +138,19 @@ def test_every_row_total_and_file(graded):
     assert junit.count("<testsuite ") == len(EXPECTED)
 
 
-def test_feedback_hides_hidden_checks_inputs_and_expected_values(graded):
+def _feedback(batch: Path, out: Path, student: str) -> str:
+    key = next(e.key for e in discover(batch) if e.student == student)
+    return (out / "feedback" / f"{key}.md").read_text()
+
+
+def test_feedback_hides_hidden_checks_values_and_shows_public_ones(graded):
     batch, out = graded
-    key = next(e.key for e in discover(batch) if e.student == "grace")
-    text = (out / "feedback" / f"{key}.md").read_text()
-    assert "linear_param_count" in text and "Hint:" in text
-    assert not any(
-        line.strip().startswith(("Input:", "Expected:", "Got:")) for line in text.splitlines()
-    )
+    ivan = _feedback(batch, out, "ivan")  # hidden checks, redacted where the run made them
+    assert "the kernel is flipped" in ivan and "convolve2d_stride[2]" in ivan
+    assert not any(is_detail(line) for line in ivan.splitlines()), ivan
+    grace = _feedback(batch, out, "grace")  # linear_param_count is public: its values stay
+    assert "linear_param_count" in grace and "Hint:" in grace
+    assert "It is -1, expected 25152." in grace and "Input: (392, 64, bias=True)" in grace
 
 
 def test_same_gradebook_with_one_worker_and_with_two(graded, tmp_path):

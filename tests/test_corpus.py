@@ -1,5 +1,5 @@
 """Every wrong submission loses points and is told its mistake; every correct variant earns full
-points."""
+points; and the corpus as a whole meets issue 14's Done-when (tests/corpus_figures.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from grader.checking.runner import run_checks
 from grader.reports.terminal import format_check
 from grader.workbook.catalog import exercise_by_id
 from grader.workbook.paths import SOLUTIONS_DIR
+from tests import corpus_figures
 from tests.corpus import CORRECT, WRONG, Variant
 
 MAX_LINES = 22  # under a failed check in the terminal: two stacked 8x8 grids fit
+# what each entry's test saw, for the figures at the end (which grade any entry not seen)
+OUTCOMES: dict[tuple[str, str], corpus_figures.Outcome] = {}
 
 
 def _write_variant(variant: Variant, folder: Path) -> Path:
@@ -29,16 +32,21 @@ def _write_variant(variant: Variant, folder: Path) -> Path:
 def _grade(variant: Variant, tmp_path: Path):
     exercise = exercise_by_id(variant.exercise)
     result = run_checks(submission=_write_variant(variant, tmp_path), exercises=[exercise])
-    return exercise, result.exercises[exercise.id]
+    graded = result.exercises[exercise.id]
+    OUTCOMES[(variant.exercise, variant.name)] = corpus_figures.outcome(
+        variant, variant in WRONG, exercise.points, graded
+    )
+    return exercise, graded
 
 
 def test_corpus_size_and_spread():
-    assert len(WRONG) >= 40 and len(CORRECT) >= 10
+    assert len(WRONG) >= 80 and len(CORRECT) >= 25
     assert {v.exercise for v in WRONG} == {v.exercise for v in CORRECT} | {
         v.exercise for v in WRONG
     }
     assert len({v.exercise for v in WRONG}) == 8
     assert len({(v.exercise, v.name) for v in WRONG + CORRECT}) == len(WRONG + CORRECT)
+    assert all(v.words and v.check for v in WRONG), "a mistake without words cannot be named"
 
 
 @pytest.mark.parametrize("variant", WRONG, ids=lambda v: f"{v.exercise}-{v.name}")
@@ -66,3 +74,18 @@ def test_correct_variant_earns_full_points(variant, tmp_path):
     exercise, result = _grade(variant, tmp_path)
     failing = {c.name: c.message for c in result.checks if not c.passed}
     assert result.score == exercise.points, failing
+
+
+def test_done_when_figures(tmp_path_factory):
+    """Runs after the entries (pytest keeps a file's order) and reuses what they saw; alone (or
+    after a selection), it grades the entries not seen yet."""
+    for variant in WRONG + CORRECT:
+        if (variant.exercise, variant.name) not in OUTCOMES:
+            _grade(variant, tmp_path_factory.mktemp(variant.name))
+    numbers = corpus_figures.figures([OUTCOMES[(v.exercise, v.name)] for v in WRONG + CORRECT])
+    print(corpus_figures.summary(numbers))  # shown with -s: the figures for a closing note
+    assert numbers["mistakes"] == len(WRONG) and numbers["correct"] == len(CORRECT)
+    assert not corpus_figures.unmet(numbers), (
+        corpus_figures.unmet(numbers),
+        corpus_figures.summary(numbers),
+    )

@@ -258,7 +258,8 @@ def test_feedback_pages_sit_beside_the_markdown_with_an_anchor_per_exercise(out)
         assert all(f'id="ex-{e.id}"' in page for e in CATALOG)
     page = (out / "feedback" / "flip03.html").read_text(encoding="utf-8")
     assert html.escape(FLIPPED) in page and "Hint:" in page
-    assert "Expected: a tensor" not in page  # a hidden check's inputs stay hidden, as in the .md
+    # a message as the run made it (a graded run redacts hidden checks there), its cause once
+    assert page.count("Expected: a tensor") == 1
 
 
 # Run inside a copy of a page, after its own script: press buttons, type in the filter, and

@@ -85,6 +85,16 @@ CASES = [
         ["dimension 0 (2 and 3)", "print the shapes of both operands"],
     ),
     (
+        "sizes_differ",
+        "training_step",
+        """
+        def run():
+            outputs, labels = torch.randn(4, 3), torch.tensor([0, 1, 2, 0])
+            return (outputs.argmax(dim=0) == labels).sum()
+        """,
+        ["dimension 0 (3 and 4)", "argmax(dim=0) takes, for each class", "argmax(dim=1)"],
+    ),
+    (
         "float_size",
         "simple_cnn",
         """

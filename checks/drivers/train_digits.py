@@ -37,9 +37,30 @@ def fit(module, seed: int) -> dict:
     `scores`."""
     model = module.build_model()
     parameters = sum(p.numel() for p in model.parameters())
-    module.fit(model, digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE))
+    watch = _watch_gradients(model)
+    try:
+        module.fit(model, digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE))
+    finally:
+        watch["handle"] and watch["handle"].remove()
     _trained["model"] = model
-    return {"parameters": parameters}
+    return {"parameters": parameters, "backwards": watch["backwards"], "stale": watch["stale"]}
+
+
+def _watch_gradients(model) -> dict:
+    """Count the backward passes and those that met a parameter whose .grad still held earlier
+    gradients (not cleared since the last backward): what a fit without zero_grad does."""
+    watch = {"backwards": 0, "stale": 0, "handle": None}
+    first = next((p for p in model.parameters() if p.requires_grad), None)
+    if first is None:
+        return watch
+
+    def seen(grad):
+        watch["backwards"] += 1
+        watch["stale"] += int(first.grad is not None and bool(first.grad.any()))
+        return grad
+
+    watch["handle"] = first.register_hook(seen)
+    return watch
 
 
 def scores(module, images: torch.Tensor):

@@ -49,8 +49,28 @@ def accuracy(scores: torch.Tensor, labels: torch.Tensor) -> float:
     return 100.0 * right.sum().item() / len(labels)
 
 
-def diagnosis(scores: torch.Tensor, accuracy: float) -> tuple[str, str]:
-    """(a named mistake the scores show, or "", and what the numbers say otherwise)."""
+def _never_cleared(report, accuracy: float) -> str:
+    """The worker saw every backward pass after the first meet the earlier gradients still in
+    .grad (a fact about the learner's fit; it names a mistake only when accuracy fell short)."""
+    backwards = report.get("backwards") if isinstance(report, dict) else None
+    stale = report.get("stale") if isinstance(report, dict) else None
+    if type(backwards) is not int or type(stale) is not int or backwards < 10 or accuracy >= 85:
+        return ""
+    if stale < backwards - 1:
+        return ""
+    return (
+        f"gradients are never cleared: at {stale} of {backwards} backward passes, .grad still "
+        "held earlier batches' gradients, and backward adds to them, so each step applies their "
+        "growing sum. Call optimizer.zero_grad() before each backward()."
+    )
+
+
+def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, str]:
+    """(a named mistake the scores (or the worker's account of fit's backward passes) show, or
+    "", and what the numbers say otherwise)."""
+    never_cleared = _never_cleared(report, accuracy)
+    if never_cleared:
+        return never_cleared, ""
     scores = scores.double()
     finite = torch.isfinite(scores).all(dim=1)
     if not finite.all():

@@ -17,6 +17,8 @@ VARIANTS = (
     "zero_grad_after_backward",
     "step_before_backward",
     "eval_mode",
+    "softmax_before_loss",
+    "no_backward",
 )
 
 
@@ -52,10 +54,15 @@ def train_steps(setup: dict, batches: list, *, stale: bool, start_eval: bool, va
     for images, labels in batches:
         if variant != "eval_mode":
             model.train()
-        if variant in ("correct", "eval_mode"):
+        if variant not in ("no_zero_grad", "zero_grad_after_backward", "step_before_backward"):
             optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(images), labels)
-        if variant == "step_before_backward":
+        scores = model(images)
+        if variant == "softmax_before_loss":  # probabilities where the loss wants logits
+            scores = scores.softmax(dim=1)
+        loss = nn.functional.cross_entropy(scores, labels)
+        if variant == "no_backward":
+            optimizer.step()
+        elif variant == "step_before_backward":
             optimizer.zero_grad()
             optimizer.step()
             loss.backward()

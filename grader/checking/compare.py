@@ -106,13 +106,27 @@ def describe(value: Any) -> str:
         return f"a tensor of shape {tuple(value.shape)} and dtype {dtype}"
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape} (a torch.Tensor was expected)"
+    if isinstance(value, np.generic):  # np.prod, np.sum: not a Python number
+        return f"a numpy.{type(value).__name__} (a numpy number, not a Python one)"
     if isinstance(value, bool):
         return f"the bool {value}"
     if isinstance(value, (int, float, str)):
         return f"the {type(value).__name__} {value!r}"
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= 4:
+        # the items' types: "a tuple of length 2" twice would not say what differs
+        items = ", ".join(_item_type(v) for v in value)
+        return f"a {type(value).__name__} of length {len(value)} ({items})"
     if isinstance(value, (list, tuple, dict)):
         return f"a {type(value).__name__} of length {len(value)}"
     return f"a {type(value).__name__}"
+
+
+def _item_type(value: Any) -> str:
+    if type(value) is torch.Tensor:
+        return "a 0-d tensor" if value.dim() == 0 else f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, np.generic):
+        return f"a numpy.{type(value).__name__}"
+    return "an int" if type(value) is int else f"a {type(value).__name__}"
 
 
 def show(tensor: torch.Tensor, limit: int = 36) -> str:

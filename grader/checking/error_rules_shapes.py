@@ -25,9 +25,11 @@ def _flattened_batch(m: re.Match, c: Context) -> tuple[str, str]:
         return (
             f"a layer that takes {expected} features per sample (a Linear({expected}, {out})) "
             f"got 1 row of {cols} = {batch} x {expected} values: that is a batch of {batch} "
-            "flattened into a single row, the batch dimension lost.",
+            "flattened into a single row, the batch dimension lost (unless the input was a "
+            f"single sample, with {batch} times the features the layer takes).",
             "flatten per sample: x.view(x.size(0), -1) or torch.flatten(x, 1), not x.view(-1) "
-            "or torch.flatten(x)." + c.at_line(),
+            "or torch.flatten(x); for a single sample, the layers before this one (their "
+            "channels, padding, pooling) decide its size." + c.at_line(),
         )
     return (
         f"a matrix product (a Linear layer, or @) needs the input's last size to equal the "
@@ -72,11 +74,20 @@ def _sizes_differ(m: re.Match, c: Context) -> tuple[str, str]:
             "every side: F.pad(image, (p, p)) pads only the last dimension (the width); "
             "(p, p, p, p) pads the height too. Check the output size formula as well." + c.at_line()
         )
+    if _ARGMAX_DIM0.search(c.line):  # the learner's own line shows the cause
+        check = (
+            "argmax(dim=0) takes, for each class, the sample with the highest score: one value "
+            "per class, not per sample. Use argmax(dim=1), over the classes, to get one "
+            "prediction per sample." + c.at_line()
+        )
     return (
         f"an element-wise operation (+, -, *, /) combined two tensors whose sizes differ in "
         f"dimension {dim} ({a} and {b}); broadcasting only stretches a size of 1.",
         check,
     )
+
+
+_ARGMAX_DIM0 = re.compile(r"\.argmax\(\s*(?:dim\s*=\s*)?0\s*\)")
 
 
 def _float_size(m: re.Match, c: Context) -> tuple[str, str]:

@@ -23,7 +23,7 @@ def runner_json(record: BatchRecord, seconds: float) -> dict:
         if mine is None:
             continue
         for check in mine.checks:
-            message = public_message(check, visible=False).strip()
+            message = public_message(check).strip()
             if not check.passed and check.status is not Status.NOT_ATTEMPTED:
                 message += f"\nHint: {exercise.hints[0]} (tutorial: {exercise.section})"
             tests.append(
@@ -86,6 +86,6 @@ def summary_lines(record: BatchRecord) -> list[str]:
             continue
         for check in mine.checks:
             if not check.passed:
-                first = (public_message(check, visible=False).strip().splitlines() or [""])[0]
+                first = (public_message(check).strip().splitlines() or [""])[0]
                 lines.append(f"  - {check.name}: {terminal(first, keep_newlines=False)}")
     return lines

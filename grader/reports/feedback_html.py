@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from grader.reports.causes import causes
 from grader.reports.escape import html as escape
-from grader.reports.feedback import public_message, public_text
+from grader.reports.feedback import public_message
 from grader.reports.figures_html import STYLE as FIGURE_STYLE
 from grader.reports.figures_html import figure_html
 from grader.reports.gradebook import exercises_in, number
@@ -26,7 +26,7 @@ def exercise_anchor(exercise: Exercise) -> str:
     return f"ex-{exercise.id}"
 
 
-def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozenset[str]) -> str:
+def _exercise_section(record: BatchRecord, e: Exercise) -> str:
     mine = record.result.exercises[e.id]
     failed = [c for c in mine.checks if not c.passed]
     fraction = mine.score / e.points if e.points else 1.0
@@ -51,23 +51,22 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
     parts = [head, "<p>Checks: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".</p>"]
     for cause in causes(mine):  # a cause several checks share is said once
         first = cause.checks[0]
-        shown = f"{e.id}::{first.name}" in visible_checks
         if not cause.shared:
             parts.append(
                 f'<h3>{escape(first.name)} <span class="muted small">({first.status.label}, '
                 f"{number(first.score)} / {number(first.max_score)})</span></h3>"
-                f"<pre>{escape(public_message(first, shown))}</pre>"
+                f"<pre>{escape(public_message(first))}</pre>"
             )
             continue
         cost = ", ".join(
             f"<code>{escape(c.name)}</code> ({number(c.score)} / {number(c.max_score)})"
             for c in cause.checks
         )
-        evidence = public_text(cause.evidence, shown)
+        evidence = cause.evidence
         parts.append(
             f'<h3>One cause, {len(cause.checks)} checks <span class="muted small">'
             f"({first.status.label}, {number(cause.score)} / {number(cause.max_score)})</span></h3>"
-            f"<pre>{escape(public_text(cause.text, shown))}</pre><p>It cost: {cost}.</p>"
+            f"<pre>{escape(cause.text)}</pre><p>It cost: {cost}.</p>"
             + (
                 f"<p>What <code>{escape(first.name)}</code> saw:</p><pre>{escape(evidence)}</pre>"
                 if evidence.strip()
@@ -81,7 +80,7 @@ def _exercise_section(record: BatchRecord, e: Exercise, visible_checks: frozense
     return "".join(parts)
 
 
-def feedback_html(record: BatchRecord, visible_checks: frozenset[str] = frozenset()) -> str:
+def feedback_html(record: BatchRecord) -> str:
     """The page: the total, the intake's notes, a table of exercises linking to their sections,
     then each exercise's failed checks with their messages (hidden checks without their inputs)."""
     result = record.result
@@ -102,6 +101,6 @@ def feedback_html(record: BatchRecord, visible_checks: frozenset[str] = frozense
         f"<p><strong>Total: {number(result.total)} / {number(total)} points</strong></p>{notes}"
         '<table><thead><tr><th class="n">#</th><th>exercise</th><th class="n">score</th>'
         f"<th>status</th></tr></thead><tbody>{rows}</tbody></table>"
-        + "".join(_exercise_section(record, e, visible_checks) for e in exercises)
+        + "".join(_exercise_section(record, e) for e in exercises)
     )
     return page(f"Feedback for {record.student}", body, extra_style=FIGURE_STYLE)

@@ -1,11 +1,12 @@
 """Gradescope's `results.json` from one student's record: a test per check, its output the
-learner's message (a hidden check's inputs and expected values left out; a cause several checks
-share said once), and the exercise's first hint on its failed checks."""
+learner's message (as the graded run made it: a hidden check's inputs and expected values were
+left out at the source; a cause several checks share said once), and the exercise's first hint
+on its failed checks."""
 
 from __future__ import annotations
 
 from grader.reports.causes import causes
-from grader.reports.feedback import public_message, public_text
+from grader.reports.feedback import public_message
 from grader.reports.gradebook import number
 from grader.workbook.catalog import load_catalog
 from grader.workbook.results import BatchRecord, ExerciseResult, Status
@@ -18,12 +19,12 @@ def _outputs(prefix: str, mine: ExerciseResult) -> tuple[dict[str, str], set[str
     for cause in causes(mine):
         first = cause.checks[0]
         if not cause.shared:
-            outputs[first.name] = public_message(first, visible=False)
+            outputs[first.name] = public_message(first)
             continue
         others = ", ".join(
             f"{c.name} ({number(c.score)} / {number(c.max_score)})" for c in cause.checks[1:]
         )
-        parts = [public_text(cause.text, False), public_text(cause.evidence, False)]
+        parts = [cause.text, cause.evidence]
         parts.append(f"The same cause also cost: {others}.")
         outputs[first.name] = "\n".join(p for p in parts if p.strip())
         for check in cause.checks[1:]:

@@ -37,3 +37,26 @@ def describe_layers(model: nn.Module, names: list[str]) -> dict[str, Any]:
 def plain_state(model: nn.Module) -> dict[str, torch.Tensor]:
     """The model's parameters and buffers as plain, detached tensors."""
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def without_aliases(state: Any, wanted: Any) -> Any:
+    """`state` cut to the keys of `wanted` when every other key holds a copy of one of those
+    tensors: a layer also reached through an nn.Sequential (self.features = nn.Sequential(
+    self.conv1, ...)) appears in a state_dict under both names. Anything else is left as it is,
+    for load_state_dict to refuse."""
+    if not isinstance(state, dict) or not all(k in state for k in wanted):
+        return state
+    kept = {k: state[k] for k in wanted}
+    for key, value in state.items():
+        if key in kept:
+            continue
+        same = any(
+            type(value) is torch.Tensor
+            and type(v) is torch.Tensor
+            and v.shape == value.shape
+            and torch.equal(v, value)
+            for v in kept.values()
+        )
+        if not same:
+            return state
+    return kept
