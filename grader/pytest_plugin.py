@@ -20,8 +20,11 @@ from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
     CHECKS_DIR,
     EXERCISES_DIR,
+    EXPECTED_DIR,
+    INPUTS_DIR,
     ORACLES_DIR,
     SOLUTIONS_DIR,
+    is_handout,
 )
 from grader.worker.pool import WorkerPool, shared_pool
 
@@ -67,6 +70,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a graded run: every seeded input is drawn from the secret key in FILE, and checks "
         "show no inputs or expected values (default: the public seeds of `grader check`)",
     )
+    group.addoption(
+        "--expected-record",
+        default=None,
+        metavar="DIR",
+        help="record every expected value the checks compute into DIR/<id>.pt, adding to what "
+        "is there (grader export student)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +87,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "may show them (every other check is hidden in a graded run)",
     )
     config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
+    if is_handout() and graded(config):
+        raise pytest.UsageError(
+            "graded runs stay on the instructor's side: this handout holds no reference "
+            "solutions, only the expected values of the public inputs"
+        )
     from grader.workbook.catalog import configured_limits
 
     try:
@@ -189,8 +204,11 @@ def submission(request: pytest.FixtureRequest):
 
 @pytest.fixture(scope="module")
 def reference(request: pytest.FixtureRequest):
-    """The reference solution, loaded in the pytest process: the oracle for the checks."""
+    """The reference solution, loaded in the pytest process: the oracle for the checks (None in a
+    handout, where only `expected`'s recorded values stand for it)."""
     exercise = exercise_of(Path(str(request.module.__file__)))
+    if is_handout():
+        return None
     return load_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
 
 
@@ -205,10 +223,37 @@ def driver(request: pytest.FixtureRequest):
 
 @pytest.fixture(scope="module")
 def oracle(request: pytest.FixtureRequest):
-    """The exercise's oracle module (`checks/oracles/<id>.py`): builds the inputs the checks send
-    and computes what correct code (and each classic mistake) gives. Never loaded in the worker."""
+    """The exercise's oracle module (`checks/oracles/<id>.py`): what correct code (and each
+    classic mistake) gives. Never loaded in the worker; None in a handout."""
     exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"oracle_{exercise.id}", ORACLES_DIR / f"{exercise.id}.py")
+    path = ORACLES_DIR / f"{exercise.id}.py"
+    return None if is_handout() else load_file(f"oracle_{exercise.id}", path)
+
+
+@pytest.fixture(scope="module")
+def inputs(request: pytest.FixtureRequest):
+    """The exercise's inputs module (`checks/inputs/<id>.py`): the inputs the checks send, their
+    constants and independent measures; no answer of a reference. Never loaded in the worker."""
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    return load_file(f"inputs_{exercise.id}", INPUTS_DIR / f"{exercise.id}.py")
+
+
+@pytest.fixture(scope="module")
+def expected(request: pytest.FixtureRequest):
+    """What the reference and the oracle give, computed, recorded or replayed (see
+    grader/checking/expected.py)."""
+    from grader.checking.expected import COMPUTE, RECORD, REPLAY, Expected
+
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    record = request.config.getoption("expected_record")
+    if record:
+        values = Expected(RECORD, Path(record) / f"{exercise.id}.pt")
+    elif is_handout():
+        values = Expected(REPLAY, EXPECTED_DIR / f"{exercise.id}.pt")
+    else:
+        values = Expected(COMPUTE)
+    yield values
+    values.save()
 
 
 @pytest.fixture(scope="module")

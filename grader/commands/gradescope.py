@@ -72,6 +72,7 @@ _BUNDLED = [
     "checks/*.py",
     "checks/drivers/*.py",
     "checks/oracles/*.py",
+    "checks/inputs/*.py",
     "solutions/*.py",
     "exercises/*.py",
     "workbook.toml",
