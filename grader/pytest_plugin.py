@@ -21,6 +21,7 @@ from grader.workbook.paths import (
     CHECKS_DIR,
     EXERCISES_DIR,
     EXPECTED_DIR,
+    HANDOUT_REFUSAL,
     INPUTS_DIR,
     ORACLES_DIR,
     SOLUTIONS_DIR,
@@ -88,10 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
     if is_handout() and graded(config):
-        raise pytest.UsageError(
-            "graded runs stay on the instructor's side: this handout holds no reference "
-            "solutions, only the expected values of the public inputs"
-        )
+        raise pytest.UsageError(HANDOUT_REFUSAL)
     from grader.workbook.catalog import configured_limits
 
     try:

@@ -16,3 +16,9 @@ EXPECTED_DIR = CHECKS_DIR / "expected"  # a handout's recorded expected values, 
 def is_handout() -> bool:
     """A learner's handout (`grader export student`): no references, recorded expected values."""
     return not SOLUTIONS_DIR.is_dir()
+
+
+HANDOUT_REFUSAL = (
+    "graded runs stay on the instructor's side: this copy is a learner's handout, with no "
+    "reference solutions (grade with the full project; here, `grader check` checks your work)"
+)

@@ -1,0 +1,5 @@
+"""`python -m grader`: the same as the `grader` program (a handout run without installing it)."""
+
+from grader.cli import entry
+
+entry()
