@@ -64,6 +64,9 @@ handout", never guessed. Your marks come from your instructor's grading, with in
 """
 
 
+_NOT_A_STUB = ("NotImplementedError", "public names", "cannot be read")
+
+
 class HandoutError(click.ClickException):
     """The handout cannot be made (a stub that is not one, a folder in the way)."""
 
@@ -76,7 +79,9 @@ def stub_errors(stubs: Path) -> list[str]:
         if not stub.is_file():
             problems.append(f"{stub}: missing")
             continue
-        problems += [f"{stubs}/{p}" for p in stub_problems(stub, SOLUTIONS_DIR / exercise.filename)]
+        found = stub_problems(stub, SOLUTIONS_DIR / exercise.filename)
+        # what could hand out an answer (selfcheck also asks for docstrings and TODO marks)
+        problems += [f"{stubs}/{p}" for p in found if any(w in p for w in _NOT_A_STUB)]
     return problems
 
 
@@ -98,13 +103,15 @@ def _copy_project(out: Path, stubs: Path) -> None:
     (out / "README.md").write_text(README, encoding="utf-8")
 
 
-def _variant_folders(folder: Path) -> list[tuple[Path, list[Exercise]]]:
+def _variant_folders(folder: Path, sample: set[str] | None) -> list[tuple[Path, list[Exercise]]]:
     """The corpus's variants written as submissions: folder i holds the i-th variant of every
-    exercise that has one, so that one run of the checks records them all."""
+    exercise that has one, so that one run of the checks records them all. `sample` (names
+    "exercise/variant") keeps only those (the tests' quicker handout)."""
     corpus = load_file("handout_corpus", CORPUS)
     by_exercise: dict[str, list] = {}
     for variant in [*corpus.WRONG, *corpus.CORRECT]:
-        if variant.exercise not in UNRECORDED:
+        chosen = sample is None or f"{variant.exercise}/{variant.name}" in sample
+        if chosen and variant.exercise not in UNRECORDED:
             by_exercise.setdefault(variant.exercise, []).append(variant)
     catalog = {e.id: e for e in load_catalog()}
     runs = []
@@ -124,7 +131,7 @@ def _variant_folders(folder: Path) -> list[tuple[Path, list[Exercise]]]:
     return runs
 
 
-def record_expected(target: Path, corpus: bool = True) -> int:
+def record_expected(target: Path, corpus: bool = True, sample: set[str] | None = None) -> int:
     """Run the checks in public mode on the references (and the corpus's variants), recording
     every expected value into `target`/<id>.pt; the number of runs."""
     from grader.checking.runner import RunnerError, run_checks
@@ -134,7 +141,7 @@ def record_expected(target: Path, corpus: bool = True) -> int:
     with tempfile.TemporaryDirectory(prefix="grader-handout-") as folder:
         runs = [(SOLUTIONS_DIR, recorded)]
         if corpus:
-            runs += _variant_folders(Path(folder))
+            runs += _variant_folders(Path(folder), sample)
         for number, (submission, exercises) in enumerate(runs, 1):
             click.echo(f"recording expected values: run {number} of {len(runs)}", err=True)
             try:
@@ -144,8 +151,11 @@ def record_expected(target: Path, corpus: bool = True) -> int:
     return len(runs)
 
 
-def build_handout(out: Path, stubs: Path = EXERCISES_DIR, corpus: bool = True) -> dict:
-    """Write the handout to `out` (new or empty); what was done, for the command's summary."""
+def build_handout(
+    out: Path, stubs: Path = EXERCISES_DIR, corpus: bool = True, sample: set[str] | None = None
+) -> dict:
+    """Write the handout to `out` (new or empty); what was done, for the command's summary.
+    `corpus` False records the references' values only; `sample` some of the corpus's."""
     if is_handout():
         raise HandoutError("this copy is a handout already: export from the full project")
     problems = stub_errors(stubs)
@@ -161,7 +171,7 @@ def build_handout(out: Path, stubs: Path = EXERCISES_DIR, corpus: bool = True) -
     started = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     _copy_project(out, stubs)
-    runs = record_expected(out / "checks" / "expected", corpus)
+    runs = record_expected(out / "checks" / "expected", corpus, sample)
     files = [p for p in out.rglob("*") if p.is_file()]
     return {
         "seconds": time.monotonic() - started,
