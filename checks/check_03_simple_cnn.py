@@ -146,8 +146,13 @@ def _forward(reference, state: dict, images) -> dict:
 def test_simple_cnn_forward(submission, reference, expected):
     images = torch.randn(3, 1, 28, 28)
     result = submission.drive("forward", images)
-    state = result["state"]
-    want = expected("forward", lambda: _forward(reference, state, images), state, images)
+    state, output = result["state"], result["output"]
+    want = expected.optional("forward", lambda: _forward(reference, state, images), state, images)
+    if (
+        want is None
+    ):  # a handout that never saw these parameters: the learner's model on recorded ones
+        state, want = expected.recorded_state("forward", (), state, images)
+        output = submission.drive("forward_with", state, images)
     if want["error"]:
         fail("SimpleCNN's parameters do not match the tutorial's layers.", want["error"])
     likely = [
@@ -165,7 +170,7 @@ def test_simple_cnn_forward(submission, reference, expected):
         ),
     ]
     expect_tensor(
-        result["output"],
+        output,
         want["output"],
         what="SimpleCNN()(images)",
         inputs="a random batch (3, 1, 28, 28)",

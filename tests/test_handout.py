@@ -188,28 +188,54 @@ def test_corpus_mistakes_grade_as_in_the_full_project(handout, tmp_path):
     assert compared == len(SAMPLE)
 
 
-def test_an_unrecorded_value_gives_no_points_and_says_so(handout, tmp_path):
-    """A SimpleCNN whose layers are made in another order is initialised differently: the
-    expected output for its parameters was never recorded. The check fails and says why; it
-    does not crash, pass, or name a mistake."""
-    source = (SOLUTIONS_DIR / "03_simple_cnn.py").read_text()
-    first, fc = "        self.conv1 = nn.Conv2d(", "        self.fc1 = nn.Linear("
-    lines = source.splitlines(keepends=True)
-    at_conv = next(i for i, line in enumerate(lines) if line.startswith(first))
-    at_fc = next(i for i, line in enumerate(lines) if line.startswith(fc))
-    lines.insert(at_conv, lines.pop(at_fc))  # fc1 made first
-    write(tmp_path, "simple_cnn", "".join(lines))
-    checks = {
-        c["name"]: c
-        for c in checked(handout, tmp_path, "simple_cnn")["exercises"]["simple_cnn"]["checks"]
+def _simple_cnn(handout: Path, tmp_path: Path, edit) -> dict:
+    """The reference SimpleCNN with its __init__'s lines edited, checked in the handout and in the
+    full project: {"handout": checks by name, "full": the exercise's result}."""
+    lines = (SOLUTIONS_DIR / "03_simple_cnn.py").read_text().splitlines(keepends=True)
+    write(tmp_path, "simple_cnn", "".join(edit(lines)))
+    handout_checks = checked(handout, tmp_path, "simple_cnn")["exercises"]["simple_cnn"]
+    return {
+        "handout": {c["name"]: c for c in handout_checks["checks"]},
+        "full": checked(PROJECT_ROOT, tmp_path, "simple_cnn")["exercises"]["simple_cnn"],
     }
-    forward = checks["simple_cnn_forward"]
+
+
+def _line(lines: list[str], start: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(start))
+
+
+def test_parameters_never_recorded_are_replaced_by_recorded_ones(handout, tmp_path):
+    """A correct SimpleCNN that makes fc1 first is initialised otherwise: its parameters were
+    never recorded. The handout runs the learner's model on recorded parameters instead: full
+    points, as in the full project."""
+
+    def fc1_first(lines):
+        lines.insert(
+            _line(lines, "        self.conv1 = "), lines.pop(_line(lines, "        self.fc1 = "))
+        )
+        return lines
+
+    graded = _simple_cnn(handout, tmp_path, fc1_first)
+    assert graded["full"]["score"] == graded["full"]["max_score"]
+    assert all(c["passed"] for c in graded["handout"].values()), graded["handout"]
+
+
+def test_an_unrecorded_value_gives_no_points_and_says_so(handout, tmp_path):
+    """A SimpleCNN with a parameter the spec does not have: no recorded value fits it. The check
+    fails and says why; it does not crash, pass, or name a mistake."""
+
+    def extra_layer(lines):
+        at = _line(lines, "        self.fc2 = ")
+        lines.insert(at + 1, lines[at].replace("self.fc2 =", "self.extra ="))
+        return lines
+
+    graded = _simple_cnn(handout, tmp_path, extra_layer)
+    forward = graded["handout"]["simple_cnn_forward"]
     assert not forward["passed"] and forward["score"] == 0
     assert "not available in this handout" in forward["message"]
     assert "Likely mistake" not in forward["message"]
-    assert all(c["passed"] for name, c in checks.items() if name != "simple_cnn_forward")
-    full = checked(PROJECT_ROOT, tmp_path, "simple_cnn")["exercises"]["simple_cnn"]
-    assert full["score"] == full["max_score"]  # correct code: the full project computes it
+    full = {c["name"]: c for c in graded["full"]["checks"]}
+    assert not full["simple_cnn_forward"]["passed"]  # the full project fails it too
 
 
 def test_replay_never_guesses(tmp_path):

@@ -61,6 +61,21 @@ class Expected:
                 self.entries.setdefault(name, []).append((_plain(inputs), plain))
         return value
 
+    def recorded_state(self, name: str, prefix: tuple, state: Any, images: Any) -> tuple[Any, Any]:
+        """For a handout that never saw this learner's parameters (`state`: their model made its
+        layers in another order, say): a recorded state of the same names and shapes, for the
+        same `prefix` and `images`, and its value, to run the learner's model on instead. A check
+        fails as "not available" when there is none."""
+        for inputs, value in self.entries.get(name, []) if self.mode == REPLAY else []:
+            *fixed, recorded, recorded_images = inputs
+            if (
+                same(tuple(fixed), _plain(prefix))
+                and same(recorded_images, _plain(images))
+                and _shapes(recorded) == _shapes(state)
+            ):
+                return recorded, value
+        raise CheckFailure(NOT_AVAILABLE)
+
     def _lookup(self, name: str, inputs: tuple) -> Any:
         wanted = _plain(inputs)
         for recorded, value in self.entries.get(name, []):
@@ -87,6 +102,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     raise TypeError(f"an expected value must be plain data, not {type(value).__name__}")
+
+
+def _shapes(state: Any) -> dict | None:
+    if not isinstance(state, dict):
+        return None
+    return {
+        k: (tuple(v.shape), v.dtype) if isinstance(v, torch.Tensor) else v for k, v in state.items()
+    }
 
 
 def same(a: Any, b: Any) -> bool:
