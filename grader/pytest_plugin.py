@@ -90,6 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
     if is_handout() and graded(config):
         raise pytest.UsageError(HANDOUT_REFUSAL)
+    if graded(config) and config.getoption("expected_record"):  # a handout gets public values
+        raise pytest.UsageError("--expected-record records public runs only: no grading key")
     from grader.workbook.catalog import configured_limits
 
     try:

@@ -253,6 +253,8 @@ def test_graded_runs_and_solutions_are_refused_in_the_handout(handout, tmp_path)
     assert not (tmp_path / "out").exists()
     run = grader(handout, "solution", "edge_filter", "--give-up")
     assert run.returncode == 1 and "no reference solution in this copy" in run.stderr
+    run = grader(handout, "selfcheck")
+    assert run.returncode == 2 and "a handout has none" in run.stdout
     write_key_file(tmp_path / "grading.key", bytes(32))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "checks", f"--grading-key-file={tmp_path}/grading.key"],
@@ -262,6 +264,26 @@ def test_graded_runs_and_solutions_are_refused_in_the_handout(handout, tmp_path)
         timeout=120,
     )
     assert run.returncode != 0 and "instructor's side" in run.stdout + run.stderr
+
+
+def test_values_of_secret_inputs_are_never_recorded(tmp_path):
+    write_key_file(tmp_path / "grading.key", bytes(32))
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "checks/check_01_edge_filter.py",
+            f"--grading-key-file={tmp_path}/grading.key",
+            f"--expected-record={tmp_path}/expected",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode != 0 and "records public runs only" in run.stdout + run.stderr
+    assert not (tmp_path / "expected").exists()
 
 
 def test_classroom_grading_step_runs_in_the_handout(handout, tmp_path):
