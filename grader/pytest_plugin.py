@@ -7,24 +7,21 @@ works with pytest's own options (-k, -x, --junitxml).
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import pytest
 
+# exercise_of, and the fixtures the checks take their references, oracles, inputs and expected
+# values from (registered here by being imported)
+from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
-from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
-from grader.workbook.files import load_file
+from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
     CHECKS_DIR,
     EXERCISES_DIR,
-    EXPECTED_DIR,
     HANDOUT_REFUSAL,
-    INPUTS_DIR,
-    ORACLES_DIR,
-    SOLUTIONS_DIR,
     is_handout,
 )
 from grader.worker.pool import WorkerPool, shared_pool
@@ -33,7 +30,6 @@ from grader.worker.pool import WorkerPool, shared_pool
 # torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
-_CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
 _grading_key = pytest.StashKey["bytes | None"]()
@@ -152,17 +148,6 @@ def _first_exercise(config: pytest.Config) -> Exercise | None:
     return None
 
 
-def exercise_of(path: Path) -> Exercise | None:
-    """The exercise a check file belongs to, from its name `check_NN_<id>.py`."""
-    match = _CHECK_FILE.match(path.name)
-    if not match or path.parent.resolve() != CHECKS_DIR:
-        return None
-    exercise = exercise_by_id(match.group(2))
-    if exercise.number != int(match.group(1)):
-        raise pytest.UsageError(f"{path.name}: exercise {exercise.id} is number {exercise.number}")
-    return exercise
-
-
 def submission_dir(config: pytest.Config) -> Path:
     option = config.getoption("submission")
     return Path(option) if option else EXERCISES_DIR
@@ -203,57 +188,12 @@ def submission(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="module")
-def reference(request: pytest.FixtureRequest):
-    """The reference solution, loaded in the pytest process: the oracle for the checks (None in a
-    handout, where only `expected`'s recorded values stand for it)."""
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    if is_handout():
-        return None
-    return load_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
-
-
-@pytest.fixture(scope="module")
 def driver(request: pytest.FixtureRequest):
     """The exercise's driver module, loaded here too, for the inputs it builds in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
     from grader.checking.submission import load_driver  # late: it imports torch
 
     return load_driver(exercise.id)
-
-
-@pytest.fixture(scope="module")
-def oracle(request: pytest.FixtureRequest):
-    """The exercise's oracle module (`checks/oracles/<id>.py`): what correct code (and each
-    classic mistake) gives. Never loaded in the worker; None in a handout."""
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    path = ORACLES_DIR / f"{exercise.id}.py"
-    return None if is_handout() else load_file(f"oracle_{exercise.id}", path)
-
-
-@pytest.fixture(scope="module")
-def inputs(request: pytest.FixtureRequest):
-    """The exercise's inputs module (`checks/inputs/<id>.py`): the inputs the checks send, their
-    constants and independent measures; no answer of a reference. Never loaded in the worker."""
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"inputs_{exercise.id}", INPUTS_DIR / f"{exercise.id}.py")
-
-
-@pytest.fixture(scope="module")
-def expected(request: pytest.FixtureRequest):
-    """What the reference and the oracle give, computed, recorded or replayed (see
-    grader/checking/expected.py)."""
-    from grader.checking.expected import COMPUTE, RECORD, REPLAY, Expected
-
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    record = request.config.getoption("expected_record")
-    if record:
-        values = Expected(RECORD, Path(record) / f"{exercise.id}.pt")
-    elif is_handout():
-        values = Expected(REPLAY, EXPECTED_DIR / f"{exercise.id}.pt")
-    else:
-        values = Expected(COMPUTE)
-    yield values
-    values.save()
 
 
 @pytest.fixture(scope="module")
