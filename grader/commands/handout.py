@@ -48,7 +48,8 @@ write, and a grader that tells you what is right and what is not.
 2. Open `exercises/01_edge_filter.py` beside the tutorial's section 1.2.2 (each exercise's
    docstring names its section; `grader list` shows them all, in order, with your points).
 3. Fill in a stub and run `grader check edge_filter`: each failed check says what is wrong and,
-   when it can tell, the mistake ("the kernel is flipped"), with the values side by side.
+   when it can tell, the mistake ("the kernel is flipped"), with the values side by side
+   (`--html` also draws them on one page).
 4. Stuck? `grader hint edge_filter` gives the next hint (three tiers, the last nearly the
    answer). `grader watch` re-checks the file you are editing every time you save it.
 5. Move on to `02_count_parameters.py` ... `08_train_digits.py`; `grader check` with no id
