@@ -1,4 +1,5 @@
-"""Checks for exercise 03: SimpleCNN and its shapes. Oracle: the reference solution."""
+"""Checks for exercise 03: SimpleCNN and its shapes. Oracle: the reference solution, through
+`expected` (a handout replays its recorded values)."""
 
 import pytest
 import torch
@@ -18,7 +19,7 @@ from grader.worker.probe_tools import describe_layers, without_aliases
 
 @pytest.mark.points(2)
 @pytest.mark.public
-def test_conv_output_size(submission, reference):
+def test_conv_output_size(submission, reference, expected):
     for args in [
         (28, 3, 1, 1),
         (28, 3),
@@ -28,10 +29,17 @@ def test_conv_output_size(submission, reference):
         (10, 4, 3, 2),
         (5, 5),
     ]:
-        expected = reference.conv_output_size(*args)
+        want, unpadded = expected(
+            "conv_output_size",
+            lambda args=args: (
+                reference.conv_output_size(*args),
+                reference.conv_output_size(*args[:3]) if len(args) > 3 else None,
+            ),
+            args,
+        )
         expect_value(
             submission.conv_output_size(*args),
-            expected,
+            want,
             what="conv_output_size",
             inputs=f"size, kernel_size, stride, padding = {args}",
             likely=[
@@ -39,9 +47,7 @@ def test_conv_output_size(submission, reference):
                     lambda a: isinstance(a, float), "use integer division // so the size is an int."
                 ),
                 when(
-                    lambda a, args=args: (
-                        len(args) > 3 and a == reference.conv_output_size(args[0], args[1], args[2])
-                    ),
+                    lambda a, unpadded=unpadded: unpadded is not None and a == unpadded,
                     "padding is missing: it adds 2*padding to the size.",
                 ),
             ],
@@ -56,12 +62,14 @@ def test_conv_output_size(submission, reference):
 
 @pytest.mark.points(2)
 @pytest.mark.public
-def test_pool_output_size(submission, reference):
+def test_pool_output_size(submission, reference, expected):
     for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1)]:
-        expected = reference.pool_output_size(*args)
+        want = expected(
+            "pool_output_size", lambda args=args: reference.pool_output_size(*args), args
+        )
         expect_value(
             submission.pool_output_size(*args),
-            expected,
+            want,
             what="pool_output_size",
             inputs=f"size, kernel_size[, stride] = {args}",
             likely=[
@@ -84,10 +92,12 @@ def test_pool_output_size(submission, reference):
 
 @pytest.mark.points(4)
 @pytest.mark.public
-def test_simple_cnn_layers(submission, reference, driver):
-    expected = describe_layers(reference.SimpleCNN(), driver.LAYERS)
+def test_simple_cnn_layers(submission, reference, driver, expected):
+    layers = expected(
+        "layers", lambda: describe_layers(reference.SimpleCNN(), driver.LAYERS), driver.LAYERS
+    )
     actual = submission.drive("layers")
-    for name, want in expected.items():
+    for name, want in layers.items():
         got = actual.get(name)
         if got is None:
             fail(
@@ -130,44 +140,61 @@ def _channels_last(m, images):
     return m.fc2(F.relu(m.fc1(x)))
 
 
-@pytest.mark.points(4)
-def test_simple_cnn_forward(submission, reference):
-    images = torch.randn(3, 1, 28, 28)
-    result = submission.drive("forward", images)
+def _forward(reference, state: dict, images) -> dict:
+    """The reference SimpleCNN with the learner's parameters: its output, and what each classic
+    mistake gives (or why the parameters do not fit it)."""
     model = reference.SimpleCNN()
     try:
-        model.load_state_dict(without_aliases(result["state"], model.state_dict()))
+        model.load_state_dict(without_aliases(state, model.state_dict()))
     except RuntimeError as exc:
-        fail("SimpleCNN's parameters do not match the tutorial's layers.", str(exc))
+        return {"error": str(exc)}
     with torch.no_grad():
-        expected = model(images)
-        likely = [
-            looks_like(
-                _alternative(model, images, relu1=False), "the ReLU after conv1 is missing."
-            ),
-            looks_like(
-                _alternative(model, images, relu2=False), "the ReLU after conv2 is missing."
-            ),
-            looks_like(_alternative(model, images, relu3=False), "the ReLU after fc1 is missing."),
-            looks_like(
-                F.relu(expected),
-                "there is a ReLU after fc2: the last layer gives raw scores (logits).",
-            ),
-            looks_like(
-                _channels_last(model, images),
-                "the features are flattened channels-last (after a permute to (N, H, W, C)): "
-                "fc1's weights expect the (N, C, H, W) order that torch.flatten(x, 1) keeps. "
-                "Flatten without permuting.",
-            ),
-            when(
-                lambda a: a.shape[0] != 3,
-                "the batch dimension was lost: flatten with x.view(x.size(0), -1) "
-                "or torch.flatten(x, 1), not x.view(-1).",
-            ),
-        ]
+        return {
+            "error": "",
+            "output": model(images),
+            "no_relu1": _alternative(model, images, relu1=False),
+            "no_relu2": _alternative(model, images, relu2=False),
+            "no_relu3": _alternative(model, images, relu3=False),
+            "channels_last": _channels_last(model, images),
+        }
+
+
+@pytest.mark.points(4)
+def test_simple_cnn_forward(submission, reference, expected):
+    images = torch.randn(3, 1, 28, 28)
+    result = submission.drive("forward", images)
+    state, output = result["state"], result["output"]
+    want = expected.optional("forward", lambda: _forward(reference, state, images), state, images)
+    if (
+        want is None
+    ):  # a handout that never saw these parameters: the learner's model on recorded ones
+        state, want = expected.recorded_state("forward", (), state, images)
+        output = submission.drive("forward_with", state, images)
+    if want["error"]:
+        fail("SimpleCNN's parameters do not match the tutorial's layers.", want["error"])
+    likely = [
+        looks_like(want["no_relu1"], "the ReLU after conv1 is missing."),
+        looks_like(want["no_relu2"], "the ReLU after conv2 is missing."),
+        looks_like(want["no_relu3"], "the ReLU after fc1 is missing."),
+        looks_like(
+            F.relu(want["output"]),
+            "there is a ReLU after fc2: the last layer gives raw scores (logits).",
+        ),
+        looks_like(
+            want["channels_last"],
+            "the features are flattened channels-last (after a permute to (N, H, W, C)): "
+            "fc1's weights expect the (N, C, H, W) order that torch.flatten(x, 1) keeps. "
+            "Flatten without permuting.",
+        ),
+        when(
+            lambda a: a.shape[0] != 3,
+            "the batch dimension was lost: flatten with x.view(x.size(0), -1) "
+            "or torch.flatten(x, 1), not x.view(-1).",
+        ),
+    ]
     expect_tensor(
-        result["output"],
-        expected,
+        output,
+        want["output"],
         what="SimpleCNN()(images)",
         inputs="a random batch (3, 1, 28, 28)",
         atol=1e-5,
@@ -178,17 +205,23 @@ def test_simple_cnn_forward(submission, reference):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("batch", [2, 5])
-def test_trace_shapes(submission, reference, driver, batch):
-    expected = reference.trace_shapes(driver.TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))
+def test_trace_shapes(submission, reference, driver, expected, batch):
+    images = torch.randn(batch, 1, 28, 28)
+    want = expected(
+        "trace_shapes",
+        lambda: [list(step) for step in reference.trace_shapes(driver.TrustedSimpleCNN(), images)],
+        images,
+    )
+    want = [(name, tuple(shape)) for name, shape in want]
     actual = submission.drive("trace", batch)
     expect_value(
         actual,
-        expected,
+        want,
         what=f"trace_shapes for a batch of {batch}",
         likely=[
             when(
-                lambda a: [n for n, _ in a] != [n for n, _ in expected],
-                "the stage names or their order differ: " + ", ".join(n for n, _ in expected) + ".",
+                lambda a: [n for n, _ in a] != [n for n, _ in want],
+                "the stage names or their order differ: " + ", ".join(n for n, _ in want) + ".",
             ),
             when(
                 lambda a: any(type(s) is not tuple for _, s in a),

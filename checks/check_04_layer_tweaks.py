@@ -1,4 +1,5 @@
-"""Checks for exercise 04: the four TinyCNN tweaks. Oracle: the reference solution."""
+"""Checks for exercise 04: the four TinyCNN tweaks. Oracle: the reference solution, through
+`expected` (a handout replays its recorded values)."""
 
 import pytest
 import torch
@@ -14,8 +15,10 @@ def _config_text(config):
 
 @pytest.mark.points(2)
 @pytest.mark.public
-def test_tinycnn_default_layers(submission, reference, driver):
-    expected = describe_layers(reference.TinyCNN(), driver.LAYERS)
+def test_tinycnn_default_layers(submission, reference, driver, expected):
+    layers = expected(
+        "layers", lambda: describe_layers(reference.TinyCNN(), driver.LAYERS), {}, driver.LAYERS
+    )
     actual = submission.drive("layers", {})
     if actual["has_conv2"]:
         fail(
@@ -24,15 +27,15 @@ def test_tinycnn_default_layers(submission, reference, driver):
         )
     expect_value(
         actual["layers"],
-        expected,
+        layers,
         what="the layers of TinyCNN()",
         likely=[
             when(
-                lambda a: a["fc"] != expected["fc"],
+                lambda a: a["fc"] != layers["fc"],
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
             ),
             when(
-                lambda a: a["conv"] != expected["conv"],
+                lambda a: a["conv"] != layers["conv"],
                 "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
             ),
         ],
@@ -41,34 +44,43 @@ def test_tinycnn_default_layers(submission, reference, driver):
 
 @pytest.mark.points(4)
 @pytest.mark.public
-def test_tinycnn_configurations(submission, reference, driver):
+def test_tinycnn_configurations(submission, reference, driver, expected):
     for config in driver.CONFIGS:
-        model = reference.TinyCNN(**config)
-        expected = describe_layers(model, driver.LAYERS)
+        want = expected(
+            "layers_and_conv2",
+            lambda config=config: _layers(reference.TinyCNN(**config), driver),
+            config,
+            driver.LAYERS,
+        )
+        layers = want["layers"]
         actual = submission.drive("layers", config)
-        if actual["has_conv2"] != hasattr(model, "conv2"):
+        if actual["has_conv2"] != want["has_conv2"]:
             fail(
-                f"{_config_text(config)} should {'' if hasattr(model, 'conv2') else 'not '}have "
+                f"{_config_text(config)} should {'' if want['has_conv2'] else 'not '}have "
                 "an attribute conv2."
             )
         side = config.get("image_size", 28) + 2 - config.get("kernel_size", 3) + 1
         expect_value(
             actual["layers"],
-            expected,
+            layers,
             what=f"the layers of {_config_text(config)}",
             likely=[
                 when(
-                    lambda a: a["fc"] != expected["fc"],
+                    lambda a, layers=layers: a["fc"] != layers["fc"],
                     f"fc's input size: the conv output side is S = image_size + 2 - "
                     f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
-                    f"{expected['fc'][1]} (channels of the last conv).",
+                    f"{layers['fc'][1]} (channels of the last conv).",
                 ),
                 when(
-                    lambda a: a["conv"] != expected["conv"],
+                    lambda a, layers=layers: a["conv"] != layers["conv"],
                     "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
                 ),
             ],
         )
+
+
+def _layers(model, driver) -> dict:
+    return {"layers": describe_layers(model, driver.LAYERS), "has_conv2": hasattr(model, "conv2")}
 
 
 def _without_relu(model, images):
@@ -85,17 +97,11 @@ def _with_relu(model, images):
     return model.fc(torch.flatten(x, 1))
 
 
-def _relu_after_conv2_mistakes(model, images, config):
-    """With two convs and use_relu=True: the ReLU after conv2 left out."""
+def _without_relu_after_conv2(model, images, config):
+    """With two convs and use_relu=True: what leaving out the ReLU after conv2 gives (else None)."""
     if not hasattr(model, "conv2") or not config.get("use_relu", True):
-        return []
-    x = model.conv2(F.relu(model.conv(images)))
-    return [
-        looks_like(
-            model.fc(torch.flatten(x, 1)),
-            "the ReLU after conv2 is missing: with use_relu=True each conv is followed by a ReLU.",
-        )
-    ]
+        return None
+    return model.fc(torch.flatten(model.conv2(F.relu(model.conv(images))), 1))
 
 
 @pytest.mark.points(2)
@@ -109,25 +115,36 @@ def _relu_after_conv2_mistakes(model, images, config):
     ],
     ids=lambda c: _config_text(c),
 )
-def test_tinycnn_forward(submission, reference, config):
+def test_tinycnn_forward(submission, reference, expected, config):
     side = config.get("image_size", 28)
     images = torch.randn(2, 1, side, side)
     result = submission.drive("forward", config, images)
-    model = reference.TinyCNN(**config)
-    try:
-        model.load_state_dict(without_aliases(result["state"], model.state_dict()))
-    except RuntimeError as exc:
-        fail(f"{_config_text(config)} has different parameters from the spec's.", str(exc))
-    with torch.no_grad():
-        expected = model(images)
-        likely = [
-            looks_like(_without_relu(model, images), "the ReLU is skipped although use_relu=True."),
-            looks_like(_with_relu(model, images), "a ReLU is applied although use_relu=False."),
-            *_relu_after_conv2_mistakes(model, images, config),
-        ]
+    state, output = result["state"], result["output"]
+    want = expected.optional(
+        "forward", lambda: _forward(reference, config, state, images), config, state, images
+    )
+    if (
+        want is None
+    ):  # a handout that never saw these parameters: the learner's model on recorded ones
+        state, want = expected.recorded_state("forward", (config,), state, images)
+        output = submission.drive("forward_with", config, state, images)
+    if want["error"]:
+        fail(f"{_config_text(config)} has different parameters from the spec's.", want["error"])
+    likely = [
+        looks_like(want["without_relu"], "the ReLU is skipped although use_relu=True."),
+        looks_like(want["with_relu"], "a ReLU is applied although use_relu=False."),
+    ]
+    if want.get("no_relu_after_conv2") is not None:
+        likely.append(
+            looks_like(
+                want["no_relu_after_conv2"],
+                "the ReLU after conv2 is missing: with use_relu=True each conv is followed by a "
+                "ReLU.",
+            )
+        )
     expect_tensor(
-        result["output"],
-        expected,
+        output,
+        want["output"],
         what=f"{_config_text(config)}(images)",
         inputs=f"random images of shape {tuple(images.shape)}",
         atol=1e-5,
@@ -136,14 +153,32 @@ def test_tinycnn_forward(submission, reference, config):
     )
 
 
+def _forward(reference, config: dict, state: dict, images) -> dict:
+    """The reference TinyCNN(**config) with the learner's parameters: its output and what each
+    ReLU mistake gives (or why the parameters do not fit it)."""
+    model = reference.TinyCNN(**config)
+    try:
+        model.load_state_dict(without_aliases(state, model.state_dict()))
+    except RuntimeError as exc:
+        return {"error": str(exc)}
+    with torch.no_grad():
+        return {
+            "error": "",
+            "output": model(images),
+            "without_relu": _without_relu(model, images),
+            "with_relu": _with_relu(model, images),
+            "no_relu_after_conv2": _without_relu_after_conv2(model, images, config),
+        }
+
+
 @pytest.mark.points(4)
 @pytest.mark.public
-def test_make_variants(submission, reference, driver):
-    expected = driver.variants(reference)
+def test_make_variants(submission, reference, driver, expected):
+    variants = expected("variants", lambda: driver.variants(reference))
     actual = submission.drive("variants")
     if actual["type"] != "dict":
         fail("make_variants() should return a dict of models.", f"It returned a {actual['type']}.")
-    want, got = expected["models"], actual["models"]
+    want, got = variants["models"], actual["models"]
     expect_value(sorted(got), sorted(want), what="the keys of make_variants()")
     for name in want:
         if got[name]["class"] != "TinyCNN":

@@ -3,7 +3,8 @@
 The checks send a model's parameters and buffers (with batch norm, so the mode shows in the
 values), batches and old gradients; the driver runs the learner's function in the worker and sends
 back the parameters and buffers afterwards. Every verdict compares those values with what the
-oracle computes here, and a mistake is named only when its own numbers match the learner's.
+oracle computes here (through `expected`: a handout replays its recorded values), and a mistake is
+named only when its own numbers match the learner's. The inputs come from checks/inputs/.
 """
 
 import pytest
@@ -93,8 +94,10 @@ ORDER_MISTAKES = (
 )
 
 
-def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, what, variants):
-    setup = oracle.make_setup(seeds.get("setup", 11))
+def _train_step_check(
+    submission, inputs, oracle, expected, seeds, *, batches, stale, start_eval, what, variants
+):
+    setup = inputs.make_setup(seeds.get("setup", 11))
     chosen = [setup["batches"][i] for i in range(batches)]
     with explain_errors(NO_GRAD_NEEDED):
         result = submission.drive(
@@ -103,20 +106,30 @@ def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, 
             chosen,
             setup["stale"] if stale else None,
             start_eval,
-            oracle.LR,
+            inputs.LR,
         )
 
-    def run(variant):
-        return oracle.train_steps(
-            setup, chosen, stale=stale, start_eval=start_eval, variant=variant
-        )["state"]
+    def run(variant):  # a mistake's numbers are a diagnosis: a handout may lack them (None)
+        look_up = expected if variant == "correct" else expected.optional
+        found = look_up(
+            "train_steps",
+            lambda: oracle.train_steps(
+                setup, chosen, stale=stale, start_eval=start_eval, variant=variant
+            ),
+            setup,
+            chosen,
+            stale,
+            start_eval,
+            variant,
+        )
+        return None if found is None else found["state"]
 
-    expected = run("correct")
+    want = run("correct")
     # mistakes whose numbers coincide here are named together: which one it was cannot be told
     groups: list[tuple[dict, list[str]]] = []
     for variant in variants:
         state = run(variant)
-        if _same(state, expected):
+        if state is None or _same(state, want):
             continue
         group = next((g for g in groups if _same(g[0], state)), None)
         if group is None:
@@ -125,7 +138,7 @@ def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, 
             group[1].append(variant)
     _expect_state(
         result["state"],
-        expected,
+        want,
         what=what,
         likely=[
             when(lambda a, state=state: _same(a, state), " Or: ".join(MISTAKES[v] for v in names))
@@ -135,17 +148,25 @@ def _train_step_check(submission, oracle, seeds, *, batches, stale, start_eval, 
 
 
 @pytest.mark.points(2)
-def test_train_step_returns_the_loss_as_float(submission, oracle, seeds):
-    setup = oracle.make_setup(seeds.get("setup", 11))
+def test_train_step_returns_the_loss_as_float(submission, inputs, oracle, expected, seeds):
+    setup = inputs.make_setup(seeds.get("setup", 11))
     result = submission.drive(
-        "run_train_step", setup["state"], setup["batches"][:1], None, False, oracle.LR
+        "run_train_step", setup["state"], setup["batches"][:1], None, False, inputs.LR
     )
-    expected = oracle.train_steps(
-        setup, setup["batches"][:1], stale=False, start_eval=False, variant="correct"
+    want = expected(
+        "train_steps",
+        lambda: oracle.train_steps(
+            setup, setup["batches"][:1], stale=False, start_eval=False, variant="correct"
+        ),
+        setup,
+        setup["batches"][:1],
+        False,
+        False,
+        "correct",
     )
     expect_number(
         result["values"][0],
-        expected["losses"][0],
+        want["losses"][0],
         what="the value train_step returns",
         likely=[
             when(
@@ -156,26 +177,40 @@ def test_train_step_returns_the_loss_as_float(submission, oracle, seeds):
             ),
             when(lambda a: a is None, "train_step returns nothing: return loss.item()."),
             when(
-                lambda a: abs(a - _softmax_loss(oracle, setup)) < 1e-5,
+                lambda a: (
+                    (loss := _softmax_loss(oracle, expected, setup)) is not None
+                    and abs(a - loss) < 1e-5
+                ),
                 MISTAKES["softmax_before_loss"],
             ),
         ],
     )
 
 
-def _softmax_loss(oracle, setup) -> float:
+def _softmax_loss(oracle, expected, setup) -> float | None:
+    """The loss a softmax before CrossEntropyLoss gives (None where a handout did not record it)."""
     batches = setup["batches"][:1]
-    steps = oracle.train_steps(
-        setup, batches, stale=False, start_eval=False, variant="softmax_before_loss"
+    steps = expected.optional(
+        "train_steps",
+        lambda: oracle.train_steps(
+            setup, batches, stale=False, start_eval=False, variant="softmax_before_loss"
+        ),
+        setup,
+        batches,
+        False,
+        False,
+        "softmax_before_loss",
     )
-    return steps["losses"][0]
+    return None if steps is None else steps["losses"][0]
 
 
 @pytest.mark.points(3)
-def test_train_step_clears_old_gradients(submission, oracle, seeds):
+def test_train_step_clears_old_gradients(submission, inputs, oracle, expected, seeds):
     _train_step_check(
         submission,
+        inputs,
         oracle,
+        expected,
         seeds,
         batches=1,
         stale=True,
@@ -186,10 +221,12 @@ def test_train_step_clears_old_gradients(submission, oracle, seeds):
 
 
 @pytest.mark.points(3)
-def test_train_step_twice_in_a_row(submission, oracle, seeds):
+def test_train_step_twice_in_a_row(submission, inputs, oracle, expected, seeds):
     _train_step_check(
         submission,
+        inputs,
         oracle,
+        expected,
         seeds,
         batches=2,
         stale=False,
@@ -200,10 +237,12 @@ def test_train_step_twice_in_a_row(submission, oracle, seeds):
 
 
 @pytest.mark.points(2)
-def test_train_step_sets_training_mode(submission, oracle, seeds):
+def test_train_step_sets_training_mode(submission, inputs, oracle, expected, seeds):
     _train_step_check(
         submission,
+        inputs,
         oracle,
+        expected,
         seeds,
         batches=1,
         stale=False,
@@ -213,21 +252,29 @@ def test_train_step_sets_training_mode(submission, oracle, seeds):
     )
 
 
-def _sgd(submission, oracle, setup, as_generator):
+def _sgd(submission, inputs, setup, as_generator):
     with explain_errors(NO_GRAD_NEEDED):
         return submission.drive(
-            "run_sgd_step", setup["state"], setup["stale"], oracle.LR, as_generator
+            "run_sgd_step", setup["state"], setup["stale"], inputs.LR, as_generator
         )
 
 
+def _sgd_expected(oracle, expected, setup: dict, sign: float = -1.0) -> dict | None:
+    """Plain SGD's parameters; with sign +1 the flipped update, a diagnosis (None if a handout
+    lacks it)."""
+    look_up = expected if sign < 0 else expected.optional
+    return look_up("sgd", lambda: oracle.sgd_expected(setup, sign=sign), setup, sign)
+
+
 @pytest.mark.points(1)
-def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
-    setup = oracle.make_setup(seeds.get("setup", 11))
-    result = _sgd(submission, oracle, setup, as_generator=False)
-    before, expected = setup["state"], oracle.sgd_expected(setup)
+def test_sgd_step_updates_the_parameters(submission, inputs, oracle, expected, seeds):
+    setup = inputs.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, inputs, setup, as_generator=False)
+    before, want = setup["state"], _sgd_expected(oracle, expected, setup)
+    flipped = _sgd_expected(oracle, expected, setup, sign=+1.0)
     _expect_state(
         result["state"],
-        expected,
+        want,
         what="after sgd_step(list of parameters, lr=0.1)",
         likely=[
             when(
@@ -236,7 +283,7 @@ def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
                 "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
             ),
             when(
-                lambda a: _same(a, oracle.sgd_expected(setup, sign=+1.0)),
+                lambda a: flipped is not None and _same(a, flipped),
                 "the sign is flipped: gradient descent subtracts lr * grad.",
             ),
         ],
@@ -249,12 +296,12 @@ def test_sgd_step_updates_the_parameters(submission, oracle, seeds):
 
 
 @pytest.mark.points(1)
-def test_sgd_step_works_in_place(submission, oracle, seeds):
+def test_sgd_step_works_in_place(submission, inputs, oracle, expected, seeds):
     """One point: whether the storage was updated is a fact only the worker sees."""
-    setup = oracle.make_setup(seeds.get("setup", 11))
-    result = _sgd(submission, oracle, setup, as_generator=False)
-    before, expected = setup["state"], oracle.sgd_expected(setup)
-    params = {name: expected[name] for name in result["aliases"]}
+    setup = inputs.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, inputs, setup, as_generator=False)
+    before, want = setup["state"], _sgd_expected(oracle, expected, setup)
+    params = {name: want[name] for name in result["aliases"]}
     _expect_state(
         result["aliases"],
         params,
@@ -272,21 +319,21 @@ def test_sgd_step_works_in_place(submission, oracle, seeds):
 
 
 @pytest.mark.points(2)
-def test_sgd_step_accepts_a_generator(submission, oracle, seeds):
-    setup = oracle.make_setup(seeds.get("setup", 11))
-    result = _sgd(submission, oracle, setup, as_generator=True)
-    before, expected = setup["state"], oracle.sgd_expected(setup)
+def test_sgd_step_accepts_a_generator(submission, inputs, oracle, expected, seeds):
+    setup = inputs.make_setup(seeds.get("setup", 11))
+    result = _sgd(submission, inputs, setup, as_generator=True)
+    before, want = setup["state"], _sgd_expected(oracle, expected, setup)
 
     def consumed_twice(actual) -> bool:
         """Each parameter either updated or untouched, some untouched, and a list works."""
-        skipped = [n for n in expected if not _same({n: actual[n]}, {n: expected[n]})]
+        skipped = [n for n in want if not _same({n: actual[n]}, {n: want[n]})]
         if not skipped or not all(_same({n: actual[n]}, {n: before[n]}) for n in skipped):
             return False
-        return _same(_sgd(submission, oracle, setup, as_generator=False)["state"], expected)
+        return _same(_sgd(submission, inputs, setup, as_generator=False)["state"], want)
 
     _expect_state(
         result["state"],
-        expected,
+        want,
         what="after sgd_step(model.parameters(), lr=0.1)",
         likely=[
             when(
@@ -301,29 +348,29 @@ def test_sgd_step_accepts_a_generator(submission, oracle, seeds):
 
 
 @pytest.mark.points(2)
-def test_compute_gradients_are_fresh(submission, oracle, seeds):
-    setup = oracle.make_setup(seeds.get("setup", 11), norm=False)
+def test_compute_gradients_are_fresh(submission, inputs, oracle, expected, seeds):
+    setup = inputs.make_setup(seeds.get("setup", 11), norm=False)
     images, labels = setup["batches"][0]
     result = submission.drive(
         "run_compute_gradients", setup["state"], images, labels, setup["stale"]
     )
-    expected = oracle.gradients(setup)
+    want = expected("gradients", lambda: oracle.gradients(setup), setup)
     grads = result["result"]
     if not isinstance(grads, dict):
         fail(
             f"compute_gradients should return a dict {{name: gradient}}, got {kind_of(grads)}.",
             f"It returned {describe(grads)}.",
         )
-    for name, want in expected.items():
+    for name, grad in want.items():
         expect_tensor(
             grads.get(name),
-            want,
+            grad,
             what=f"compute_gradients(...)[{name!r}] (the model held old gradients)",
             atol=1e-5,
             rtol=1e-4,
             likely=[
                 when(
-                    lambda a, n=name: torch.allclose(a, want + setup["stale"][n], atol=1e-4),
+                    lambda a, n=name, g=grad: torch.allclose(a, g + setup["stale"][n], atol=1e-4),
                     "stale gradients leak in: .grad already held values, and backward() adds "
                     "to them. Clear them first (model.zero_grad()).",
                 )
@@ -332,27 +379,27 @@ def test_compute_gradients_are_fresh(submission, oracle, seeds):
 
 
 @pytest.mark.points(2)
-def test_compute_gradients_complete_and_detached(submission, oracle, seeds):
-    setup = oracle.make_setup(seeds.get("setup", 11), norm=False)
+def test_compute_gradients_complete_and_detached(submission, inputs, oracle, expected, seeds):
+    setup = inputs.make_setup(seeds.get("setup", 11), norm=False)
     images, labels = setup["batches"][0]
     result = submission.drive("run_compute_gradients", setup["state"], images, labels, None)
-    expected = oracle.gradients(setup)
+    want = expected("gradients", lambda: oracle.gradients(setup), setup)
     grads = result["result"]
     if not isinstance(grads, dict):
         fail(
             f"compute_gradients should return a dict {{name: gradient}}, got {kind_of(grads)}.",
             f"It returned {describe(grads)}.",
         )
-    missing = sorted(set(expected) - set(grads))
+    missing = sorted(set(want) - set(grads))
     if missing:
         fail(
             f"compute_gradients has no entry for {missing}: every name of model.named_parameters() "
             "needs one, with zeros for a parameter the loss does not use."
         )
-    for name, want in expected.items():  # the values too: zeros everywhere are not gradients
+    for name, grad in want.items():  # the values too: zeros everywhere are not gradients
         expect_tensor(
             grads[name],
-            want,
+            grad,
             what=f"compute_gradients(...)[{name!r}]"
             + (" (a parameter the loss does not use)" if name == "unused" else ""),
             atol=1e-5,
@@ -383,30 +430,30 @@ def test_compute_gradients_complete_and_detached(submission, oracle, seeds):
     )
 
 
-def _epoch(submission, oracle, seeds):
+def _epoch(submission, inputs, oracle, expected, seeds):
     seed = seeds.get("setup", 11)
-    setup, batches = oracle.make_setup(seed), oracle.epoch_batches(seed)
-    result = submission.drive("run_train_epoch", setup["state"], batches, oracle.LR)
+    setup, batches = inputs.make_setup(seed), inputs.epoch_batches(seed)
+    result = submission.drive("run_train_epoch", setup["state"], batches, inputs.LR)
     value = result["value"]
     if not isinstance(value, tuple) or len(value) != 2:
         fail(
             f"train_epoch should return a tuple (mean loss, accuracy), got {kind_of(value)}.",
             f"It returned {describe(value)}.",
         )
-    return result, oracle.train_epoch(setup, batches)
+    return result, expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
 
 
 @pytest.mark.points(2)
-def test_train_epoch_mean_loss(submission, oracle, seeds):
-    result, expected = _epoch(submission, oracle, seeds)
+def test_train_epoch_mean_loss(submission, inputs, oracle, expected, seeds):
+    result, want = _epoch(submission, inputs, oracle, expected, seeds)
     expect_number(
         result["value"][0],
-        expected["loss"],
+        want["loss"],
         what="train_epoch's mean loss per sample",
         inputs="10 samples in batches of 4, 4 and 2",
         likely=[
             when(
-                lambda a: abs(a - expected["mean_of_batch_means"]) < 1e-5,
+                lambda a: abs(a - want["mean_of_batch_means"]) < 1e-5,
                 "this is the mean of the batch means, which gives the last, smaller batch "
                 "as much weight as a full one: weight each batch's loss by its size "
                 "(loss.item() * len(labels)) and divide by the number of samples.",
@@ -414,23 +461,23 @@ def test_train_epoch_mean_loss(submission, oracle, seeds):
             when(lambda a: type(a) is torch.Tensor, "return Python floats (loss.item())."),
         ],
     )
-    _expect_state(result["state"], expected["state"], what="the model after train_epoch")
+    _expect_state(result["state"], want["state"], what="the model after train_epoch")
 
 
 @pytest.mark.points(2)
-def test_train_epoch_accuracy(submission, oracle, seeds):
-    result, expected = _epoch(submission, oracle, seeds)
+def test_train_epoch_accuracy(submission, inputs, oracle, expected, seeds):
+    result, want = _epoch(submission, inputs, oracle, expected, seeds)
     expect_number(
         result["value"][1],
-        expected["accuracy"],
+        want["accuracy"],
         what="train_epoch's accuracy",
         likely=[
             when(
-                lambda a: abs(a * 100 - expected["accuracy"]) < 1e-4 and expected["accuracy"] > 0,
+                lambda a: abs(a * 100 - want["accuracy"]) < 1e-4 and want["accuracy"] > 0,
                 "the accuracy is a fraction (0-1); the spec asks for percent (0-100): "
                 "multiply by 100.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
-            integer_division(expected["accuracy"], 10, "seen"),
+            integer_division(want["accuracy"], 10, "seen"),
         ],
     )

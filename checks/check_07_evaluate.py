@@ -2,7 +2,9 @@
 
 The model arrives in training mode, with dropout and batch norm: evaluating it in that mode gives
 other answers and moves its running statistics, which the driver sends back as values. Whether
-autograd recorded is seen through a layer that autograd itself refuses to run while recording."""
+autograd recorded is seen through a layer that autograd itself refuses to run while recording.
+What correct code gives comes from the reference through `expected` (a handout replays it); the
+model, images and labels from checks/inputs/evaluate.py."""
 
 import pytest
 import torch
@@ -21,8 +23,8 @@ FUNCTIONS = ("predict", "accuracy", "confusion_matrix")
 
 
 @pytest.fixture(scope="module")
-def case(oracle, seeds):
-    return oracle.make_case(seeds.get("case", 4))
+def case(inputs, seeds):
+    return inputs.make_case(seeds.get("case", 4))
 
 
 def _run(submission, case, function: str, tripwire: bool = False) -> dict:
@@ -51,14 +53,14 @@ def _expect_eval_mode(submission, case, function: str) -> None:
 
 
 @pytest.mark.points(3)
-def test_predict_returns_classes(submission, case, oracle, reference):
-    model = oracle.model_for(case)
-    expected = reference.predict(model, case["images"])
+def test_predict_returns_classes(submission, case, inputs, reference, expected):
+    model = inputs.model_for(case)
+    want = expected("predict", lambda: reference.predict(model, case["images"]), case)
     with torch.no_grad():
         scores = model(case["images"])
     expect_tensor(
         _run(submission, case, "predict")["value"],
-        expected,
+        want,
         what="predict(model, 13 images)",
         likely=[
             when(
@@ -90,21 +92,21 @@ def test_predict_uses_eval_mode(submission, case):
 
 
 @pytest.mark.points(3)
-def test_accuracy_in_percent(submission, case, oracle, reference):
-    model = oracle.model_for(case)
-    expected = reference.accuracy(model, case["batches"])
+def test_accuracy_in_percent(submission, case, inputs, reference, expected):
+    model = inputs.model_for(case)
+    want = expected("accuracy", lambda: reference.accuracy(model, case["batches"]), case)
     with torch.no_grad():
         per_batch = [
             100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in case["batches"]
         ]
     expect_number(
         _run(submission, case, "accuracy")["value"],
-        expected,
+        want,
         what="accuracy(model, loader)",
         inputs="13 samples in batches of 5, 5, 3",
         likely=[
             when(
-                lambda a: abs(a * 100 - expected) < 1e-6,
+                lambda a: abs(a * 100 - want) < 1e-6,
                 "the accuracy is a fraction (0-1); the spec asks for percent (0-100): multiply by "
                 "100.",
             ),
@@ -114,7 +116,7 @@ def test_accuracy_in_percent(submission, case, oracle, reference):
                 "batch: count correct predictions and samples over all batches, then divide.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
-            integer_division(expected, len(case["labels"]), "total"),
+            integer_division(want, len(case["labels"]), "total"),
         ],
     )
 
@@ -125,17 +127,21 @@ def test_accuracy_uses_eval_mode(submission, case):
 
 
 @pytest.mark.points(3)
-def test_confusion_matrix(submission, case, oracle, reference, figures):
-    expected = reference.confusion_matrix(oracle.model_for(case), case["batches"], num_classes=10)
+def test_confusion_matrix(submission, case, inputs, reference, expected, figures):
+    want = expected(
+        "confusion_matrix",
+        lambda: reference.confusion_matrix(inputs.model_for(case), case["batches"], num_classes=10),
+        case,
+    )
     got = _run(submission, case, "confusion_matrix")["value"]
-    figures.confusion(got, expected)
+    figures.confusion(got, want)
     expect_tensor(
         got,
-        expected,
+        want,
         what="confusion_matrix(model, loader)",
         likely=[
             looks_like(
-                expected.T, "rows and columns are swapped: row = true label, column = prediction."
+                want.T, "rows and columns are swapped: row = true label, column = prediction."
             ),
             when(
                 lambda a: a.dtype != torch.int64,
@@ -151,9 +157,9 @@ def test_confusion_matrix_uses_eval_mode(submission, case):
 
 
 @pytest.mark.points(1)
-def test_evaluation_records_no_gradients(submission, case, oracle, reference):
+def test_evaluation_records_no_gradients(submission, case, inputs, reference, expected):
     """One point for all three: autograd recording is the one fact only the worker sees."""
-    model = oracle.model_for(case)
+    model = inputs.model_for(case)
     for function in FUNCTIONS:
         try:
             value = _run(submission, case, function, tripwire=True)["value"]
@@ -168,9 +174,13 @@ def test_evaluation_records_no_gradients(submission, case, oracle, reference):
                 "counter in place at each forward, which autograd refuses only while recording.)",
             )
         args = (case["images"],) if function == "predict" else (case["batches"],)
-        expected = getattr(reference, function)(model, *args)
-        if type(expected) is torch.Tensor:
-            if type(value) is not torch.Tensor or not torch.equal(value, expected):
+        want = expected(
+            function,
+            lambda args=args, function=function: getattr(reference, function)(model, *args),
+            case,
+        )
+        if type(want) is torch.Tensor:
+            if type(value) is not torch.Tensor or not torch.equal(value, want):
                 fail(f"{function} gives another answer on a second model (see its own check).")
-        elif type(value) not in (int, float) or abs(value - expected) > 1e-6:
+        elif type(value) not in (int, float) or abs(value - want) > 1e-6:
             fail(f"{function} gives another answer on a second model (see its own check).")

@@ -5,7 +5,8 @@ Everything that decides points is measured here, outside the worker: the time fr
 file to the end of `fit` (wall and CPU, import-time work included), the held-out digits (drawn
 only after `fit` returned, from a seed the worker never sees; their labels never enter it) and
 the accuracy computed from the model's scores. The thresholds are calibrated by
-bench/calibrate_digits.py (see tests/test_digits.py).
+bench/calibrate_digits.py (see tests/test_digits.py). The measures are in checks/inputs/
+(independent of any reference: a handout holds them).
 """
 
 import pytest
@@ -15,7 +16,7 @@ from grader.checking.compare import fail, kind_of
 from grader.checking.problems import CheckTimeout
 
 
-def _fit(submission, oracle, seeds) -> dict:
+def _fit(submission, inputs, seeds) -> tuple[dict, dict]:
     model = submission.drive("describe_model")
     if not model["is_module"]:
         fail("build_model() should return an nn.Module.", f"It returned a {model['type']}.")
@@ -25,18 +26,18 @@ def _fit(submission, oracle, seeds) -> dict:
             f"the model maps a (3, 1, 28, 28) batch to {kind_of(output)}; it should give (3, 10) "
             "scores."
         )
-    if model["parameters"] > oracle.MAX_PARAMETERS:
+    if model["parameters"] > inputs.MAX_PARAMETERS:
         fail(
             f"the model has {model['parameters']:,} parameters, more than the limit of "
-            f"{oracle.MAX_PARAMETERS:,}."
+            f"{inputs.MAX_PARAMETERS:,}."
         )
     report = submission.drive("fit", seeds.get("training", 0))
     used = submission.usage()
     for kind in ("wall", "cpu"):
-        if used[kind] > oracle.FIT_SECONDS:
+        if used[kind] > inputs.FIT_SECONDS:
             fail(
                 f"loading your file and fit took {used[kind]:.0f} s of {kind} time, more than "
-                f"the {oracle.FIT_SECONDS} s allowed (work done at import counts too): fewer "
+                f"the {inputs.FIT_SECONDS} s allowed (work done at import counts too): fewer "
                 "epochs or a smaller model"
                 + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else ".")
             )
@@ -44,26 +45,26 @@ def _fit(submission, oracle, seeds) -> dict:
 
 
 @pytest.fixture(scope="module")
-def trained(submission, oracle, seeds):
-    used, report = _fit(submission, oracle, seeds)
-    images, labels = oracle.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
+def trained(submission, inputs, seeds):
+    used, report = _fit(submission, inputs, seeds)
+    images, labels = inputs.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
     start, chunks = submission.usage(), []
-    for i in range(0, oracle.TEST_SIZE, oracle.CHUNK):
-        left = max(oracle.EVALUATION_SECONDS - (submission.usage()["wall"] - start["wall"]), 0.1)
+    for i in range(0, inputs.TEST_SIZE, inputs.CHUNK):
+        left = max(inputs.EVALUATION_SECONDS - (submission.usage()["wall"] - start["wall"]), 0.1)
         try:
-            scores = submission.drive("scores", images[i : i + oracle.CHUNK], time_limit=left)
+            scores = submission.drive("scores", images[i : i + inputs.CHUNK], time_limit=left)
         except CheckTimeout:
             raise CheckTimeout(
-                f"scoring the held-out digits did not finish within {oracle.EVALUATION_SECONDS} "
+                f"scoring the held-out digits did not finish within {inputs.EVALUATION_SECONDS} "
                 "s: evaluating 2,000 digits takes a fraction of that, so training belongs in fit "
                 "(and forward should only compute scores)."
             ) from None
-        problem = oracle.malformed(scores, len(images[i : i + oracle.CHUNK]))
+        problem = inputs.malformed(scores, len(images[i : i + inputs.CHUNK]))
         if problem:
             fail("the model's scores for the held-out digits cannot be used.", f"{problem}.")
         chunks.append(scores)
     total = submission.usage()  # scoring counts too: training moved there is still charged
-    allowed = oracle.FIT_SECONDS + oracle.SCORING_SLACK
+    allowed = inputs.FIT_SECONDS + inputs.SCORING_SLACK
     for kind in ("wall", "cpu"):
         if total[kind] > allowed:
             fail(
@@ -72,14 +73,14 @@ def trained(submission, oracle, seeds):
                 "within its 60 s."
             )
     scores = torch.cat(chunks)
-    accuracy = oracle.accuracy(scores, labels)
+    accuracy = inputs.accuracy(scores, labels)
     summary = (
-        f"Accuracy on {oracle.TEST_SIZE:,} held-out digits: {accuracy:.2f} %. Loading your file "
+        f"Accuracy on {inputs.TEST_SIZE:,} held-out digits: {accuracy:.2f} %. Loading your file "
         f"and fit took {used['wall']:.0f} s ({used['cpu']:.0f} s of CPU) of the "
-        f"{oracle.FIT_SECONDS} s allowed; with scoring, {total['wall']:.0f} s "
+        f"{inputs.FIT_SECONDS} s allowed; with scoring, {total['wall']:.0f} s "
         f"({total['cpu']:.0f} s of CPU) of {allowed} s."
     )
-    return accuracy, summary, *oracle.diagnosis(scores, accuracy, report), (images, labels, scores)
+    return accuracy, summary, *inputs.diagnosis(scores, accuracy, report), (images, labels, scores)
 
 
 THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]
@@ -87,8 +88,8 @@ THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]
 
 @pytest.mark.points(4)
 @pytest.mark.parametrize("threshold", THRESHOLDS, ids=lambda t: f"{t:g}%")
-def test_held_out_accuracy_at_least(trained, oracle, threshold, record_property, figures):
-    assert [t for t, _ in oracle.THRESHOLDS] == THRESHOLDS
+def test_held_out_accuracy_at_least(trained, inputs, threshold, record_property, figures):
+    assert [t for t, _ in inputs.THRESHOLDS] == THRESHOLDS
     accuracy, summary, mistake, advice, held_out = trained
     if threshold == THRESHOLDS[0]:  # said once, for a pass too
         record_property("note", summary)

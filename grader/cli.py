@@ -100,6 +100,20 @@ def hint_command(exercise_id: str, level: int | None) -> None:
     run_hint(exercise_id, level)
 
 
+@main.command("solution")
+@click.argument("exercise_id")
+@click.option(
+    "--give-up",
+    is_flag=True,
+    help="Show it before the exercise passes (remembered; `grader list` shows it).",
+)
+def solution_command(exercise_id: str, give_up: bool) -> None:
+    """Show exercise ID's reference solution, once the exercise passes (or with --give-up)."""
+    from grader.commands.solution import run_solution
+
+    sys.exit(run_solution(exercise_id, give_up))
+
+
 @main.command("watch")
 @click.argument("exercise_id", required=False)
 @SUBMISSION

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from grader.workbook.paths import EXERCISES_DIR
+
 
 @click.group()
 def export() -> None:
@@ -109,3 +111,26 @@ def export_github_classroom(
     from grader.commands.classroom import run_export
 
     run_export(folder, python, timeout, exercises, grader_repo)
+
+
+@export.command("student")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--stubs",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=EXERCISES_DIR,
+    show_default="exercises/",
+    help="The stubs to hand out (each is verified to be one).",
+)
+@click.option(
+    "--github-classroom",
+    "classroom",
+    is_flag=True,
+    help="Also write the Classroom workflow: the handout is then the template repository.",
+)
+def export_student(folder: Path, stubs: Path, classroom: bool) -> None:
+    """Write FOLDER: what learners get, with no solutions, oracles or grading key (the checks
+    use expected values recorded for their public inputs)."""
+    from grader.commands.handout import run_export_student
+
+    run_export_student(folder, stubs, classroom)

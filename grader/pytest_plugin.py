@@ -7,21 +7,22 @@ works with pytest's own options (-k, -x, --junitxml).
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import pytest
 
+# exercise_of, and the fixtures the checks take their references, oracles, inputs and expected
+# values from (registered here by being imported)
+from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
-from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
-from grader.workbook.files import load_file
+from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
     CHECKS_DIR,
     EXERCISES_DIR,
-    ORACLES_DIR,
-    SOLUTIONS_DIR,
+    HANDOUT_REFUSAL,
+    is_handout,
 )
 from grader.worker.pool import WorkerPool, shared_pool
 
@@ -29,7 +30,6 @@ from grader.worker.pool import WorkerPool, shared_pool
 # torch, and the
 # worker should start importing its own torch before this process spends time on that.
 
-_CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
 _grading_key = pytest.StashKey["bytes | None"]()
@@ -67,6 +67,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a graded run: every seeded input is drawn from the secret key in FILE, and checks "
         "show no inputs or expected values (default: the public seeds of `grader check`)",
     )
+    group.addoption(
+        "--expected-record",
+        default=None,
+        metavar="DIR",
+        help="record every expected value the checks compute into DIR/<id>.pt, adding to what "
+        "is there (grader export student)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +84,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "may show them (every other check is hidden in a graded run)",
     )
     config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
+    if is_handout() and graded(config):
+        raise pytest.UsageError(HANDOUT_REFUSAL)
+    if graded(config) and config.getoption("expected_record"):  # a handout gets public values
+        raise pytest.UsageError("--expected-record records public runs only: no grading key")
     from grader.workbook.catalog import configured_limits
 
     try:
@@ -137,17 +148,6 @@ def _first_exercise(config: pytest.Config) -> Exercise | None:
     return None
 
 
-def exercise_of(path: Path) -> Exercise | None:
-    """The exercise a check file belongs to, from its name `check_NN_<id>.py`."""
-    match = _CHECK_FILE.match(path.name)
-    if not match or path.parent.resolve() != CHECKS_DIR:
-        return None
-    exercise = exercise_by_id(match.group(2))
-    if exercise.number != int(match.group(1)):
-        raise pytest.UsageError(f"{path.name}: exercise {exercise.id} is number {exercise.number}")
-    return exercise
-
-
 def submission_dir(config: pytest.Config) -> Path:
     option = config.getoption("submission")
     return Path(option) if option else EXERCISES_DIR
@@ -188,27 +188,12 @@ def submission(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(scope="module")
-def reference(request: pytest.FixtureRequest):
-    """The reference solution, loaded in the pytest process: the oracle for the checks."""
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
-
-
-@pytest.fixture(scope="module")
 def driver(request: pytest.FixtureRequest):
     """The exercise's driver module, loaded here too, for the inputs it builds in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
     from grader.checking.submission import load_driver  # late: it imports torch
 
     return load_driver(exercise.id)
-
-
-@pytest.fixture(scope="module")
-def oracle(request: pytest.FixtureRequest):
-    """The exercise's oracle module (`checks/oracles/<id>.py`): builds the inputs the checks send
-    and computes what correct code (and each classic mistake) gives. Never loaded in the worker."""
-    exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"oracle_{exercise.id}", ORACLES_DIR / f"{exercise.id}.py")
 
 
 @pytest.fixture(scope="module")

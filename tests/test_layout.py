@@ -23,6 +23,7 @@ ALLOWED = {
     "review": {"workbook", "reports", "review"},
     "commands": {"workbook", "worker", "checking", "reports", "review", "commands"},
     "cli": {"workbook", "worker", "commands", "cli_export"},
+    "__main__": {"cli"},  # `python -m grader`: the same as the `grader` program
     "cli_export": {"workbook", "worker", "commands"},
     "pytest_plugin": {"workbook", "worker", "checking", "reports"},
     "digits": set(),
@@ -39,6 +40,7 @@ TORCH_LATE = (
     "worker/pool.py",
     "cli.py",
     "cli_export.py",
+    "__main__.py",
 )
 HEAVY = {"torch", "numpy", "torchvision"}
 

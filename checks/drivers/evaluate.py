@@ -1,7 +1,7 @@
 """Driver for exercise 07, run in the worker: a model with batch norm and dropout, handed over in
 training mode with the parameters, images and labels the checks send; it returns the learner's
 answer and the model's state afterwards (evaluating in training mode moves the running
-statistics). It holds no expected value: checks/oracles/evaluate.py, in the pytest process, does.
+statistics). It holds no expected value: the reference does, in the pytest process.
 """
 
 from __future__ import annotations

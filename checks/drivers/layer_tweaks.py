@@ -10,6 +10,7 @@ from grader.worker.probe_tools import describe_layers, plain_state
 LEARNER = {
     "layers": "TinyCNN(...)",
     "forward": "TinyCNN's forward",
+    "forward_with": "TinyCNN's forward",
     "variants": "make_variants",
     "signature": "TinyCNN(...)",
 }
@@ -40,6 +41,13 @@ def layers(module, config: dict) -> dict:
 def forward(module, config: dict, images: torch.Tensor) -> dict:
     model = module.TinyCNN(**config)
     return {"state": plain_state(model), "output": model(images).detach()}
+
+
+def forward_with(module, config: dict, state: dict, images: torch.Tensor) -> torch.Tensor:
+    """The learner's TinyCNN(**config) with the given parameters (a handout's recorded ones)."""
+    model = module.TinyCNN(**config)
+    model.load_state_dict(state)
+    return model(images).detach()
 
 
 def variants(module) -> dict:

@@ -9,7 +9,12 @@ from torch import nn
 from grader.worker.probe_tools import describe_layers, plain_state
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
-LEARNER = {"layers": "SimpleCNN()", "forward": "SimpleCNN's forward", "trace": "trace_shapes"}
+LEARNER = {
+    "layers": "SimpleCNN()",
+    "forward": "SimpleCNN's forward",
+    "forward_with": "SimpleCNN's forward",
+    "trace": "trace_shapes",
+}
 
 LAYERS = ["conv1", "pool", "conv2", "fc1", "fc2"]
 
@@ -42,3 +47,10 @@ def forward(module, images: torch.Tensor) -> dict:
 
 def trace(module, batch: int) -> list:
     return module.trace_shapes(TrustedSimpleCNN(), torch.randn(batch, 1, 28, 28))
+
+
+def forward_with(module, state: dict, images: torch.Tensor) -> torch.Tensor:
+    """The learner's SimpleCNN with the given parameters (a handout's recorded ones) on images."""
+    model = module.SimpleCNN()
+    model.load_state_dict(state)
+    return model(images).detach()

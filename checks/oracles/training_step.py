@@ -1,6 +1,6 @@
-"""Oracle for exercise 05, in the pytest process only: the inputs the checks send (drawn from a
-seed), what a correct step gives, and what each classic mistake gives, so that a mistake is
-named only when it reproduces the learner's numbers."""
+"""Oracle for exercise 05, in the pytest process only: what a correct step gives, and what each
+classic mistake gives, so that a mistake is named only when it reproduces the learner's numbers.
+The inputs are built by checks/inputs/training_step.py (a handout holds that one, not this)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import torch
 from torch import nn
 
 from grader.checking.submission import load_driver
+from grader.workbook.files import load_file
+from grader.workbook.paths import INPUTS_DIR
 
 driver = load_driver("training_step")  # the same module the checks use
-LR = 0.1
+LR = load_file("inputs_training_step", INPUTS_DIR / "training_step.py").LR
 VARIANTS = (
     "correct",
     "no_zero_grad",
@@ -20,26 +22,6 @@ VARIANTS = (
     "softmax_before_loss",
     "no_backward",
 )
-
-
-def make_setup(seed: int, batch: int = 6, norm: bool = True) -> dict:
-    """Parameters and buffers, two batches, and gradients left over from an earlier step. Without
-    `norm` (for compute_gradients, whose spec leaves the mode open) the model has no batch norm."""
-    gen = torch.Generator().manual_seed(seed)
-    model = driver.SmallNet(norm)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen) * 0.3)
-        if norm:
-            model.norm.running_mean.copy_(torch.randn(2, generator=gen) * 0.1)
-            model.norm.running_var.copy_(torch.rand(2, generator=gen) + 0.5)
-    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    batches = [
-        (torch.randn(batch, 1, 8, 8, generator=gen), torch.randint(0, 3, (batch,), generator=gen))
-        for _ in range(2)
-    ]
-    stale = {name: torch.randn(p.shape, generator=gen) for name, p in model.named_parameters()}
-    return {"state": state, "batches": batches, "stale": stale}
 
 
 def _state(model: nn.Module) -> dict:
@@ -92,13 +74,6 @@ def gradients(setup: dict) -> dict:
         n: (p.grad.clone() if p.grad is not None else torch.zeros_like(p))
         for n, p in model.named_parameters()
     }
-
-
-def epoch_batches(seed: int) -> list:
-    gen = torch.Generator().manual_seed(seed + 7)
-    images = torch.randn(10, 1, 8, 8, generator=gen)
-    labels = torch.randint(0, 3, (10,), generator=gen)
-    return [(images[i : i + 4], labels[i : i + 4]) for i in range(0, 10, 4)]  # 4, 4 and 2
 
 
 def train_epoch(setup: dict, batches: list) -> dict:

@@ -91,10 +91,13 @@ def _grade_folder(
     for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
-            remembered = result.exercises[exercise.id].to_json()
+            graded = result.exercises[exercise.id]
+            remembered = graded.to_json()
             for check in remembered["checks"]:  # `grader list` needs no pictures
                 check.pop("figures", None)
             state.remember_result(path, remembered)
+            if graded.score >= graded.max_score:  # `grader solution` shows the reference now
+                state.mark("passed", exercise.id)
     from grader.worker.environment import sandbox_notes
 
     for note in sandbox_notes():
@@ -168,12 +171,14 @@ def run_list(submission: Path) -> None:
         names = ", ".join(e.filename for e in stale)
         click.echo(f"checking {names} (changed since the last check) ...", err=True)
         grade_submission(submission, stale)
+    gave_up = state.marked("gave_up")
     for exercise in exercises:
         path = find_exercise_file(submission, exercise)
         cached = state.cached_result(path) if path else None
         status = cached["status"] if cached else "not attempted"
         score = f"{cached['score']:g}" if cached else "0"
+        seen = "  (solution seen: --give-up)" if exercise.id in gave_up else ""
         click.echo(
             f"{exercise.number:02d}  {exercise.id:<18} {status:<14} "
-            f"{score:>3}/{exercise.points:<3} {exercise.title}"
+            f"{score:>3}/{exercise.points:<3} {exercise.title}{seen}"
         )

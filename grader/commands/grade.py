@@ -123,7 +123,10 @@ def run_grade(
     from grader.commands.check import chosen_exercises
     from grader.commands.preflight import InputError, check_grade_input
     from grader.workbook.grading_key import GradingKeyError, key_for_run
+    from grader.workbook.paths import HANDOUT_REFUSAL, is_handout
 
+    if is_handout():
+        raise InputError(HANDOUT_REFUSAL)
     try:
         only_ids = [e.id for e in chosen_exercises(only)] if only else None
     except click.UsageError as exc:

@@ -72,6 +72,7 @@ _BUNDLED = [
     "checks/*.py",
     "checks/drivers/*.py",
     "checks/oracles/*.py",
+    "checks/inputs/*.py",
     "solutions/*.py",
     "exercises/*.py",
     "workbook.toml",
@@ -164,6 +165,10 @@ def run_export(out: Path, key: str | None = None) -> None:
     """`grader export gradescope OUT`."""
     import click
 
+    from grader.workbook.paths import HANDOUT_REFUSAL, is_handout
+
+    if is_handout():
+        raise click.ClickException(HANDOUT_REFUSAL)
     names = build_bundle(out, key)
     click.echo(
         f'wrote {out} ({len(names)} files): upload it as a Gradescope "zip file upload" autograder'

@@ -50,7 +50,11 @@ def run_selfcheck() -> int:
     import click
 
     from grader.reports.escape import terminal
+    from grader.workbook.paths import is_handout
 
+    if is_handout():
+        click.echo("selfcheck is the authors' check of the references: a handout has none")
+        return 2
     problems = selfcheck()
     for problem in problems:
         click.echo(f"PROBLEM: {terminal(problem)}")

@@ -9,3 +9,16 @@ SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
 CHECKS_DIR = PROJECT_ROOT / "checks"
 DRIVERS_DIR = CHECKS_DIR / "drivers"  # loaded in the worker: they drive student code
 ORACLES_DIR = CHECKS_DIR / "oracles"  # never in the worker: what correct answers are
+INPUTS_DIR = CHECKS_DIR / "inputs"  # never in the worker: inputs, constants, independent measures
+EXPECTED_DIR = CHECKS_DIR / "expected"  # a handout's recorded expected values, one file each
+
+
+def is_handout() -> bool:
+    """A learner's handout (`grader export student`): no references, recorded expected values."""
+    return not SOLUTIONS_DIR.is_dir()
+
+
+HANDOUT_REFUSAL = (
+    "graded runs stay on the instructor's side: this copy is a learner's handout, with no "
+    "reference solutions (grade with the full project; here, `grader check` checks your work)"
+)

@@ -71,3 +71,20 @@ def next_hint_level(exercise_id: str, available: int) -> int:
     data.setdefault("hints", {})[exercise_id] = level
     _write(data)
     return level
+
+
+def mark(kind: str, exercise_id: str) -> None:
+    """Remember that the learner passed an exercise (`kind` "passed") or gave up on it ("gave_up"):
+    `grader solution` shows the reference after either, and `grader list` says which were given
+    up."""
+    data = _read()
+    marked = data.setdefault(kind, [])
+    if exercise_id not in marked:
+        marked.append(exercise_id)
+        _write(data)
+
+
+def marked(kind: str) -> set[str]:
+    """The exercises marked `kind` ("passed" or "gave_up")."""
+    found = _read().get(kind, [])
+    return {str(i) for i in found} if isinstance(found, list) else set()

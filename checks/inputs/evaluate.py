@@ -1,5 +1,6 @@
-"""Oracle for exercise 07, in the pytest process only: the model's parameters, the images and the
-labels (the model gets about half of them right), and what correct evaluation gives."""
+"""Inputs for exercise 07's checks, in the pytest process only: the model's parameters, the images
+and the labels (the model gets about half of them right). No answer: what correct evaluation gives
+comes from the reference, through the checks' `expected`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Oracle for exercise 08, in the pytest process only: the held-out digits (drawn after `fit`
+"""Exercise 08's measures, in the pytest process only: the held-out digits (drawn after `fit`
 returned, from a seed the worker never sees), the accuracy from the model's scores, the thresholds.
+Independent of any reference (the labels are the digits' own), so a handout holds it.
 """
 
 from __future__ import annotations
