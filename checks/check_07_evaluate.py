@@ -69,7 +69,7 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
                 "class, the image with the highest score. Use dim=1, the class dimension.",
             ),
             when(
-                lambda a: a.shape == (*expected.shape, 1),
+                lambda a: a.shape == (*want.shape, 1),
                 "the predictions are a column, shape (N, 1) (as argmax(dim=1, keepdim=True) "
                 "gives): predict returns one class index per image, shape (N,), so leave "
                 "keepdim out.",
