@@ -220,6 +220,22 @@ def test_parameters_never_recorded_are_replaced_by_recorded_ones(handout, tmp_pa
     assert all(c["passed"] for c in graded["handout"].values()), graded["handout"]
 
 
+def test_layers_also_kept_in_a_sequential_earn_full_points(handout, tmp_path):
+    """Review, 2026-11-27: a correct SimpleCNN that also keeps its layers in an nn.Sequential of
+    its own naming (self.stack: no corpus entry has that name) names each tensor twice in its
+    state_dict; the handout compares and replays the spec's keys only, as the full project."""
+
+    def sequential(lines):
+        at = _line(lines, "        self.fc2 = ")
+        lines.insert(at + 1, "        self.stack = nn.Sequential(self.conv1, self.conv2)\n")
+        lines.insert(_line(lines, "        self.conv1 = "), "        torch.manual_seed(5)\n")
+        return lines
+
+    graded = _simple_cnn(handout, tmp_path, sequential)
+    assert graded["full"]["score"] == graded["full"]["max_score"]
+    assert all(c["passed"] for c in graded["handout"].values()), graded["handout"]
+
+
 def test_an_unrecorded_value_gives_no_points_and_says_so(handout, tmp_path):
     """A SimpleCNN with a parameter the spec does not have: no recorded value fits it. The check
     fails and says why; it does not crash, pass, or name a mistake."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 GRADER_MODULES = frozenset(
     {"grader", "workbook_probes", "trusted_probes", "checks", "solutions", "_pytest"}
 )
-# The names the grader loads its drivers, oracles and probes under (`workbook_driver`,
-# `oracle_evaluate`, `trusted_probes_data`), as prefixes.
-GRADER_PREFIXES = ("workbook_driver", "workbook_probes", "trusted_probes", "oracle_")
+# The names the grader loads its drivers, oracles, inputs and probes under (`workbook_driver`,
+# `oracle_evaluate`, `inputs_evaluate`, `trusted_probes_data`), as prefixes.
+GRADER_PREFIXES = ("workbook_driver", "workbook_probes", "trusted_probes", "oracle_", "inputs_")
 
 
 def is_grader_module(module: str) -> bool:

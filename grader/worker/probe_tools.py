@@ -60,3 +60,16 @@ def without_aliases(state: Any, wanted: Any) -> Any:
         if not same:
             return state
     return kept
+
+
+def load_with_aliases(model: nn.Module, state: dict[str, torch.Tensor]) -> None:
+    """Load `state` (the spec's keys) into `model`, whose state_dict may name one tensor twice (a
+    layer also kept in an nn.Sequential): each missing alias takes the value of its original."""
+    named = model.state_dict(keep_vars=True)
+    full = dict(state)
+    for key, value in named.items():
+        if key not in full:
+            original = next((k for k in state if k in named and named[k] is value), None)
+            if original is not None:
+                full[key] = state[original]
+    model.load_state_dict(full)
