@@ -14,7 +14,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
-from grader.worker.probe_tools import describe_layers, without_aliases
+from grader.worker.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
 @pytest.mark.points(2)
@@ -144,10 +144,8 @@ def _forward(reference, state: dict, images) -> dict:
     """The reference SimpleCNN with the learner's parameters: its output, and what each classic
     mistake gives (or why the parameters do not fit it)."""
     model = reference.SimpleCNN()
-    try:
-        model.load_state_dict(without_aliases(state, model.state_dict()))
-    except RuntimeError as exc:
-        return {"error": str(exc)}
+    if error := load_spec_state(model, state):
+        return {"error": error}
     with torch.no_grad():
         return {
             "error": "",

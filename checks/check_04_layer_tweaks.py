@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_tensor, expect_value, fail, looks_like, when
-from grader.worker.probe_tools import describe_layers, without_aliases
+from grader.worker.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
 def _config_text(config):
@@ -159,10 +159,8 @@ def _forward(reference, config: dict, state: dict, images) -> dict:
     """The reference TinyCNN(**config) with the learner's parameters: its output and what each
     ReLU mistake gives (or why the parameters do not fit it)."""
     model = reference.TinyCNN(**config)
-    try:
-        model.load_state_dict(without_aliases(state, model.state_dict()))
-    except RuntimeError as exc:
-        return {"error": str(exc)}
+    if error := load_spec_state(model, state):
+        return {"error": error}
     with torch.no_grad():
         return {
             "error": "",

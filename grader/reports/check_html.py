@@ -8,7 +8,7 @@ from __future__ import annotations
 from grader.reports.causes import causes
 from grader.reports.escape import html as escape
 from grader.reports.figures_html import STYLE, figure_html
-from grader.reports.html_page import band, page
+from grader.reports.html_page import exercise_heading, page
 from grader.workbook.catalog import Exercise
 from grader.workbook.results import CheckResult, ExerciseResult, ExerciseStatus, SubmissionResult
 
@@ -36,11 +36,8 @@ def check_section(check: CheckResult, show_message: bool = True) -> str:
 
 
 def _exercise(exercise: Exercise, result: ExerciseResult) -> str:
-    fraction = result.score / exercise.points if exercise.points else 1.0
-    head = (
-        f'<h2 id="ex-{escape(exercise.id)}">{exercise.number:02d} {escape(exercise.title)}: '
-        f'<span class="{band(fraction)}" style="padding:0 .35rem">{_points(result.score)}</span>'
-        f" / {exercise.points}</h2>"
+    head = exercise_heading(
+        f"ex-{exercise.id}", exercise.number, exercise.title, result.score, exercise.points
     )
     if result.status is ExerciseStatus.NOT_ATTEMPTED:
         return f'{head}<p class="muted">Not attempted.</p>'

@@ -11,7 +11,7 @@ from grader.reports.feedback import public_message
 from grader.reports.figures_html import STYLE as FIGURE_STYLE
 from grader.reports.figures_html import figure_html
 from grader.reports.gradebook import exercises_in, number
-from grader.reports.html_page import band, page
+from grader.reports.html_page import exercise_heading, page
 from grader.reports.roster import feedback_file
 from grader.workbook.catalog import Exercise
 from grader.workbook.results import BatchRecord, ExerciseStatus
@@ -29,12 +29,7 @@ def exercise_anchor(exercise: Exercise) -> str:
 def _exercise_section(record: BatchRecord, e: Exercise) -> str:
     mine = record.result.exercises[e.id]
     failed = [c for c in mine.checks if not c.passed]
-    fraction = mine.score / e.points if e.points else 1.0
-    head = (
-        f'<h2 id="{exercise_anchor(e)}">{e.number:02d} {escape(e.title)}: '
-        f'<span class="{band(fraction)}" style="padding:0 .35rem">{number(mine.score)}</span>'
-        f" / {e.points}</h2>"
-    )
+    head = exercise_heading(exercise_anchor(e), e.number, e.title, mine.score, e.points)
     if mine.status is ExerciseStatus.NOT_ATTEMPTED:
         reason = failed[0].message.strip().splitlines()[0] if failed and failed[0].message else ""
         return f"{head}<p>Not attempted: {escape(reason) or 'no checks ran'}</p>"

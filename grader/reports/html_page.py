@@ -68,6 +68,16 @@ def band(fraction: float) -> str:
     return f"s{1 + min(int(fraction * 4), 3)}"
 
 
+def exercise_heading(anchor: str, number: int, title: str, score: float, points: int) -> str:
+    """An exercise's <h2> on a results page: number, title, and the score in its band's colour."""
+    fraction = score / points if points else 1.0
+    return (
+        f'<h2 id="{escape(anchor)}">{number:02d} {escape(title)}: '
+        f'<span class="{band(fraction)}" style="padding:0 .35rem">{score:g}</span>'
+        f" / {points}</h2>"
+    )
+
+
 def style() -> str:
     colours = "".join(f".{name}{{background:{bg};color:{fg}}}" for name, _, bg, fg in BANDS)
     return _STYLE + colours

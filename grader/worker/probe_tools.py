@@ -73,3 +73,13 @@ def load_with_aliases(model: nn.Module, state: dict[str, torch.Tensor]) -> None:
             if original is not None:
                 full[key] = state[original]
     model.load_state_dict(full)
+
+
+def load_spec_state(model: nn.Module, state: Any) -> str:
+    """Load a learner's `state` (aliases dropped) into the spec's `model`: "" once loaded, else
+    why it does not fit (load_state_dict's words)."""
+    try:
+        model.load_state_dict(without_aliases(state, model.state_dict()))
+    except RuntimeError as exc:
+        return str(exc)
+    return ""
