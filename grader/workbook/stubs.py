@@ -67,8 +67,9 @@ def stub_from_reference(reference_text: str) -> str:
     return ast.unparse(tree) + "\n"
 
 
-def stub_problems(stub: Path, reference: Path) -> list[str]:
-    """Why `stub` is not a learner's starting point for `reference`; empty when it is one."""
+def stub_problems(stub: Path, reference: Path, *, wording: bool = True) -> list[str]:
+    """Why `stub` is not a learner's starting point for `reference`; empty when it is one. With
+    `wording=False`, only what could hand out an answer (not the docstrings and TODO marks)."""
     name = stub.name
     try:
         text = stub.read_text()
@@ -78,16 +79,21 @@ def stub_problems(stub: Path, reference: Path) -> list[str]:
     problems = []
     if public_api(text) != public_api(reference.read_text()):
         problems.append(f"{name}: its public names or signatures differ from the reference's")
-    docstring = ast.get_docstring(tree) or ""
-    if "grader check" not in docstring:
+    functions = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+    for node in functions:
+        if not _raises_not_implemented(node):
+            problems.append(f"{name}: {node.name} does not end by raising NotImplementedError")
+    if not wording:
+        return problems
+    if "grader check" not in (ast.get_docstring(tree) or ""):
         problems.append(f"{name}: the module docstring does not say how to check the work")
     if "# TODO" not in text:
         problems.append(f"{name}: no '# TODO' marks where to write")
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
-            continue
-        if not _raises_not_implemented(node):
-            problems.append(f"{name}: {node.name} does not end by raising NotImplementedError")
+    for node in functions:
         if node.name not in KEPT_METHODS and not ast.get_docstring(node):
             problems.append(f"{name}: {node.name} has no docstring")
     return problems
