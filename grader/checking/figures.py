@@ -12,6 +12,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from grader.checking.tensor_text import differing
 from grader.digits import MNIST_MEAN, MNIST_STD, make_digits
 from grader.workbook.figures import (
     MAX_FIGURES,
@@ -53,8 +54,8 @@ def _ink(image: torch.Tensor) -> torch.Tensor:
 
 
 def _differing(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> list[int]:
-    close = torch.isclose(got, expected, rtol=rtol, atol=atol)
-    return torch.nonzero(~close.flatten()).flatten().tolist()
+    """The flat indices of the cells the message counts as differing (the same closeness rule)."""
+    return torch.nonzero(differing(got, expected, rtol, atol).flatten()).flatten().tolist()
 
 
 def _outlined(marked: list[int], cells: int) -> list[int]:
