@@ -2,7 +2,7 @@
 handout, as a learner runs it) grades as the full project does on the public inputs.
 
 One handout for the module, recorded from the references and a sample of the corpus (the full
-export records every variant: README, "The handout")."""
+export records every variant: docs/instructors.md, "The handout")."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ from grader.workbook.results import BatchRecord
 from grader.workbook.stubs import starter_text
 
 # Measured with bench/similarity.py: independent solutions of one exercise score at most 0.15,
-# copies with renamed variables and reordered functions at least 0.72 (README); 0.5 sits between.
+# copies with renamed variables and reordered functions at least 0.72 (docs/performance.md);
+# 0.5 sits between.
 DEFAULT_THRESHOLD = 0.5
 
 

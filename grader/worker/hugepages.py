@@ -2,7 +2,7 @@
 
 A fork copies one page-table entry for every 4 KiB page of private memory, and the child's
 exit frees them again: with torch imported, that costs more than most exercises' checks (the
-README has the figures). Folded into 2 MiB pages with `madvise(MADV_COLLAPSE)` (Linux 6.1 and
+figures: docs/performance.md). Folded into 2 MiB pages with `madvise(MADV_COLLAPSE)` (Linux 6.1 and
 later), a fork copies one entry per 2 MiB instead; a page the child then writes to is split and
 copied as before, so only what it touches is paid.
 

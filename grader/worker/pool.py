@@ -67,7 +67,7 @@ class WorkerPool:
         if self._upcoming:
             self._upcoming.pop(0)
         # The spare's fork and lock-down overlap the checks of this exercise, which otherwise
-        # wait for the kernel (README, "Measured speed").
+        # wait for the kernel (docs/performance.md, "Measured speed").
         if self._upcoming is None:
             self._spare = self._new_worker(warm_up)
         elif self._upcoming:
