@@ -15,7 +15,13 @@ from grader.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-GUIDES = ["README.md", "docs/learners.md", "docs/instructors.md", "docs/performance.md"]
+GUIDES = [
+    "README.md",
+    "docs/learners.md",
+    "docs/instructors.md",
+    "docs/performance.md",
+    "docs/security.md",
+]
 SET_UP = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
 TEST = ".venv/bin/python -m pytest"
 # Written on other branches of issue 20; linked before they merge, checked once they exist.
@@ -34,20 +40,31 @@ def test_readme_sets_up_then_tests_with_the_commands_ci_runs() -> None:
     assert "python3 -m venv .venv && .venv/bin/pip install" in ci and f"\n{TEST}\n" in ci
 
 
-def _links(path: Path) -> list[str]:
+def _links(path: Path) -> list[tuple[str, str]]:
+    """The page's links to files of the project, as (file, anchor); the file "" is the page."""
     text = path.read_text(encoding="utf-8")
-    return [t for t in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text) if "://" not in t]
+    found = re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", text)
+    return [(target, anchor) for target, anchor in found if "://" not in target]
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors for a Markdown page's headings."""
+    headings = re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
 
 
 @pytest.mark.parametrize("name", GUIDES)
 def test_links_resolve(name: str) -> None:
     page = ROOT / name
     broken = []
-    for target in _links(page):
-        resolved = (page.parent / target).resolve()
-        if not resolved.exists() and str(resolved.relative_to(ROOT)) not in PENDING:
-            broken.append(target)
-    assert not broken, f"{name} links to missing files: {broken}"
+    for target, anchor in _links(page):
+        resolved = (page.parent / target).resolve() if target else page
+        if not resolved.exists():
+            if str(resolved.relative_to(ROOT)) not in PENDING:
+                broken.append(target)
+        elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
+            broken.append(f"{target}#{anchor}")
+    assert not broken, f"{name} links to missing files or headings: {broken}"
 
 
 def _commands(text: str) -> list[list[str]]:
