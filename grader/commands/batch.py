@@ -62,17 +62,17 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
             exercise_ids,
             notes=notes,
             detail=list(detail),
-            entry={"names": list(entry.names), "site": entry.site, "site_id": entry.site_id},
+            entry=entry.identity,
         )
 
-    notes: list[str] = [
+    notes: list[str] = [*entry.notes] + [
         f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped
     ]
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
             from grader.workbook.intake import take_in
 
-            intake = take_in(entry.items, exercises)
+            intake = take_in(entry.items, exercises, entry.precedence)
             notes = ([intake.note] if intake.note else []) + notes
             if not intake.chosen:
                 return record(_empty_result(exercises, intake.note), notes)
