@@ -33,6 +33,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
+from grader.workbook.run_mark import run_mark
 
 RESULTS_DIR = ".results"
 
@@ -147,7 +148,7 @@ def grade_batch(
     records: dict[str, BatchRecord] = {}
     to_grade = []
     extra_args = list(extra_args)
-    key_mark = resume_mark(extra_args)
+    key_mark = resume_mark(extra_args) + run_mark()  # another key, checks or grader: stale
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry) + key_mark

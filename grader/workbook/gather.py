@@ -26,7 +26,7 @@ IGNORED_FOLDERS = frozenset({"__macosx", ".ipynb_checkpoints", "__pycache__"})
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 # Archives the grader does not open: named as such, so the student knows to send a .zip.
 UNSUPPORTED_SUFFIXES = (".rar", ".7z", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".bz2", ".xz", ".gz")
-UNREAD_NAMED = 20  # files skipped unread are named up to this many, then counted
+UNREAD_NAMED = 10  # files skipped unread are named up to this many, then counted
 
 
 @dataclass(frozen=True)
