@@ -112,7 +112,7 @@ def _receipt(name: str, user: str, comment: str = "") -> str:
     return (
         f"Name: {name} ({user})\nAssignment: Lab_3 CNN\nDate Submitted: Monday\n"
         "Current Grade: Needs Grading\n\nSubmission Field:\nThere is no student submission "
-        f"text data for this assignment.\n\nComments:\n{comment or 'There are no student comments for this assignment.'}\n\nFiles:\n"
+        f"text data for this assignment.\n\nComments:\n{comment or 'None.'}\n\nFiles:\n"
     )
 
 
