@@ -103,6 +103,22 @@ def test_moodle_one_participant_one_submission_and_two_participants_with_one_nam
     assert table["Ana Ruiz (48219)"][1] == {"count_parameters": COUNT}
 
 
+def test_moodle_without_folders_prefixes_each_file(tmp_path):
+    # Moodle's default download: <Full Name>_<participant id>_assignsubmission_<plugin>_<file>
+    batch = _write(
+        tmp_path / "b",
+        {
+            f"{moodle_folder('Ana Ruiz', 7, 'file')}{EDGE}": ref(EDGE),
+            f"{moodle_folder('Ana Ruiz', 7, 'onlinetext')}onlinetext.html": "<p>x</p>",
+            f"{moodle_folder('Ana Ruiz', 8, 'file')}{COUNT}": ref(COUNT),
+        },
+    )
+    table = _chosen(batch)
+    assert table["Ana Ruiz (7)"][1] == {"edge_filter": EDGE}
+    assert "onlinetext.html" in table["Ana Ruiz (7)"][2]
+    assert table["Ana Ruiz (8)"][1] == {"count_parameters": COUNT}
+
+
 def blackboard_name(assignment: str, user: str, time: str, own: str = "") -> str:
     # Blackboard: <Assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>[_<file name>] (+ .txt)
     return f"{assignment}_{user}_attempt_{time}" + (f"_{own}" if own else ".txt")

@@ -96,6 +96,12 @@ def test_late_policy_overrides_student_and_stale_resume(term):
     assert adjusted["x_name"]["late"]["percent"] == 10 and adjusted["x_name"]["final_total"] == 22.5
     assert adjusted["jdoe"]["late"]["percent"] == 0  # the extension
     assert adjusted["jdoe"]["raw_total"] == 25 and adjusted["jdoe"]["final_total"] == 20
+    book = {
+        r["student"]: r for r in json.loads((term / "out" / "grades.json").read_text())["students"]
+    }
+    assert (book["x_name"]["total"], book["x_name"]["raw_total"]) == (25, 25)
+    assert book["x_name"]["final_total"] == 22.5 and book["x_name"]["late"]["units"] == 1
+    assert "total 25/25 (graded 25, final 22.5)" in first.stderr  # the table after the run
     feedback = (term / "out" / "feedback" / "jdoe.md").read_text()
     assert "hard-coded kernel" in feedback
     assert "TA: clear comments" in (term / "out" / "feedback" / "x_name.md").read_text()

@@ -60,7 +60,7 @@ def graded_students(book: dict) -> list[Graded]:
     return [
         Graded(
             str(row["student"]),
-            float(row["total"]),
+            float(row.get("final_total", row["total"])),  # after a late penalty, if any
             str(row.get("site") or ""),
             str(row.get("site_id") or ""),
         )

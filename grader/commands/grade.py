@@ -193,7 +193,7 @@ def run_batch(
     adjust=None,
 ) -> dict[str, BatchRecord]:
     """Grade; then the gradebook, review, report and JUnit, from the records as `adjust` (the
-    term's overrides and late policy) makes them; returns the graded records."""
+    term's overrides and late policy) makes them; returns the records as written."""
     entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
 
@@ -246,7 +246,7 @@ def run_batch(
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the partial gradebook is written whole
         records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
-    graded, records = records, adjust(records) if adjust else records
+    records = adjust(records) if adjust else records
     write_gradebook(out, records, partial=partial)
     if review and not partial:  # after the gradebook, before the report that shows it
         from grader.commands.review import write_review
@@ -272,4 +272,4 @@ def run_batch(
     if partial:
         click.echo(f"interrupted: {partial}", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    return graded
+    return records

@@ -38,7 +38,7 @@ class Term:
         exercises = [e for e in load_catalog() if not only or e.id in only]
         totals = None
         if records is not None:
-            totals = {s: f"{r.result.total:g}/{r.result.max_total:g}" for s, r in records.items()}
+            totals = {s: _total(r) for s, r in records.items()}
         show_intake(found, exercises, totals)
 
     def before_run(self, found: Survey, out: Path, resume: bool, extra_args: list[str]) -> bool:
@@ -100,3 +100,11 @@ class Term:
             return changed
 
         return adjusted
+
+
+def _total(record: BatchRecord) -> str:
+    shown = f"{record.result.total:g}/{record.result.max_total:g}"
+    adjusted = record.entry.get("adjusted")
+    if adjusted and adjusted["final_total"] != adjusted["raw_total"]:
+        shown += f" (graded {adjusted['raw_total']:g}, final {adjusted['final_total']:g})"
+    return shown

@@ -196,7 +196,7 @@ def apply(
                 f"late ({late['said']}; due {late['due']}): {late['units']} {late['per']}(s), "
                 f"-{late['percent']:g}%: {total:g} -> {final:g}"
             )
-        changed[student] = replace(record, result=result, notes=notes)
+        entry = dict(record.entry)
         if applied or late or len(notes) != len(record.notes):
             summary[student] = {
                 "raw_total": raw,
@@ -205,6 +205,8 @@ def apply(
                 "late": late,
                 "final_total": final,
             }
+            entry["adjusted"] = summary[student]  # grades.json shows it beside the total
+        changed[student] = replace(record, result=result, notes=notes, entry=entry)
     unknown = [
         o for o in overrides if not any(o.student in _names(r, s) for s, r in records.items())
     ]
