@@ -104,13 +104,18 @@ def read_policy(path: Path) -> LatePolicy:
     if "deadline" not in data:
         raise AdjustmentError(f"{path}: no deadline")
     per = "hour" if "penalty_per_hour" in data else "day"
-    policy = LatePolicy(
-        _time(data["deadline"], f"{path} deadline"),
-        per,
-        float(data.get(f"penalty_per_{per}", 0)),
-        float(data.get("cap", 100)),
-        int(data.get("late_mark_units", 1)),
-    )
+    try:
+        policy = LatePolicy(
+            _time(data["deadline"], f"{path} deadline"),
+            per,
+            float(data.get(f"penalty_per_{per}", 0)),
+            float(data.get("cap", 100)),
+            int(data.get("late_mark_units", 1)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise AdjustmentError(
+            f"{path}: a penalty, cap or late_mark_units is no number ({exc})"
+        ) from None
     for student, until in dict(data.get("extensions", {})).items():
         policy.extensions[str(student)] = _time(until, f"{path} extension of {student}")
     return policy
@@ -129,8 +134,12 @@ def late_for(record: BatchRecord, policy: LatePolicy, names: set[str]) -> dict:
     attempt = str(record.entry.get("attempt", ""))
     mark = str(record.entry.get("late", ""))
     units, said = 0, ""
-    if attempt:
-        when = _same_zone(dt.datetime.strptime(attempt, "%Y-%m-%d-%H-%M-%S"), due)
+    try:
+        stamp = dt.datetime.strptime(attempt, "%Y-%m-%d-%H-%M-%S") if attempt else None
+    except ValueError:  # the name's digits are no date: said, and no penalty guessed
+        stamp, said = None, f"attempt time {attempt} is not a date"
+    if stamp:
+        when = _same_zone(stamp, due)
         seconds = (when - _same_zone(due, when)).total_seconds()
         size = 3600 if policy.per == "hour" else 86400
         units = max(0, math.ceil(seconds / size))
