@@ -186,9 +186,15 @@ def test_classroom_prefix_common_to_the_batch_or_given(tmp_path):
     assert set(_chosen(batch, prefix="cnn-lab-")) == {"alice-k", "bob", "carol_x"}
 
 
-@pytest.mark.parametrize("site", ["canvas", "moodle"])
+@pytest.mark.parametrize("site", ["canvas", "moodle", "blackboard"])
 def test_a_sites_whole_download_left_zipped_is_refused_saying_what_to_do(tmp_path, site):
-    if site == "canvas":
+    if site == "blackboard":
+        members = {
+            blackboard_name("Lab 3", "amy", T1, EDGE): ref(EDGE),
+            blackboard_name("Lab 3", "bo_b", T1, EDGE): ref(EDGE),
+        }
+        zipped = "gradebook_CNN101_Lab203_2026-11-05-10-00-00.zip"
+    elif site == "canvas":
         members = {canvas_name("amy", 1, 2, EDGE): ref(EDGE), canvas_name("bo", 3, 4, EDGE): "x"}
         zipped = "submissions.zip"
     else:
@@ -217,3 +223,16 @@ def test_files_not_graded_are_named_py_txt_notebooks_and_rar(tmp_path):
     assert "graded 01_edge_filter.py.txt as 01_edge_filter.py" in note
     assert "more.rar is a .rar archive, which the grader does not open" in note
     assert "README.md" in note and "work.ipynb" in note
+
+
+def test_a_sites_whole_download_unzipped_one_level_down_is_refused(tmp_path):
+    batch = _write(
+        tmp_path / "b",
+        {
+            f"submissions/{canvas_name('amy', 1, 2, EDGE)}": ref(EDGE),
+            f"submissions/{canvas_name('bo', 3, 4, EDGE)}": ref(EDGE),
+            f"carl/{EDGE}": ref(EDGE),
+        },
+    )
+    with pytest.raises(IntakeError, match="submissions/ holds Canvas's whole download .2 students"):
+        survey(batch)

@@ -4,6 +4,7 @@ file and online-text folders, Blackboard's attempts and receipts). Torch-free.""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -61,6 +62,8 @@ def survey(
         elif child.is_dir() or is_archive(child.name) or _unsupported(child.name):
             if child.is_file() and is_archive(child.name):
                 _refuse_whole_download(child, batch)
+            elif child.is_dir():
+                _refuse_nested_download(child)
             plain.setdefault(name.student, []).append(
                 Entry(name.student, child, names=(child.name,), display=name.student)
             )
@@ -171,8 +174,34 @@ def _site_entry(site: str, members: list[tuple[Path, Name]], receipts: dict[str,
     )
 
 
+def _students_named(names: list[tuple[str, bool]]) -> tuple[str, int]:
+    """The site whose naming gives two or more students among `names`, and how many."""
+    rules = SiteRules()
+    ids: dict[str, set[str]] = {}
+    for name, is_folder in names:
+        for site in ("canvas", "moodle", "blackboard"):
+            if found := read_by(site, name, is_folder, rules):
+                ids.setdefault(site, set()).add(found.site_id)
+    return max(((s, len(i)) for s, i in ids.items()), key=lambda p: p[1], default=("", 0))
+
+
+def _refuse_nested_download(folder: Path) -> None:
+    """A folder of the batch that holds a site's whole download, unzipped one level down."""
+    try:
+        names = [(c.name, c.is_dir()) for c in list(os.scandir(folder))[:WHOLE_DOWNLOAD_MEMBERS]]
+    except OSError:
+        return
+    site, count = _students_named(names)
+    if count >= 2:
+        raise IntakeError(
+            f"{folder.name}/ holds {SITE_TITLES[site]}'s whole download ({count} students), not "
+            f"one student's submission: grade that folder as the batch (grader grade "
+            f"'{folder}' ...), or move its entries up into the batch folder"
+        )
+
+
 def _refuse_whole_download(archive: Path, batch: Path) -> None:
-    """A zip whose top entries follow Canvas's or Moodle's naming for two or more students is the
+    """A zip whose top entries follow a site's naming for two or more students is the
     site's whole download: graded as one student it would lose all the others."""
     if not archive.name.lower().endswith(".zip"):
         return
@@ -181,21 +210,18 @@ def _refuse_whole_download(archive: Path, batch: Path) -> None:
             names = zipped.namelist()[:WHOLE_DOWNLOAD_MEMBERS]
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
         return  # not readable: the entry's own note will say so
-    rules = SiteRules()
-    ids: dict[str, set[str]] = {}
+    tops = []
     for member in names:
         top = member.replace("\\", "/").lstrip("/").split("/", 1)
-        for site in ("canvas", "moodle"):
-            if name := read_by(site, top[0], len(top) > 1, rules):
-                ids.setdefault(site, set()).add(name.site_id)
-    for site, found in ids.items():
-        if len(found) >= 2:
-            raise IntakeError(
-                f"{archive.name} is {SITE_TITLES[site]}'s whole download ({len(found)} "
-                f"students), not one student's submission: unzip it into the batch folder "
-                f"(unzip '{archive.name}' -d '{batch}'), move the zip out of the batch, and "
-                "grade again"
-            )
+        tops.append((top[0], len(top) > 1))
+    site, count = _students_named(tops)
+    if count >= 2:
+        raise IntakeError(
+            f"{archive.name} is {SITE_TITLES[site]}'s whole download ({count} "
+            f"students), not one student's submission: unzip it into the batch folder "
+            f"(unzip '{archive.name}' -d '{batch}'), move the zip out of the batch, and "
+            "grade again"
+        )
 
 
 def discover(batch: Path) -> list[Entry]:
