@@ -63,6 +63,7 @@ def graded_students(book: dict) -> list[Graded]:
             float(row.get("final_total", row["total"])),  # after a late penalty, if any
             str(row.get("site") or ""),
             str(row.get("site_id") or ""),
+            str(row.get("name") or ""),
         )
         for row in book["students"]
     ]
