@@ -236,3 +236,30 @@ def test_a_sites_whole_download_unzipped_one_level_down_is_refused(tmp_path):
     )
     with pytest.raises(IntakeError, match="submissions/ holds Canvas's whole download .2 students"):
         survey(batch)
+
+
+def test_two_students_with_one_first_name_are_no_classroom_but_two_clones_are(tmp_path):
+    plain = _write(tmp_path / "p", {f"mary-ann/{EDGE}": ref(EDGE), f"mary-beth/{EDGE}": ref(EDGE)})
+    assert set(_chosen(plain)) == {"mary-ann", "mary-beth"}
+    clones = _write(
+        tmp_path / "c",
+        {
+            f"lab-amy/{EDGE}": ref(EDGE),
+            "lab-amy/.git/HEAD": "ref: refs/heads/main\n",
+            f"lab-bo-k/{EDGE}": ref(EDGE),
+            "lab-bo-k/.git/HEAD": "ref: refs/heads/main\n",
+        },
+    )
+    assert set(_chosen(clones)) == {"amy", "bo-k"}
+
+
+def test_classroom_folders_beside_a_canvas_export_keep_their_usernames(tmp_path):
+    batch = _write(
+        tmp_path / "b",
+        {
+            **{canvas_name(n, i, i, EDGE): ref(EDGE) for i, n in enumerate(["a", "b", "c", "d"])},
+            **{f"cnn-lab-{u}/{EDGE}": ref(EDGE) for u in ("amy", "bo_b", "cy-d")},
+        },
+    )
+    table = _chosen(batch)
+    assert {"amy", "bo_b", "cy-d", "a (0)", "d (3)"} <= set(table) and len(table) == 7

@@ -66,6 +66,7 @@ class SiteRules:
     usernames: dict[str, str] = field(default_factory=dict)  # Blackboard: head -> username
     display: dict[str, str] = field(default_factory=dict)  # Blackboard: username -> name
     roster: dict[str, str] = field(default_factory=dict)  # Gradescope: submission id -> student
+    classroom: str = ""  # Classroom's prefix of folders beside another site's export
 
 
 def _canvas(name: str, is_folder: bool) -> Name | None:
@@ -151,10 +152,12 @@ def decide(
     receipts: dict[str, str] | None = None,
     roster: dict[str, str] | None = None,
     prefix: str = "",
+    cloned: frozenset[str] = frozenset(),
 ) -> SiteRules:
     """The batch's site from its entries' (name, is_folder): the site most entries follow.
     `receipts` are Blackboard's receipt texts by file name; `prefix` names Classroom's or
-    Blackboard's assignment prefix when the instructor gives it."""
+    Blackboard's assignment prefix when the instructor gives it; `cloned` names the folders
+    that are git clones (Classroom's)."""
     rules = SiteRules(roster=dict(roster or {}))
     _blackboard_rules(entries, receipts or {}, rules, prefix)
     rules.assignment = rules.assignment or prefix
@@ -166,12 +169,30 @@ def decide(
         rules.site, rules.followed = best, counts[best]
         return rules
     folders = [n for n, f in entries if f]
-    classroom_prefix = prefix or common_prefix(folders, "-")
+    classroom_prefix = prefix or classroom_prefix_of(folders, cloned)
     if classroom_prefix:
         rules.assignment = classroom_prefix
         rules.site = "classroom"
         rules.followed = sum(1 for n in folders if _classroom(n, True, rules))
     return rules
+
+
+CLASSROOM_LEAST = 3  # folders that share a prefix before it is taken for Classroom's, unless cloned
+
+
+def classroom_prefix_of(folders: list[str], cloned: frozenset[str] = frozenset()) -> str:
+    """Classroom's `<assignment>-` prefix: the one most folders share (by their first word), when
+    CLASSROOM_LEAST of them share it, or two that are git clones: two students called
+    `mary-ann` and `mary-beth` are not a Classroom assignment `mary`."""
+    groups: dict[str, list[str]] = {}
+    for name in folders:
+        head, dash, _ = name.partition("-")
+        if dash:
+            groups.setdefault(head, []).append(name)
+    best = max(groups.values(), key=len, default=[])
+    prefix = common_prefix(best, "-")
+    enough = len(best) >= CLASSROOM_LEAST or sum(n in cloned for n in best) >= 2
+    return prefix if prefix and enough else ""
 
 
 def common_prefix(names: list[str], separator: str) -> str:

@@ -16,6 +16,7 @@ from grader.workbook.sites import (
     SITE_TITLES,
     Name,
     SiteRules,
+    classroom_prefix_of,
     decide,
     read_by,
     receipt_fields,
@@ -49,9 +50,12 @@ def survey(
         children.append(child)
     receipts = {c.name: _read_receipt(c) for c in children if c.name.lower().endswith(".txt")}
     listing = [(c.name, c.is_dir()) for c in children]
-    rules = decide(
-        listing, {k: v for k, v in receipts.items() if v}, gradescope_roster(batch), prefix
-    )
+    receipts = {k: v for k, v in receipts.items() if v}
+    cloned = frozenset(c.name for c in children if c.is_dir() and (c / ".git").exists())
+    rules = decide(listing, receipts, gradescope_roster(batch), prefix, cloned)
+    if rules.site not in ("", "classroom"):  # Classroom's folders beside another site's export
+        leftover = [n for n, f in listing if f and not read_by(rules.site, n, f, rules)]
+        rules.classroom = prefix or classroom_prefix_of(leftover, cloned)
     result.site, result.followed = rules.site, rules.followed
     groups: dict[tuple[str, str], list[tuple[Path, Name]]] = {}
     plain: dict[str, list[Entry]] = {}
@@ -102,6 +106,9 @@ def _read(child: Path, rules: SiteRules, result: Survey) -> Name:
         for site in ("gradescope", "moodle", "canvas", "blackboard")
         if site != rules.site and (n := read_by(site, child.name, is_folder, rules))
     ]
+    if not others and rules.classroom and is_folder:
+        classroom = SiteRules(site="classroom", assignment=rules.classroom)
+        others = [n for n in [read_by("classroom", child.name, True, classroom)] if n]
     if others and rules.site != "classroom":
         result.notes.append(
             f"{child.name}: read by {SITE_TITLES[others[0].site]}'s naming, not the batch's "
