@@ -56,6 +56,9 @@ def _skip(where: str, out: Gathered) -> None:
     """A file not wanted: counted, named (up to UNREAD_NAMED), or said to be an archive the
     grader does not open."""
     lower = where.lower()
+    if lower.endswith(".ipynb"):
+        out.problems.append(f"{where} is a notebook, not graded: save the exercise as NN_<id>.py")
+        return
     if lower.endswith(UNSUPPORTED_SUFFIXES) and not lower.endswith(ARCHIVE_SUFFIXES):
         kind = lower.rsplit(".", 1)[-1]
         out.problems.append(
