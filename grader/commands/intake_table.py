@@ -5,6 +5,7 @@ exercise, and every note (files not graded, attempts, late marks, receipts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
@@ -88,7 +89,7 @@ def show_intake(
     return rows
 
 
-def run_intake(batch, prefix: str, only: tuple[str, ...]) -> None:
+def run_intake(batch: Path, prefix: str, only: tuple[str, ...]) -> None:
     """`grader intake BATCH`: the table, exit 2 when the batch cannot be graded as it is."""
     from grader.commands.check import chosen_exercises
     from grader.commands.preflight import InputError

@@ -5,6 +5,7 @@ modules that do the work (intake_table, regrade, adjustments)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,9 @@ class Term:
             )
         return resume
 
-    def adjust(self, out: Path):
+    def adjust(
+        self, out: Path
+    ) -> Callable[[dict[str, BatchRecord]], dict[str, BatchRecord]] | None:
         """The overrides and late policy read now (a bad file stops before grading), as a
         function of the records; None when there are neither."""
         if not (self.late_policy or self.overrides):

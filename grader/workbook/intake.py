@@ -1,12 +1,14 @@
-"""Intake: the entries of a batch folder (one per student), and, for an entry, which file is graded
+"""Intake: for an entry of a batch (see survey.py for who the entries are), which file is graded
 for each exercise, with a note that says what was graded and what was not. Torch-free.
 
 The rule, in order:
-- a file is an exercise's when its name, ignoring case and a download's copy suffix (` (1)`,
-  `-1`, ` copy`), is `NN_<id>.py`; archives (zip, tar, tar.gz, tgz) are opened wherever they sit,
-  up to `gather.MAX_DEPTH` deep; `__MACOSX`, `.ipynb_checkpoints`, `__pycache__` and hidden files
-  are ignored; files that are not exercise files are skipped unread;
-- of several candidates for one exercise, the one in a folder named `exercises` wins, then the
+- a file is an exercise's when its name, ignoring case, a download's copy suffix (` (1)`, `-1`,
+  ` copy`) and a `.txt` added to `.py`, is `NN_<id>.py`; archives (zip, tar, tar.gz, tgz) are
+  opened wherever they sit, up to `gather.MAX_DEPTH` deep; `__MACOSX`, `.ipynb_checkpoints`,
+  `__pycache__` and hidden files are ignored; other files are skipped unread and named
+  (notebooks and archives the grader does not open, as such);
+- of several candidates for one exercise, an untouched stub loses to any other file; then the
+  later attempt (Blackboard) wins; then the one in a folder named `exercises`, then the
   shallowest, then the most recently modified, then the first by path; the others are named.
 """
 
