@@ -178,6 +178,35 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
     metavar="X",
     help="List pairs whose most alike exercise file scores X or more (default 0.5).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show every student, the file graded per exercise and every note; grade nothing.",
+)
+@click.option(
+    "--student",
+    "students",
+    multiple=True,
+    metavar="ID",
+    help="Regrade only this student (repeatable; site id, name or key); keep the rest.",
+)
+@click.option(
+    "--assignment-prefix",
+    default="",
+    metavar="TEXT",
+    help="The assignment part of GitHub Classroom's or Blackboard's entry names "
+    "(default: found as common to the batch).",
+)
+@click.option(
+    "--late-policy",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A TOML file: deadline, penalty_per_day or _per_hour, cap, [extensions].",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CSV file: student,exercise,points,reason (empty points: a comment).",
+)
 def grade_command(
     batch: Path,
     out: Path,
@@ -190,6 +219,7 @@ def grade_command(
     limits: tuple[str, ...],
     review: bool,
     similarity_threshold: float | None,
+    **term: object,
 ) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
     from grader.commands.grade import run_grade
@@ -206,7 +236,19 @@ def grade_command(
         key,
         review,
         similarity_threshold,
+        term,
     )
+
+
+@main.command("intake")
+@click.argument("batch", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--assignment-prefix", default="", metavar="TEXT")
+@click.option("--only", "only", multiple=True, help="Show only these exercises (repeatable).")
+def intake_command(batch: Path, assignment_prefix: str, only: tuple[str, ...]) -> None:
+    """Show who is in BATCH and which file would be graded per exercise; grade nothing."""
+    from grader.commands.intake_table import run_intake
+
+    run_intake(batch, assignment_prefix, only)
 
 
 main.add_command(export)

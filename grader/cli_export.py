@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from grader.workbook.course import course_title
 from grader.workbook.paths import EXERCISES_DIR
 
 
@@ -48,8 +49,8 @@ def _lms_export(site: str, name: str) -> None:
     )
     @click.option(
         "--title",
-        default="CNN workbook",
-        show_default=True,
+        default=course_title,
+        show_default="[course] title in workbook.toml",
         help="The assignment's title on the site (an existing column is found by it).",
     )
     @click.option(

@@ -57,7 +57,12 @@ def _tar(path: Path, files: dict[str, str]) -> None:
 
 # student -> (edge_filter, count_parameters, a piece of the note ("" : no note), site id)
 EXPECTED: dict[str, tuple[int, int, str, str]] = {
-    "Fatima Al-Sayed": (25, 12, "graded 2 files in cnn_workbook.zip/cnn_workbook/", "48213"),
+    "Fatima Al-Sayed (48213)": (
+        25,
+        12,
+        "graded 2 files in cnn_workbook.zip/cnn_workbook/",
+        "48213",
+    ),
     "carl": (
         25,
         12,
@@ -69,19 +74,29 @@ EXPECTED: dict[str, tuple[int, int, str, str]] = {
     "gus": (25, 0, "graded gus.zip/gus/01_edge_filter.py; skipped 2100 other file(s) unread", ""),
     "hana": (0, 12, "graded hana.tgz/hana/02_count_parameters.py", ""),
     "ivan": (25, 0, "graded ivan.tar.gz/exercises/01_edge_filter.py", ""),
-    "smithjohn": (25, 12, "graded 02_count_parameters-1.py as 02_count_parameters.py", "12345"),
-    "doejane": (25, 12, "graded 2 files in cnn_workbook.zip/", "23456"),
-    "Li Wei": (25, 0, "", "50001"),
-    "kpatel": (25, 0, "", "2026-11-02-10-31-07"),
+    "smithjohn (12345)": (
+        25,
+        12,
+        "graded 02_count_parameters-1.py as 02_count_parameters.py",
+        "12345",
+    ),
+    "doejane (23456)": (25, 12, "graded 2 files in cnn_workbook.zip/", "23456"),
+    "Li Wei (50001)": (25, 0, "", "50001"),
+    "kpatel": (25, 0, "", "kpatel"),
     "s777": (0, 12, "", "777"),
     "lena": (25, 0, "graded lena.zip/lena/01_edge_filter.py", ""),
-    "mona": (25, 0, "ignored 01_edge_filter.ipynb (not named NN_<id>.py)", ""),
+    "mona": (25, 0, "ignored 01_edge_filter.ipynb (a notebook, not graded", ""),
     "nina": (25, 0, "graded nina.zip/inner.zip/01_edge_filter.py", ""),
     "oscar": (25, 0, "graded 01_edge_filter copy.py as 01_edge_filter.py", ""),
     "paula": (0, 0, "", ""),
     "quinn": (0, 1, "", ""),
     "rosa": (25, 0, "graded b/01_edge_filter.py; ignored a/01_edge_filter.py", ""),
-    "sam": (0, 0, "graded exercises/01_edge_filter.py; ignored 01_edge_filter.py", ""),
+    "sam": (
+        25,
+        0,
+        "graded 01_edge_filter.py; ignored exercises/01_edge_filter.py (the stub as handed out",
+        "",
+    ),
     "tara": (25, 12, "", ""),
     "uma": (0, 0, "uma.zip is not a readable zip archive", ""),
     "victor": (0, 0, "no exercise files (NN_<id>.py) were found", ""),
@@ -129,7 +144,7 @@ def make_site_class(batch: Path) -> dict[str, tuple[int, int, str, str]]:
         batch,
         {
             "Lab 3_kpatel_attempt_2026-11-02-10-31-07_01_edge_filter.py": ref(EDGE),
-            "Lab 3_kpatel_attempt_2026-11-02-10-31-07.txt": "Name: K Patel\n",
+            "Lab 3_kpatel_attempt_2026-11-02-10-31-07.txt": "Name: K Patel (kpatel)\n",
         },
     )
     _files(batch / "submission_777", {COUNT: ref(COUNT)})

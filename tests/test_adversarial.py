@@ -387,6 +387,39 @@ def test_corrupt_zip_is_a_clear_usage_error(tmp_path):
     assert "broken.zip is not a readable zip archive" in done.stderr
 
 
+def test_a_classmate_named_in_a_file_name_takes_nothing_over(tmp_path):
+    """Issue 22: Blackboard's name for a classmate's attempt, inside a Canvas export, read as the
+    classmate's; two Moodle participants with one name, merged."""
+    from tests.helpers import stub_text
+
+    edge = "01_edge_filter.py"
+    reference = (SOLUTIONS_DIR / edge).read_text()
+    attack = f"x_kpatel_attempt_2026-11-02-10-31-07_{edge}"
+    (tmp_path / "canvas").mkdir()
+    (tmp_path / "canvas" / f"kpatel_101_1_{edge}").write_text(reference)
+    (tmp_path / "canvas" / f"mallory_104_4_{attack}").write_text(stub_text(edge))
+    done = subprocess.run(
+        [GRADER, "intake", str(tmp_path / "canvas"), "--only", "edge_filter"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    kpatel = done.stderr.split("kpatel (101)")[1].split("mallory")[0]
+    assert f"edge_filter       {edge}" in kpatel and attack not in kpatel
+    assert f"ignored {attack}" in done.stderr.split("mallory (104)")[1]
+    for participant in ("48218", "48219"):
+        folder = tmp_path / "moodle" / f"Ana Ruiz_{participant}_assignsubmission_file_"
+        folder.mkdir(parents=True)
+        (folder / edge).write_text(reference)
+    done = subprocess.run(
+        [GRADER, "intake", str(tmp_path / "moodle")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Ana Ruiz (48218)  [Moodle id 48218" in done.stderr
+    assert "Ana Ruiz (48219)  [Moodle id 48219" in done.stderr
+
+
 # -- forged reply frames: the grading process stays within a bound of memory and time ------------
 
 PEAK_HEADROOM_MB = 150  # over an honest wrong answer's peak; decoding a 16 MB frame costs ~50

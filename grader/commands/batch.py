@@ -33,6 +33,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
+from grader.workbook.run_mark import run_mark
 
 RESULTS_DIR = ".results"
 
@@ -62,17 +63,17 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
             exercise_ids,
             notes=notes,
             detail=list(detail),
-            entry={"names": list(entry.names), "site": entry.site, "site_id": entry.site_id},
+            entry=entry.identity,
         )
 
-    notes: list[str] = [
+    notes: list[str] = [*entry.notes] + [
         f"also submitted {name}, not graded (--duplicates)" for name in entry.dropped
     ]
     try:
         with tempfile.TemporaryDirectory(prefix="grader-batch-") as scratch:
             from grader.workbook.intake import take_in
 
-            intake = take_in(entry.items, exercises)
+            intake = take_in(entry.items, exercises, entry.precedence)
             notes = ([intake.note] if intake.note else []) + notes
             if not intake.chosen:
                 return record(_empty_result(exercises, intake.note), notes)
@@ -147,7 +148,7 @@ def grade_batch(
     records: dict[str, BatchRecord] = {}
     to_grade = []
     extra_args = list(extra_args)
-    key_mark = resume_mark(extra_args)
+    key_mark = resume_mark(extra_args) + run_mark()  # another key, checks or grader: stale
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry) + key_mark

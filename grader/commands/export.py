@@ -12,7 +12,6 @@ import click
 
 from grader.commands.preflight import InputError
 from grader.reports.lms import (
-    Column,
     blackboard_column,
     blackboard_csv,
     canvas_column,
@@ -61,9 +60,10 @@ def graded_students(book: dict) -> list[Graded]:
     return [
         Graded(
             str(row["student"]),
-            float(row["total"]),
+            float(row.get("final_total", row["total"])),  # after a late penalty, if any
             str(row.get("site") or ""),
             str(row.get("site_id") or ""),
+            str(row.get("name") or ""),
         )
         for row in book["students"]
     ]
@@ -99,7 +99,9 @@ def run_lms_export(
             column = blackboard_column(roster, title, points, max_total)
             text = blackboard_csv(roster, joined, column, max_total, missing_cell)
         else:
-            column = Column(title, points or MOODLE_POINTS, False)
+            from grader.reports.lms_moodle import moodle_column
+
+            column = moodle_column(roster, title, points)
             feedback = {
                 str(row["student"]): moodle_feedback(
                     dict(row.get("exercises") or {}), dict(book.get("max_scores") or {})
@@ -107,7 +109,7 @@ def run_lms_export(
                 for row in book["students"]
             }
             text = moodle_csv(
-                roster, joined, title, column.points, max_total, missing_cell, feedback
+                roster, joined, column.header, column.points, max_total, missing_cell, feedback
             )
     except RosterError as exc:
         raise InputError(f"--roster: {exc}") from None

@@ -115,9 +115,12 @@ def run_grade(
     key: str | None = None,
     review: bool = True,
     threshold: float | None = None,
+    term: dict | None = None,
 ) -> None:
     """`grader grade`: the instructor's input checked before anything is graded, then the batch,
-    then (unless `review` is False) the class's review: integrity flags and similar pairs."""
+    then (unless `review` is False) the class's review: integrity flags and similar pairs.
+    `term` holds the term's options (dry_run, students, prefix, late_policy, overrides): see
+    grader.commands.term."""
     import os
 
     from grader.commands.check import chosen_exercises
@@ -131,7 +134,13 @@ def run_grade(
         only_ids = [e.id for e in chosen_exercises(only)] if only else None
     except click.UsageError as exc:
         raise InputError(exc.message) from None
-    found = check_grade_input(batch, out, limits, duplicates)
+    from grader.commands.term import Term
+
+    options = Term(**(term or {}))
+    found = check_grade_input(batch, out, limits, duplicates, options.prefix)
+    if options.dry_run:
+        options.show(found, only_ids)
+        return
     try:
         out.mkdir(parents=True, exist_ok=True)
         key_file, made = key_for_run(out, key)
@@ -149,19 +158,24 @@ def run_grade(
             "archive): ignored",
             err=True,
         )
-    run_batch(
+    extra_args = [f"--limit={limit}" for limit in limits] + [
+        f"--grading-key-file={key_file.resolve()}"
+    ]
+    resume = options.before_run(found, out, resume, extra_args)
+    records = run_batch(
         batch=batch,
         out=out,
         workers=workers or os.cpu_count() or 1,
         resume=resume,
         only=only_ids,
         junit=junit,
-        extra_args=[f"--limit={limit}" for limit in limits]
-        + [f"--grading-key-file={key_file.resolve()}"],
+        extra_args=extra_args,
         entries=found.entries,
         review=review,
         threshold=threshold,
+        adjust=options.adjust(out),
     )
+    options.show(found, only_ids, records)
 
 
 def run_batch(
@@ -176,7 +190,10 @@ def run_batch(
     entries: list[Entry] | None = None,
     review: bool = True,
     threshold: float | None = None,
+    adjust=None,
 ) -> dict[str, BatchRecord]:
+    """Grade; then the gradebook, review, report and JUnit, from the records as `adjust` (the
+    term's overrides and late policy) makes them; returns the records as written."""
     entries = discover(batch) if entries is None else entries
     progress = Progress(len(entries))
 
@@ -229,6 +246,7 @@ def run_batch(
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the partial gradebook is written whole
         records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
+    records = adjust(records) if adjust else records
     write_gradebook(out, records, partial=partial)
     if review and not partial:  # after the gradebook, before the report that shows it
         from grader.commands.review import write_review

@@ -20,7 +20,9 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...], duplicates: str) -> Survey:
+def check_grade_input(
+    batch: Path, out: Path, limits: tuple[str, ...], duplicates: str, prefix: str = ""
+) -> Survey:
     """The batch's entries when the input is sound; InputError naming the first problem."""
     from grader.workbook.catalog import configured_limits
 
@@ -37,7 +39,7 @@ def check_grade_input(batch: Path, out: Path, limits: tuple[str, ...], duplicate
     if batch_at.is_relative_to(out_at):
         raise InputError(f"the batch folder {batch} is inside --out {out}; choose another --out")
     try:
-        found = survey(batch, duplicates)
+        found = survey(batch, duplicates, prefix=prefix)
     except IntakeError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:

@@ -21,6 +21,8 @@ def with_identity(book: dict, records: dict[str, BatchRecord], partial: str = ""
         row["entry"] = list(record.entry.get("names", []))
         row["site"] = record.entry.get("site", "")
         row["site_id"] = record.entry.get("site_id", "")
+        row["name"] = record.entry.get("name") or row["student"]
+        row.update(record.entry.get("adjusted") or {})  # raw and final totals, late, overrides
     if partial:
         book["partial"] = partial
     return book

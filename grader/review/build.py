@@ -107,7 +107,7 @@ def _read(
 ) -> dict[str, str]:
     """One student's exercise files (as intake chose them), scanned; their texts for similarity."""
     try:
-        chosen = take_in(entry.items, exercises).chosen
+        chosen = take_in(entry.items, exercises, entry.precedence).chosen
     except Exception as exc:  # noqa: BLE001 - grading already said why; the review goes on
         notes.append(_note(entry.student, "", f"not read ({type(exc).__name__})"))
         return {}

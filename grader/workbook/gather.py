@@ -24,6 +24,9 @@ MAX_READ_BYTES = 512 * 1024**2  # all one entry may read, wanted files and neste
 MAX_SCAN_BYTES = 1024**3
 IGNORED_FOLDERS = frozenset({"__macosx", ".ipynb_checkpoints", "__pycache__"})
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+# Archives the grader does not open: named as such, so the student knows to send a .zip.
+UNSUPPORTED_SUFFIXES = (".rar", ".7z", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".bz2", ".xz", ".gz")
+UNREAD_NAMED = 10  # files skipped unread are named up to this many, then counted
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,28 @@ class Gathered:
     found: list[Found] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what could not be opened or read, and why
     unread: int = 0  # files skipped unread (not wanted)
+    unread_names: list[str] = field(default_factory=list)  # the first UNREAD_NAMED of them
     read_bytes: int = 0
     scanned_bytes: int = 0  # how far the entry's tars were read through to list them
+
+
+def _skip(where: str, out: Gathered) -> None:
+    """A file not wanted: counted, named (up to UNREAD_NAMED), or said to be an archive the
+    grader does not open."""
+    lower = where.lower()
+    if lower.endswith(".ipynb"):
+        out.problems.append(f"{where} is a notebook, not graded: save the exercise as NN_<id>.py")
+        return
+    if lower.endswith(UNSUPPORTED_SUFFIXES) and not lower.endswith(ARCHIVE_SUFFIXES):
+        kind = lower.rsplit(".", 1)[-1]
+        out.problems.append(
+            f"{where} is a .{kind} archive, which the grader does not open: send a .zip, .tar, "
+            ".tar.gz or .tgz"
+        )
+        return
+    out.unread += 1
+    if len(out.unread_names) < UNREAD_NAMED:
+        out.unread_names.append(where)
 
 
 def is_archive(name: str) -> bool:
@@ -67,8 +90,8 @@ def gather(items: list[tuple[Path, str]], wanted: Callable[[str], bool]) -> Gath
         except OSError as exc:
             out.problems.append(f"{name} cannot be read ({exc.strerror})")
             continue
-        if stat.S_ISDIR(info.st_mode) and len(items) == 1:
-            _walk_folder(path, "", out, wanted)
+        if stat.S_ISDIR(info.st_mode):  # one folder is shown from its top; several by name
+            _walk_folder(path, "" if len(items) == 1 else name, out, wanted)
         else:
             _take_file(path, name, info, out, wanted, depth=0)
     return out
@@ -126,7 +149,7 @@ def _take_file(
         if data is not None:
             out.found.append(Found(where, info.st_mtime, data))
     else:
-        out.unread += 1
+        _skip(where, out)
 
 
 def _bounded(file: BinaryIO, where: str, limit: int, out: Gathered) -> bytes | None:
@@ -170,7 +193,7 @@ def _open_archive(
             inner = _join(where, "/".join(p for p in parts if p not in ("/", "..", ".")))
             base = parts[-1]
             if not (is_archive(base) or wanted(base)):
-                out.unread += 1
+                _skip(inner, out)
                 continue
             limit = MAX_ARCHIVE_BYTES if is_archive(base) else MAX_FILE_BYTES
             if size > limit:

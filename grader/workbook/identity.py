@@ -7,34 +7,27 @@ course sites add when they export submissions parsed off. Torch-free.
     Blackboard  Lab 3_jdoe_attempt_2026-11-02-10-31-07_01_edge_filter.py (and its .txt receipt)
     Gradescope  submission_123456/ (named from submission_metadata.yml when it is there)
     plain       alice/, alice.zip, alice.tar.gz
+
+The rules themselves are in sites.py; this module keeps the reading of one name alone.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader.workbook.gather import ARCHIVE_SUFFIXES
-
-_CANVAS = re.compile(r"^(?P<student>[^_]+?)(?:_late)?_(?P<site>\d+)_\d+_(?P<rest>.+)$", re.I)
-_MOODLE = re.compile(r"^(?P<student>.+?)_(?P<site>\d+)_assignsubmission_[a-z]+_?(?P<rest>.*)$")
-_BLACKBOARD = re.compile(
-    r"^.*?_(?P<student>[^_]+)_attempt_(?P<site>\d{4}(?:-\d\d){5})"
-    r"(?:_(?P<rest>.+)|\.txt)?$"
-)
-_GRADESCOPE = re.compile(r"^submission_(?P<site>\d+)$")
+from grader.workbook.sites import Name, decide, read_by
 
 
-@dataclass(frozen=True)
-class Name:
-    """An entry's name read: the student's id, the site's id for them, the site, and the name of
-    the file inside the export when the site prefixed a student's file (not a folder)."""
-
-    student: str
-    site_id: str = ""
-    site: str = ""
-    inner: str = ""
+def read_name(name: str, is_folder: bool, roster: dict[str, str] | None = None) -> Name:
+    """The student behind an entry named `name` read alone (a batch of one): its site decided
+    from this name only. A batch decides its site from all its entries (see survey)."""
+    rules = decide([(name, is_folder)], roster=roster)
+    found = read_by(rules.site, name, is_folder, rules) if rules.site else None
+    if found:
+        return found
+    return Name(name if is_folder else strip_archive_suffix(name))
 
 
 def strip_archive_suffix(name: str) -> str:
@@ -43,31 +36,6 @@ def strip_archive_suffix(name: str) -> str:
         if lower.endswith(suffix):
             return name[: -len(suffix)]
     return name
-
-
-def read_name(name: str, is_folder: bool, roster: dict[str, str] | None = None) -> Name:
-    """The student behind an entry named `name` (a folder when `is_folder`, else a file)."""
-    if is_folder and (match := _GRADESCOPE.match(name)):
-        site = match["site"]
-        return Name((roster or {}).get(site) or name, site, "gradescope")
-    if match := _MOODLE.match(name):
-        return Name(
-            match["student"].strip(), match["site"], "moodle", "" if is_folder else match["rest"]
-        )
-    if match := _BLACKBOARD.match(name):
-        return Name(
-            match["student"],
-            match["site"],
-            "blackboard",
-            "" if is_folder else (match["rest"] or ""),
-        )
-    if not is_folder and (match := _CANVAS.match(name)):
-        return Name(match["student"], match["site"], "canvas", match["rest"])
-    if is_folder:
-        if match := _CANVAS.match(name):
-            return Name(match["student"], match["site"], "canvas")
-        return Name(name)
-    return Name(strip_archive_suffix(name))
 
 
 def gradescope_roster(batch: Path) -> dict[str, str]:

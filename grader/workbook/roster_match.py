@@ -83,6 +83,7 @@ class Graded:
     total: float
     site: str = ""
     site_id: str = ""
+    name: str = ""  # the site's display name, when the gradebook key adds the id to it
 
 
 @dataclass
@@ -132,7 +133,9 @@ def _keys(site: Site, roster: Roster, row: list[str]) -> dict[str, set[str]]:
 def _student_key(step: str, graded: Graded, site: Site) -> str:
     if step == "site id":
         return graded.site_id.strip() if graded.site == site.name else ""
-    return squash(graded.student) if step == "name" else graded.student.strip().casefold()
+    if step == "name":
+        return squash(graded.name or graded.student)
+    return graded.student.strip().casefold()
 
 
 STEPS = ("site id", "login", "email", "SIS id", "name")
