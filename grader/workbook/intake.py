@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.gather import Found, gather, is_archive
 from grader.workbook.identity import gradescope_roster, read_name
+from grader.workbook.notebook_source import expand_notebooks, is_notebook
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _COPY = re.compile(r"(?:\s*\(\d+\)|-\d+|[\s_-]*copy(?:\s*\(?\d+\)?)?)+$", re.I)
@@ -223,8 +224,12 @@ def take_in(items: list[tuple[Path, str]], exercises: list[Exercise]) -> Intake:
     of the workbook's other exercises are left out without a word: --only did not ask)."""
     every = list(load_catalog())
     gathered = gather(
-        items, lambda name: exercise_of(name, every) is not None or _looks_like(name, every)
+        items,
+        lambda name: exercise_of(name, every) is not None
+        or _looks_like(name, every)
+        or is_notebook(name),
     )
+    gathered.found = expand_notebooks(gathered, every)  # each notebook: a file per exercise
     candidates: dict[str, list[Found]] = {}
     near: list[str] = []
     for found in gathered.found:
