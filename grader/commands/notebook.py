@@ -96,7 +96,7 @@ def source_of(exercise: Exercise, cells: list[str]) -> tuple[str, list[str]]:
     have defined one of its names."""
     names = spec_names(exercise)
     notes = []
-    for number, cell in enumerate(cells, start=1):
+    for cell in cells:
         reason = left_out_reason(cell)
         if reason and any(re.search(rf"\b(def|class)\s+{n}\b", cell) for n in names):
             notes.append(f"a cell defining {exercise.id}'s code was left out: it holds {reason}")

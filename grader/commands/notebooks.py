@@ -25,7 +25,7 @@ from grader.workbook.files import atomic_write
 from grader.workbook.notebook_source import tag_of
 from grader.workbook.paths import EXERCISES_DIR, PROJECT_ROOT
 
-SETUP = '''\
+SETUP = """\
 # Set-up. Where the workbook is not installed (Colab), this fetches and installs it once (about
 # {seconds} s where torch is already installed, as in Colab); elsewhere it does nothing.
 import importlib.util, os, subprocess, sys
@@ -37,7 +37,7 @@ if importlib.util.find_spec("grader") is None:
     pip = [sys.executable, "-m", "pip", "install", "-q", "-e", "cnn-workbook"]
     subprocess.run(pip, check=True)
     sys.path.insert(0, os.path.abspath("cnn-workbook"))
-from grader.notebook import check, hint, solution'''
+from grader.notebook import check, hint, solution"""
 INSTALL_SECONDS = 9  # measured: see docs/performance.md, "The notebooks' set-up cell"
 
 
@@ -152,4 +152,5 @@ def write_notebooks(out: Path, source: str | None = None) -> list[Path]:
 def run_notebooks(out: Path, source: str | None) -> None:
     """`grader notebooks`: write them and say where."""
     written = write_notebooks(out, source)
-    click.echo(f"wrote {len(written)} notebooks to {out}/ ({written[0].name} ... {written[-1].name})")
+    first, last = written[0].name, written[-1].name
+    click.echo(f"wrote {len(written)} notebooks to {out}/ ({first} ... {last})")

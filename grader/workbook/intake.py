@@ -225,9 +225,9 @@ def take_in(items: list[tuple[Path, str]], exercises: list[Exercise]) -> Intake:
     every = list(load_catalog())
     gathered = gather(
         items,
-        lambda name: exercise_of(name, every) is not None
-        or _looks_like(name, every)
-        or is_notebook(name),
+        lambda name: (
+            exercise_of(name, every) is not None or _looks_like(name, every) or is_notebook(name)
+        ),
     )
     gathered.found = expand_notebooks(gathered, every)  # each notebook: a file per exercise
     candidates: dict[str, list[Found]] = {}
