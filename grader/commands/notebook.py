@@ -115,10 +115,16 @@ def grade_source(exercise: Exercise, source: str) -> ExerciseResult:
         if source:
             (Path(folder) / exercise.filename).write_text(source, encoding="utf-8")
             pool.prestart(exercise.warm_up)
+        import torch
+
+        threads = torch.get_num_threads()  # the kernel's own, for the learner's cells
+        torch.set_num_threads(1)  # the checks' small reference computations: as a batch does
         try:
             result: SubmissionResult = run_checks(submission=Path(folder), exercises=[exercise])
         except RunnerError as exc:
             raise click.ClickException(str(exc)) from None
+        finally:
+            torch.set_num_threads(threads)
     graded = result.exercises[exercise.id]
     if graded.score >= graded.max_score:
         state.mark("passed", exercise.id)
