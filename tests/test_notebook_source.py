@@ -67,7 +67,8 @@ def test_untagged_cells_give_the_spec_names_with_what_they_use_and_no_trial_code
         "SCALE = 2",
         "def convolve2d(image, kernel, stride=1, padding=0):\n    return _pad(image, padding)",
         "image = torch.rand(5, 5)\nprint(convolve2d(image, torch.ones(3, 3)))",
-        "def convolve2d(image, kernel, stride=1, padding=0):\n    return _pad(image, padding) * SCALE",
+        "def convolve2d(image, kernel, stride=1, padding=0):\n"
+        "    return _pad(image, padding) * SCALE",
         "def count_parameters(model):\n    return 1, 1",
     ]
     source, missing = definitions(cells, ["convolve2d", "edge_magnitude"])
