@@ -61,6 +61,7 @@ def context(exercise: Exercise, docstring: str) -> str:
     kept = [
         " ".join(line for line in p.splitlines() if not line.startswith("Check your work"))
         for p in paragraphs
+        if not p.startswith("Tutorial:")  # the catalog's section says it, below the title
     ]
     steps = (
         f"Fill in the cells tagged `{tag_of(exercise)}` (each `raise NotImplementedError` "
@@ -69,7 +70,8 @@ def context(exercise: Exercise, docstring: str) -> str:
         f"reference once the exercise passes (or with `give_up=True`)."
     )
     title = f"# Exercise {exercise.number:02d}: {exercise.title}"
-    return "\n\n".join([title, *[k for k in kept if k], steps])
+    section = f"*Tutorial: {exercise.section}.*"
+    return "\n\n".join([title, section, *[k for k in kept if k], steps])
 
 
 def stub_cells(code: str) -> list[str]:
