@@ -21,6 +21,7 @@ from grader.commands.notebooks import notebook, stub_cells, without_docstring
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.notebook_source import tag_of
 from grader.workbook.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from grader.worker.host_cage import PRETEND_VARIABLE
 from tests.chromium import browse
 from tests.corpus import WRONG
 
@@ -122,7 +123,12 @@ def edge_kernel(tmp_path_factory) -> tuple[nbformat.NotebookNode, Path]:
         nbformat.v4.new_code_cell('hint("edge_filter")'),
         nbformat.v4.new_code_cell('solution("edge_filter")'),
     ]
-    return _run(nb, folder), folder
+    # this host is taken to lack the file-system cage: the check runs, and says so once
+    os.environ[PRETEND_VARIABLE] = "1"  # read by the kernel when it starts
+    try:
+        return _run(nb, folder), folder
+    finally:
+        del os.environ[PRETEND_VARIABLE]
 
 
 def _took(cell) -> float:
@@ -137,6 +143,8 @@ def test_the_reference_passes_in_a_kernel_and_a_repeated_check_is_a_fifth_of_the
     shown = _outputs(first)
     assert "score 25/25 (passing)" in shown and "FAIL" not in shown
     assert "class=cnn-check" in shown and "<script" not in shown  # the verdict, inline HTML
+    absent = "your check ran without a protection this machine lacks: no Landlock"
+    assert absent in shown and not any(absent in _outputs(c) for c in (second, third))
     times = [_took(c) for c in (first, second, third)]
     print(f"check('edge_filter') in one kernel: first {times[0]:.2f} s, then {times[1:]}")
     assert max(times[1:]) <= times[0] / 5, times
@@ -189,3 +197,22 @@ def test_every_notebook_passes_with_its_reference(exercise, tmp_path):
     nb = _run(_with_reference(exercise), tmp_path)
     shown = _outputs(nb.cells[-1])
     assert f"score {exercise.points}/{exercise.points} (passing)" in shown, shown[-3000:]
+
+
+def test_a_graded_run_refuses_where_the_host_cannot_cage_student_code(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "batch" / "ann").mkdir(parents=True)
+    (tmp_path / "batch" / "ann" / "02_count_parameters.py").write_text("X = 1\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("grader")), "grade", str(tmp_path / "batch")]
+        + ["--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, PRETEND_VARIABLE: "1"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "this host cannot cage student code" in done.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()

@@ -30,6 +30,7 @@ from grader.workbook.catalog import Exercise, configured_limits
 from grader.workbook.notebook_source import definitions, left_out_reason, spec_names
 from grader.workbook.results import ExerciseResult, SubmissionResult
 from grader.worker.environment import sandbox_notes
+from grader.worker.host_cage import lacks
 from grader.worker.pool import shared_pool
 
 SCOPE = "cnn-check"
@@ -141,16 +142,18 @@ def check(exercise_id: str) -> None:
         return None
     source, notes = source_of(exercise, kernel_cells())
     result = grade_source(exercise, source)
-    new = [n for n in sandbox_notes() if n not in _said]
-    _said.update(new)
-    notes += [
-        f"this machine lacks a protection of the grader (your own check runs anyway; graded "
-        f"runs refuse without it): {n}"
-        for n in new
-    ]
+    notes += absent_protections()
     verdict = Verdict(exercise, result, notes, time.perf_counter() - started)
     _show(verdict)
     return None
+
+
+def absent_protections() -> list[str]:
+    """What this host lacks of the cage, each said once per kernel: the learner's own check runs
+    anyway (their code, their machine); `grader grade` refuses without the file-system cage."""
+    new = [n for n in [*lacks(), *sandbox_notes()] if n not in _said]
+    _said.update(new)
+    return [f"your check ran without a protection this machine lacks: {n}" for n in new]
 
 
 def _show(verdict: Verdict) -> None:
