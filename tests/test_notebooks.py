@@ -20,10 +20,11 @@ from grader.cli import main
 from grader.commands.notebooks import notebook, stub_cells, without_docstring
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.notebook_source import tag_of
-from grader.workbook.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.worker.host_cage import PRETEND_VARIABLE
 from tests.chromium import browse
 from tests.corpus import WRONG
+from tests.helpers import stub_text, write_stubs
 
 EXERCISES = list(load_catalog())
 
@@ -32,17 +33,23 @@ def _tagged(nb: nbformat.NotebookNode, exercise: Exercise) -> list:
     return [c for c in nb.cells if tag_of(exercise) in c.metadata.get("tags", [])]
 
 
-def _load(exercise: Exercise) -> nbformat.NotebookNode:
-    text = json.dumps(notebook(exercise, str(PROJECT_ROOT)))
+@pytest.fixture(scope="module")
+def stubs(tmp_path_factory) -> Path:
+    """The stubs, made from the references (the tests never read the learner's exercises/)."""
+    return write_stubs(tmp_path_factory.mktemp("stubs"))
+
+
+def _load(exercise: Exercise, stubs: Path) -> nbformat.NotebookNode:
+    text = json.dumps(notebook(exercise, str(PROJECT_ROOT), stubs))
     nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     return nb
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
-def test_a_notebook_is_its_stub_cell_by_cell_with_set_up_and_check(exercise):
-    nb = _load(exercise)
-    stub = (EXERCISES_DIR / exercise.filename).read_text()
+def test_a_notebook_is_its_stub_cell_by_cell_with_set_up_and_check(exercise, stubs):
+    nb = _load(exercise, stubs)
+    stub = stub_text(exercise.filename)
     tagged = _tagged(nb, exercise)
     assert [c.source for c in tagged] == stub_cells(without_docstring(stub))
     joined = "\n\n".join(c.source for c in tagged)
@@ -57,6 +64,7 @@ def test_a_notebook_is_its_stub_cell_by_cell_with_set_up_and_check(exercise):
 
 
 def test_grader_notebooks_writes_one_per_exercise(tmp_path):
+    # the command reads the stubs of exercises/; written notebooks are not compared to them here
     done = CliRunner().invoke(main, ["notebooks", "--out", str(tmp_path), "--source", "x.git"])
     assert done.exit_code == 0, done.output
     written = sorted(p.name for p in tmp_path.glob("*.ipynb"))
@@ -86,9 +94,9 @@ def _run(nb: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _with_reference(exercise: Exercise) -> nbformat.NotebookNode:
+def _with_reference(exercise: Exercise, stubs: Path) -> nbformat.NotebookNode:
     """The exercise's notebook with the reference typed into its tagged cells."""
-    nb = _load(exercise)
+    nb = _load(exercise, stubs)
     reference = without_docstring((SOLUTIONS_DIR / exercise.filename).read_text())
     tagged = _tagged(nb, exercise)
     tagged[0].source = reference
@@ -103,11 +111,11 @@ TIMED = 'import time\nstarted = time.perf_counter()\ncheck("edge_filter")\n' + (
 
 
 @pytest.fixture(scope="module")
-def edge_kernel(tmp_path_factory) -> tuple[nbformat.NotebookNode, Path]:
+def edge_kernel(tmp_path_factory, stubs) -> tuple[nbformat.NotebookNode, Path]:
     """Notebook 01 run in one kernel: the reference and its check (timed), two more checks, a
     flipped kernel and its check, then hint() and solution()."""
     folder = tmp_path_factory.mktemp("notebook")
-    nb = _with_reference(exercise_by_id("edge_filter"))
+    nb = _with_reference(exercise_by_id("edge_filter"), stubs)
     flipped = next(v for v in WRONG if v.name == "flipped_kernel")
     source = (SOLUTIONS_DIR / "01_edge_filter.py").read_text()
     for old, new in flipped.edits:
@@ -193,8 +201,8 @@ def test_the_executed_notebook_renders_to_html_and_chromium_draws_it(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES[1:], ids=lambda e: e.id)
-def test_every_notebook_passes_with_its_reference(exercise, tmp_path):
-    nb = _run(_with_reference(exercise), tmp_path)
+def test_every_notebook_passes_with_its_reference(exercise, stubs, tmp_path):
+    nb = _run(_with_reference(exercise, stubs), tmp_path)
     shown = _outputs(nb.cells[-1])
     assert f"score {exercise.points}/{exercise.points} (passing)" in shown, shown[-3000:]
 

@@ -109,10 +109,10 @@ def _cell(kind: str, source: str, cell_id: str, tags: list[str] | None = None) -
     return cell
 
 
-def notebook(exercise: Exercise, source: str) -> dict:
-    """The notebook of one exercise, as nbformat 4.5 JSON; `source` is where set-up fetches the
-    workbook from."""
-    stub = (EXERCISES_DIR / exercise.filename).read_text(encoding="utf-8")
+def notebook(exercise: Exercise, source: str, stubs: Path = EXERCISES_DIR) -> dict:
+    """The notebook of one exercise, as nbformat 4.5 JSON, from its stub in `stubs`; `source` is
+    where set-up fetches the workbook from."""
+    stub = (stubs / exercise.filename).read_text(encoding="utf-8")
     docstring = ast.get_docstring(ast.parse(stub)) or ""
     name = exercise.id.replace("_", "-")
     cells = [
@@ -138,14 +138,16 @@ def notebook(exercise: Exercise, source: str) -> dict:
     }
 
 
-def write_notebooks(out: Path, source: str | None = None) -> list[Path]:
-    """Write every exercise's notebook into `out`; returns their paths."""
+def write_notebooks(
+    out: Path, source: str | None = None, stubs: Path = EXERCISES_DIR
+) -> list[Path]:
+    """Write every exercise's notebook into `out`, from the stubs in `stubs`; their paths."""
     source = source or default_source()
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for exercise in load_catalog():
         path = out / f"{exercise.filename[:-3]}.ipynb"
-        text = json.dumps(notebook(exercise, source), indent=1, ensure_ascii=False) + "\n"
+        text = json.dumps(notebook(exercise, source, stubs), indent=1, ensure_ascii=False) + "\n"
         atomic_write(path, text)
         written.append(path)
     return written
