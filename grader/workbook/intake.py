@@ -6,6 +6,8 @@ The rule, in order:
   `-1`, ` copy`), is `NN_<id>.py`; archives (zip, tar, tar.gz, tgz) are opened wherever they sit,
   up to `gather.MAX_DEPTH` deep; `__MACOSX`, `.ipynb_checkpoints`, `__pycache__` and hidden files
   are ignored; files that are not exercise files are skipped unread;
+- a notebook (.ipynb) gives, for each exercise it holds code of, a file inside it,
+  `work.ipynb/01_edge_filter.py` (grader.workbook.notebook_source);
 - of several candidates for one exercise, the one in a folder named `exercises` wins, then the
   shallowest, then the most recently modified, then the first by path; the others are named.
 """
