@@ -201,3 +201,33 @@ def test_a_batch_of_notebooks_earns_the_points_of_the_same_py_files(tmp_path):
             assert "graded work.ipynb/02_count_parameters.py" in notes
             assert "work.ipynb: cell 2 left out (a magic: %time 1)" in notes
     assert rows["ann-py"]["total"] > rows["bob-py"]["total"]
+
+
+def test_a_notebook_inside_a_zip_is_graded_from_its_cells(tmp_path):
+    import zipfile
+
+    from grader.workbook.intake import take_in
+
+    archive = tmp_path / "ann.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("ann/work.ipynb", _reference_notebook(tagged=False))
+    intake = take_in([(archive, "ann.zip")], EVERY)
+    assert intake.chosen["count_parameters"].path == "ann.zip/ann/work.ipynb/02_count_parameters.py"
+    assert "ann.zip/ann/work.ipynb: graded from the definitions the spec names" in intake.note
+
+
+def test_check_in_a_kernel_names_cells_it_left_out():
+    from grader.commands.notebook import source_of
+
+    cells = [
+        "import torch",
+        "def count_parameters(model):\n    return 1, 1",
+        "%%time\ndef count_parameters(model):\n    return 2, 2",
+        "def count_parameters(model):\n    return (3, 3",
+    ]
+    source, notes = source_of(COUNT, cells)
+    assert source == "def count_parameters(model):\n    return 1, 1\n"
+    assert notes == [
+        "a cell defining count_parameters's code was left out: it holds a magic",
+        "a cell defining count_parameters's code does not parse: it was left out",
+    ]

@@ -12,6 +12,7 @@ same messages as on the terminal, and the check page's pictures.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import tempfile
@@ -98,11 +99,23 @@ def source_of(exercise: Exercise, cells: list[str]) -> tuple[str, list[str]]:
     names = spec_names(exercise)
     notes = []
     for cell in cells:
+        if not any(re.search(rf"\b(def|class)\s+{n}\b", cell) for n in names):
+            continue
         reason = left_out_reason(cell)
-        if reason and any(re.search(rf"\b(def|class)\s+{n}\b", cell) for n in names):
+        if reason:
             notes.append(f"a cell defining {exercise.id}'s code was left out: it holds {reason}")
+        elif not _parses(cell):  # the kernel kept the definitions run before it
+            notes.append(f"a cell defining {exercise.id}'s code does not parse: it was left out")
     source, _ = definitions([c for c in cells if not left_out_reason(c)], names)
     return source, notes
+
+
+def _parses(cell: str) -> bool:
+    try:
+        ast.parse(cell)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def grade_source(exercise: Exercise, source: str) -> ExerciseResult:
