@@ -154,7 +154,11 @@ def check(exercise_id: str) -> None:
         print(exc.message, file=sys.stderr)
         return None
     source, notes = source_of(exercise, kernel_cells())
-    result = grade_source(exercise, source)
+    try:
+        result = grade_source(exercise, source)
+    except click.ClickException as exc:  # the checks could not run at all: said, not a traceback
+        print(f"grader: {exc.message}", file=sys.stderr)
+        return None
     notes += absent_protections()
     verdict = Verdict(exercise, result, notes, time.perf_counter() - started)
     _show(verdict)
