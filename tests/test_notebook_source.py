@@ -231,3 +231,14 @@ def test_check_in_a_kernel_names_cells_it_left_out():
         "a cell defining count_parameters's code was left out: it holds a magic",
         "a cell defining count_parameters's code does not parse: it was left out",
     ]
+
+
+def test_the_spec_names_come_from_the_reference_and_survive_a_file_that_does_not_parse(
+    tmp_path, monkeypatch
+):
+    from grader.workbook import notebook_source
+
+    assert notebook_source.spec_names(COUNT)[0] == "count_parameters"
+    (tmp_path / COUNT.filename).write_text("def count_parameters(model:\nclass Helper:\n  pass\n")
+    monkeypatch.setattr(notebook_source, "SOLUTIONS_DIR", tmp_path)
+    assert notebook_source.spec_names(COUNT) == ["count_parameters", "Helper"]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from grader.workbook.catalog import Exercise
 from grader.workbook.gather import Found, Gathered
-from grader.workbook.paths import EXERCISES_DIR
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.workbook.stubs import public_api
 
 MAX_NOTEBOOK_BYTES = 2 * 1024**2  # the same cap intake puts on any file it reads
@@ -110,9 +111,17 @@ def _snippet(source: str) -> str:
 
 
 def spec_names(exercise: Exercise) -> list[str]:
-    """The top-level functions and classes the exercise's stub defines (the spec's names)."""
-    stub = (EXERCISES_DIR / exercise.filename).read_text(encoding="utf-8")
-    return [name for name in public_api(stub) if "." not in name]
+    """The top-level functions and classes the spec names for the exercise: the reference's
+    where there is one (the learner may be editing exercises/), else the stub's; from a file
+    that does not parse, its top-level `def` and `class` lines."""
+    reference = SOLUTIONS_DIR / exercise.filename
+    text = (reference if reference.is_file() else EXERCISES_DIR / exercise.filename).read_text(
+        encoding="utf-8"
+    )
+    try:
+        return [name for name in public_api(text) if "." not in name]
+    except (SyntaxError, ValueError):
+        return re.findall(r"^(?:def|class)\s+([A-Za-z]\w*)", text, re.M)
 
 
 # -- the definitions a set of names needs ---------------------------------------------------------
