@@ -242,3 +242,14 @@ def test_the_spec_names_come_from_the_reference_and_survive_a_file_that_does_not
     (tmp_path / COUNT.filename).write_text("def count_parameters(model:\nclass Helper:\n  pass\n")
     monkeypatch.setattr(notebook_source, "SOLUTIONS_DIR", tmp_path)
     assert notebook_source.spec_names(COUNT) == ["count_parameters", "Helper"]
+
+
+def test_check_in_a_kernel_says_when_no_cell_defines_the_exercise():
+    from grader.commands.notebook import source_of
+
+    source, notes = source_of(COUNT, ["import torch", "print(1)"])
+    assert source == "" and notes == [
+        "no cell this kernel ran defines count_parameters, conv2d_param_count, "
+        "linear_param_count, simple_cnn_param_count: run the cells tagged "
+        "exercise:count_parameters first"
+    ]

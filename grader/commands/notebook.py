@@ -107,6 +107,11 @@ def source_of(exercise: Exercise, cells: list[str]) -> tuple[str, list[str]]:
         elif not _parses(cell):  # the kernel kept the definitions run before it
             notes.append(f"a cell defining {exercise.id}'s code does not parse: it was left out")
     source, _ = definitions([c for c in cells if not left_out_reason(c)], names)
+    if not source:
+        notes.append(
+            f"no cell this kernel ran defines {', '.join(names)}: run the cells tagged "
+            f"exercise:{exercise.id} first"
+        )
     return source, notes
 
 
