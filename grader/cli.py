@@ -114,6 +114,25 @@ def solution_command(exercise_id: str, give_up: bool) -> None:
     sys.exit(run_solution(exercise_id, give_up))
 
 
+@main.command("notebooks")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("notebooks"),
+    show_default=True,
+    help="Where to write them.",
+)
+@click.option(
+    "--source",
+    help="Where a notebook's set-up cell fetches the workbook (default: this copy's git remote).",
+)
+def notebooks_command(out: Path, source: str | None) -> None:
+    """Write a Jupyter notebook per exercise, made from its stub (runs in Colab too)."""
+    from grader.commands.notebooks import run_notebooks
+
+    run_notebooks(out, source)
+
+
 @main.command("watch")
 @click.argument("exercise_id", required=False)
 @SUBMISSION

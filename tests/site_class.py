@@ -85,7 +85,7 @@ EXPECTED: dict[str, tuple[int, int, str, str]] = {
     "kpatel": (25, 0, "", "kpatel"),
     "s777": (0, 12, "", "777"),
     "lena": (25, 0, "graded lena.zip/lena/01_edge_filter.py", ""),
-    "mona": (25, 0, "ignored 01_edge_filter.ipynb (a notebook, not graded", ""),
+    "mona": (25, 0, "01_edge_filter.ipynb: not a notebook (no list of cells), not graded", ""),
     "nina": (25, 0, "graded nina.zip/inner.zip/01_edge_filter.py", ""),
     "oscar": (25, 0, "graded 01_edge_filter copy.py as 01_edge_filter.py", ""),
     "paula": (0, 0, "", ""),

@@ -328,3 +328,12 @@ def test_a_filled_in_stub_is_refused(tmp_path):
     with pytest.raises(HandoutError, match="03_simple_cnn.py"):
         build_handout(tmp_path / "out", stubs=stubs)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_handout_holds_a_notebook_per_exercise_that_asks_where_the_class_copy_is(handout):
+    names = sorted(p.name for p in (handout / "notebooks").glob("*.ipynb"))
+    assert names == [e.filename.replace(".py", ".ipynb") for e in load_catalog()]
+    first = json.loads((handout / "notebooks" / names[0]).read_text())
+    setup = "".join(first["cells"][1]["source"])
+    assert "WORKBOOK = ''" in setup and "set WORKBOOK above" in setup
+    assert str(PROJECT_ROOT) not in setup  # not the instructor's own copy, with its solutions

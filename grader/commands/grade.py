@@ -130,6 +130,10 @@ def run_grade(
 
     if is_handout():
         raise InputError(HANDOUT_REFUSAL)
+    from grader.worker.host_cage import graded_run_refusal
+
+    if refusal := graded_run_refusal():  # no cage for student code: no graded run
+        raise InputError(refusal)
     try:
         only_ids = [e.id for e in chosen_exercises(only)] if only else None
     except click.UsageError as exc:

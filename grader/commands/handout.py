@@ -55,6 +55,9 @@ write, and a grader that tells you what is right and what is not.
 5. Move on to `02_count_parameters.py` ... `08_train_digits.py`; `grader check` with no id
    checks them all (`pytest` does too).
 
+Rather work in Jupyter or Colab? `notebooks/` holds the same exercises as notebooks: fill in the
+cells tagged `exercise:<id>` and run `check("edge_filter")` in the notebook.
+
 ## This copy
 
 Your instructor made it with `grader export student`. It holds no reference solutions: the
@@ -94,6 +97,10 @@ def _copy_project(out: Path, stubs: Path) -> None:
     (out / "exercises").mkdir()
     for exercise in load_catalog():
         shutil.copyfile(stubs / exercise.filename, out / "exercises" / exercise.filename)
+    from grader.commands.notebooks import write_notebooks
+
+    # the same stubs as notebooks; their set-up cell asks for the class's copy (not known here)
+    write_notebooks(out / "notebooks", source="", stubs=stubs)
     pyproject = (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     # `pytest` in the handout runs the checks on exercises/: it has no tests/
     pyproject = pyproject.replace('testpaths = ["tests"]', 'testpaths = ["checks"]')

@@ -35,7 +35,8 @@ def check_section(check: CheckResult, show_message: bool = True) -> str:
     return "".join(parts)
 
 
-def _exercise(exercise: Exercise, result: ExerciseResult) -> str:
+def exercise_section(exercise: Exercise, result: ExerciseResult) -> str:
+    """One exercise's part of the page (a notebook's check() shows it alone, inline)."""
     head = exercise_heading(
         f"ex-{exercise.id}", exercise.number, exercise.title, result.score, exercise.points
     )
@@ -82,6 +83,6 @@ def check_page(result: SubmissionResult, exercises: list[Exercise], where: str) 
         f"<th>status</th></tr></thead><tbody>{rows}</tbody></table>"
         '<p class="small muted">In the heat maps, orange is positive and blue negative; a cell '
         "outlined in black differs from the expected value.</p>"
-        + "".join(_exercise(e, result.exercises[e.id]) for e in exercises)
+        + "".join(exercise_section(e, result.exercises[e.id]) for e in exercises)
     )
     return page("grader check", body, extra_style=STYLE)

@@ -6,7 +6,9 @@ The rule, in order:
   ` copy`) and a `.txt` added to `.py`, is `NN_<id>.py`; archives (zip, tar, tar.gz, tgz) are
   opened wherever they sit, up to `gather.MAX_DEPTH` deep; `__MACOSX`, `.ipynb_checkpoints`,
   `__pycache__` and hidden files are ignored; other files are skipped unread and named
-  (notebooks and archives the grader does not open, as such);
+  (archives the grader does not open, as such);
+- a notebook (.ipynb) gives, for each exercise it holds code of, a file inside it,
+  `work.ipynb/01_edge_filter.py` (grader.workbook.notebook_source);
 - of several candidates for one exercise, an untouched stub loses to any other file; then the
   later attempt (Blackboard) wins; then the one in a folder named `exercises`, then the
   shallowest, then the most recently modified, then the first by path; the others are named.
@@ -23,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.entries import Entry, IntakeError, Survey
 from grader.workbook.gather import Found, gather
+from grader.workbook.notebook_source import expand_notebooks, is_notebook
 from grader.workbook.survey import DUPLICATE_POLICIES, discover, survey
 from grader.workbook.untouched import is_untouched_stub
 
@@ -117,8 +120,12 @@ def take_in(
     attempt) wins."""
     every = list(load_catalog())
     gathered = gather(
-        items, lambda name: exercise_of(name, every) is not None or _looks_like(name, every)
+        items,
+        lambda name: (
+            exercise_of(name, every) is not None or _looks_like(name, every) or is_notebook(name)
+        ),
     )
+    gathered.found = expand_notebooks(gathered, every)  # each notebook: a file per exercise
     candidates: dict[str, list[Found]] = {}
     near: list[str] = []
     for found in gathered.found:
