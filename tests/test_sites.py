@@ -253,6 +253,12 @@ def test_two_students_with_one_first_name_are_no_classroom_but_two_clones_are(tm
     assert set(_chosen(clones)) == {"amy", "bo-k"}
 
 
+def test_a_prefix_shared_by_some_folders_only_is_no_classroom_assignment(tmp_path):
+    names = ["ann-py", "ann-tagged", "ann-untagged", "bob-py", "bob-tagged", "bob-untagged"]
+    plain = _write(tmp_path / "p", {f"{name}/{EDGE}": ref(EDGE) for name in names})
+    assert set(_chosen(plain)) == set(names)
+
+
 def test_classroom_folders_beside_a_canvas_export_keep_their_usernames(tmp_path):
     batch = _write(
         tmp_path / "b",

@@ -181,17 +181,11 @@ CLASSROOM_LEAST = 3  # folders that share a prefix before it is taken for Classr
 
 
 def classroom_prefix_of(folders: list[str], cloned: frozenset[str] = frozenset()) -> str:
-    """Classroom's `<assignment>-` prefix: the one most folders share (by their first word), when
-    CLASSROOM_LEAST of them share it, or two that are git clones: two students called
-    `mary-ann` and `mary-beth` are not a Classroom assignment `mary`."""
-    groups: dict[str, list[str]] = {}
-    for name in folders:
-        head, dash, _ = name.partition("-")
-        if dash:
-            groups.setdefault(head, []).append(name)
-    best = max(groups.values(), key=len, default=[])
-    prefix = common_prefix(best, "-")
-    enough = len(best) >= CLASSROOM_LEAST or sum(n in cloned for n in best) >= 2
+    """Classroom's `<assignment>-` prefix: the one EVERY folder of the batch shares, when there
+    are CLASSROOM_LEAST of them or two are git clones. Common to the batch, not to a group: the
+    folders `ann-py`, `ann-tagged` and `bob-py` are three students, not an assignment `ann`."""
+    prefix = common_prefix(folders, "-")
+    enough = len(folders) >= CLASSROOM_LEAST or sum(n in cloned for n in folders) >= 2
     return prefix if prefix and enough else ""
 
 
