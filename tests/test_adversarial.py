@@ -420,6 +420,19 @@ def test_a_classmate_named_in_a_file_name_takes_nothing_over(tmp_path):
     assert "Ana Ruiz (48219)  [Moodle id 48219" in done.stderr
 
 
+def test_a_username_spelt_as_a_classmates_file_key_gets_a_file_of_its_own(tmp_path):
+    """Red team: a student whose chosen id equals the file key of `bob smith` (made safe plus a
+    hash) shared bob's feedback and result files: one student's feedback was lost."""
+    from grader.workbook.intake import discover
+
+    bob = tmp_path / "batch" / "bob smith"
+    bob.mkdir(parents=True)
+    chooser = tmp_path / "batch" / next(e.key for e in discover(tmp_path / "batch"))
+    chooser.mkdir()
+    keys = [e.key.lower() for e in discover(tmp_path / "batch")]
+    assert len(keys) == 2 and len(set(keys)) == 2, keys
+
+
 # -- forged reply frames: the grading process stays within a bound of memory and time ------------
 
 PEAK_HEADROOM_MB = 150  # over an honest wrong answer's peak; decoding a 16 MB frame costs ~50

@@ -188,3 +188,10 @@ def test_entry_keys_are_distinct_and_safe():
     keys = [e.key for e in entries]
     assert len({k.lower() for k in keys}) == len(keys)
     assert all("/" not in k and not k.startswith(".") for k in keys)
+
+
+def test_an_id_chosen_to_equal_a_classmates_hashed_key_gets_a_key_of_its_own():
+    victim = Entry("bob smith", Path("bob smith"))
+    chooser = Entry(victim.key, Path(victim.key))  # a username spelt like bob smith's file name
+    assert chooser.key != victim.key
+    assert chooser.key.lower() != victim.key.lower()

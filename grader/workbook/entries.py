@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_HASHED = re.compile(r"-[0-9a-f]{16}$")  # what a key made with a hash ends in, and no other key
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,13 @@ class Entry:
     @property
     def key(self) -> str:
         """A file name for this student that no other student's can equal, even on a file system
-        that ignores case: the id made safe, plus a hash of the exact id when that changed it."""
+        that ignores case: the id made safe, plus a hash of the exact id when that changed it, or
+        when the id already ends as a hashed key does (`bob_smith-<hash of "bob smith">` is a
+        GitHub username a student can choose)."""
         safe = _SAFE.sub("_", self.student).strip("._") or "student"
-        if safe != self.student or safe.lower() != safe:
+        if safe != self.student or safe.lower() != safe or _HASHED.search(safe):
             exact = self.student.encode("utf-8", "surrogateescape")  # a name that is not UTF-8
-            safe += "-" + hashlib.sha256(exact).hexdigest()[:8]
+            safe += "-" + hashlib.sha256(exact).hexdigest()[:16]
         return safe
 
     @property
