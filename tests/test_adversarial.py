@@ -748,6 +748,22 @@ def test_verdict_attack_scores_what_its_honest_wrong_answer_scores(verdict, tmp_
     assert attack == honest
 
 
+def test_buffers_put_back_in_training_mode_win_nothing_in_a_public_run_either(
+    tmp_path, grading_key
+):
+    """Issue 21: 6/16 in both runs before; the eval-mode points now need the eval-mode answer."""
+    graded = next(v for v in VERDICTS if v.name == "buffers_put_back_in_training_mode")
+    public = Verdict(
+        graded.name, graded.exercise, graded.mistake, graded.attack, graded.prelude, False
+    )
+    honest = _verdict_score(tmp_path / "honest", public, public.honest(), grading_key)
+    attack = _verdict_score(
+        tmp_path / "attack", public, public.source(str(PROJECT_ROOT)), grading_key
+    )
+    print(f"public run: honest {honest:g}, attack {attack:g}")
+    assert attack == honest == 0
+
+
 def test_a_memorised_public_held_out_set_wins_only_the_public_run(tmp_path, grading_key):
     """The lookup table of the public held-out digits: 20/20 in `grader check` (the learner fools
     only themselves), 0 in a graded run, whose digits come from the key."""
