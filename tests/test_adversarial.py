@@ -942,3 +942,29 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
         submission.close()
         pool.close()
     assert used["cpu"] >= 1.4, used
+
+
+# -- issue 21: the reference is unlocked by the learner's own exercises/ only ---------------------
+
+
+def test_a_friends_passing_folder_does_not_unlock_the_reference(tmp_path, monkeypatch):
+    """`grader check --submission FRIEND` then `grader solution ID` used to show the reference,
+    with no give-up recorded."""
+    from click.testing import CliRunner
+
+    from grader.cli import main
+    from grader.workbook import state
+    from grader.workbook.paths import SOLUTIONS_DIR
+
+    monkeypatch.setattr(state, "STATE_FILE", tmp_path / "state" / "state.json")
+    friend = tmp_path / "friend"
+    friend.mkdir()
+    reference = (SOLUTIONS_DIR / "02_count_parameters.py").read_text()
+    (friend / "02_count_parameters.py").write_text(reference)
+    runner = CliRunner()
+    checked = runner.invoke(main, ["check", "count_parameters", "--submission", str(friend)])
+    assert checked.exit_code == 0, checked.output  # the friend's file passes
+    shown = runner.invoke(main, ["solution", "count_parameters"])
+    assert shown.exit_code == 1 and "own exercises/" in shown.output
+    assert "numel()" not in shown.output  # no line of the reference
+    assert state.marked("passed") == set() and state.marked("gave_up") == set()
