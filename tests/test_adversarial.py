@@ -968,3 +968,97 @@ def test_a_friends_passing_folder_does_not_unlock_the_reference(tmp_path, monkey
     assert shown.exit_code == 1 and "own exercises/" in shown.output
     assert "numel()" not in shown.output  # no line of the reference
     assert state.marked("passed") == set() and state.marked("gave_up") == set()
+
+
+# -- issue 21: GitHub Classroom, a `grader/` committed in the student's repository ---------------
+
+FORGED_CLASSROOM = """
+import base64, json, os
+test = {"name": "all", "status": "pass", "score": 145, "message": "", "line_no": 0}
+result = {"version": 1, "status": "pass", "max_score": 145, "tests": [test]}
+with open(os.environ["GITHUB_OUTPUT"], "a") as handle:
+    handle.write("result=" + base64.b64encode(json.dumps(result).encode()).decode() + "\\n")
+"""
+SHADOWS = {
+    "grader/__init__.py": "",
+    "grader/commands/__init__.py": "",
+    "grader/commands/classroom.py": FORGED_CLASSROOM,
+    "pip/__init__.py": "",
+    "pip/__main__.py": "raise SystemExit('the repository's pip ran')",
+    "sitecustomize.py": "raise SystemExit('the repository's sitecustomize ran')",
+}
+BEFORE_THE_FIX = "python -m grader.commands.classroom exercises"  # issue 21's run line
+
+
+def test_a_grader_committed_in_the_classroom_repository_is_never_imported(tmp_path):
+    """The stubs and a forged `grader/` (and `pip/`, `sitecustomize.py`): 145/145 when the step
+    ran `python -m` in the repository root; the stubs' 0 with the workflow's run line."""
+    from tests.helpers import write_stubs
+    from tests.test_export import run_grading_step
+
+    stubs = tmp_path / "stubs"
+    write_stubs(stubs)
+    results, points, max_points, log = run_grading_step(tmp_path / "after", stubs, SHADOWS)
+    assert (points, max_points) == (0, 145) and "Total: 0 / 145 points" in log
+    _, before, _, _ = run_grading_step(tmp_path / "before", stubs, SHADOWS, BEFORE_THE_FIX)
+    print(f"classroom: stubs and a committed grader/: {before:g}/145 before, {points:g} after")
+    assert before == 145  # the attack, as it worked before
+    repo = tmp_path / "after" / "repo"
+    for step in ("python -I -m pip --version", "python -m pip --version"):
+        done = subprocess.run(
+            [sys.executable, *step.split()[1:]], cwd=repo, capture_output=True, text=True
+        )
+        shadowed = "the repository's" in done.stderr
+        assert shadowed == ("-I" not in step), (step, done.stderr[-500:])  # its pip steps use -I
+
+
+def test_grade_flags_a_classroom_repository_whose_workflow_or_grader_differs(tmp_path):
+    """The trusted path: the instructor clones the class and runs `grader grade`, which runs none
+    of the repository's grader and flags a workflow, grader or checks that differ from the
+    template; an untouched clone gets no such flag."""
+    import json
+
+    from grader.reports.classroom_workflow import workflow_yaml
+    from grader.workbook.paths import SOLUTIONS_DIR
+
+    edge = "01_edge_filter.py"
+    batch = tmp_path / "batch"
+    for student in ("honest", "forger"):
+        repo = batch / student
+        (repo / "exercises").mkdir(parents=True)
+        (repo / ".github" / "workflows").mkdir(parents=True)
+        (repo / ".github" / "workflows" / "classroom.yml").write_text(
+            workflow_yaml(grader_repo="prof/cnn-grader@v2")
+        )
+    (batch / "honest" / "exercises" / edge).write_text((SOLUTIONS_DIR / edge).read_text())
+    forger = batch / "forger"
+    (forger / "exercises" / edge).write_text(
+        "def edge_filter(image):\n    raise NotImplementedError\n"
+    )
+    workflow = forger / ".github" / "workflows" / "classroom.yml"
+    workflow.write_text(workflow.read_text().replace("python -I -m grader", "python -m grader"))
+    for name, text in SHADOWS.items():
+        (forger / name).parent.mkdir(parents=True, exist_ok=True)
+        (forger / name).write_text(text)
+    (forger / ".github" / "workflows" / "extra.yml").write_text("on: push\n")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("grader")), "grade", str(batch), "--out", str(out)]
+        + ["--only", "edge_filter"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    grades = {
+        s["student"]: s["total"] for s in json.loads((out / "grades.json").read_text())["students"]
+    }
+    assert grades["forger"] == 0 and grades["honest"] > 0  # its grader/ ran nowhere
+    flags = json.loads((out / "review.json").read_text())["flags"]
+    found = {(f["student"], f["kind"], f["file"]) for f in flags}
+    assert ("forger", "classroom_workflow", ".github/workflows/classroom.yml") in found
+    assert ("forger", "classroom_workflow", ".github/workflows/extra.yml") in found
+    assert ("forger", "grader_files", "grader/commands/classroom.py") in found
+    assert ("forger", "grader_files", "sitecustomize.py") in found
+    kinds = {"classroom_workflow", "grader_files"}
+    assert not [f for f in flags if f["student"] == "honest" and f["kind"] in kinds], flags
