@@ -18,7 +18,7 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef]:
 
 
 def noop_lines(tree: ast.Module, api: frozenset[str]) -> ast.Module:
-    """`_ = 0` after every statement, in every block."""
+    """`_ = 0` after every statement, in every block (the docstring's included)."""
 
     def pad(block: list[ast.stmt]) -> list[ast.stmt]:
         out = []
@@ -35,9 +35,17 @@ def noop_lines(tree: ast.Module, api: frozenset[str]) -> ast.Module:
 
 
 def reordered(tree: ast.Module, api: frozenset[str]) -> ast.Module:
-    """The top-level definitions in reverse order (imports stay first)."""
-    head = [s for s in tree.body if not isinstance(s, DEFINITIONS)]
-    tree.body = head + [s for s in tree.body if isinstance(s, DEFINITIONS)][::-1]
+    """Each run of top-level definitions in reverse order (other statements stay where they
+    are: module-level code may use the definitions above it)."""
+    out: list[ast.stmt] = []
+    run: list[ast.stmt] = []
+    for statement in tree.body + [ast.Pass()]:
+        if isinstance(statement, DEFINITIONS):
+            run.append(statement)
+            continue
+        out += run[::-1] + [statement]
+        run = []
+    tree.body = out[:-1]
     return tree
 
 
@@ -88,8 +96,18 @@ def renamed(tree: ast.Module, api: frozenset[str]) -> ast.Module:
         n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
     bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arg) for a in [n]}
-    bound |= {s.name for s in ast.walk(tree) if isinstance(s, DEFINITIONS)}
-    table = {name: f"zq_{i}" for i, name in enumerate(sorted(bound - api - imported - {"self"}))}
+    bound |= {s.name for s in tree.body if isinstance(s, DEFINITIONS)}  # methods keep theirs
+    # the API's parameters keep their names: callers pass them by keyword
+    api_nodes = [s for s in ast.walk(tree) if isinstance(s, DEFINITIONS) and s.name in api]
+    public = {
+        a.arg
+        for d in api_nodes
+        for n in ast.walk(d)
+        if isinstance(n, ast.arguments)
+        for a in n.args + n.kwonlyargs + n.posonlyargs
+    }
+    own = bound - api - imported - public - {"self"}
+    table = {name: f"zq_{i}" for i, name in enumerate(sorted(own))}
 
     class Rename(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.Name:
@@ -107,13 +125,30 @@ def renamed(tree: ast.Module, api: frozenset[str]) -> ast.Module:
             return node
 
         def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
-            node.name = table.get(node.name, node.name)
+            if node in tree.body:
+                node.name = table.get(node.name, node.name)
             self.generic_visit(node)
             return node
 
         visit_ClassDef = visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
 
     return Rename().visit(tree)
+
+
+_SCOPES = (ast.comprehension, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp, ast.Lambda)
+
+
+def _stored(node: ast.AST) -> set[str]:
+    """The names a statement binds in its function (not those bound inside a comprehension)."""
+    found, stack = set(), [node]
+    while stack:
+        here = stack.pop()
+        if isinstance(here, _SCOPES):
+            continue
+        if isinstance(here, ast.Name) and isinstance(here.ctx, ast.Store):
+            found.add(here.id)
+        stack += list(ast.iter_child_nodes(here))
+    return found
 
 
 def split(tree: ast.Module, api: frozenset[str]) -> ast.Module:
@@ -129,15 +164,7 @@ def split(tree: ast.Module, api: frozenset[str]) -> ast.Module:
         ):
             continue
         names = [a.arg for a in function.args.args + function.args.kwonlyargs]
-        names += sorted(
-            {
-                n.id
-                for s in head
-                for n in ast.walk(s)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-            }
-            - set(names)
-        )
+        names += sorted({n for s in head for n in _stored(s)} - set(names))
         helper = f"_rest_of_{function.name}"
         text = f"def {helper}({', '.join(names)}):\n    pass"
         new = ast.parse(text).body[0]
@@ -271,9 +298,17 @@ EVASIONS: dict[str, Callable[[ast.Module, frozenset[str]], ast.Module]] = {
 }
 
 
+def _is_future(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.ImportFrom) and statement.module == "__future__"
+
+
 def evade(text: str, how: str, api: frozenset[str]) -> str:
     """`text` transformed by EVASIONS[how]; the result compiles."""
     tree = EVASIONS[how](copy.deepcopy(ast.parse(text)), api)
+    # annotations that name a class defined further down, once reordered, stay unevaluated
+    tree.body = [s for s in tree.body if not _is_future(s)]
+    docstring = int(bool(ast.get_docstring(tree, clean=False)))
+    tree.body.insert(docstring, ast.parse("from __future__ import annotations").body[0])
     source = ast.unparse(ast.fix_missing_locations(tree))
     compile(source, f"<{how}>", "exec")
     return source

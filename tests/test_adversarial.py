@@ -1062,3 +1062,43 @@ def test_grade_flags_a_classroom_repository_whose_workflow_or_grader_differs(tmp
     assert ("forger", "grader_files", "sitecustomize.py") in found
     kinds = {"classroom_workflow", "grader_files"}
     assert not [f for f in flags if f["student"] == "honest" and f["kind"] in kinds], flags
+
+
+# -- issue 21: a copy padded with no-ops and reordered --------------------------------------------
+
+
+def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_path):
+    """`_ = 0` after every statement and the functions reordered took a copy from 1.00 to
+    0.17-0.49, under the threshold; the normalised tree and the shorter file's share list it."""
+    import json
+
+    from grader.review.normalise import defined_names
+    from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+    from tests.evasions import evade
+
+    names = ("01_edge_filter.py", "05_training_step.py")
+    batch = tmp_path / "batch"
+    for student in ("alice", "bob"):
+        (batch / student).mkdir(parents=True)
+    for name in names:
+        reference = (SOLUTIONS_DIR / name).read_text()
+        api = defined_names((EXERCISES_DIR / name).read_text())
+        (batch / "alice" / name).write_text(reference)
+        (batch / "bob" / name).write_text(evade(reference, "noop_lines_reordered", api))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("grader")), "grade", str(batch), "--out", str(out)]
+        + ["--only", "edge_filter", "--only", "training_step"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    pairs = json.loads((out / "review.json").read_text())["similarity"]["pairs"]
+    (pair,) = [p for p in pairs if {p["a"], p["b"]} == {"alice", "bob"}]
+    print(f"padded and reordered copy: {pair['files']}")
+    assert all(pair["files"][name] >= 0.9 for name in names)
+    grades = {
+        s["student"]: s["total"] for s in json.loads((out / "grades.json").read_text())["students"]
+    }
+    assert grades["alice"] == grades["bob"]  # the copy works: it earns what the original earns
