@@ -1102,3 +1102,32 @@ def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_pat
         s["student"]: s["total"] for s in json.loads((out / "grades.json").read_text())["students"]
     }
     assert grades["alice"] == grades["bob"]  # the copy works: it earns what the original earns
+
+
+def test_the_class_template_is_what_most_repositories_hold(tmp_path):
+    """A handout's recorded values (checks/expected/) and a workflow another grader version
+    wrote are the class's template when most repositories hold them: only the one that differs
+    from them is flagged."""
+    from grader.reports.classroom_workflow import workflow_yaml
+    from grader.review.repository import class_findings
+
+    template = workflow_yaml(grader_repo="prof/cnn-grader").replace("Grades the", "Grade the")
+    folders = {}
+    for student in ("a", "b", "c", "d"):
+        repo = folders.setdefault(student, tmp_path / student)
+        (repo / ".github" / "workflows").mkdir(parents=True)
+        (repo / ".github" / "workflows" / "classroom.yml").write_text(template)
+        (repo / "checks" / "expected").mkdir(parents=True)
+        (repo / "checks" / "expected" / "edge_filter.pt").write_bytes(b"recorded values")
+    (tmp_path / "d" / "checks" / "expected" / "edge_filter.pt").write_bytes(b"forged values")
+    found = class_findings(folders)
+    assert found["a"] == found["b"] == found["c"] == []
+    assert found["d"] == [
+        (
+            "grader_files",
+            "holds checks/expected/edge_filter.pt, which this copy has not",
+            "checks/expected/edge_filter.pt",
+        )
+    ]
+    alone = class_findings({"a": folders["a"]})["a"]  # one repository: judged against this copy
+    assert {f[0] for f in alone} == {"classroom_workflow", "grader_files"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from grader.review.findings import Scan
 from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
-from grader.review.repository import repository_findings
+from grader.review.repository import class_findings
 from grader.review.scan import decode, scan_source
 from grader.review.similarity import TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
@@ -52,8 +52,9 @@ def build_review(
         texts[entry.student] = _read(entry, exercises, flags, notes, scans)
         for filename, finding in outcome_findings(record, exercises):
             flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
-        for kind, what, filename in repository_findings(entry.path) if not entry.files else ():
-            flags.append(_flag(entry.student, kind, what, filename, None))
+    repositories = {e.student: e.path for e in entries if e.student in records and not e.files}
+    for student, found in class_findings(repositories).items():  # GitHub Classroom clones
+        flags += [_flag(student, kind, what, filename, None) for kind, what, filename in found]
     scanned = time.monotonic()
     starters = {
         e.id: starter_text(EXERCISES_DIR / e.filename, SOLUTIONS_DIR / e.filename)

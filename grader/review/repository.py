@@ -26,31 +26,52 @@ MAX_BYTES = 1 << 20  # read per file; a longer one is compared by its first MiB 
 MAX_FINDINGS = 20  # per repository, then one "and N more"
 
 
-def repository_findings(folder: Path) -> list[tuple[str, str, str]]:
-    """(kind, what, file) for each way the repository at `folder` (or one folder down) differs
-    from the template; [] for a submission that is not a repository."""
-    root = _repository_root(folder)
-    if root is None:
-        return []
-    found: list[tuple[str, str, str]] = []
-    found += _workflow_findings(root)
+Finding = tuple[str, str, str]  # kind, what, file
+
+
+def class_findings(folders: dict[str, Path]) -> dict[str, list[Finding]]:
+    """Per student, each way their repository differs from the template: from this copy's own
+    files (and the workflow its `grader export github-classroom` writes), unless at least half of
+    the class's repositories (3 or more) hold the very same file: that is the class's template
+    (a handout's recorded values, a workflow written by another version). No entry for a
+    submission that is not a repository."""
+    raw: dict[str, list[tuple[Finding, str]]] = {}
+    for student, folder in folders.items():
+        root = _repository_root(folder)
+        if root is not None:
+            raw[student] = _differences(root)
+    held: dict[tuple[str, str], int] = {}
+    for found in raw.values():
+        for key in {(f[2], digest) for f, digest in found if digest}:
+            held[key] = held.get(key, 0) + 1
+    common = max(3, (len(raw) + 1) // 2)
+    out = {}
+    for student, found in raw.items():
+        kept = [f for f, digest in found if not digest or held[(f[2], digest)] < common]
+        if len(kept) > MAX_FINDINGS:
+            more = len(kept) - MAX_FINDINGS
+            kept = kept[:MAX_FINDINGS] + [("grader_files", f"and {more} more", "")]
+        out[student] = kept
+    return out
+
+
+def repository_findings(folder: Path) -> list[Finding]:
+    """One repository's findings, judged against this copy alone (see class_findings)."""
+    return class_findings({"": folder}).get("", [])
+
+
+def _differences(root: Path) -> list[tuple[Finding, str]]:
+    """Each difference, with the digest of the file that makes it ("" for none)."""
+    found = _workflow_findings(root)
     for name in GRADER_FOLDERS:
         found += _folder_findings(root, name)
     if _is_dir(root / ".cnn-grader"):
-        found.append(
-            (
-                "grader_files",
-                "commits a .cnn-grader folder (where Classroom puts the grader)",
-                ".cnn-grader",
-            )
-        )
+        what = "commits a .cnn-grader folder (where Classroom puts the grader)"
+        found.append((("grader_files", what, ".cnn-grader"), ""))
     for name in IMPORT_HOOKS:
-        if _is_file(root / name) and _digest(root / name) != _digest(PROJECT_ROOT / name):
-            found.append(("grader_files", f"holds a {name} that this copy has not", name))
-    if len(found) > MAX_FINDINGS:
-        found = found[:MAX_FINDINGS] + [
-            ("grader_files", f"and {len(found) - MAX_FINDINGS} more", "")
-        ]
+        digest = _digest(root / name)
+        if digest and digest != _digest(PROJECT_ROOT / name):
+            found.append((("grader_files", f"holds a {name} that this copy has not", name), digest))
     return found
 
 
@@ -66,20 +87,21 @@ def _repository_root(folder: Path) -> Path | None:
     return inner[0] if len(inner) == 1 else None
 
 
-def _workflow_findings(root: Path) -> list[tuple[str, str, str]]:
+def _workflow_findings(root: Path) -> list[tuple[Finding, str]]:
     from grader.reports.classroom_workflow import workflow_yaml
 
     found = []
     for path in _files(root / WORKFLOWS)[0]:
         name = str(path.relative_to(root))
         if path.name != TEMPLATE_WORKFLOW:
-            found.append(("classroom_workflow", "a workflow the template does not have", name))
+            what = "a workflow the template does not have"
+            found.append((("classroom_workflow", what, name), _digest(path)))
             continue
         text = _read(path).decode("utf-8", "replace")
         line = _first_difference(text, workflow_yaml(**_options(text)))
         if line:
             what = f"the Classroom workflow differs from the template (line {line})"
-            found.append(("classroom_workflow", what, name))
+            found.append((("classroom_workflow", what, name), _digest(path)))
     return found
 
 
@@ -109,22 +131,22 @@ def _first_difference(text: str, template: str) -> int:
     return min(len(mine), len(theirs)) + 1
 
 
-def _folder_findings(root: Path, name: str) -> list[tuple[str, str, str]]:
+def _folder_findings(root: Path, name: str) -> list[tuple[Finding, str]]:
     files, more = _files(root / name)
     found = []
     for path in files:
-        relative = path.relative_to(root)
+        relative, digest = path.relative_to(root), _digest(path)
         ours = PROJECT_ROOT / relative
         if not _is_file(ours):
-            found.append(
-                ("grader_files", f"holds {relative}, which this copy has not", str(relative))
-            )
-        elif _digest(path) != _digest(ours):
-            found.append(
-                ("grader_files", f"its {relative} differs from this copy's", str(relative))
-            )
+            what = f"holds {relative}, which this copy has not"
+        elif digest != _digest(ours):
+            what = f"its {relative} differs from this copy's"
+        else:
+            continue
+        found.append((("grader_files", what, str(relative)), digest))
     if more:
-        found.append(("grader_files", f"holds more than {MAX_FILES} files in {name}/", name))
+        what = f"holds more than {MAX_FILES} files in {name}/"
+        found.append((("grader_files", what, name), ""))
     return found
 
 
