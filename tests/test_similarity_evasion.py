@@ -100,3 +100,19 @@ def test_padding_comes_out_of_the_normalised_tree():
 def test_a_file_that_does_not_parse_is_compared_as_written():
     broken = "def f(:\n    return 1\n"
     assert normalised(broken, frozenset({"f"})) == broken
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id", ["count_parameters", "evaluate"])
+def test_an_evasion_of_everything_still_earns_full_points(tmp_path, exercise_id):
+    """The evasions are copies a student could hand in: correct code (all nine, on all eight
+    exercises, scored 145/145 in `grader check`; two are kept here)."""
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
+
+    exercise = exercise_by_id(exercise_id)
+    reference = (SOLUTIONS_DIR / exercise.filename).read_text()
+    api = defined_names(STARTERS[exercise.id])
+    (tmp_path / exercise.filename).write_text(evade(reference, "everything", api))
+    result = run_checks(submission=tmp_path, exercises=[exercise]).exercises[exercise.id]
+    assert result.score == result.max_score
