@@ -1073,8 +1073,9 @@ def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_pat
     import json
 
     from grader.review.normalise import defined_names
-    from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
+    from grader.workbook.paths import SOLUTIONS_DIR
     from tests.evasions import evade
+    from tests.helpers import stub_text
 
     names = ("01_edge_filter.py", "05_training_step.py")
     batch = tmp_path / "batch"
@@ -1082,7 +1083,7 @@ def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_pat
         (batch / student).mkdir(parents=True)
     for name in names:
         reference = (SOLUTIONS_DIR / name).read_text()
-        api = defined_names((EXERCISES_DIR / name).read_text())
+        api = defined_names(stub_text(name))
         (batch / "alice" / name).write_text(reference)
         (batch / "bob" / name).write_text(evade(reference, "noop_lines_reordered", api))
     out = tmp_path / "out"
