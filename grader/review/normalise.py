@@ -42,18 +42,26 @@ def _names_read(tree: ast.AST) -> set[str]:
 
 
 def _drop_unused_definitions(tree: ast.Module, keep: frozenset[str]) -> None:
-    """Top-level functions and classes that nothing names (and the API does not list), until
-    none is left: dead code added to pad the file."""
-    while True:
-        read = _names_read(tree) | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-        unused = [
-            s
-            for s in tree.body
-            if isinstance(s, _DEFINITIONS) and s.name not in read and s.name not in keep
-        ]
-        if not unused:
-            return
-        tree.body = [s for s in tree.body if s not in unused]
+    """Top-level functions and classes that nothing reachable names (and the API does not list):
+    dead code added to pad the file. One walk: what each definition names, then what the API
+    and the module's other statements reach through them."""
+    names_in: dict[int, set[str]] = {}
+    reached = set(keep)
+    for statement in tree.body:
+        named = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        named |= {n.attr for n in ast.walk(statement) if isinstance(n, ast.Attribute)}
+        if isinstance(statement, _DEFINITIONS):
+            names_in[id(statement)] = named
+        else:
+            reached |= named
+    by_name = {s.name: s for s in tree.body if isinstance(s, _DEFINITIONS)}
+    pending = [n for n in reached if n in by_name]
+    while pending:
+        for name in names_in[id(by_name[pending.pop()])]:
+            if name in by_name and name not in reached:
+                reached.add(name)
+                pending.append(name)
+    tree.body = [s for s in tree.body if not isinstance(s, _DEFINITIONS) or s.name in reached]
 
 
 def _has_effect(node: ast.AST) -> bool:
