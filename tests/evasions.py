@@ -65,9 +65,7 @@ class _Unused:
     limit = 10
 
     def grow(self, amount):
-        while amount < self.limit:
-            amount = amount * 2 + 1
-        return amount
+        return max(amount, self.limit) * 2 + 1
 '''
 
 
@@ -118,12 +116,6 @@ def renamed(tree: ast.Module, api: frozenset[str]) -> ast.Module:
             node.arg = table.get(node.arg, node.arg)
             return node
 
-        def visit_keyword(self, node: ast.keyword) -> ast.keyword:
-            self.generic_visit(node)
-            if node.arg in table and node.arg not in ("dim", "bias"):
-                pass  # keywords name the callee's parameters: a call to a renamed helper
-            return node
-
         def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
             if node in tree.body:
                 node.name = table.get(node.name, node.name)
@@ -165,13 +157,10 @@ def split(tree: ast.Module, api: frozenset[str]) -> ast.Module:
             continue
         names = [a.arg for a in function.args.args + function.args.kwonlyargs]
         names += sorted({n for s in head for n in _stored(s)} - set(names))
-        helper = f"_rest_of_{function.name}"
-        text = f"def {helper}({', '.join(names)}):\n    pass"
-        new = ast.parse(text).body[0]
-        new.body = body[half:]
-        helpers.append(new)
-        call = ast.parse(f"return {helper}({', '.join(names)})").body[0]
-        function.body = head + [call]
+        helper, listed = f"_rest_of_{function.name}", ", ".join(names)
+        helpers.append(ast.parse(f"def {helper}({listed}):\n    pass").body[0])
+        helpers[-1].body = body[half:]
+        function.body = head + ast.parse(f"return {helper}({listed})").body
     tree.body += helpers
     return tree
 
@@ -188,11 +177,7 @@ def merged(tree: ast.Module, api: frozenset[str]) -> ast.Module:
     branches = []
     for function in functions:
         names = [a.arg for a in function.args.args]
-        unpack = (
-            ast.parse(f"({', '.join(names)}{',' if len(names) == 1 else ''}) = args").body
-            if names
-            else []
-        )
+        unpack = ast.parse(f"({', '.join(names)},) = args").body if names else []
         test = ast.parse(f"which == {function.name!r}", mode="eval").body
         branches.append((test, unpack + function.body))
         call = f"return _all({function.name!r}{''.join(', ' + n for n in names)})"
