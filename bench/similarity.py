@@ -3,10 +3,12 @@
 - the scores of file pairs by kind: renamed copies, independent solutions of one exercise
   (references against tests/review_data/independent_*, and those against each other), and
   files of the reference's family (the reference and the corpus's one-line variants of it);
+- each evasion of tests/evasions.py against the reference it was made from, per exercise, and
+  the independent solutions pair by pair (`--evasions`: only these, no class);
 - the seconds `build_review` (the scan and similarity, pages included) takes for --size
   submissions, next to `grader grade --no-review` on --grade-sample of them (scaled up).
 
-    python bench/similarity.py [--size 200] [--grade-sample 20] [--workers 2]
+    python bench/similarity.py [--size 200] [--grade-sample 20] [--workers 2] [--evasions]
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader.review.build import DEFAULT_THRESHOLD, build_review  # noqa: E402
+from grader.review.normalise import defined_names  # noqa: E402
 from grader.review.similarity import similar_pairs  # noqa: E402
 from grader.workbook.catalog import load_catalog  # noqa: E402
 from grader.workbook.intake import discover  # noqa: E402
-from grader.workbook.paths import EXERCISES_DIR  # noqa: E402
+from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR  # noqa: E402
 from grader.workbook.results import BatchRecord, SubmissionResult  # noqa: E402
-from tests.review_class import make_class, root_of  # noqa: E402
+from tests.evasions import EVASIONS, evade  # noqa: E402
+from tests.review_class import INDEPENDENT, make_class, root_of  # noqa: E402
 
 EXERCISES = list(load_catalog())
 STARTERS = {e.id: (EXERCISES_DIR / e.filename).read_text() for e in EXERCISES}
@@ -82,6 +86,32 @@ def score_kinds(made, sample: int, rng: random.Random) -> dict[str, list[float]]
     return kinds
 
 
+def evasion_table() -> None:
+    """Each evasion's score against its reference, and the independent pairs', per exercise."""
+    width = 10  # names cut to fit
+    print("evasions (copy of the reference):")
+    print(f"  {'exercise':18s} " + " ".join(f"{k[:width]:>{width}s}" for k in EVASIONS))
+    for exercise in EXERCISES:
+        reference = (SOLUTIONS_DIR / exercise.filename).read_text()
+        api = defined_names(STARTERS[exercise.id])
+        row = [file_score(exercise.id, reference, evade(reference, k, api)) for k in EVASIONS]
+        print(f"  {exercise.id:18s} " + " ".join(f"{v:>{width}.2f}" for v in row))
+    print(f"independent solutions (threshold {DEFAULT_THRESHOLD}):")
+    for exercise in EXERCISES:
+        authors = {"reference": (SOLUTIONS_DIR / exercise.filename).read_text()}
+        for folder in sorted(INDEPENDENT.glob("independent_*")):
+            if (folder / exercise.filename).is_file():
+                authors[folder.name.removeprefix("independent_")] = (
+                    folder / exercise.filename
+                ).read_text()
+        scores = [
+            f"{a}-{b} {file_score(exercise.id, authors[a], authors[b]):.2f}"
+            for a, b in itertools.combinations(authors, 2)
+        ]
+        if scores:
+            print(f"  {exercise.id:18s} " + ", ".join(scores))
+
+
 def grade_seconds(batch: Path, out: Path, workers: int) -> float:
     grader = str(Path(sys.executable).with_name("grader"))
     started = time.monotonic()
@@ -101,7 +131,11 @@ def main() -> None:
     parser.add_argument("--grade-sample", type=int, default=20, help="0: do not grade")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pairs", type=int, default=300, help="file pairs scored per kind")
+    parser.add_argument("--evasions", action="store_true", help="only the evasion table")
     args = parser.parse_args()
+    evasion_table()
+    if args.evasions:
+        return
     rng = random.Random(1)
     made = make_class(args.size)
     with tempfile.TemporaryDirectory(prefix="bench-similarity-") as scratch:

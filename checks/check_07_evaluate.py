@@ -1,7 +1,8 @@
 """Checks for exercise 07: predictions and accuracy.
 
 The model arrives in training mode, with dropout and batch norm: evaluating it in that mode gives
-other answers and moves its running statistics, which the driver sends back as values. Whether
+other answers, so the eval-mode points need the answer the model gives in evaluation mode,
+computed here (its running statistics, sent back as values, only name the mistake). Whether
 autograd recorded is seen through a layer that autograd itself refuses to run while recording.
 What correct code gives comes from the reference through `expected` (a handout replays it); the
 model, images and labels from checks/inputs/evaluate.py."""
@@ -27,18 +28,39 @@ def case(inputs, seeds):
     return inputs.make_case(seeds.get("case", 4))
 
 
+@pytest.fixture(scope="module")
+def mode_case(inputs, seeds):
+    return inputs.make_mode_case(seeds.get("mode_case", 5))
+
+
 def _run(submission, case, function: str, tripwire: bool = False) -> dict:
     return submission.drive(
         "run", function, case["state"], case["images"], case["batches"], tripwire=tripwire
     )
 
 
-def _expect_eval_mode(submission, case, function: str) -> None:
-    result = _run(submission, case, function)
-    if not result["forwards"]:
-        fail(f"{function} never ran the model it was given, so it cannot have evaluated it.")
+def _same(value, want) -> bool:
+    """`value` is `want` (a form of the eval-mode answer), whatever its number type."""
+    if type(want) is torch.Tensor:
+        if type(value) is not torch.Tensor or value.shape != want.shape or value.is_complex():
+            return False
+        if want.is_floating_point():
+            return bool(torch.allclose(value.double(), want.double(), rtol=1e-4, atol=1e-5))
+        return bool(torch.equal(value.double(), want.double()))
+    if type(value) is torch.Tensor and value.numel() == 1 and not value.is_complex():
+        value = float(value.item())
+    return type(value) in (int, float) and abs(value - want) <= 1e-6 * max(1.0, abs(want))
+
+
+def _expect_eval_mode(submission, mode_case, inputs, function: str) -> None:
+    """The points need the answer the model gives in evaluation mode, computed here: in training
+    mode dropout and batch statistics give other answers (never the same, tests/test_eval_mode.py).
+    The model's state afterwards only names the mistake: the learner's code could put it back."""
+    result = _run(submission, mode_case, function)
+    if any(_same(result["value"], want) for want in inputs.eval_mode_answers(mode_case)[function]):
+        return
     state = result["state"]
-    for name, before in case["state"].items():
+    for name, before in mode_case["state"].items():
         if "count" in name:
             continue
         after = state.get(name) if isinstance(state, dict) else None
@@ -50,6 +72,13 @@ def _expect_eval_mode(submission, case, function: str) -> None:
                 "and batch norm uses (and updates) the batch's statistics, so the predictions are "
                 "noisy and wrong.",
             )
+    if not result["forwards"]:
+        fail(f"{function} never ran the model it was given, so it cannot have evaluated it.")
+    fail(
+        f"{function}'s answer is not what the model gives in evaluation mode, so these points "
+        "cannot be given: they need that answer. If it calls model.eval() before running the "
+        "model, its own check says what else differs.",
+    )
 
 
 @pytest.mark.points(3)
@@ -87,8 +116,8 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
 
 
 @pytest.mark.points(2)
-def test_predict_uses_eval_mode(submission, case):
-    _expect_eval_mode(submission, case, "predict")
+def test_predict_uses_eval_mode(submission, mode_case, inputs):
+    _expect_eval_mode(submission, mode_case, inputs, "predict")
 
 
 @pytest.mark.points(3)
@@ -122,8 +151,8 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
 
 
 @pytest.mark.points(2)
-def test_accuracy_uses_eval_mode(submission, case):
-    _expect_eval_mode(submission, case, "accuracy")
+def test_accuracy_uses_eval_mode(submission, mode_case, inputs):
+    _expect_eval_mode(submission, mode_case, inputs, "accuracy")
 
 
 @pytest.mark.points(3)
@@ -152,8 +181,8 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
 
 
 @pytest.mark.points(2)
-def test_confusion_matrix_uses_eval_mode(submission, case):
-    _expect_eval_mode(submission, case, "confusion_matrix")
+def test_confusion_matrix_uses_eval_mode(submission, mode_case, inputs):
+    _expect_eval_mode(submission, mode_case, inputs, "confusion_matrix")
 
 
 @pytest.mark.points(1)

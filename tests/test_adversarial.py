@@ -794,6 +794,22 @@ def test_verdict_attack_scores_what_its_honest_wrong_answer_scores(verdict, tmp_
     assert attack == honest
 
 
+def test_buffers_put_back_in_training_mode_win_nothing_in_a_public_run_either(
+    tmp_path, grading_key
+):
+    """Issue 21: 6/16 in both runs before; the eval-mode points now need the eval-mode answer."""
+    graded = next(v for v in VERDICTS if v.name == "buffers_put_back_in_training_mode")
+    public = Verdict(
+        graded.name, graded.exercise, graded.mistake, graded.attack, graded.prelude, False
+    )
+    honest = _verdict_score(tmp_path / "honest", public, public.honest(), grading_key)
+    attack = _verdict_score(
+        tmp_path / "attack", public, public.source(str(PROJECT_ROOT)), grading_key
+    )
+    print(f"public run: honest {honest:g}, attack {attack:g}")
+    assert attack == honest == 0
+
+
 def test_a_memorised_public_held_out_set_wins_only_the_public_run(tmp_path, grading_key):
     """The lookup table of the public held-out digits: 20/20 in `grader check` (the learner fools
     only themselves), 0 in a graded run, whose digits come from the key."""
@@ -972,3 +988,193 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
         submission.close()
         pool.close()
     assert used["cpu"] >= 1.4, used
+
+
+# -- issue 21: the reference is unlocked by the learner's own exercises/ only ---------------------
+
+
+def test_a_friends_passing_folder_does_not_unlock_the_reference(tmp_path, monkeypatch):
+    """`grader check --submission FRIEND` then `grader solution ID` used to show the reference,
+    with no give-up recorded."""
+    from click.testing import CliRunner
+
+    from grader.cli import main
+    from grader.workbook import state
+    from grader.workbook.paths import SOLUTIONS_DIR
+
+    monkeypatch.setattr(state, "STATE_FILE", tmp_path / "state" / "state.json")
+    friend = tmp_path / "friend"
+    friend.mkdir()
+    reference = (SOLUTIONS_DIR / "02_count_parameters.py").read_text()
+    (friend / "02_count_parameters.py").write_text(reference)
+    runner = CliRunner()
+    checked = runner.invoke(main, ["check", "count_parameters", "--submission", str(friend)])
+    assert checked.exit_code == 0, checked.output  # the friend's file passes
+    shown = runner.invoke(main, ["solution", "count_parameters"])
+    assert shown.exit_code == 1 and "own exercises/" in shown.output
+    assert "numel()" not in shown.output  # no line of the reference
+    assert state.marked("passed") == set() and state.marked("gave_up") == set()
+
+
+# -- issue 21: GitHub Classroom, a `grader/` committed in the student's repository ---------------
+
+FORGED_CLASSROOM = """
+import base64, json, os
+test = {"name": "all", "status": "pass", "score": 145, "message": "", "line_no": 0}
+result = {"version": 1, "status": "pass", "max_score": 145, "tests": [test]}
+with open(os.environ["GITHUB_OUTPUT"], "a") as handle:
+    handle.write("result=" + base64.b64encode(json.dumps(result).encode()).decode() + "\\n")
+"""
+SHADOWS = {
+    "grader/__init__.py": "",
+    "grader/commands/__init__.py": "",
+    "grader/commands/classroom.py": FORGED_CLASSROOM,
+    "pip/__init__.py": "",
+    "pip/__main__.py": "raise SystemExit('the repository's pip ran')",
+    "sitecustomize.py": "raise SystemExit('the repository's sitecustomize ran')",
+}
+BEFORE_THE_FIX = "python -m grader.commands.classroom exercises"  # issue 21's run line
+
+
+def test_a_grader_committed_in_the_classroom_repository_is_never_imported(tmp_path):
+    """The stubs and a forged `grader/` (and `pip/`, `sitecustomize.py`): 145/145 when the step
+    ran `python -m` in the repository root; the stubs' 0 with the workflow's run line."""
+    from tests.helpers import write_stubs
+    from tests.test_export import run_grading_step
+
+    stubs = tmp_path / "stubs"
+    write_stubs(stubs)
+    results, points, max_points, log = run_grading_step(tmp_path / "after", stubs, SHADOWS)
+    assert (points, max_points) == (0, 145) and "Total: 0 / 145 points" in log
+    _, before, _, _ = run_grading_step(tmp_path / "before", stubs, SHADOWS, BEFORE_THE_FIX)
+    print(f"classroom: stubs and a committed grader/: {before:g}/145 before, {points:g} after")
+    assert before == 145  # the attack, as it worked before
+    repo = tmp_path / "after" / "repo"
+    for step in ("python -I -m pip --version", "python -m pip --version"):
+        done = subprocess.run(
+            [sys.executable, *step.split()[1:]], cwd=repo, capture_output=True, text=True
+        )
+        shadowed = "the repository's" in done.stderr
+        assert shadowed == ("-I" not in step), (step, done.stderr[-500:])  # its pip steps use -I
+
+
+def test_grade_flags_a_classroom_repository_whose_workflow_or_grader_differs(tmp_path):
+    """The trusted path: the instructor clones the class and runs `grader grade`, which runs none
+    of the repository's grader and flags a workflow, grader or checks that differ from the
+    template; an untouched clone gets no such flag."""
+    import json
+
+    from grader.reports.classroom_workflow import workflow_yaml
+    from grader.workbook.paths import SOLUTIONS_DIR
+
+    edge = "01_edge_filter.py"
+    batch = tmp_path / "batch"
+    for student in ("honest", "forger"):
+        repo = batch / student
+        (repo / "exercises").mkdir(parents=True)
+        (repo / ".github" / "workflows").mkdir(parents=True)
+        (repo / ".github" / "workflows" / "classroom.yml").write_text(
+            workflow_yaml(grader_repo="prof/cnn-grader@v2")
+        )
+    (batch / "honest" / "exercises" / edge).write_text((SOLUTIONS_DIR / edge).read_text())
+    forger = batch / "forger"
+    (forger / "exercises" / edge).write_text(
+        "def edge_filter(image):\n    raise NotImplementedError\n"
+    )
+    workflow = forger / ".github" / "workflows" / "classroom.yml"
+    workflow.write_text(workflow.read_text().replace("python -I -m grader", "python -m grader"))
+    for name, text in SHADOWS.items():
+        (forger / name).parent.mkdir(parents=True, exist_ok=True)
+        (forger / name).write_text(text)
+    (forger / ".github" / "workflows" / "extra.yml").write_text("on: push\n")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("grader")), "grade", str(batch), "--out", str(out)]
+        + ["--only", "edge_filter"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    grades = {
+        s["student"]: s["total"] for s in json.loads((out / "grades.json").read_text())["students"]
+    }
+    assert grades["forger"] == 0 and grades["honest"] > 0  # its grader/ ran nowhere
+    flags = json.loads((out / "review.json").read_text())["flags"]
+    found = {(f["student"], f["kind"], f["file"]) for f in flags}
+    assert ("forger", "classroom_workflow", ".github/workflows/classroom.yml") in found
+    assert ("forger", "classroom_workflow", ".github/workflows/extra.yml") in found
+    assert ("forger", "grader_files", "grader/commands/classroom.py") in found
+    assert ("forger", "grader_files", "sitecustomize.py") in found
+    kinds = {"classroom_workflow", "grader_files"}
+    assert not [f for f in flags if f["student"] == "honest" and f["kind"] in kinds], flags
+
+
+# -- issue 21: a copy padded with no-ops and reordered --------------------------------------------
+
+
+def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_path):
+    """`_ = 0` after every statement and the functions reordered took a copy from 1.00 to
+    0.17-0.49, under the threshold; the normalised tree and the shorter file's share list it."""
+    import json
+
+    from grader.review.normalise import defined_names
+    from grader.workbook.paths import SOLUTIONS_DIR
+    from tests.evasions import evade
+    from tests.helpers import stub_text
+
+    names = ("01_edge_filter.py", "05_training_step.py")
+    batch = tmp_path / "batch"
+    for student in ("alice", "bob"):
+        (batch / student).mkdir(parents=True)
+    for name in names:
+        reference = (SOLUTIONS_DIR / name).read_text()
+        api = defined_names(stub_text(name))
+        (batch / "alice" / name).write_text(reference)
+        (batch / "bob" / name).write_text(evade(reference, "noop_lines_reordered", api))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("grader")), "grade", str(batch), "--out", str(out)]
+        + ["--only", "edge_filter", "--only", "training_step"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    pairs = json.loads((out / "review.json").read_text())["similarity"]["pairs"]
+    (pair,) = [p for p in pairs if {p["a"], p["b"]} == {"alice", "bob"}]
+    print(f"padded and reordered copy: {pair['files']}")
+    assert all(pair["files"][name] >= 0.9 for name in names)
+    grades = {
+        s["student"]: s["total"] for s in json.loads((out / "grades.json").read_text())["students"]
+    }
+    assert grades["alice"] == grades["bob"]  # the copy works: it earns what the original earns
+
+
+def test_the_class_template_is_what_most_repositories_hold(tmp_path):
+    """A handout's recorded values (checks/expected/) and a workflow another grader version
+    wrote are the class's template when most repositories hold them: only the one that differs
+    from them is flagged."""
+    from grader.reports.classroom_workflow import workflow_yaml
+    from grader.review.repository import class_findings
+
+    template = workflow_yaml(grader_repo="prof/cnn-grader").replace("Grades the", "Grade the")
+    folders = {}
+    for student in ("a", "b", "c", "d"):
+        repo = folders.setdefault(student, tmp_path / student)
+        (repo / ".github" / "workflows").mkdir(parents=True)
+        (repo / ".github" / "workflows" / "classroom.yml").write_text(template)
+        (repo / "checks" / "expected").mkdir(parents=True)
+        (repo / "checks" / "expected" / "edge_filter.pt").write_bytes(b"recorded values")
+    (tmp_path / "d" / "checks" / "expected" / "edge_filter.pt").write_bytes(b"forged values")
+    found = class_findings(folders)
+    assert found["a"] == found["b"] == found["c"] == []
+    assert found["d"] == [
+        (
+            "grader_files",
+            "holds checks/expected/edge_filter.pt, which this copy has not",
+            "checks/expected/edge_filter.pt",
+        )
+    ]
+    alone = class_findings({"a": folders["a"]})["a"]  # one repository: judged against this copy
+    assert {f[0] for f in alone} == {"classroom_workflow", "grader_files"}

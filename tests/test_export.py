@@ -284,7 +284,8 @@ def test_classroom_workflow_structure(tmp_path):
     torch_step = next(r for r in runs if "torch" in r)
     assert "--index-url https://download.pytorch.org/whl/cpu" in torch_step
     assert torch_step.split()[-2:] == ["torch", "torchvision"]
-    assert "python -m pip install -e ." in runs
+    assert "python -I -m pip install -e ." in runs
+    assert all("python -m" not in r for r in runs), "python -m imports from the repository"
     grading = next(s for s in steps if "grader.commands.classroom" in s.get("run", ""))
     reporter = steps[-1]
     assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
@@ -299,7 +300,11 @@ def test_classroom_workflow_structure(tmp_path):
     other = classroom_workflow(tmp_path / "b", "--grader-repo", "prof/cnn-grader@v2")
     steps = other["jobs"]["run-autograding-tests"]["steps"]
     assert steps[1]["with"]["repository"] == "prof/cnn-grader" and steps[1]["with"]["ref"] == "v2"
-    assert f"python -m pip install -e {steps[1]['with']['path']}" in [s.get("run") for s in steps]
+    assert f"python -I -m pip install -e {steps[1]['with']['path']}" in [
+        s.get("run") for s in steps
+    ]
+    text = (tmp_path / "b" / ".github/workflows/classroom.yml").read_text()
+    assert "they can edit or delete this workflow" in text and "grader grade" in text
 
 
 @pytest.mark.parametrize(
@@ -329,21 +334,30 @@ def reporter_view(encoded: str) -> tuple[dict, float, float]:
     return results, sum(t["score"] for t in results["tests"]), results["max_score"]
 
 
-def run_grading_step(tmp_path: Path, exercises: Path) -> tuple[dict, float, float, str]:
-    """The workflow's grading step, its `run` line exactly, in a student's repository, with
-    `python` the venv's (as setup-python + pip install make it on the runner)."""
+def run_grading_step(
+    tmp_path: Path, exercises: Path, planted: dict[str, str] | None = None, step_run: str = ""
+) -> tuple[dict, float, float, str]:
+    """The workflow's grading step, its `run` line exactly (or `step_run`), in a student's
+    repository holding `planted` files too, with `python` the venv's (as setup-python + pip
+    install make it on the runner) and the runner's RUNNER_TEMP and GITHUB_WORKSPACE."""
     workflow = classroom_workflow(tmp_path / "repo")
     (job,) = workflow["jobs"].values()
     step = next(s for s in job["steps"] if s.get("id"))
     shutil.copytree(exercises, tmp_path / "repo" / "exercises")
+    for name, text in (planted or {}).items():
+        (tmp_path / "repo" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "repo" / name).write_text(text)
     output = tmp_path / "github_output"
+    (tmp_path / "runner_temp").mkdir()
     env = {
         **os.environ,
         "GITHUB_OUTPUT": str(output),
+        "GITHUB_WORKSPACE": str(tmp_path / "repo"),
+        "RUNNER_TEMP": str(tmp_path / "runner_temp"),
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
     done = subprocess.run(
-        ["bash", "-e", "-c", step["run"]],
+        ["bash", "-e", "-c", step_run or step["run"]],
         cwd=tmp_path / "repo",
         env=env,
         capture_output=True,

@@ -85,8 +85,9 @@ def test_attacks_that_reach_for_the_grader_are_flagged(attack):
 def test_attacks_on_the_verdicts_are_flagged_and_their_honest_answers_not(verdict):
     assert not scan_source(verdict.honest().encode()).findings
     found = scan_source(verdict.source("/srv/project").encode()).findings
-    # NaN scores and a deep copy of the model are honest-looking code: nothing to flag
-    assert bool(found) is (verdict.name not in ("nan_scores", "deepcopy_in_training_mode")), found
+    # NaN scores, a deep copy of the model, forward hooks: honest-looking code, nothing to flag
+    plain = ("nan_scores", "deepcopy_in_training_mode", "buffers_put_back_in_training_mode")
+    assert bool(found) is (verdict.name not in plain), found
 
 
 def test_the_flag_names_what_and_where():
@@ -334,8 +335,11 @@ def test_grade_writes_the_review(tmp_path):
     assert {f["student"] for f in review["flags"]} == {"erin", "fred"}
     similarity = review["similarity"]
     assert similarity["threshold"] == 0.5
-    # erin's and fred's files are the same attack template, alike but for a line or two
-    assert {(p["a"], p["b"]) for p in similarity["pairs"]} == {(hostile, "alice"), ("erin", "fred")}
+    # erin's and fred's files are the same attack template, alike but for a line or two; the
+    # template holds the reference's count_parameters and conv2d_param_count as they are, and
+    # fred's adds one line at import: the share of the reference found in it lists alice too
+    pairs = {(p["a"], p["b"]) for p in similarity["pairs"]}
+    assert pairs == {(hostile, "alice"), ("erin", "fred"), ("alice", "fred")}
     pair = next(p for p in similarity["pairs"] if p["b"] == "alice")
     assert set(pair) >= {"a", "b", "score", "page"} and pair["score"] >= 0.7
     grades = json.loads((out / "grades.json").read_text())

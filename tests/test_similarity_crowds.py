@@ -4,6 +4,8 @@ file that sets it apart is named. The stubs are made from the references (exerci
 
 from __future__ import annotations
 
+import ast
+
 from grader.review.similarity import CROWD, similar_pairs
 from grader.workbook.paths import SOLUTIONS_DIR
 from tests.helpers import stub_text
@@ -43,13 +45,22 @@ def test_a_small_group_is_no_crowd():
     assert all(p.standout == [COUNT] for p in found.pairs)
 
 
+def _half_copied(own: str, other: str) -> str:
+    """`own` with its convolve2d taken from `other`: a copy of part of the file."""
+    mine, theirs = ast.parse(own), ast.parse(other)
+    swap = next(f for f in theirs.body if getattr(f, "name", "") == "convolve2d")
+    mine.body = [swap if getattr(f, "name", "") == "convolve2d" else f for f in mine.body]
+    return renamed(ast.unparse(mine), "mine")
+
+
 def test_pairs_outside_a_crowd_rank_by_the_files_that_set_them_apart():
     common = (SOLUTIONS_DIR / COUNT).read_text()
     a_own = (INDEPENDENT / "independent_a" / EDGE).read_text()
     b_own = (INDEPENDENT / "independent_b" / EDGE).read_text()
+    c_own = (INDEPENDENT / "independent_c" / EDGE).read_text()
     crowd = [f"s{i}" for i in range(CROWD)] + ["aa1", "aa2", "zz1", "zz2"]
     texts = {s: {"count_parameters": f"# {s}\n{common}"} for s in crowd}
-    texts["aa1"]["edge_filter"], texts["aa2"]["edge_filter"] = a_own, renamed(a_own, "mine")
+    texts["aa1"]["edge_filter"], texts["aa2"]["edge_filter"] = a_own, _half_copied(a_own, c_own)
     texts["zz1"]["edge_filter"], texts["zz2"]["edge_filter"] = b_own, b_own  # the same file
     first, second, *_ = similar_pairs(texts, STARTERS, NAMES, 0.5).pairs
     # both pairs score 1.0 on 02 (the crowd's answer): their own 01 files rank them

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.commands import solution
+from grader.commands import check, solution
 from grader.workbook import state
 from grader.workbook.paths import SOLUTIONS_DIR
 from tests.helpers import write
@@ -43,7 +43,8 @@ def test_a_failing_check_does_not_unlock_it(tmp_path):
     assert result.exit_code == 1 and REFERENCE_LINE not in result.output
 
 
-def test_shown_once_the_exercise_passes(tmp_path):
+def test_shown_once_the_exercise_passes(tmp_path, monkeypatch):
+    monkeypatch.setattr(check, "EXERCISES_DIR", tmp_path)  # the learner's own exercises/
     write(tmp_path, "count_parameters")
     assert run("check", "count_parameters", "--submission", str(tmp_path)).exit_code == 0
     result = run("solution", "count_parameters")

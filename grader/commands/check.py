@@ -14,6 +14,7 @@ from grader.reports.escape import terminal
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import atomic_write, find_exercise_file
+from grader.workbook.paths import EXERCISES_DIR
 from grader.workbook.results import SubmissionResult
 from grader.worker.pool import shared_pool
 
@@ -88,6 +89,8 @@ def _grade_folder(
         from grader.reports.junit import junit_xml
 
         atomic_write(junit, junit_xml({submission.name or "submission": result}))
+    # only the learner's own exercises/ unlock a reference: not a friend's folder or a zip
+    own = submission.resolve() == EXERCISES_DIR.resolve()
     for exercise in exercises if remember else ():
         path = find_exercise_file(submission, exercise)
         if path is not None:
@@ -96,7 +99,7 @@ def _grade_folder(
             for check in remembered["checks"]:  # `grader list` needs no pictures
                 check.pop("figures", None)
             state.remember_result(path, remembered)
-            if graded.score >= graded.max_score:  # `grader solution` shows the reference now
+            if graded.score >= graded.max_score and own:  # `grader solution` shows it now
                 state.mark("passed", exercise.id)
     from grader.worker.environment import sandbox_notes
 

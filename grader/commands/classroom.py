@@ -1,8 +1,9 @@
 """GitHub Classroom: `grader export github-classroom DIR` writes
 DIR/.github/workflows/classroom.yml, and the workflow's grading step runs this module:
 
-    python -m grader.commands.classroom exercises
+    cd "$RUNNER_TEMP" && python -I -m grader.commands.classroom "$GITHUB_WORKSPACE/exercises"
 
+(`-I` and a folder outside the repository: a `grader/` the student commits is never imported.)
 It grades the repository's exercises exactly as `grader grade` grades one student (the same
 locked-down worker), prints the scores and failed checks to the step's log, and writes the
 runner result (grader/reports/classroom.py) base64-encoded as the step output `result`, which
@@ -19,93 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from grader.reports.classroom_workflow import workflow_yaml
 from grader.workbook.catalog import load_catalog
 
-RUNNER_ID = "cnnworkbook"  # the step's id; the reporter reads <RUNNER_ID upper-cased>_RESULTS
 MESSAGE_CHARS = 2000  # a step output holds at most 1 MB; 70 checks x 2,000 characters fit
-GRADER_PATH = ".cnn-grader"
-
-WORKFLOW = """\
-# Written by `grader export github-classroom`. Grades the exercises on every push with partial
-# credit: one test per check of the CNN workbook, reported to GitHub Classroom by its reporter.
-# Students can edit this file and the grader in their own repository, as with any Classroom
-# autograding; grade from a copy you control (`grader grade`) for marks that count.
-name: Autograding Tests
-on:
-  push:
-  workflow_dispatch:
-  repository_dispatch:
-permissions:
-  checks: write
-  actions: read
-  contents: read
-jobs:
-  run-autograding-tests:
-    runs-on: ubuntu-latest
-    if: github.actor != 'github-classroom[bot]'
-    timeout-minutes: {timeout}
-    steps:
-      - name: Checkout code
-        uses: actions/checkout@v4
-{grader_checkout}      - name: Set up Python
-        uses: actions/setup-python@v5
-        with:
-          python-version: "{python}"
-      - name: Install CPU-only torch and torchvision
-        run: >-
-          python -m pip install --index-url https://download.pytorch.org/whl/cpu
-          torch torchvision
-      - name: Install the grader
-        run: python -m pip install -e {grader_path}
-      - name: Grade the exercises
-        id: {runner}
-        timeout-minutes: {grade_timeout}
-        run: python -m grader.commands.classroom {exercises}
-      - name: Autograding Reporter
-        if: always()
-        uses: classroom-resources/autograding-grading-reporter@v1
-        env:
-          {runner_env}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"
-        with:
-          runners: {runner}
-"""
-
-GRADER_CHECKOUT = """\
-      - name: Checkout the grader
-        uses: actions/checkout@v4
-        with:
-          repository: {repository}
-{ref}          path: {path}
-          token: "${{{{ secrets.CNN_GRADER_TOKEN || github.token }}}}"
-"""
-
-
-def workflow_yaml(
-    python: str = "3.11",
-    timeout: int = 30,
-    exercises: str = "exercises",
-    grader_repo: str = "",
-) -> str:
-    """The workflow. With `grader_repo` ("owner/name" or "owner/name@ref") the grader is checked
-    out from there (a private one through the CNN_GRADER_TOKEN secret) instead of the student's
-    repository being the workbook itself."""
-    checkout, path = "", "."
-    if grader_repo:
-        repository, _, ref = grader_repo.partition("@")
-        path = GRADER_PATH
-        checkout = GRADER_CHECKOUT.format(
-            repository=repository, ref=f"          ref: {ref}\n" if ref else "", path=path
-        )
-    return WORKFLOW.format(
-        timeout=timeout,
-        grade_timeout=max(timeout - 5, 1),
-        python=python,
-        grader_checkout=checkout,
-        grader_path=path,
-        runner=RUNNER_ID,
-        runner_env=RUNNER_ID.upper(),
-        exercises=exercises,
-    )
 
 
 def write_workflow(folder: Path, **options: object) -> Path:

@@ -1,6 +1,7 @@
 """`grader solution ID [--give-up]`: the reference solution of one exercise, for a self-learner
-who cloned the full project, once the exercise passes (any earlier `grader check` that gave it
-full points) or after an explicit `--give-up`, which is remembered (`grader list` shows it). A
+who cloned the full project, once the exercise passes in the learner's own `exercises/` (a
+`grader check` of that folder that gave it full points; another folder or a zip unlocks nothing)
+or after an explicit `--give-up`, which is remembered (`grader list` shows it). A
 handout has no reference to show."""
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def run_solution(exercise_id: str, give_up: bool) -> int:
     elif exercise.id not in state.marked("passed") | state.marked("gave_up"):
         click.echo(
             f"{exercise.id} has not passed yet: its reference solution is shown once "
-            f"`grader check {exercise.id}` gives it full points, or now with "
+            f"`grader check {exercise.id}` gives your own exercises/ file full points (another "
+            "folder given with --submission does not count), or now with "
             f"`grader solution {exercise.id} --give-up` (remembered: `grader list` shows it). "
             f"`grader hint {exercise.id}` gives the next hint.",
             err=True,

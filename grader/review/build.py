@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from grader.review.findings import Scan
 from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
+from grader.review.repository import class_findings
 from grader.review.scan import decode, scan_source
 from grader.review.similarity import TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
@@ -19,9 +20,8 @@ from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.workbook.results import BatchRecord
 from grader.workbook.stubs import starter_text
 
-# Measured with bench/similarity.py: independent solutions of one exercise score at most 0.15,
-# copies with renamed variables and reordered functions at least 0.72 (docs/performance.md);
-# 0.5 sits between.
+# Measured with bench/similarity.py --evasions: independent solutions of one exercise score at
+# most 0.33, the copies of tests/evasions.py (padded, reordered, renamed, split, merged) 1.00.
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -52,6 +52,9 @@ def build_review(
         texts[entry.student] = _read(entry, exercises, flags, notes, scans)
         for filename, finding in outcome_findings(record, exercises):
             flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
+    repositories = {e.student: e.path for e in entries if e.student in records and not e.files}
+    for student, found in class_findings(repositories).items():  # GitHub Classroom clones
+        flags += [_flag(student, kind, what, filename, None) for kind, what, filename in found]
     scanned = time.monotonic()
     starters = {
         e.id: starter_text(EXERCISES_DIR / e.filename, SOLUTIONS_DIR / e.filename)

@@ -1,23 +1,28 @@
 """Similarity between students, exercise file by exercise file, with copydetect's fingerprints
-(k-gram hashes of the filtered token stream, grader/review/tokens.py: names become V, F, O and
-strings S, so renaming variables or rewording strings changes nothing) and its slicing of the
-matches, the stub of each exercise as boilerplate to ignore.
+(k-gram hashes of a token stream) and its slicing of the matches, the stub of each exercise as
+boilerplate to ignore. The fingerprints are taken from the file's normalised syntax tree
+(grader/review/normalise.py: no-op statements, dead stores and dead code out, definitions in a
+canonical order), filtered (grader/review/tokens.py: names become V, F, O and strings S), so
+padding, reordering and renaming change little; the highlighted spans come from the file's own
+tokens, to show its own text.
 
 Per exercise file, not per submission: copying is usually of one exercise (the hard one), which a
 whole-submission score would dilute among seven honest files. A file pair's score is the share
-of both files' distinct k-grams they have in common (a two-line file inside a long one scores
-low); a student pair's score is its highest file pair's."""
+of the shorter file's distinct k-grams found in the other: padding the copy makes it the longer
+one, and dilutes nothing. A student pair's score is its highest file pair's."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
 
+from grader.review.normalise import defined_names, normalised, statements
 from grader.review.tokens import filtered
 
 # copydetect's defaults: k-grams of 25 characters of the filtered token stream, every k-gram
 # kept (a window of 1: the fingerprint set is the same in every process, whatever the hash seed).
 NOISE = 25
+MIN_STATEMENTS = 4  # statements of its own a file needs for them to count (see _score)
 MIN_TOKENS = 40  # a file with fewer tokens of its own (starter code removed) is not compared
 TEXT_LIMIT = 64 * 1024  # characters of a file compared; a longer one is cut (and a note says so)
 MAX_PAIRS = 500  # pairs listed (highest first); a class where everyone is alike is cut here
@@ -121,14 +126,21 @@ class _Print:
     starter's removed), with the positions of its k-grams and their hashes as arrays, so a
     pair's overlap is two vector operations instead of a Python loop."""
 
-    def __init__(self, text: str, boilerplate) -> None:
+    def __init__(
+        self, text: str, boilerplate, keep: frozenset[str], boilerplate_statements: frozenset[str]
+    ) -> None:
         import numpy as np
         from copydetect.utils import get_document_fingerprints, get_token_coverage
 
+        tree_text = normalised(text, keep)
+        code = filtered(tree_text).code
+        self.statements = statements(tree_text) - boilerplate_statements
+        hashes, index = get_document_fingerprints(code, NOISE, 1, boilerplate)
+        self.set = {int(h) for h in hashes}  # Python ints: an intersection runs in C
+        self.coverage = float(get_token_coverage(index, NOISE, len(code)))
+        # the spans shown on a pair's page: the file's own tokens, matched the same way
         self.stream = filtered(text)
         hashes, index = get_document_fingerprints(self.stream.code, NOISE, 1, boilerplate)
-        self.set = {int(h) for h in hashes}  # Python ints: an intersection runs in C
-        self.coverage = float(get_token_coverage(index, NOISE, len(self.stream.code)))
         found = [(p, h) for h, places in index.items() for p in places]
         self.places = np.array([p for p, _ in found], dtype=np.int64)
         self.hashes = np.array([h for _, h in found], dtype=np.int64)
@@ -151,10 +163,13 @@ class _Print:
 
 
 def _boilerplate(starter: str):
+    """The starter's k-grams, normalised and as written (the spans come from the text)."""
     import numpy as np
     from copydetect.utils import get_document_fingerprints
 
-    hashes, _ = get_document_fingerprints(filtered(starter).code, NOISE, 1)
+    hashes = set()
+    for code in (filtered(normalised(starter)).code, filtered(starter).code):
+        hashes |= set(get_document_fingerprints(code, NOISE, 1)[0])
     return np.unique(np.array(sorted(hashes), dtype=np.int64))
 
 
@@ -171,7 +186,8 @@ def similar_pairs(
     every: dict[str, dict[str, _Print]] = {}
     compared = 0
     for exercise, starter in starters.items():
-        boilerplate = _boilerplate(starter)
+        boilerplate, keep = _boilerplate(starter), defined_names(starter)
+        starter_statements = statements(normalised(starter))
         prints: dict[str, _Print] = every.setdefault(exercise, {})
         owners: dict[str, list[str]] = {}
         for student in sorted(texts):
@@ -180,7 +196,7 @@ def similar_pairs(
                 continue
             text = text[:TEXT_LIMIT]
             if text not in prints:
-                prints[text] = _Print(text, boilerplate)
+                prints[text] = _Print(text, boilerplate, keep, starter_statements)
             if prints[text].coverage >= MIN_TOKENS:
                 owners.setdefault(text, []).append(student)
         distinct = sorted(owners, key=lambda t: owners[t][0])
@@ -226,8 +242,15 @@ def similar_pairs(
 
 
 def _score(a: _Print, b: _Print, threshold: float) -> float | None:
-    """The file pair's score when it reaches the threshold: the share of both files' distinct
-    k-grams that they have in common (2|A & B| / (|A| + |B|)). A set intersection: on the class
-    of 200 in bench/similarity.py (129,296 file pairs), covered tokens took 104 s, sets 20 s."""
-    score = 2 * len(a.set & b.set) / (len(a.set) + len(b.set))
+    """The file pair's score when it reaches the threshold: the share of the shorter file's
+    distinct k-grams found in the other (|A & B| / min(|A|, |B|)), so lines added to a copy do
+    not dilute it. A set intersection: on the class of 200 in bench/similarity.py (129,296 file
+    pairs), covered tokens took 104 s, sets 20 s."""
+    smaller = min(len(a.set), len(b.set))
+    if not smaller:
+        return None
+    score = len(a.set & b.set) / smaller
+    fewer = min(len(a.statements), len(b.statements))
+    if fewer >= MIN_STATEMENTS:  # whole statements, wherever they moved (split, merged)
+        score = max(score, len(a.statements & b.statements) / fewer)
     return round(score, 4) if score >= threshold else None
