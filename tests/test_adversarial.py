@@ -1151,6 +1151,29 @@ def test_a_copy_padded_with_no_ops_and_reordered_is_listed_with_its_pair(tmp_pat
     assert grades["alice"] == grades["bob"]  # the copy works: it earns what the original earns
 
 
+def test_a_copy_behind_72_kb_of_comments_or_no_ops_is_still_compared():
+    """Red team: 72 KB of comments put before a copy pushed it past the 64 KiB the similarity
+    pass read ("compared on its first 65,536 chars"), so no pair was listed."""
+    from grader.review.similarity import SCORE_LIMIT, TEXT_LIMIT, similar_pairs
+    from grader.workbook.paths import SOLUTIONS_DIR
+    from tests.helpers import stub_text
+
+    name = "01_edge_filter.py"
+    reference = (SOLUTIONS_DIR / name).read_text()
+    for pad in ("# " + "x" * 70 + "\n", "_ = 0\n"):
+        copy = pad * (72 * 1024 // len(pad)) + reference
+        assert TEXT_LIMIT < len(copy) < SCORE_LIMIT
+        found = similar_pairs(
+            {"alice": {"edge_filter": reference}, "bob": {"edge_filter": copy}},
+            {"edge_filter": stub_text(name)},
+            {"edge_filter": name},
+            0.5,
+        )
+        (pair,) = found.pairs
+        assert pair.score >= 0.9, (pad, pair.score)
+        assert all(len(t) <= TEXT_LIMIT for f in pair.files for t in f.texts)
+
+
 def test_the_class_template_is_what_most_repositories_hold(tmp_path):
     """A handout's recorded values (checks/expected/) and a workflow another grader version
     wrote are the class's template when most repositories hold them: only the one that differs

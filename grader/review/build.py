@@ -13,7 +13,7 @@ from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
 from grader.review.repository import class_findings
 from grader.review.scan import decode, scan_source
-from grader.review.similarity import TEXT_LIMIT, similar_pairs
+from grader.review.similarity import SCORE_LIMIT, TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
 from grader.workbook.intake import Entry, take_in
 from grader.workbook.paths import EXERCISES_DIR, SOLUTIONS_DIR
@@ -127,12 +127,12 @@ def _read(
                 _flag(entry.student, finding.kind, finding.what, exercise.filename, finding.line)
             )
         notes += [_note(entry.student, exercise.filename, n) for n in scan.notes]
-        text = decode(found.data[: TEXT_LIMIT * 4])[0]
+        text = decode(found.data[: SCORE_LIMIT * 4])[0]
         if len(text) > TEXT_LIMIT:
+            long = len(text) > SCORE_LIMIT
+            cut = f"compared on its first {SCORE_LIMIT:,} chars, " if long else ""
             notes.append(
-                _note(
-                    entry.student, exercise.filename, f"compared on its first {TEXT_LIMIT:,} chars"
-                )
+                _note(entry.student, exercise.filename, f"{cut}shown on its first {TEXT_LIMIT:,}")
             )
         texts[exercise.id] = text
     return texts

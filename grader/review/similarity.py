@@ -24,7 +24,11 @@ from grader.review.tokens import filtered
 NOISE = 25
 MIN_STATEMENTS = 4  # statements of its own a file needs for them to count (see _score)
 MIN_TOKENS = 40  # a file with fewer tokens of its own (starter code removed) is not compared
-TEXT_LIMIT = 64 * 1024  # characters of a file compared; a longer one is cut (and a note says so)
+TEXT_LIMIT = 64 * 1024  # characters of a file shown on a pair's page (its highlights)
+# Characters of a file scored, on its normalised tree: comments and no-ops put before a copy do
+# not push it out of view (red team: 72 KB of comments first hid a copy cut at 64 KiB); the
+# worst case, 1 MiB of `_ = 0` lines, normalises in about 3 s of CPU (docs/performance.md).
+SCORE_LIMIT = 1024 * 1024
 MAX_PAIRS = 500  # pairs listed (highest first); a class where everyone is alike is cut here
 # Students whose files of one exercise are linked by alike pairs form a group; from this size on
 # a group is a crowd (a common answer to a short exercise, a shared source): its pairs are listed
@@ -139,7 +143,7 @@ class _Print:
         self.set = {int(h) for h in hashes}  # Python ints: an intersection runs in C
         self.coverage = float(get_token_coverage(index, NOISE, len(code)))
         # the spans shown on a pair's page: the file's own tokens, matched the same way
-        self.stream = filtered(text)
+        self.stream = filtered(text[:TEXT_LIMIT])
         hashes, index = get_document_fingerprints(self.stream.code, NOISE, 1, boilerplate)
         found = [(p, h) for h, places in index.items() for p in places]
         self.places = np.array([p for p, _ in found], dtype=np.int64)
@@ -194,7 +198,7 @@ def similar_pairs(
             text = texts[student].get(exercise)
             if text is None:
                 continue
-            text = text[:TEXT_LIMIT]
+            text = text[:SCORE_LIMIT]
             if text not in prints:
                 prints[text] = _Print(text, boilerplate, keep, starter_statements)
             if prints[text].coverage >= MIN_TOKENS:
@@ -228,14 +232,20 @@ def similar_pairs(
         pair = Pair(a, b, crowd=crowded(a, b, files))
         pair.standout = [filenames[e] for e in sorted(files) if a not in member_of[e]]
         for exercise, score in sorted(files.items()):
-            text_a, text_b = texts[a][exercise][:TEXT_LIMIT], texts[b][exercise][:TEXT_LIMIT]
+            text_a, text_b = texts[a][exercise][:SCORE_LIMIT], texts[b][exercise][:SCORE_LIMIT]
             print_a, print_b = every[exercise][text_a], every[exercise][text_b]
             key = (exercise, text_a, text_b)
             if key not in spans_of:  # the same two files in many pairs: mapped once
                 spans_of[key] = (print_a.spans(print_b), print_b.spans(print_a))
             spans = spans_of[key]
             pair.files.append(
-                FileMatch(exercise, filenames[exercise], score, (text_a, text_b), spans)
+                FileMatch(
+                    exercise,
+                    filenames[exercise],
+                    score,
+                    (text_a[:TEXT_LIMIT], text_b[:TEXT_LIMIT]),
+                    spans,
+                )
             )
         pairs.append(pair)
     return Similarity(pairs, len(ranked), compared, groups)
