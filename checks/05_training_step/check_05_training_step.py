@@ -4,7 +4,7 @@ The checks send a model's parameters and buffers (with batch norm, so the mode s
 values), batches and old gradients; the driver runs the learner's function in the worker and sends
 back the parameters and buffers afterwards. Every verdict compares those values with what the
 oracle computes here (through `expected`: a handout replays its recorded values), and a mistake is
-named only when its own numbers match the learner's. The inputs come from checks/inputs/.
+named only when its own numbers match the learner's. The inputs come from inputs.py.
 """
 
 import pytest

@@ -4,7 +4,7 @@ The model arrives in training mode, with dropout and batch norm: evaluating it i
 other answers and moves its running statistics, which the driver sends back as values. Whether
 autograd recorded is seen through a layer that autograd itself refuses to run while recording.
 What correct code gives comes from the reference through `expected` (a handout replays it); the
-model, images and labels from checks/inputs/evaluate.py."""
+model, images and labels from inputs.py."""
 
 import pytest
 import torch

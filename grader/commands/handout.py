@@ -4,9 +4,10 @@ It holds the stubs (exercises/, each verified to be a stub), the checks, their d
 the grader, workbook.toml (every hint tier: a learner asks for them one at a time), a README and
 pyproject for learners, and checks/expected/<id>.pt: what the references (and each corpus
 mistake) give on the checks' public inputs, recorded by running the checks in public mode against
-solutions/ and against the wrong and alternative variants of tests/corpus.txt. It holds no
-solutions/, no checks/oracles/ (what correct code gives), no tests/ or bench/ (built from the
-references), and no grading key: graded runs stay on the instructor's side.
+solutions/ and against the wrong and alternative variants of the corpus. It holds no solutions/,
+no exercise's oracle.py (what correct code gives) or corpus.txt (edits of the references), no
+tests/ or bench/ (built from the references), and no grading key: graded runs stay on the
+instructor's side.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from pathlib import Path
 import click
 
 from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.exercise_folder import HANDOUT_PARTS
 from grader.workbook.files import load_file
 from grader.workbook.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR, is_handout
 from grader.workbook.stubs import stub_problems
 
 SHIPPED = [  # globs under the project root; nothing else of it is copied
     "grader/**/*.py",
-    "checks/*.py",
-    "checks/drivers/*.py",
-    "checks/inputs/*.py",
+    *(f"checks/*/{part}" for part in HANDOUT_PARTS),  # each exercise's folder, but its answers
     "workbook.toml",
     "docs/spec.md",
     ".gitignore",
