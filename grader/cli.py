@@ -34,7 +34,7 @@ JUNIT = click.option(
 @click.group()
 @click.version_option(package_name="cnn-workbook")
 def main() -> None:
-    """The CNN workbook: eight exercises on convolutional networks, checked as you go."""
+    """The CNN workbook: exercises on convolutional networks, checked as you go."""
 
 
 @main.command("list")

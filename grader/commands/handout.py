@@ -38,7 +38,7 @@ UNRECORDED = ("train_digits",)  # its checks measure accuracy from the digits' o
 README = """\
 # The CNN workbook
 
-Eight graded exercises that turn the tutorial *PyTorch CNN explained from scratch* into code you
+<COUNT> graded exercises that turn the tutorial *PyTorch CNN explained from scratch* into code you
 write, and a grader that tells you what is right and what is not.
 
 ## Start here
@@ -52,7 +52,7 @@ write, and a grader that tells you what is right and what is not.
    (`--html` also draws them on one page).
 4. Stuck? `grader hint edge_filter` gives the next hint (three tiers, the last nearly the
    answer). `grader watch` re-checks the file you are editing every time you save it.
-5. Move on to `02_count_parameters.py` ... `08_train_digits.py`; `grader check` with no id
+5. Move on to `<SECOND>` ... `<LAST>`; `grader check` with no id
    checks them all (`pytest` does too).
 
 ## This copy
@@ -98,7 +98,10 @@ def _copy_project(out: Path, stubs: Path) -> None:
     # `pytest` in the handout runs the checks on exercises/: it has no tests/
     pyproject = pyproject.replace('testpaths = ["tests"]', 'testpaths = ["checks"]')
     (out / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    (out / "README.md").write_text(README, encoding="utf-8")
+    catalog = load_catalog()
+    readme = README.replace("<COUNT>", str(len(catalog)))  # the catalog's exercises, however many
+    readme = readme.replace("<SECOND>", catalog[min(1, len(catalog) - 1)].filename)
+    (out / "README.md").write_text(readme.replace("<LAST>", catalog[-1].filename), encoding="utf-8")
 
 
 def _variant_folders(folder: Path, sample: set[str] | None) -> list[tuple[Path, list[Exercise]]]:
