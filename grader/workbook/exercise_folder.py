@@ -15,6 +15,7 @@ found from the catalog (workbook.toml): nothing in grader/ names an exercise.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -41,6 +42,16 @@ def part(exercise: Exercise, name: str) -> Path | None:
     """The folder's `name` (DRIVER, INPUTS, ...) when the exercise has one."""
     path = exercise.folder / name
     return path if path.is_file() else None
+
+
+def takes_fixture(exercise: Exercise, fixture: str) -> bool:
+    """Whether a check (or a fixture) of the exercise takes `fixture` as a parameter: read from
+    the check files' syntax, without running them."""
+    for path in exercise.check_files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.FunctionDef) and fixture in {a.arg for a in node.args.args}:
+                return True
+    return False
 
 
 def exercise_in(path: Path) -> Exercise | None:

@@ -191,7 +191,7 @@ def exercise_of(name: str, exercises: list[Exercise]) -> Exercise | None:
 
 
 def _looks_like(name: str, exercises: list[Exercise]) -> bool:
-    """A near miss, named in the note: a notebook of an exercise, or `1_edge_filter.py`."""
+    """A near miss, named in the note: a notebook of an exercise, or `1_<id>.py`."""
     stem, dot, suffix = name.lower().rpartition(".")
     if not dot or suffix not in ("py", "ipynb"):
         return False
@@ -279,7 +279,7 @@ def _note(
 
 
 def _graded_part(graded: list[tuple[Exercise, Found]]) -> str:
-    """'graded exercises/01_edge_filter.py', or per folder 'graded 8 files in cnn/' when the
+    """'graded exercises/NN_<id>.py', or per folder 'graded 8 files in cnn/' when the
     files carry their spec names, and each renamed file by its name."""
     folders: dict[str, list[tuple[Exercise, Found]]] = {}
     for exercise, found in graded:
