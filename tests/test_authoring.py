@@ -123,3 +123,22 @@ def test_selfcheck_names_a_folder_that_nothing_would_load(tmp_path, monkeypatch,
     assert exercise_folder.folder_problems() == []
     edit(checks / catalog.load_catalog()[0].folder.name)
     assert any(problem in p for p in exercise_folder.folder_problems())
+
+
+def test_the_framework_names_no_exercise():
+    """grader/ finds exercises through the catalog: no id (those that are not plain words such
+    as `data`), folder or file name of one appears in its code, comments or docstrings."""
+    names = [
+        name
+        for e in load_catalog()
+        for name in (e.folder.name, e.filename.removesuffix(".py"), e.id)
+        if "_" in name
+    ]
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    found = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}: {match.group(0)}"
+        for path in sorted((PROJECT_ROOT / "grader").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if (match := pattern.search(line))
+    ]
+    assert not found, found
