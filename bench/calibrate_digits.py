@@ -3,7 +3,7 @@
 Trains, for each of 5 seeds, the reference (the tutorial's SimpleCNN, Adam lr 1e-3,
 two epochs) and two weaker baselines, exactly as the check does (one thread,
 10,000 training digits in batches of 64, held-out digits from another seed),
-and prints their accuracies next to the thresholds in checks/inputs/train_digits.py.
+and prints their accuracies next to the thresholds in checks/08_train_digits/inputs.py.
 
     python bench/calibrate_digits.py            # about a minute on this machine
 """
@@ -18,7 +18,8 @@ import time
 import torch
 from torch import nn
 
-from grader.workbook.paths import INPUTS_DIR, SOLUTIONS_DIR
+from grader.workbook.catalog import exercise_by_id
+from grader.workbook.paths import SOLUTIONS_DIR
 
 
 def _load(name, path):
@@ -30,7 +31,7 @@ def _load(name, path):
 
 def main() -> int:
     torch.set_num_threads(1)
-    oracle = _load("oracle_train_digits", INPUTS_DIR / "train_digits.py")
+    oracle = _load("oracle_train_digits", exercise_by_id("train_digits").folder / "inputs.py")
     reference = _load("reference_train_digits", SOLUTIONS_DIR / "08_train_digits.py")
 
     class Linear:  # a weaker learner: logistic regression, one epoch of Adam

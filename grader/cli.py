@@ -34,7 +34,7 @@ JUNIT = click.option(
 @click.group()
 @click.version_option(package_name="cnn-workbook")
 def main() -> None:
-    """The CNN workbook: eight exercises on convolutional networks, checked as you go."""
+    """The CNN workbook: exercises on convolutional networks, checked as you go."""
 
 
 @main.command("list")
@@ -274,11 +274,14 @@ main.add_command(export)
 
 
 @main.command("selfcheck")
-def selfcheck_command() -> None:
-    """Check the workbook itself: references earn full points, stubs earn zero as not attempted."""
+@click.argument("ids", nargs=-1)
+def selfcheck_command(ids: tuple[str, ...]) -> None:
+    """Check the workbook itself (or exercises IDS): every exercise has its folder, checks, stub,
+    reference and corpus; references earn full points, stubs zero as not attempted; then what to
+    run next (see docs/authoring.md)."""
     from grader.commands.selfcheck import run_selfcheck
 
-    sys.exit(run_selfcheck())
+    sys.exit(run_selfcheck(ids))
 
 
 def entry() -> None:

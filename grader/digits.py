@@ -1,4 +1,4 @@
-"""Procedurally drawn 28x28 digits: exercise 08's data, offline and deterministic by seed.
+"""Procedurally drawn 28x28 digits: MNIST-like data, offline and deterministic by seed.
 
 Each digit class is a skeleton of strokes (lines, arcs, curves) in a unit box.
 Every sample bends it with its own random affine map and a smooth wobble, draws

@@ -17,7 +17,7 @@ import pytest
 from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
 from grader.workbook.catalog import Exercise, load_catalog
-from grader.workbook.grading_key import Seeds, seed_for
+from grader.workbook.grading_key import Seeds, seed_for, seed_scope
 from grader.workbook.paths import (
     CHECKS_DIR,
     EXERCISES_DIR,
@@ -144,7 +144,7 @@ def _first_exercise(config: pytest.Config) -> Exercise | None:
         if path == CHECKS_DIR:
             return load_catalog()[0]
         if CHECKS_DIR in path.parents:
-            return exercise_of(path)
+            return exercise_of(path)  # a check file, or an exercise's folder
     return None
 
 
@@ -173,7 +173,7 @@ def submission(request: pytest.FixtureRequest):
     """The submission's module for this check file's exercise; every call runs in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
     if exercise is None:
-        raise pytest.UsageError("the submission fixture is only for files checks/check_NN_<id>.py")
+        raise pytest.UsageError("the submission fixture is only for checks/NN_<id>/check_*.py")
     from grader.checking.submission import Submission
 
     handle = Submission(
@@ -199,7 +199,8 @@ def driver(request: pytest.FixtureRequest):
 @pytest.fixture(scope="module")
 def seeds(request: pytest.FixtureRequest) -> Seeds:
     """Named seeds for the check file's inputs (see `Seeds`)."""
-    return Seeds(_key(request.config), Path(str(request.module.__file__)).name)
+    exercise = exercise_of(Path(str(request.module.__file__)))
+    return Seeds(_key(request.config), seed_scope(exercise))
 
 
 @pytest.fixture
@@ -220,7 +221,11 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import numpy as np
     import torch
 
-    seed = seed_for(_key(request.config), request.node.nodeid)
+    exercise = exercise_of(Path(str(request.node.fspath)))
+    label = request.node.nodeid
+    if exercise is not None:  # the check's own name, whichever file of the folder holds it
+        label = f"checks/{seed_scope(exercise)}::{label.split('::', 1)[1]}"
+    seed = seed_for(_key(request.config), label)
     torch.default_generator.manual_seed(
         seed
     )  # torch.manual_seed also queues CUDA seeding, with a stack trace each time

@@ -156,7 +156,7 @@ ATTACKS = [
         "overwrites_project_files",
         body="""
     hit = False
-    targets = ["{project}/checks/check_02_count_parameters.py",
+    targets = ["{project}/checks/02_count_parameters/check_02_count_parameters.py",
                "{project}/solutions/02_count_parameters.py",
                "{project}/grader/checking/compare.py", "{project}/workbook.toml",
                "{project}/pyproject.toml",

@@ -1,5 +1,13 @@
-"""The corpus (tests/corpus.txt): wrong submissions (one mistake each) and correct-but-different
-ones, each written as before/after blocks of the reference solution's lines.
+"""The corpus: wrong submissions (one mistake each) and correct-but-different ones, each written
+as before/after blocks of the reference solution's lines, in each exercise's folder
+(`checks/NN_<id>/corpus.txt`), read here in the catalog's order.
+
+Each entry is the reference solution with whole lines replaced: every `--- before` block is found
+in the reference (in order), and each of its occurrences is replaced by the `+++ after` block that
+follows it; an empty `+++ after` block deletes the lines. For a wrong variant, `check:` must fail
+and each of `words:` (separated by ' | ') must be in its message; no word of `not:` (a diagnosis
+that would be wrong there) may be in the message of any failed check. A comment belongs at the
+top of a file: below, a line that is not a marker joins the block above.
 
 Being edits of the references, the corpus stays in step with them: if a reference changes, a
 `before` block is no longer found and the test says so. `words` must appear in the failing
@@ -9,9 +17,10 @@ message: the check has to *name* the mistake, not just notice it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-CORPUS_FILE = Path(__file__).with_name("corpus.txt")
+from grader.workbook.catalog import load_catalog
+from grader.workbook.exercise_folder import CORPUS
+
 _MARKERS = ("## ", "--- before", "+++ after")
 
 
@@ -36,8 +45,9 @@ def _block(lines: list[str], start: int) -> tuple[str, int]:
     return "\n".join(body), end
 
 
-def parse(text: str) -> tuple[list[Variant], list[Variant]]:
-    """The wrong and the correct variants of a corpus file."""
+def parse(text: str, exercise_id: str | None = None) -> tuple[list[Variant], list[Variant]]:
+    """The wrong and the correct variants of a corpus file (of `exercise_id`'s folder: each entry
+    must name that exercise)."""
     lines = text.splitlines()
     found: dict[str, list[Variant]] = {"wrong": [], "correct": []}
     index = 0
@@ -47,6 +57,8 @@ def parse(text: str) -> tuple[list[Variant], list[Variant]]:
         if not line.startswith("## "):
             continue
         kind, exercise, name = line[3:].split()
+        if exercise_id is not None and exercise != exercise_id:
+            raise ValueError(f"{name}: names exercise {exercise}, in the corpus of {exercise_id}")
         fields: dict[str, str] = {}
         while index < len(lines) and not lines[index].startswith(_MARKERS):
             key, _, value = lines[index].partition(":")
@@ -71,4 +83,17 @@ def parse(text: str) -> tuple[list[Variant], list[Variant]]:
     return found["wrong"], found["correct"]
 
 
-WRONG, CORRECT = parse(CORPUS_FILE.read_text())
+def load() -> tuple[list[Variant], list[Variant]]:
+    """Every exercise's wrong and correct variants, in the catalog's order."""
+    wrong: list[Variant] = []
+    correct: list[Variant] = []
+    for exercise in load_catalog():
+        path = exercise.folder / CORPUS
+        if path.is_file():
+            more_wrong, more_correct = parse(path.read_text(encoding="utf-8"), exercise.id)
+            wrong += more_wrong
+            correct += more_correct
+    return wrong, correct
+
+
+WRONG, CORRECT = load()

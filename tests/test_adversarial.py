@@ -827,8 +827,9 @@ def _look():
     words = ("oracle", "reference", "solution", "probes")
     modules = sorted(n for n in sys.modules
                      if not n.startswith("torch") and any(w in n.lower() for w in words))
-    paths = [p for p in ("{project}/checks/oracles", "{project}/solutions", "{project}/checks",
-                         "{key}", os.path.dirname("{key}")) if os.path.exists(p)]
+    paths = [p for p in ("{project}/checks/05_training_step/oracle.py", "{project}/solutions",
+                         "{project}/checks", "{key}", os.path.dirname("{key}"))
+             if os.path.exists(p)]
     key = [k for k, v in os.environ.items() if "GRADING" in k or "{secret}" in v]
     raise RuntimeError(f"modules={{modules}} paths={{paths}} key={{key}}")
 

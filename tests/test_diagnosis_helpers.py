@@ -42,10 +42,10 @@ def test_aliases_of_a_state_are_dropped_and_nothing_else():
 
 
 def test_08_names_uncleared_gradients_only_when_every_backward_met_them():
+    from grader.workbook.catalog import exercise_by_id
     from grader.workbook.files import load_file
-    from grader.workbook.paths import INPUTS_DIR
 
-    oracle = load_file("diagnosis_inputs", INPUTS_DIR / "train_digits.py")
+    oracle = load_file("diagnosis_inputs", exercise_by_id("train_digits").folder / "inputs.py")
     scores = torch.randn(20, 10)
     mistake, _ = oracle.diagnosis(scores, 26.5, {"backwards": 314, "stale": 313})
     assert mistake.startswith("gradients are never cleared: at 313 of 314")

@@ -4,8 +4,9 @@ import pytest
 import torch
 
 from grader.digits import make_digits
+from grader.workbook.catalog import exercise_by_id
 from grader.workbook.files import load_file
-from grader.workbook.paths import INPUTS_DIR, SOLUTIONS_DIR
+from grader.workbook.paths import SOLUTIONS_DIR
 
 
 def test_same_seed_same_digits_other_seed_other_digits():
@@ -38,7 +39,7 @@ def test_classes_differ_more_than_samples_of_one_class():
 def test_calibration_over_five_seeds():
     """The reference reaches the top threshold with every seed; an untrained model earns 0."""
     torch.set_num_threads(1)
-    oracle = load_file("calibration_oracle", INPUTS_DIR / "train_digits.py")
+    oracle = load_file("calibration_oracle", exercise_by_id("train_digits").folder / "inputs.py")
     reference = load_file("calibration_reference", SOLUTIONS_DIR / "08_train_digits.py")
 
     class Untrained:

@@ -8,14 +8,15 @@ import importlib.util
 import pytest
 import torch
 
-from grader.workbook.paths import INPUTS_DIR
+from grader.workbook.catalog import load_catalog
 
 DRAWS = 300
 
 
 def _inputs():
+    (evaluate,) = [e for e in load_catalog() if e.id == "evaluate"]
     spec = importlib.util.spec_from_file_location(
-        "inputs_evaluate_test", INPUTS_DIR / "evaluate.py"
+        "inputs_evaluate_test", evaluate.folder / "inputs.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

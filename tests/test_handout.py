@@ -22,7 +22,7 @@ from grader.checking.expected import NOT_AVAILABLE, REPLAY, Expected
 from grader.commands.handout import HandoutError, build_handout
 from grader.workbook.catalog import exercise_by_id, load_catalog
 from grader.workbook.grading_key import write_key_file
-from grader.workbook.paths import ORACLES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from tests.corpus import WRONG
 from tests.helpers import write, write_stubs
 
@@ -72,16 +72,16 @@ def _texts(folder: Path) -> dict[str, bytes]:
 def _trusted_model_lines() -> set[str]:
     """The driver's TrustedSimpleCNN (the tutorial's SimpleCNN, which the stub's docstring spells
     out layer by layer), which trace_shapes is checked on in the worker: shipped, by design."""
-    source = (PROJECT_ROOT / "checks" / "drivers" / "simple_cnn.py").read_text()
+    source = (exercise_by_id("simple_cnn").folder / "driver.py").read_text()
     node = next(n for n in ast.parse(source).body if getattr(n, "name", "") == "TrustedSimpleCNN")
     return {line.strip() for line in ast.get_source_segment(source, node).splitlines()}
 
 
 def test_the_handout_holds_no_answer(handout):
     files = _texts(handout)
-    assert not any(
-        name.startswith(("solutions/", "checks/oracles/", "tests/", "bench/")) for name in files
-    )
+    assert not any(name.startswith(("solutions/", "tests/", "bench/")) for name in files)
+    assert not [name for name in files if name.endswith(("/oracle.py", "/corpus.txt"))]
+    assert any(name.endswith("/inputs.py") for name in files)  # the test above sees folders
     assert not [name for name in files if name.endswith(".key")]  # no grading key
     # the stubs, the hints and the spec are the learner's by design
     public = b"".join(d for n, d in files.items() if n.startswith("exercises/"))
@@ -98,8 +98,8 @@ def test_the_handout_holds_no_answer(handout):
             looked_for += 1
             found = [name for name, data in files.items() if line.encode() in data]
             assert not found, f"{exercise.filename}: {line!r} is in {found}"
-    oracle = (ORACLES_DIR / "training_step.py").read_text()
-    checks = "".join(p.read_text() for p in (PROJECT_ROOT / "checks").glob("*.py"))
+    oracle = (exercise_by_id("training_step").folder / "oracle.py").read_text()
+    checks = "".join(p.read_text() for p in (PROJECT_ROOT / "checks").glob("*/check_*.py"))
     for node in ast.parse(oracle).body:
         if getattr(node, "name", "") in ANSWER_FUNCTIONS:
             for line in ast.get_source_segment(oracle, node).splitlines()[1:]:
@@ -136,7 +136,7 @@ def test_the_handouts_grader_finds_its_own_root(handout):
 
 
 def test_the_references_earn_full_points_in_the_handout(handout, tmp_path):
-    """All eight exercises: 08 trains for real, once, on the handout's own measures."""
+    """Every exercise: 08 trains for real, once, on the handout's own measures."""
     for path in SOLUTIONS_DIR.glob("[0-9][0-9]_*.py"):
         shutil.copyfile(path, tmp_path / path.name)
     data = checked(handout, tmp_path)
@@ -289,7 +289,7 @@ def test_values_of_secret_inputs_are_never_recorded(tmp_path):
             sys.executable,
             "-m",
             "pytest",
-            "checks/check_01_edge_filter.py",
+            "checks/01_edge_filter/check_01_edge_filter.py",
             f"--grading-key-file={tmp_path}/grading.key",
             f"--expected-record={tmp_path}/expected",
         ],

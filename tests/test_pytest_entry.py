@@ -20,7 +20,7 @@ def pytest_run(*args):
 
 def test_plain_pytest_with_k_and_junitxml(tmp_path):
     result = pytest_run(
-        "checks/check_02_count_parameters.py",
+        "checks/02_count_parameters/check_02_count_parameters.py",
         f"--submission={SOLUTIONS_DIR}",
         "-k",
         "conv2d or linear",
@@ -33,7 +33,9 @@ def test_plain_pytest_with_k_and_junitxml(tmp_path):
 
 def test_failures_read_as_learner_messages_and_x_stops(tmp_path):
     write(tmp_path, "count_parameters", "def count_parameters(model):\n    return (1, 1)\n")
-    result = pytest_run("checks/check_02_count_parameters.py", f"--submission={tmp_path}", "-x")
+    result = pytest_run(
+        "checks/02_count_parameters/check_02_count_parameters.py", f"--submission={tmp_path}", "-x"
+    )
     assert result.returncode == 1
     assert "[failed] count_parameters(model) as (total, trainable) is wrong." in result.stdout
     assert "1 failed" in result.stdout and "passed" not in result.stdout.splitlines()[-1]
@@ -51,7 +53,7 @@ def test_student_code_runs_in_another_process(tmp_path):
         """,
     )
     result = pytest_run(
-        "checks/check_02_count_parameters.py",
+        "checks/02_count_parameters/check_02_count_parameters.py",
         f"--submission={tmp_path}",
         "-k",
         "linear",

@@ -113,6 +113,8 @@ def test_the_flag_names_what_and_where():
         ("import sys\nx = sys.modules['checks']\n", "sys_modules"),
         ("import sys\nfor m in sys.modules.values():\n    pass\n", "sys_modules"),
         ("import workbook_driver\n", "grader_module"),
+        ("import rules_edge_filter\n", "grader_module"),
+        ("import driver_train_digits\n", "grader_module"),
         ("def f(m):\n    type(m).forward = lambda self, x: x\n", "patching"),
         ("import inspect\ndef f():\n    return inspect.stack()\n", "frames"),
         ("import gc\ngc.get_referrers(1)\n", "frames"),

@@ -534,6 +534,15 @@ def test_a_cause_is_named_only_when_the_numbers_show_it():
     )
     assert "F.pad" in translate.translate("RuntimeError", sizes, exercise="edge_filter")
     assert "F.pad" not in translate.translate("RuntimeError", sizes, exercise="training_step")
+    # each advice comes from its exercise's folder (checks/NN_<id>/rules.py), found by the catalog
+    tuples = "can't multiply sequence by non-int of type 'tuple'"
+    told = {
+        e: translate.translate("TypeError", tuples, exercise=e)
+        for e in ("count_parameters", "edge_filter", "no_such_id")
+    }
+    assert "unpack it first" in told["count_parameters"]
+    assert "unpack it first" not in told["edge_filter"] and "print the types" in told["edge_filter"]
+    assert "print the types" in told["no_such_id"]
 
 
 def test_a_syntax_error_says_the_file_could_not_be_read(tmp_path):

@@ -54,7 +54,7 @@ def _oracle_reachable():
         found = getattr(module, "__dict__", {})
         if any(isinstance(found.get(n), types.FunctionType) for n in names):
             return True
-    for path in ("{project}/checks/oracles/training_step.py",
+    for path in ("{project}/checks/05_training_step/oracle.py",
                  "{project}/checks/probes/training_step.py",
                  "{project}/solutions/05_training_step.py"):
         try:

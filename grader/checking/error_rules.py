@@ -15,12 +15,18 @@ _FRAME = re.compile(r'^\s*File "[^"\n]*", line (\d+)(?:, in ([^\n]+))?$(?:\n    
 @dataclass(frozen=True)
 class Context:
     """Where the error happened: the learner's line, its number, the function (a qualified name
-    such as SimpleCNN.__init__ when the worker knows it) and the exercise."""
+    such as SimpleCNN.__init__ when the worker knows it), the exercise, and what its folder's
+    rules.py advises checking for the rule at hand (grader/checking/exercise_rules.py)."""
 
     line: str = ""
     line_number: int | None = None
     function: str = ""
     exercise: str = ""
+    advice: str = ""
+
+    def check(self, general: str) -> str:
+        """What to check: the exercise's advice for this rule, else `general`; then the line."""
+        return (self.advice or general) + self.at_line()
 
     def at_line(self) -> str:
         if not self.line:

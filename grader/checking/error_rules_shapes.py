@@ -67,13 +67,7 @@ def _forward_missing(m: re.Match, c: Context) -> tuple[str, str]:
 
 def _sizes_differ(m: re.Match, c: Context) -> tuple[str, str]:
     a, b, dim = m.groups()
-    check = f"print the shapes of both operands on your line.{c.at_line()}"
-    if c.exercise == "edge_filter":
-        check = (
-            "in convolve2d, a window at the edge is cut short when the image is not padded on "
-            "every side: F.pad(image, (p, p)) pads only the last dimension (the width); "
-            "(p, p, p, p) pads the height too. Check the output size formula as well." + c.at_line()
-        )
+    check = c.check("print the shapes of both operands on your line.")
     if _ARGMAX_DIM0.search(c.line):  # the learner's own line shows the cause
         check = (
             "argmax(dim=0) takes, for each class, the sample with the highest score: one value "
@@ -103,12 +97,7 @@ def _float_size_plain(m: re.Match, c: Context) -> tuple[str, str]:
 
 
 def _tuple_times_tuple(m: re.Match, c: Context) -> tuple[str, str]:
-    check = "print the types of the values multiplied on your line." + c.at_line()
-    if c.exercise == "count_parameters":
-        check = (
-            "kernel_size may be an (kh, kw) tuple: unpack it first, e.g. kh, kw = kernel_size "
-            "if isinstance(kernel_size, tuple) else (kernel_size, kernel_size)." + c.at_line()
-        )
+    check = c.check("print the types of the values multiplied on your line.")
     return (
         f"a tuple or list was multiplied by a {m.group(1)}: `*` on a tuple repeats it, so "
         "(3, 3) * 4 is a longer tuple, and a tuple times a tuple fails.",

@@ -5,34 +5,25 @@ imports them. Torch is imported inside the fixtures: the plugin loads before a w
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from grader.workbook.catalog import Exercise, exercise_by_id
+from grader.workbook.catalog import Exercise
+from grader.workbook.exercise_folder import INPUTS, ORACLE, exercise_in, part
 from grader.workbook.files import load_file
-from grader.workbook.paths import (
-    CHECKS_DIR,
-    EXPECTED_DIR,
-    INPUTS_DIR,
-    ORACLES_DIR,
-    SOLUTIONS_DIR,
-    is_handout,
-)
-
-_CHECK_FILE = re.compile(r"^check_(\d\d)_([a-z0-9_]+)\.py$")
+from grader.workbook.paths import EXPECTED_DIR, SOLUTIONS_DIR, is_handout
 
 
 def exercise_of(path: Path) -> Exercise | None:
-    """The exercise a check file belongs to, from its name `check_NN_<id>.py`."""
-    match = _CHECK_FILE.match(path.name)
-    if not match or path.parent.resolve() != CHECKS_DIR:
+    """The exercise a check file (or a folder under checks/) belongs to: its folder
+    `checks/NN_<id>/`, as workbook.toml lists it. None for a file outside checks/."""
+    if path.is_file() and not path.match("check_*.py"):
         return None
-    exercise = exercise_by_id(match.group(2))
-    if exercise.number != int(match.group(1)):
-        raise pytest.UsageError(f"{path.name}: exercise {exercise.id} is number {exercise.number}")
-    return exercise
+    try:
+        return exercise_in(path)
+    except KeyError as exc:
+        raise pytest.UsageError(f"{path}: {exc.args[0]}") from None
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +38,26 @@ def reference(request: pytest.FixtureRequest):
 
 @pytest.fixture(scope="module")
 def oracle(request: pytest.FixtureRequest):
-    """The exercise's oracle module (`checks/oracles/<id>.py`): what correct code (and each
+    """The exercise's oracle module (`checks/NN_<id>/oracle.py`): what correct code (and each
     classic mistake) gives. Never loaded in the worker; None in a handout."""
     exercise = exercise_of(Path(str(request.module.__file__)))
-    path = ORACLES_DIR / f"{exercise.id}.py"
-    return None if is_handout() else load_file(f"oracle_{exercise.id}", path)
+    path = part(exercise, ORACLE)
+    if is_handout() or path is None:
+        return None
+    return load_file(f"oracle_{exercise.id}", path)
 
 
 @pytest.fixture(scope="module")
 def inputs(request: pytest.FixtureRequest):
-    """The exercise's inputs module (`checks/inputs/<id>.py`): the inputs the checks send, their
-    constants and independent measures; no answer of a reference. Never loaded in the worker."""
+    """The exercise's inputs module (`checks/NN_<id>/inputs.py`): the inputs the checks send,
+    their constants and independent measures; no answer of a reference. Never in the worker."""
     exercise = exercise_of(Path(str(request.module.__file__)))
-    return load_file(f"inputs_{exercise.id}", INPUTS_DIR / f"{exercise.id}.py")
+    path = part(exercise, INPUTS)
+    if path is None:
+        raise pytest.UsageError(
+            f"{exercise.id}: the check asks for inputs, but {exercise.folder} has no {INPUTS}"
+        )
+    return load_file(f"inputs_{exercise.id}", path)
 
 
 @pytest.fixture(scope="module")

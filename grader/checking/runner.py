@@ -56,7 +56,7 @@ def run_checks(
     chosen = list(exercises or load_catalog())
     collector = _Collector()
     args = (
-        [str(e.check_file) for e in chosen]
+        [str(e.folder) for e in chosen]
         + [
             f"--submission={submission}",
             f"--rootdir={PROJECT_ROOT}",

@@ -29,9 +29,9 @@ from grader.checking.problems import (
     describe_ending,
     problem_from_reply,
 )
-from grader.workbook.catalog import Exercise
+from grader.workbook.catalog import Exercise, exercise_by_id
+from grader.workbook.exercise_folder import DRIVER, part
 from grader.workbook.files import find_exercise_file, load_file
-from grader.workbook.paths import DRIVERS_DIR
 from grader.worker import protocol, reply_limits
 from grader.worker.pool import WorkerPool
 from grader.worker.process import Worker, WorkerDied, WorkerTimeout
@@ -41,8 +41,8 @@ from grader.worker.process import Worker, WorkerDied, WorkerTimeout
 def load_driver(exercise_id: str) -> ModuleType | None:
     """An exercise's driver loaded in this process, once (for the inputs it builds, its names for
     messages, and the oracle's use); None when the exercise has none."""
-    path = DRIVERS_DIR / f"{exercise_id}.py"
-    return load_file(f"driver_{exercise_id}", path) if path.exists() else None
+    path = part(exercise_by_id(exercise_id), DRIVER)
+    return load_file(f"driver_{exercise_id}", path) if path else None
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class Submission:
         time_limit: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run `checks/drivers/<exercise id>.py:<driver>` on the submission, in the worker. What
+        """Run `checks/NN_<id>/driver.py:<driver>` on the submission, in the worker. What
         it returns is plain data for the checks to verify: a driver holds no expected value."""
         reply = self._request(
             {
@@ -246,13 +246,13 @@ class Submission:
         if self._worker is not None and self._worker.alive:
             return self._worker
         self._worker = self._pool.take(self.exercise.warm_up)
-        driver = DRIVERS_DIR / f"{self.exercise.id}.py"
+        driver = part(self.exercise, DRIVER)
         try:
             self._worker.wait_ready()
             cpu = self._worker.cpu_seconds(descendants=False)  # nothing of the student's yet
             self._cpu_at_load, self._loaded_at = cpu, time.monotonic()
             load = self._worker.load_request(
-                self.path, self.exercise.id, str(driver) if driver.exists() else None
+                self.path, self.exercise.id, str(driver) if driver else None
             )
             reply = self._worker.request(
                 load, timeout=min(self.time_limit + 60, self._budget_left())

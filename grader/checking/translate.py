@@ -8,8 +8,11 @@ says what the error means in general and what to look at, without guessing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from grader.checking import error_rules_shapes, error_rules_training
 from grader.checking.error_rules import Context, Rule, learner_line
+from grader.checking.exercise_rules import advice
 
 RULES: tuple[Rule, ...] = error_rules_shapes.RULES + error_rules_training.RULES
 
@@ -38,7 +41,8 @@ def translate(
     for rule in RULES:
         match = rule.pattern.search(message or "")
         if match:
-            meaning, check = rule.explain(match, context)
+            told = advice(exercise).get(rule.name, "") if exercise else ""
+            meaning, check = rule.explain(match, replace(context, advice=told))
             return f"What this means: {meaning}\nWhat to check: {check}"
     return ""
 

@@ -110,7 +110,7 @@ def _grade_folder(
 
 def html_target(ids: tuple[str, ...], html: str | None) -> tuple[tuple[str, ...], Path | None]:
     """The exercise ids and the page of `--html [PATH]`: a value that does not end in .html is
-    the first exercise id (`grader check --html edge_filter`), and the page goes where the
+    the first exercise id (`grader check --html ID`), and the page goes where the
     grader keeps its state (.grader/check.html, or beside $CNN_GRADER_STATE)."""
     if html is None:
         return ids, None

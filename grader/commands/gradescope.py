@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from grader.workbook.catalog import load_catalog
+from grader.workbook.exercise_folder import GRADING_PARTS
 from grader.workbook.paths import PROJECT_ROOT
 
 WORKER_USER = "cnn-student"
@@ -69,10 +70,7 @@ exit $STATUS
 # stubs, and what `pip install -e` needs.
 _BUNDLED = [
     "grader/**/*.py",
-    "checks/*.py",
-    "checks/drivers/*.py",
-    "checks/oracles/*.py",
-    "checks/inputs/*.py",
+    *(f"checks/*/{part}" for part in GRADING_PARTS),
     "solutions/*.py",
     "exercises/*.py",
     "workbook.toml",

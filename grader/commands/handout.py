@@ -4,9 +4,10 @@ It holds the stubs (exercises/, each verified to be a stub), the checks, their d
 the grader, workbook.toml (every hint tier: a learner asks for them one at a time), a README and
 pyproject for learners, and checks/expected/<id>.pt: what the references (and each corpus
 mistake) give on the checks' public inputs, recorded by running the checks in public mode against
-solutions/ and against the wrong and alternative variants of tests/corpus.txt. It holds no
-solutions/, no checks/oracles/ (what correct code gives), no tests/ or bench/ (built from the
-references), and no grading key: graded runs stay on the instructor's side.
+solutions/ and against the wrong and alternative variants of the corpus. It holds no solutions/,
+no exercise's oracle.py (what correct code gives) or corpus.txt (edits of the references), no
+tests/ or bench/ (built from the references), and no grading key: graded runs stay on the
+instructor's side.
 """
 
 from __future__ import annotations
@@ -19,50 +20,48 @@ from pathlib import Path
 import click
 
 from grader.workbook.catalog import Exercise, load_catalog
+from grader.workbook.exercise_folder import HANDOUT_PARTS, takes_fixture
 from grader.workbook.files import load_file
 from grader.workbook.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR, is_handout
 from grader.workbook.stubs import stub_problems
 
 SHIPPED = [  # globs under the project root; nothing else of it is copied
     "grader/**/*.py",
-    "checks/*.py",
-    "checks/drivers/*.py",
-    "checks/inputs/*.py",
+    *(f"checks/*/{part}" for part in HANDOUT_PARTS),  # each exercise's folder, but its answers
     "workbook.toml",
     "docs/spec.md",
     ".gitignore",
 ]
 CORPUS = PROJECT_ROOT / "tests" / "corpus.py"
-UNRECORDED = ("train_digits",)  # its checks measure accuracy from the digits' own labels
 
 README = """\
 # The CNN workbook
 
-Eight graded exercises that turn the tutorial *PyTorch CNN explained from scratch* into code you
+<COUNT> graded exercises that turn the tutorial *PyTorch CNN explained from scratch* into code you
 write, and a grader that tells you what is right and what is not.
 
 ## Start here
 
 1. Set up once (a few minutes; the CPU build of torch is enough):
    `python3 -m venv .venv && .venv/bin/pip install -e .`, then `source .venv/bin/activate`.
-2. Open `exercises/01_edge_filter.py` beside the tutorial's section 1.2.2 (each exercise's
+2. Open `exercises/<FIRST_FILE>` beside the tutorial's section <FIRST_SECTION> (each exercise's
    docstring names its section; `grader list` shows them all, in order, with your points).
-3. Fill in a stub and run `grader check edge_filter`: each failed check says what is wrong and,
+3. Fill in a stub and run `grader check <FIRST_ID>`: each failed check says what is wrong and,
    when it can tell, the mistake ("the kernel is flipped"), with the values side by side
    (`--html` also draws them on one page).
-4. Stuck? `grader hint edge_filter` gives the next hint (three tiers, the last nearly the
+4. Stuck? `grader hint <FIRST_ID>` gives the next hint (the last tier nearly the
    answer). `grader watch` re-checks the file you are editing every time you save it.
-5. Move on to `02_count_parameters.py` ... `08_train_digits.py`; `grader check` with no id
+5. Move on to `<SECOND>` ... `<LAST>`; `grader check` with no id
    checks them all (`pytest` does too).
 
 Rather work in Jupyter or Colab? `notebooks/` holds the same exercises as notebooks: fill in the
-cells tagged `exercise:<id>` and run `check("edge_filter")` in the notebook.
+cells tagged `exercise:<id>` and run `check("<FIRST_ID>")` in the notebook.
 
 ## This copy
 
 Your instructor made it with `grader export student`. It holds no reference solutions: the
 checks compare your answers with values recorded for their public inputs (`checks/expected/`),
-with independent measures (`F.conv2d`, counts, exercise 08's accuracy on freshly drawn digits)
+with independent measures (`F.conv2d`, counts, an accuracy on freshly drawn digits)
 where there are any. A value that was not recorded is reported as "not available in this
 handout", never guessed. Your marks come from your instructor's grading, with inputs of its own.
 """
@@ -105,7 +104,25 @@ def _copy_project(out: Path, stubs: Path) -> None:
     # `pytest` in the handout runs the checks on exercises/: it has no tests/
     pyproject = pyproject.replace('testpaths = ["tests"]', 'testpaths = ["checks"]')
     (out / "pyproject.toml").write_text(pyproject, encoding="utf-8")
-    (out / "README.md").write_text(README, encoding="utf-8")
+    (out / "README.md").write_text(_readme(), encoding="utf-8")
+
+
+def _readme() -> str:
+    """The learners' README, with the catalog's exercises (however many) in its words."""
+    catalog = load_catalog()
+    first, second, last = catalog[0], catalog[min(1, len(catalog) - 1)], catalog[-1]
+    section = first.section.split(";")[0].split(" ")[0]  # "1.2.2 Convolution ..." -> "1.2.2"
+    readme = README
+    for mark, value in (
+        ("<COUNT>", str(len(catalog))),
+        ("<FIRST_FILE>", first.filename),
+        ("<FIRST_SECTION>", section),
+        ("<FIRST_ID>", first.id),
+        ("<SECOND>", second.filename),
+        ("<LAST>", last.filename),
+    ):
+        readme = readme.replace(mark, value)
+    return readme
 
 
 def _variant_folders(folder: Path, sample: set[str] | None) -> list[tuple[Path, list[Exercise]]]:
@@ -113,10 +130,11 @@ def _variant_folders(folder: Path, sample: set[str] | None) -> list[tuple[Path, 
     exercise that has one, so that one run of the checks records them all. `sample` (names
     "exercise/variant") keeps only those (the tests' quicker handout)."""
     corpus = load_file("handout_corpus", CORPUS)
+    recorded = {e.id for e in _recorded()}
     by_exercise: dict[str, list] = {}
     for variant in [*corpus.WRONG, *corpus.CORRECT]:
         chosen = sample is None or f"{variant.exercise}/{variant.name}" in sample
-        if chosen and variant.exercise not in UNRECORDED:
+        if chosen and variant.exercise in recorded:
             by_exercise.setdefault(variant.exercise, []).append(variant)
     catalog = {e.id: e for e in load_catalog()}
     runs = []
@@ -136,12 +154,18 @@ def _variant_folders(folder: Path, sample: set[str] | None) -> list[tuple[Path, 
     return runs
 
 
+def _recorded() -> list[Exercise]:
+    """The exercises whose checks take the `expected` fixture: the others have no value to
+    record (08 measures accuracy on the digits' own labels), and would run for nothing."""
+    return [e for e in load_catalog() if takes_fixture(e, "expected")]
+
+
 def record_expected(target: Path, corpus: bool = True, sample: set[str] | None = None) -> int:
     """Run the checks in public mode on the references (and the corpus's variants), recording
     every expected value into `target`/<id>.pt; the number of runs."""
     from grader.checking.runner import RunnerError, run_checks
 
-    recorded = [e for e in load_catalog() if e.id not in UNRECORDED]
+    recorded = _recorded()
     args = [f"--expected-record={target}"]
     with tempfile.TemporaryDirectory(prefix="grader-handout-") as folder:
         runs = [(SOLUTIONS_DIR, recorded)]

@@ -4,7 +4,7 @@ A change is noticed through inotify where the kernel has it, else by polling; ei
 counts as a change is a difference in the files' sizes and modification times, so an editor
 that touches a file without changing it, or a burst of events for one save, runs the checks
 once. The workers are forked from the zygote, which stays up between runs: a re-run of
-exercises 01-07 costs the checks themselves plus a few hundred milliseconds.
+an exercise that trains no model costs the checks themselves plus a few hundred milliseconds.
 """
 
 from __future__ import annotations

@@ -183,7 +183,7 @@ class Trouble:
     or whose intake left a note."""
 
     student: str
-    what: list[str]  # "05 training_step: 2 errors, 1 timeout, a limit hit"
+    what: list[str]  # "NN <id>: 2 errors, 1 timeout, a limit hit"
     notes: list[str]
 
 

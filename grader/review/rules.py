@@ -8,9 +8,18 @@ from __future__ import annotations
 GRADER_MODULES = frozenset(
     {"grader", "workbook_probes", "trusted_probes", "checks", "solutions", "_pytest"}
 )
-# The names the grader loads its drivers, oracles, inputs and probes under (`workbook_driver`,
-# `oracle_evaluate`, `inputs_evaluate`, `trusted_probes_data`), as prefixes.
-GRADER_PREFIXES = ("workbook_driver", "workbook_probes", "trusted_probes", "oracle_", "inputs_")
+# The names the grader loads an exercise folder's modules and its probes under (`workbook_driver`
+# in the worker; `driver_<id>`, `oracle_<id>`, `inputs_<id>`, `rules_<id>`, `trusted_probes_<id>`
+# in the grader), as prefixes.
+GRADER_PREFIXES = (
+    "workbook_driver",
+    "workbook_probes",
+    "trusted_probes",
+    "driver_",
+    "oracle_",
+    "inputs_",
+    "rules_",
+)
 
 
 def is_grader_module(module: str) -> bool:

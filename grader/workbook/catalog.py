@@ -53,8 +53,15 @@ class Exercise:
         return f"{self.number:02d}_{self.id}.py"
 
     @property
-    def check_file(self) -> Path:
-        return CHECKS_DIR / f"check_{self.number:02d}_{self.id}.py"
+    def folder(self) -> Path:
+        """`checks/NN_<id>/`: the exercise's checks, driver, inputs, oracle, rules and corpus
+        (what each is: grader/workbook/exercise_folder.py)."""
+        return CHECKS_DIR / f"{self.number:02d}_{self.id}"
+
+    @property
+    def check_files(self) -> list[Path]:
+        """The folder's check modules, `check_NN_<id>*.py`, in name order."""
+        return sorted(self.folder.glob("check_*.py"))
 
 
 def parse_catalog(text: str, source: str = "workbook.toml") -> list[Exercise]:

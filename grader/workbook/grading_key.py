@@ -10,6 +10,10 @@ import secrets
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grader.workbook.catalog import Exercise
 
 KEY_FILE = "grading.key"
 KEY_ENV = "CNN_GRADING_KEY"
@@ -86,6 +90,12 @@ def seed_for(key: bytes | None, label: str) -> int:
     if key is None:
         return zlib.crc32(label.encode())
     return int.from_bytes(hmac.new(key, label.encode(), hashlib.sha256).digest()[:4], "big")
+
+
+def seed_scope(exercise: Exercise) -> str:
+    """What an exercise's seeds are named under: `check_NN_<id>.py`, the file its checks were in
+    before each exercise became a folder, so that the public inputs stayed the same."""
+    return f"check_{exercise.number:02d}_{exercise.id}.py"
 
 
 class Seeds:

@@ -2,9 +2,9 @@
 course sites add when they export submissions parsed off. Torch-free.
 
     Canvas      smithjohn_12345_67890_cnn_workbook.zip
-                smithjohn_late_12345_67890_01_edge_filter.py
+                smithjohn_late_12345_67890_NN_<id>.py
     Moodle      Fatima Al-Sayed_48213_assignsubmission_file_/ (a folder)
-    Blackboard  Lab 3_jdoe_attempt_2026-11-02-10-31-07_01_edge_filter.py (and its .txt receipt)
+    Blackboard  Lab 3_jdoe_attempt_2026-11-02-10-31-07_NN_<id>.py (and its .txt receipt)
     Gradescope  submission_123456/ (named from submission_metadata.yml when it is there)
     plain       alice/, alice.zip, alice.tar.gz
 

@@ -8,7 +8,7 @@ The rule, in order:
   `__pycache__` and hidden files are ignored; other files are skipped unread and named
   (archives the grader does not open, as such);
 - a notebook (.ipynb) gives, for each exercise it holds code of, a file inside it,
-  `work.ipynb/01_edge_filter.py` (grader.workbook.notebook_source);
+  `work.ipynb/NN_<id>.py` (grader.workbook.notebook_source);
 - of several candidates for one exercise, an untouched stub loses to any other file; then the
   later attempt (Blackboard) wins; then the one in a folder named `exercises`, then the
   shallowest, then the most recently modified, then the first by path; the others are named.
@@ -82,7 +82,7 @@ def exercise_of(name: str, exercises: list[Exercise]) -> Exercise | None:
 
 
 def _looks_like(name: str, exercises: list[Exercise]) -> bool:
-    """A near miss, named in the note: a notebook of an exercise, or `1_edge_filter.py`."""
+    """A near miss, named in the note: a notebook of an exercise, or `1_<id>.py`."""
     stem, dot, suffix = name.lower().rpartition(".")
     if not dot or suffix not in ("py", "ipynb"):
         return False
@@ -210,7 +210,7 @@ def _near_reason(path: str) -> str:
 
 
 def _graded_part(graded: list[tuple[Exercise, Found]]) -> str:
-    """'graded exercises/01_edge_filter.py', or per folder 'graded 8 files in cnn/' when the
+    """'graded exercises/NN_<id>.py', or per folder 'graded 8 files in cnn/' when the
     files carry their spec names, and each renamed file by its name."""
     folders: dict[str, list[tuple[Exercise, Found]]] = {}
     for exercise, found in graded:

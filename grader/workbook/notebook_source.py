@@ -248,7 +248,7 @@ def is_notebook(name: str) -> bool:
 
 def expand_notebooks(gathered: Gathered, exercises: list[Exercise]) -> list[Found]:
     """Intake's files with each notebook replaced by one file per exercise it holds, named as if
-    the notebook were a folder (`work.ipynb/01_edge_filter.py`: a .py beside it wins, being
+    the notebook were a folder (`work.ipynb/NN_<id>.py`: a .py beside it wins, being
     shallower); what was graded from it and what was left out go to `gathered.problems`, which
     intake's note says."""
     files = []

@@ -6,10 +6,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CATALOG_FILE = PROJECT_ROOT / "workbook.toml"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
-CHECKS_DIR = PROJECT_ROOT / "checks"
-DRIVERS_DIR = CHECKS_DIR / "drivers"  # loaded in the worker: they drive student code
-ORACLES_DIR = CHECKS_DIR / "oracles"  # never in the worker: what correct answers are
-INPUTS_DIR = CHECKS_DIR / "inputs"  # never in the worker: inputs, constants, independent measures
+CHECKS_DIR = PROJECT_ROOT / "checks"  # one folder per exercise: grader/workbook/exercise_folder.py
 EXPECTED_DIR = CHECKS_DIR / "expected"  # a handout's recorded expected values, one file each
 
 

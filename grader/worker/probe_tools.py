@@ -1,5 +1,5 @@
-"""Helpers the drivers in `checks/drivers/` (run in the worker) and the checks share: they turn
-live objects (layers, models) into plain data that can cross to the pytest process."""
+"""Helpers the drivers (`checks/NN_<id>/driver.py`, run in the worker) and the checks share: they
+turn live objects (layers, models) into plain data that can cross to the pytest process."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ ready, then serves requests one at a time:
 - load:  import the exercise's driver, lock the process down (`grader.worker.lockdown.lock_down`),
          then import the submission file (a copy in the worker's scratch folder)
 - call:  call one of the submission's functions with decoded arguments
-- drive: run a driver function from `checks/drivers/` with the submission module (drivers hold no
-         oracle and no expected value: `checks/oracles/` never enters the worker)
+- drive: run a function of the exercise's driver (`checks/NN_<id>/driver.py`) with the submission
+         module (drivers hold no oracle and no expected value: oracle.py never enters the worker)
 
 Further arguments name what to warm up first (see `_warm_up`).
 

@@ -1,7 +1,7 @@
 """Driver for exercise 05, run in the worker: it builds the model from the state the checks send,
 calls the learner's function, and returns the parameters and buffers afterwards as plain tensors.
 
-It holds no expected value: what a correct step gives is computed in checks/oracles/, which never
+It holds no expected value: what a correct step gives is computed in oracle.py, which never
 enters the worker. The model has batch norm, so the mode it trained in shows in its values.
 """
 

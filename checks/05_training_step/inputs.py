@@ -1,6 +1,6 @@
 """Inputs for exercise 05's checks, in the pytest process only: the parameters, batches and old
 gradients the checks send (drawn from a seed) and the learning rate. No answer: what a correct
-step gives is in checks/oracles/training_step.py, which a handout does not hold."""
+step gives is in oracle.py, which a handout does not hold."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 on the training digits, then give its scores (logits) for images the checks send afterwards.
 
 The held-out digits are drawn by the checks only once `fit` has returned, their labels never enter
-the worker, and the accuracy, thresholds and timing are all decided outside (checks/inputs/)."""
+the worker, and the accuracy, thresholds and timing are all decided outside (inputs.py)."""
 
 from __future__ import annotations
 

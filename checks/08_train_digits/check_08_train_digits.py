@@ -5,7 +5,7 @@ Everything that decides points is measured here, outside the worker: the time fr
 file to the end of `fit` (wall and CPU, import-time work included), the held-out digits (drawn
 only after `fit` returned, from a seed the worker never sees; their labels never enter it) and
 the accuracy computed from the model's scores. The thresholds are calibrated by
-bench/calibrate_digits.py (see tests/test_digits.py). The measures are in checks/inputs/
+bench/calibrate_digits.py (see tests/test_digits.py). The measures are in inputs.py
 (independent of any reference: a handout holds them).
 """
 

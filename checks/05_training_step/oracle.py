@@ -1,18 +1,19 @@
 """Oracle for exercise 05, in the pytest process only: what a correct step gives, and what each
 classic mistake gives, so that a mistake is named only when it reproduces the learner's numbers.
-The inputs are built by checks/inputs/training_step.py (a handout holds that one, not this)."""
+The inputs are built by inputs.py (a handout holds that one, not this)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import torch
 from torch import nn
 
 from grader.checking.submission import load_driver
 from grader.workbook.files import load_file
-from grader.workbook.paths import INPUTS_DIR
 
 driver = load_driver("training_step")  # the same module the checks use
-LR = load_file("inputs_training_step", INPUTS_DIR / "training_step.py").LR
+LR = load_file("inputs_training_step", Path(__file__).with_name("inputs.py")).LR
 VARIANTS = (
     "correct",
     "no_zero_grad",

@@ -5,7 +5,7 @@ other answers, so the eval-mode points need the answer the model gives in evalua
 computed here (its running statistics, sent back as values, only name the mistake). Whether
 autograd recorded is seen through a layer that autograd itself refuses to run while recording.
 What correct code gives comes from the reference through `expected` (a handout replays it); the
-model, images and labels from checks/inputs/evaluate.py."""
+model, images and labels from inputs.py."""
 
 import pytest
 import torch
