@@ -232,7 +232,7 @@ def entry() -> None:
         code = exc.code
     if "torch" not in sys.modules:
         sys.exit(code)
-    from grader.worker.pool import shared_pool
+    from grader.supervisor.pool import shared_pool
 
     shared_pool().shutdown()
     if code is not None and not isinstance(code, int):

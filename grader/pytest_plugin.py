@@ -16,6 +16,7 @@ import pytest
 # values from (registered here by being imported)
 from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
+from grader.supervisor.pool import WorkerPool, shared_pool
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.grading_key import Seeds, seed_for
 from grader.workbook.paths import (
@@ -24,7 +25,6 @@ from grader.workbook.paths import (
     HANDOUT_REFUSAL,
     is_handout,
 )
-from grader.worker.pool import WorkerPool, shared_pool
 
 # grader.checking.submission and grader.workbook.results are imported where used: they pull in
 # torch, and the
@@ -126,7 +126,7 @@ def _key(config: pytest.Config) -> bytes | None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    from grader.worker.environment import sandbox_notes
+    from grader.supervisor.environment import sandbox_notes
 
     for note in sandbox_notes():
         terminalreporter.write_line(f"grader: this host's sandbox is weaker: {note}", yellow=True)

@@ -814,8 +814,8 @@ def test_time_is_measured_outside_the_worker_from_loading_the_file(tmp_path):
     """Work at import counts, and patched clocks change nothing: exercise 08's budget is read from
     /proc by the grading process."""
     from grader.checking.submission import Submission
+    from grader.supervisor.pool import WorkerPool
     from grader.workbook.catalog import exercise_by_id
-    from grader.worker.pool import WorkerPool
 
     source = (SOLUTIONS_DIR / "08_train_digits.py").read_text()
     (tmp_path / "08_train_digits.py").write_text(source + _IMPORT_WORK.format(seconds=2.0))
@@ -912,8 +912,8 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
     """Red team, 2026-11-27: a child's CPU time was lost once it exited without being waited for
     (11 s of training reported as 1 s). Its /proc entry stays until it is reaped."""
     from grader.checking.submission import Submission
+    from grader.supervisor.pool import WorkerPool
     from grader.workbook.catalog import exercise_by_id
-    from grader.worker.pool import WorkerPool
 
     source = (SOLUTIONS_DIR / "08_train_digits.py").read_text() + _FORKED_WORK
     (tmp_path / "08_train_digits.py").write_text(source)

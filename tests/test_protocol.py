@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader.worker import frames
-from grader.worker.protocol import Opaque, ProtocolError, decode, encode
+from grader.wire import frames
+from grader.wire.protocol import Opaque, ProtocolError, decode, encode
 
 
 def roundtrip(value):

@@ -100,8 +100,8 @@ def _init_grading_process(
     below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
-    from grader.worker.pool import shared_pool
-    from grader.worker.zygote_client import Zygote
+    from grader.supervisor.pool import shared_pool
+    from grader.supervisor.zygote_client import Zygote
 
     torch.set_num_threads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it ends us
@@ -113,7 +113,7 @@ def _init_grading_process(
 def _exit_now() -> None:
     """A grading process ends once the pool has no more work: results are sent synchronously, so
     nothing is lost by skipping the interpreter's teardown of torch (about half a second)."""
-    from grader.worker.pool import shared_pool
+    from grader.supervisor.pool import shared_pool
 
     shared_pool().shutdown()
     os._exit(0)
@@ -209,8 +209,8 @@ def _grading_context() -> multiprocessing.context.BaseContext:
 
 
 def _start_zygote(exercise_ids: list[str]):
-    from grader.worker.environment import NO_ZYGOTE_VARIABLE
-    from grader.worker.zygote_client import Zygote
+    from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
+    from grader.supervisor.zygote_client import Zygote
 
     if os.environ.get(NO_ZYGOTE_VARIABLE):
         return None
@@ -288,7 +288,7 @@ def _read_record(path: Path) -> BatchRecord | None:
 
 def _cut_notes(notes: list[str], most: int = 50) -> list[str]:
     """Notes quote archive entries and exceptions, which the student controls: a bounded list."""
-    from grader.worker.reply_limits import cut
+    from grader.wire.reply_limits import cut
 
     kept = [cut(note) for note in notes[:most]]
     more = len(notes) - most

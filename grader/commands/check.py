@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from grader.reports.escape import terminal
+from grader.supervisor.pool import shared_pool
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import atomic_write, find_exercise_file
 from grader.workbook.results import SubmissionResult
-from grader.worker.pool import shared_pool
 
 # torch, pytest and the runner are imported inside the functions, after a worker has been
 # started: the two imports of torch then overlap on two cores.
@@ -98,7 +98,7 @@ def _grade_folder(
             state.remember_result(path, remembered)
             if graded.score >= graded.max_score:  # `grader solution` shows the reference now
                 state.mark("passed", exercise.id)
-    from grader.worker.environment import sandbox_notes
+    from grader.supervisor.environment import sandbox_notes
 
     for note in sandbox_notes():
         click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)

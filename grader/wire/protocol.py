@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.worker.frames import ProtocolError
+from grader.wire.frames import ProtocolError
 
 __all__ = ["Opaque", "ProtocolError", "decode", "encode"]
 
