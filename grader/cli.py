@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_export import export
+from grader.exports.cli import export
 from grader.workbook.paths import EXERCISES_DIR
 
 SUBMISSION = click.option(

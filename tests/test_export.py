@@ -285,7 +285,7 @@ def test_classroom_workflow_structure(tmp_path):
     assert "--index-url https://download.pytorch.org/whl/cpu" in torch_step
     assert torch_step.split()[-2:] == ["torch", "torchvision"]
     assert "python -m pip install -e ." in runs
-    grading = next(s for s in steps if "grader.commands.classroom" in s.get("run", ""))
+    grading = next(s for s in steps if "grader.exports.classroom.workflow" in s.get("run", ""))
     reporter = steps[-1]
     assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
     assert reporter["if"] == "always()"

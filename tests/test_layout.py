@@ -26,9 +26,9 @@ ALLOWED = {
     "reports": {"workbook", "reports"},
     "review": {"workbook", "reports", "review"},
     "commands": {"workbook", "wire", "supervisor", "checking", "reports", "review", "commands"},
-    "cli": {"workbook", "supervisor", "commands", "cli_export"},
+    "exports": {"workbook", "checking", "reports", "commands", "exports"},  # one per export
+    "cli": {"workbook", "supervisor", "commands", "exports"},
     "__main__": {"cli"},  # `python -m grader`: the same as the `grader` program
-    "cli_export": {"workbook", "supervisor", "commands"},
     "pytest_plugin": {"workbook", "supervisor", "checking", "reports"},
     "digits": set(),
     "__init__": set(),
@@ -42,7 +42,7 @@ TORCH_LATE = (
     "wire/cgroup_places.py",
     "supervisor/",
     "cli.py",
-    "cli_export.py",
+    "exports/cli.py",
     "__main__.py",
 )
 HEAVY = {"torch", "numpy", "torchvision"}

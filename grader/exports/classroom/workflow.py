@@ -1,12 +1,12 @@
 """GitHub Classroom: `grader export github-classroom DIR` writes
 DIR/.github/workflows/classroom.yml, and the workflow's grading step runs this module:
 
-    python -m grader.commands.classroom exercises
+    python -m grader.exports.classroom.workflow exercises
 
 It grades the repository's exercises exactly as `grader grade` grades one student (the same
 locked-down worker), prints the scores and failed checks to the step's log, and writes the
-runner result (grader/reports/classroom.py) base64-encoded as the step output `result`, which
-the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain JSON.
+runner result (`results.py` beside this module) base64-encoded as the step output `result`,
+which the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain JSON.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ jobs:
       - name: Grade the exercises
         id: {runner}
         timeout-minutes: {grade_timeout}
-        run: python -m grader.commands.classroom {exercises}
+        run: python -m grader.exports.classroom.workflow {exercises}
       - name: Autograding Reporter
         if: always()
         uses: classroom-resources/autograding-grading-reporter@v1
@@ -119,7 +119,7 @@ def write_workflow(folder: Path, **options: object) -> Path:
 def _grade(submission: Path) -> tuple[dict, list[str]]:
     """The runner result and the log lines; an error result when the grader fails."""
     from grader.commands.batch import grade_entry
-    from grader.reports.classroom import error_json, runner_json, summary_lines
+    from grader.exports.classroom.results import error_json, runner_json, summary_lines
     from grader.workbook.intake import Entry
 
     started = time.monotonic()
