@@ -6,7 +6,8 @@ DIR/.github/workflows/classroom.yml, and the workflow's grading step runs this m
 It grades the repository's exercises exactly as `grader grade` grades one student (the same
 locked-down worker), prints the scores and failed checks to the step's log, and writes the
 runner result (`results.py` beside this module) base64-encoded as the step output `result`,
-which the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain JSON.
+which the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain
+JSON.
 """
 
 from __future__ import annotations

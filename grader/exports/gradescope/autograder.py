@@ -3,10 +3,10 @@
 Gradescope unpacks the bundle into `/autograder/source`, runs `setup.sh` once as root to build
 the image, then, in a fresh container per submission, `run_autograder`, which runs
 `python -m grader.exports.gradescope.autograder /autograder`: the submission in
-`/autograder/submission` is graded exactly as `grader grade` grades one student (same worker, same lock-down, plus an
-unprivileged user, since nothing else there keeps student code from the root-owned
-`results.json`) and
-`/autograder/results/results.json` is written in Gradescope's format, even when grading fails.
+`/autograder/submission` is graded exactly as `grader grade` grades one student (same worker,
+same lock-down, plus an unprivileged user, since nothing else there keeps student code from the
+root-owned `results.json`) and `/autograder/results/results.json` is written in Gradescope's
+format, even when grading fails.
 """
 
 from __future__ import annotations
