@@ -18,13 +18,14 @@ import signal
 import socket
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from grader.commands.batch_events import BatchEvent, Graded, Resumed, Started
 from grader.commands.only import merge
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.files import atomic_write
-from grader.workbook.grading_key import resume_mark
 from grader.workbook.intake import Entry, digest, discover
 from grader.workbook.results import (
     BatchRecord,
@@ -33,6 +34,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
+from grader.workbook.run_settings import CheckSettings, GradeRun
 
 RESULTS_DIR = ".results"
 
@@ -50,7 +52,7 @@ def _empty_result(exercises: list[Exercise], note: str) -> SubmissionResult:
     )
 
 
-def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) -> BatchRecord:
+def grade_entry(entry: Entry, exercise_ids: list[str], settings: CheckSettings) -> BatchRecord:
     """Grade one submission; never raises. Runs in a grading process of the pool."""
     exercises = [e for e in load_catalog() if e.id in exercise_ids]
 
@@ -79,7 +81,7 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
             folder = intake.stage(Path(scratch) / "submission", exercises)
             from grader.checking.runner import run_checks
 
-            result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
+            result = run_checks(submission=folder, exercises=exercises, settings=settings)
             return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
         note = (
@@ -119,35 +121,42 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def grade_batch(
-    *,
-    batch: Path,
-    out: Path,
-    workers: int,
-    resume: bool,
-    only: list[str] | None = None,
-    extra_args: Iterable[str] = (),
-    on_result: Callable[[Entry, BatchRecord], None] | None = None,
-    on_start: Callable[[int, int], None] | None = None,
-    on_stored: Callable[[BatchRecord], None] | None = None,
-    entries: list[Entry] | None = None,
-) -> dict[str, BatchRecord]:
-    """Grade every submission in `batch` into `out`; return {student: stored record}, in id order.
-    Ctrl-C raises BatchInterrupted with what was finished (see grader.commands.interrupt)."""
+@dataclass
+class _Plan:
+    """What is left to grade of a batch, and how each result joins the gradebook."""
+
+    to_grade: list[tuple[Entry, str]]  # (entry, the digest its stored result will carry)
+    exercise_ids: list[str]
+    results_dir: Path
+    merged: Callable[[BatchRecord], BatchRecord]  # --only: into the stored record's columns
+    finished: dict[str, BatchRecord]  # resumed: kept from an earlier run
+    total: int
+
+
+def grade_batch(run: GradeRun, entries: list[Entry] | None = None) -> Iterator[BatchEvent]:
+    """Grade every submission in `run.batch` into `run.out`, yielding what happens (see
+    `batch_events`). Ctrl-C raises BatchInterrupted with what was finished
+    (see grader.commands.interrupt)."""
     from grader.commands.only import columns, covers, load_base
 
-    entries = discover(batch) if entries is None else entries
+    only = run.only
+    entries = discover(run.batch) if entries is None else entries
     exercise_ids = [e.id for e in load_catalog() if not only or e.id in only]
-    results_dir = out / RESULTS_DIR
+    results_dir = run.out / RESULTS_DIR
     base = load_base(results_dir) if only else {}  # --only adds to the gradebook already there
     all_ids = columns(base, exercise_ids) if only else exercise_ids
-    if not resume and results_dir.exists():
+    if not run.resume and results_dir.exists():
         shutil.rmtree(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    records: dict[str, BatchRecord] = {}
-    to_grade = []
-    extra_args = list(extra_args)
-    key_mark = resume_mark(extra_args)
+    plan = _Plan(
+        [],
+        exercise_ids,
+        results_dir,
+        lambda r: merge(base.get(r.key), r, all_ids) if only else r,
+        {},
+        len(entries),
+    )
+    key_mark = run.check.resume_mark()
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry) + key_mark
@@ -157,39 +166,22 @@ def grade_batch(
             and covers(stored, exercise_ids)
             and stored.exercises == all_ids
         ):
-            records[entry.student] = stored
-            if on_stored:
-                on_stored(stored)
+            plan.finished[entry.student] = stored
+            yield Resumed(stored)
         else:
-            to_grade.append((entry, fingerprint))
-    if on_start:
-        on_start(len(to_grade), len(entries))
-    zygote = _start_zygote(exercise_ids) if to_grade else None
-    context = _grading_context() if to_grade else multiprocessing.get_context("spawn")
+            plan.to_grade.append((entry, fingerprint))
+    yield Started(len(plan.to_grade), len(entries))
+    zygote = _start_zygote(exercise_ids) if plan.to_grade else None
+    context = _grading_context() if plan.to_grade else multiprocessing.get_context("spawn")
     try:
-        records.update(
-            _grade_all(
-                to_grade,
-                exercise_ids,
-                workers,
-                list(extra_args),
-                results_dir,
-                context,
-                zygote,
-                on_result,
-                lambda r: merge(base.get(r.key), r, all_ids) if only else r,
-                records,
-                len(entries),
-            )
-        )
+        yield from _grade_all(plan, run, context, zygote)
     except KeyboardInterrupt:  # before the grading processes started
         from grader.commands.interrupt import BatchInterrupted
 
-        raise BatchInterrupted(records, len(entries)) from None
+        raise BatchInterrupted(plan.finished, len(entries)) from None
     finally:
         if zygote is not None:
             zygote.close()
-    return {e.student: records[e.student] for e in entries}
 
 
 def _grading_context() -> multiprocessing.context.BaseContext:
@@ -218,46 +210,32 @@ def _start_zygote(exercise_ids: list[str]):
     return Zygote(tuple(warm_ups))
 
 
-def _grade_all(
-    to_grade,
-    exercise_ids,
-    workers,
-    extra_args,
-    results_dir,
-    context,
-    zygote,
-    on_result,
-    merged,
-    finished,
-    total,
-):
+def _grade_all(plan: _Plan, run: GradeRun, context, zygote) -> Iterator[Graded]:
     from grader.commands.interrupt import BatchInterrupted, end_pool
 
     records: dict[str, BatchRecord] = {}
     with concurrent.futures.ProcessPoolExecutor(
-        max_workers=max(1, workers),
+        max_workers=max(1, run.workers),
         mp_context=context,
         initializer=_init_grading_process,
         initargs=(zygote.sockets if zygote is not None else None,),
     ) as pool:
         futures = {
-            pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
-            for entry, fingerprint in to_grade
+            pool.submit(grade_entry, entry, plan.exercise_ids, run.check): (entry, fingerprint)
+            for entry, fingerprint in plan.to_grade
         }
         try:
-            for entry, record in _completed(futures, exercise_ids, merged):
+            for entry, record in _completed(futures, plan.exercise_ids, plan.merged):
                 record.notes = _cut_notes(record.notes)
                 atomic_write(
-                    results_dir / f"{entry.key}.json",
+                    plan.results_dir / f"{entry.key}.json",
                     json.dumps(record.to_json(), indent=1, sort_keys=True),
                 )
                 records[entry.student] = record
-                if on_result:
-                    on_result(entry, record)
+                yield Graded(entry, record)
         except KeyboardInterrupt:
             end_pool(pool, zygote)  # at once: queued work cancelled, grading processes killed
-            raise BatchInterrupted({**finished, **records}, total) from None
-    return records
+            raise BatchInterrupted({**plan.finished, **records}, plan.total) from None
 
 
 def _completed(futures, exercise_ids, merged):

@@ -64,12 +64,13 @@ def _grade_folder(
     check_timeout: float | None,
     remember: bool,
 ) -> SubmissionResult:
-    from grader.workbook.catalog import configured_limits
+    from grader.workbook.run_settings import CheckSettings
 
     try:
-        shared_pool().set_limits(configured_limits(limits))
+        settings = CheckSettings.from_options(limits, check_timeout=check_timeout or None)
     except ValueError as exc:
         raise click.UsageError(f"--limit: {exc}") from None
+    shared_pool().set_limits(settings.limits)
     attempted = [e for e in exercises if find_exercise_file(submission, e)]
     if attempted:
         shared_pool().prestart(attempted[0].warm_up)
@@ -79,8 +80,7 @@ def _grade_folder(
         result = run_checks(
             submission=submission,
             exercises=exercises,
-            pytest_args=[f"--limit={limit}" for limit in limits]
-            + ([f"--check-timeout={check_timeout}"] if check_timeout else []),
+            settings=settings,
         )
     except RunnerError as exc:
         raise click.ClickException(terminal(exc)) from None

@@ -122,11 +122,12 @@ def _grade(submission: Path) -> tuple[dict, list[str]]:
     from grader.commands.batch import grade_entry
     from grader.exports.classroom.results import error_json, runner_json, summary_lines
     from grader.workbook.intake import Entry
+    from grader.workbook.run_settings import CheckSettings
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
     try:
-        record = grade_entry(Entry("submission", submission), ids, [])
+        record = grade_entry(Entry("submission", submission), ids, CheckSettings())
     except Exception as exc:  # noqa: BLE001 - the reporter must always get a result
         total = sum(e.points for e in load_catalog())
         message = f"The grader failed ({type(exc).__name__}: {exc}); tell your instructor."

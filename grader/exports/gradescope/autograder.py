@@ -131,11 +131,12 @@ def grade_autograder_root(root: Path) -> dict:
     from grader.workbook.files import atomic_write
     from grader.workbook.grading_key import KEY_FILE
     from grader.workbook.intake import Entry
+    from grader.workbook.run_settings import CheckSettings
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
-    args = [f"--grading-key-file={root / 'source' / KEY_FILE}"]  # a bundle without one fails
-    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, args)
+    settings = CheckSettings(key_file=root / "source" / KEY_FILE)  # a bundle without one fails
+    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, settings)
     results = results_json(record, time.monotonic() - started)
     atomic_write(root / "results" / "results.json", json.dumps(results, indent=1) + "\n")
     return results
