@@ -194,6 +194,8 @@ def test_the_circle_rule_catches_a_circle():
         ),
         ("review/scan.py", "from grader.worker.server import main\n", "review/ may import"),
         ("review/build.py", "from grader.checking.runner import run\n", "review/ may import"),
+        ("commands/grade.py", "from grader.exports.handout import build\n", "commands/ may"),
+        ("exports/handout.py", "from grader.worker import server\n", "exports/ may import"),
     ],
 )
 def test_the_rule_catches_a_breach(relative, source, expected):
@@ -201,8 +203,10 @@ def test_the_rule_catches_a_breach(relative, source, expected):
 
 
 def test_the_rule_allows_what_the_layout_means():
-    assert not violations("worker/process.py", "def f():\n    import torch\n")
+    assert not violations("supervisor/process.py", "def f():\n    import torch\n")
     assert not violations("checking/compare.py", "from grader.wire.protocol import Opaque\n")
+    assert not violations("worker/server.py", "from grader.wire import protocol\n")
+    assert not violations("supervisor/process.py", "from grader.wire.control import Ending\n")
     assert not violations("commands/grade.py", "from grader.reports.html_report import render\n")
 
 

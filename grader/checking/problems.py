@@ -71,7 +71,7 @@ class WorkerCrashed(SubmissionProblem):
 
 
 class AnswerTooLarge(SubmissionProblem):
-    """The reply was over the grading process's limits (`worker.reply_limits`): a failed answer."""
+    """The reply was over the grading process's limits (`wire.reply_limits`): a failed answer."""
 
     status = Status.FAILED
 

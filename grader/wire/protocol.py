@@ -23,7 +23,7 @@ from grader.wire.frames import ProtocolError
 __all__ = ["Opaque", "ProtocolError", "decode", "encode"]
 
 # One tensor or array (base64 makes it a third larger): honest answers are far smaller (the
-# README has the figures); replies as a whole are capped in `worker.reply_limits`.
+# README has the figures); replies as a whole are capped in `wire.reply_limits`.
 MAX_VALUE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 REPR_LIMIT = 200
