@@ -187,15 +187,11 @@ def run_batch(run: GradeRun, entries: list[Entry] | None = None) -> dict[str, Ba
             resumed[event.record.student] = event.record
             progress.failing += event.record.result.total < event.record.result.max_total
         elif isinstance(event, Started):
-            progress.done = event.total - event.count  # resumed: those are done already
+            progress.done = done = event.total - event.count  # resumed: done already
             click.echo(
                 f"grading {event.count} of {event.total} submission(s) from "
                 f"{terminal(run.batch)} with {run.workers} worker(s)"
-                + (
-                    f"; {event.total - event.count} already graded"
-                    if event.count < event.total
-                    else ""
-                ),
+                + (f"; {done} already graded" if done else ""),
                 err=True,
             )
         else:
@@ -220,7 +216,8 @@ def run_batch(run: GradeRun, entries: list[Entry] | None = None) -> dict[str, Ba
             except KeyboardInterrupt:  # the batch ends its pool and says what was finished
                 events.throw(KeyboardInterrupt)
                 raise
-        records = {e.student: {**resumed, **known}[e.student] for e in entries}
+        finished = {**resumed, **known}
+        records = {e.student: finished[e.student] for e in entries}
     except BatchInterrupted as stop:
         import signal
 
