@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.commands.batch_events import BatchEvent, Graded, Resumed, Started
 from grader.commands.only import merge
@@ -35,6 +36,9 @@ from grader.workbook.results import (
     SubmissionResult,
 )
 from grader.workbook.run_settings import CheckSettings, GradeRun
+
+if TYPE_CHECKING:
+    from grader.supervisor.zygote_client import Zygote
 
 RESULTS_DIR = ".results"
 
@@ -200,7 +204,7 @@ def _grading_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_zygote(exercise_ids: list[str]):
+def _start_zygote(exercise_ids: list[str]) -> Zygote | None:
     from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
     from grader.supervisor.zygote_client import Zygote
 
@@ -210,7 +214,14 @@ def _start_zygote(exercise_ids: list[str]):
     return Zygote(tuple(warm_ups))
 
 
-def _grade_all(plan: _Plan, run: GradeRun, context, zygote) -> Iterator[Graded]:
+def _grade_all(
+    plan: _Plan,
+    run: GradeRun,
+    context: multiprocessing.context.BaseContext,
+    zygote: Zygote | None,
+) -> Iterator[Graded]:
+    """Grade what `plan` leaves in a pool of grading processes; each result is on disk before it
+    is yielded. Ctrl-C ends the pool at once and raises BatchInterrupted with what finished."""
     from grader.commands.interrupt import BatchInterrupted, end_pool
 
     records: dict[str, BatchRecord] = {}
