@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli_export import export
+from grader.exports.cli import export
 from grader.workbook.paths import EXERCISES_DIR
 
 SUBMISSION = click.option(
@@ -296,7 +296,7 @@ def entry() -> None:
         code = exc.code
     if "torch" not in sys.modules:
         sys.exit(code)
-    from grader.worker.pool import shared_pool
+    from grader.supervisor.pool import shared_pool
 
     shared_pool().shutdown()
     if code is not None and not isinstance(code, int):

@@ -16,6 +16,7 @@ import pytest
 # values from (registered here by being imported)
 from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
+from grader.supervisor.pool import WorkerPool, shared_pool
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.grading_key import Seeds, seed_for, seed_scope
 from grader.workbook.paths import (
@@ -24,7 +25,7 @@ from grader.workbook.paths import (
     HANDOUT_REFUSAL,
     is_handout,
 )
-from grader.worker.pool import WorkerPool, shared_pool
+from grader.workbook.run_settings import CheckSettings
 
 # grader.checking.submission and grader.workbook.results are imported where used: they pull in
 # torch, and the
@@ -33,6 +34,7 @@ from grader.worker.pool import WorkerPool, shared_pool
 _pool_key = pytest.StashKey[WorkerPool]()
 _deadline_key = pytest.StashKey[float]()
 _grading_key = pytest.StashKey["bytes | None"]()
+_settings_key = pytest.StashKey[CheckSettings]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,17 +85,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "public: the check's inputs and expected values are fixed by the spec, so a graded run "
         "may show them (every other check is hidden in a graded run)",
     )
-    config.stash[_grading_key] = _read_key(config.getoption("grading_key_file"))
+    settings = _settings(config)
+    config.stash[_settings_key] = settings
+    config.stash[_grading_key] = _read_key(settings.key_file)
     if is_handout() and graded(config):
         raise pytest.UsageError(HANDOUT_REFUSAL)
     if graded(config) and config.getoption("expected_record"):  # a handout gets public values
         raise pytest.UsageError("--expected-record records public runs only: no grading key")
-    from grader.workbook.catalog import configured_limits
-
-    try:
-        limits = configured_limits(config.getoption("limit") or [])
-    except ValueError as exc:
-        raise pytest.UsageError(f"--limit: {exc}") from None
+    limits = settings.limits
     pool = shared_pool()
     pool.set_limits(limits)
     config.stash[_pool_key] = pool
@@ -105,13 +104,31 @@ def pytest_configure(config: pytest.Config) -> None:
         )  # imports torch while pytest collects: the two overlap on two cores
 
 
-def _read_key(path: str | None) -> bytes | None:
+def _settings(config: pytest.Config) -> CheckSettings:
+    """The run's settings: handed in memory by `grader.checking.runner` (limits parsed once, where
+    the command line was read), else made from pytest's own options (`pytest checks`)."""
+    plugins = config.pluginmanager.get_plugins()
+    given = next((p for p in plugins if isinstance(p, CheckSettings)), None)
+    if given is not None:
+        return given
+    key_file = config.getoption("grading_key_file")
+    try:
+        return CheckSettings.from_options(
+            config.getoption("limit") or [],
+            Path(key_file) if key_file is not None else None,
+            config.getoption("check_timeout"),
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"--limit: {exc}") from None
+
+
+def _read_key(path: Path | None) -> bytes | None:
     if path is None:
         return None
     from grader.workbook.grading_key import GradingKeyError, read_key
 
     try:
-        return read_key(Path(path))
+        return read_key(path)
     except GradingKeyError as exc:
         raise pytest.UsageError(f"--grading-key-file: {exc}") from None
 
@@ -126,7 +143,7 @@ def _key(config: pytest.Config) -> bytes | None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    from grader.worker.environment import sandbox_notes
+    from grader.supervisor.environment import sandbox_notes
 
     for note in sandbox_notes():
         terminalreporter.write_line(f"grader: this host's sandbox is weaker: {note}", yellow=True)
@@ -180,7 +197,7 @@ def submission(request: pytest.FixtureRequest):
         exercise,
         submission_dir(request.config),
         request.config.stash[_pool_key],
-        time_limit=request.config.getoption("check_timeout"),
+        time_limit=request.config.stash[_settings_key].check_timeout,
         deadline=request.config.stash[_deadline_key],
     )
     yield handle

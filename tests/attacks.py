@@ -466,12 +466,12 @@ ATTACKS = [
 
 
 # -- forged reply frames: the submission replaces the worker's reply code (its next reply is
-# these bytes), as a student who read grader/worker/frames.py could. Each must cost the grading
+# these bytes), as a student who read grader/wire/frames.py could. Each must cost the grading
 # process a bounded amount of memory and time, and score what the honest wrong answer scores.
 
 FORGE = """
     import struct
-    import grader.worker.frames as wire
+    import grader.wire.frames as wire
     real = wire.dumps_frame
     def forged(message):
         wire.dumps_frame = real  # this reply only: the next one is honest again

@@ -877,8 +877,8 @@ def test_time_is_measured_outside_the_worker_from_loading_the_file(tmp_path):
     """Work at import counts, and patched clocks change nothing: exercise 08's budget is read from
     /proc by the grading process."""
     from grader.checking.submission import Submission
+    from grader.supervisor.pool import WorkerPool
     from grader.workbook.catalog import exercise_by_id
-    from grader.worker.pool import WorkerPool
 
     source = (SOLUTIONS_DIR / "08_train_digits.py").read_text()
     (tmp_path / "08_train_digits.py").write_text(source + _IMPORT_WORK.format(seconds=2.0))
@@ -975,8 +975,8 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
     """Red team, 2026-11-27: a child's CPU time was lost once it exited without being waited for
     (11 s of training reported as 1 s). Its /proc entry stays until it is reaped."""
     from grader.checking.submission import Submission
+    from grader.supervisor.pool import WorkerPool
     from grader.workbook.catalog import exercise_by_id
-    from grader.worker.pool import WorkerPool
 
     source = (SOLUTIONS_DIR / "08_train_digits.py").read_text() + _FORKED_WORK
     (tmp_path / "08_train_digits.py").write_text(source)
@@ -1028,20 +1028,21 @@ with open(os.environ["GITHUB_OUTPUT"], "a") as handle:
 """
 SHADOWS = {
     "grader/__init__.py": "",
-    "grader/commands/__init__.py": "",
-    "grader/commands/classroom.py": FORGED_CLASSROOM,
+    "grader/exports/__init__.py": "",
+    "grader/exports/classroom/__init__.py": "",
+    "grader/exports/classroom/workflow.py": FORGED_CLASSROOM,
     "pip/__init__.py": "",
     "pip/__main__.py": "raise SystemExit('the repository's pip ran')",
     "sitecustomize.py": "raise SystemExit('the repository's sitecustomize ran')",
 }
-BEFORE_THE_FIX = "python -m grader.commands.classroom exercises"  # issue 21's run line
+BEFORE_THE_FIX = "python -m grader.exports.classroom.workflow exercises"  # issue 21's run line
 
 
 def test_a_grader_committed_in_the_classroom_repository_is_never_imported(tmp_path):
     """The stubs and a forged `grader/` (and `pip/`, `sitecustomize.py`): 145/145 when the step
     ran `python -m` in the repository root; the stubs' 0 with the workflow's run line."""
     from tests.helpers import write_stubs
-    from tests.test_export import run_grading_step
+    from tests.test_classroom import run_grading_step
 
     stubs = tmp_path / "stubs"
     write_stubs(stubs)
@@ -1105,7 +1106,7 @@ def test_grade_flags_a_classroom_repository_whose_workflow_or_grader_differs(tmp
     found = {(f["student"], f["kind"], f["file"]) for f in flags}
     assert ("forger", "classroom_workflow", ".github/workflows/classroom.yml") in found
     assert ("forger", "classroom_workflow", ".github/workflows/extra.yml") in found
-    assert ("forger", "grader_files", "grader/commands/classroom.py") in found
+    assert ("forger", "grader_files", "grader/exports/classroom/workflow.py") in found
     assert ("forger", "grader_files", "sitecustomize.py") in found
     kinds = {"classroom_workflow", "grader_files"}
     assert not [f for f in flags if f["student"] == "honest" and f["kind"] in kinds], flags

@@ -9,9 +9,9 @@ import click
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.exports.gradescope.results import results_json
 from grader.reports.causes import causes, exercise_json, is_detail
 from grader.reports.feedback import feedback_markdown
-from grader.reports.gradescope import results_json
 from grader.reports.terminal import format_exercise
 from grader.workbook import state
 from grader.workbook.catalog import exercise_by_id

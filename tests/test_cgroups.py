@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.worker.cgroups import remove_stale_cgroups
+from grader.supervisor.cgroup_cleanup import remove_stale_cgroups
 
 ROOT = Path("/sys/fs/cgroup/pids")
 

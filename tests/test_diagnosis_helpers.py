@@ -7,7 +7,7 @@ import torch
 
 from grader.checking.known_mistakes import integer_division
 from grader.checking.layer_text import differences
-from grader.worker.probe_tools import without_aliases
+from grader.wire.probe_tools import without_aliases
 
 
 def test_integer_division_is_named_for_its_int_zero_only():

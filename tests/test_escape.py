@@ -1,5 +1,5 @@
 """The escaping functions (grader/reports/escape.py) and the bounded reply decoder
-(grader/worker/reply_limits.py), one format or limit at a time."""
+(grader/wire/reply_limits.py), one format or limit at a time."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 
 from grader.reports import escape
 from grader.reports.junit import junit_xml
+from grader.wire import reply_limits
+from grader.wire.protocol import ProtocolError, decode
 from grader.workbook.results import CheckResult, ExerciseResult, Status, SubmissionResult
-from grader.worker import reply_limits
-from grader.worker.protocol import ProtocolError, decode
 
 CONTROLS = "".join(map(chr, range(0x20))) + "".join(map(chr, range(0x7F, 0xA0)))
 HOSTILE = [

@@ -1,5 +1,5 @@
 """The worker's file-system view (grader/worker/fsview.py) and the files the worker writes for the
-grader (grader/worker/files.py), tested directly: in a forked child, as the worker builds it."""
+grader (grader/wire/files.py), tested directly: in a forked child, as the worker builds it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.wire import files as worker_files
 from grader.workbook.paths import PROJECT_ROOT
 from grader.worker import cage, fsview, lockdown
-from grader.worker import files as worker_files
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the view is built as root here")
 

@@ -109,7 +109,7 @@ def test_bundle_holds_setup_and_run_autograder(bundle):
     assert {
         "setup.sh",
         "run_autograder",
-        "grader/commands/gradescope.py",
+        "grader/exports/gradescope/autograder.py",
         "checks/01_edge_filter/check_01_edge_filter.py",
         "checks/05_training_step/oracle.py",
         "solutions/08_train_digits.py",

@@ -19,7 +19,7 @@ import torch
 
 from grader.checking.compare import CheckFailure
 from grader.checking.expected import NOT_AVAILABLE, REPLAY, Expected
-from grader.commands.handout import HandoutError, build_handout
+from grader.exports.handout import HandoutError, build_handout
 from grader.workbook.catalog import exercise_by_id, load_catalog
 from grader.workbook.grading_key import write_key_file
 from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
@@ -304,14 +304,21 @@ def test_values_of_secret_inputs_are_never_recorded(tmp_path):
 
 def test_classroom_grading_step_runs_in_the_handout(handout, tmp_path):
     """The Classroom template is the handout with the workflow (`--github-classroom`)."""
-    from grader.commands.classroom import write_workflow
+    from grader.exports.classroom.workflow import write_workflow
 
     template = tmp_path / "template"
     shutil.copytree(handout, template)
     assert write_workflow(template).is_file()
     out = tmp_path / "result.json"
     run = subprocess.run(
-        [sys.executable, "-m", "grader.commands.classroom", "exercises", "--json", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "grader.exports.classroom.workflow",
+            "exercises",
+            "--json",
+            str(out),
+        ],
         cwd=template,
         capture_output=True,
         text=True,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.supervisor.zygote_client import Zygote
 from grader.worker.hugepages import HUGE_PAGE, foldable_ranges, slices
-from grader.worker.zygote_client import Zygote
 
 MAPS = """\
 00400000-00401000 r-xp 00000000 08:01 1234   /usr/bin/python3.11

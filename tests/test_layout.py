@@ -1,5 +1,7 @@
-"""The layout's import rule, as a test: which folders of grader/ may import which, and which
-modules must not import torch (the CLI imports them before a worker has started its own)."""
+"""The layout's import rule, as a test: which folders of grader/ may import which (the trust line:
+worker/ runs beside student code and never imports the grader's side; wire/ imports neither side;
+no circle of modules), and which modules must not import torch (the CLI imports them before a
+worker has started its own)."""
 
 from __future__ import annotations
 
@@ -17,15 +19,17 @@ GRADER = PROJECT_ROOT / "grader"
 # Each folder (or top-level module) and the folders of grader/ its modules may import from.
 ALLOWED = {
     "workbook": {"workbook"},
-    "worker": {"workbook", "worker"},
-    "checking": {"workbook", "worker", "checking", "digits"},
+    "wire": {"wire"},  # shared by both sides of the trust line: imports neither
+    "worker": {"workbook", "wire", "worker"},  # beside student code: never the grader's side
+    "supervisor": {"workbook", "wire", "supervisor"},  # the grader's handle on workers
+    "checking": {"workbook", "wire", "supervisor", "checking", "digits"},
     "reports": {"workbook", "reports"},
     "review": {"workbook", "reports", "review"},
-    "commands": {"workbook", "worker", "checking", "reports", "review", "commands"},
-    "cli": {"workbook", "worker", "commands", "cli_export"},
+    "commands": {"workbook", "wire", "supervisor", "checking", "reports", "review", "commands"},
+    "exports": {"workbook", "checking", "reports", "commands", "exports"},  # one per export
+    "cli": {"workbook", "supervisor", "commands", "exports"},
     "__main__": {"cli"},  # `python -m grader`: the same as the `grader` program
-    "cli_export": {"workbook", "worker", "commands"},
-    "pytest_plugin": {"workbook", "worker", "checking", "reports"},
+    "pytest_plugin": {"workbook", "supervisor", "checking", "reports"},
     "digits": set(),
     "__init__": set(),
     "notebook": {"commands"},  # what a learner's notebook imports: check, hint, solution
@@ -34,13 +38,12 @@ ALLOWED = {
 # that may import them only inside functions (the grader's start, before a worker is asked for).
 TORCH_FREE = ("workbook/",)
 TORCH_LATE = (
-    "worker/environment.py",
-    "worker/output.py",
-    "worker/zygote_client.py",
-    "worker/process.py",
-    "worker/pool.py",
+    "wire/frames.py",
+    "wire/control.py",
+    "wire/cgroup_places.py",
+    "supervisor/",
     "cli.py",
-    "cli_export.py",
+    "exports/cli.py",
     "__main__.py",
 )
 HEAVY = {"torch", "numpy", "torchvision"}
@@ -78,7 +81,7 @@ def violations(relative: str, source: str) -> list[str]:
         if parts[0] in HEAVY:
             if relative.startswith(TORCH_FREE):
                 problems.append(f"grader/{relative} imports {module}: it must stay torch-free")
-            elif relative in TORCH_LATE and at_top:
+            elif relative.startswith(TORCH_LATE) and at_top:
                 problems.append(f"grader/{relative} imports {module} at its top: import it late")
     return problems
 
@@ -101,6 +104,68 @@ def test_every_folder_has_a_rule():
     assert folders <= set(ALLOWED), folders - set(ALLOWED)
 
 
+def import_graph(sources: dict[str, str]) -> dict[str, set[str]]:
+    """Which modules of grader/ each module imports (anywhere in it, TYPE_CHECKING too), keyed by
+    path relative to grader/ (`worker/cage.py`); `from grader.a import b` names b if it is a
+    module, else the package a."""
+    graph: dict[str, set[str]] = {}
+    for relative, source in sources.items():
+        graph[relative] = set()
+        for module, _ in imports(source):
+            parts = module.split(".")
+            if parts[0] != "grader" or len(parts) < 2:
+                continue
+            for candidate in ("/".join(parts[1:]) + ".py", "/".join(parts[1:-1]) + ".py"):
+                if candidate in sources and candidate != relative:
+                    graph[relative].add(candidate)
+                    break
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Groups of modules that import each other in a loop (strongly connected, more than one)."""
+    order, low, on_stack, stack, found = {}, {}, set(), [], []
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in order:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], order[target])
+        if low[node] == order[node]:
+            group = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+                on_stack.discard(group[-1])
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in order:
+            visit(node)
+    return found
+
+
+def test_no_module_circle():
+    sources = {p.relative_to(GRADER).as_posix(): p.read_text() for p in modules()}
+    assert not circles(import_graph(sources))
+
+
+def test_the_circle_rule_catches_a_circle():
+    sources = {
+        "worker/cage.py": "from grader.worker.cgroups import join_pids_cgroup\n",
+        "worker/cgroups.py": "if TYPE_CHECKING:\n    from grader.worker.cage import Report\n",
+        "worker/server.py": "from grader.worker import cage\n",
+    }
+    assert circles(import_graph(sources)) == [["worker/cage.py", "worker/cgroups.py"]]
+    del sources["worker/cgroups.py"]
+    assert not circles(import_graph(sources))
+
+
 @pytest.mark.parametrize(
     ("relative", "source", "expected"),
     [
@@ -111,8 +176,13 @@ def test_every_folder_has_a_rule():
             "from grader.checking.compare import expect\n",
             "worker/ may import only",
         ),
-        ("worker/process.py", "from grader import checking\n", "worker/ may import only"),
-        ("worker/pool.py", "import torch\n", "import it late"),
+        ("worker/cage.py", "from grader import checking\n", "worker/ may import only"),
+        ("worker/server.py", "from grader.supervisor.pool import shared_pool\n", "worker/ may"),
+        ("wire/frames.py", "from grader.worker.cage import Report\n", "wire/ may import only"),
+        ("wire/protocol.py", "from grader.supervisor import usage\n", "wire/ may import only"),
+        ("wire/files.py", "from grader.workbook.paths import PROJECT_ROOT\n", "wire/ may"),
+        ("supervisor/pool.py", "import torch\n", "import it late"),
+        ("supervisor/process.py", "from grader.worker import cage\n", "supervisor/ may"),
         (
             "reports/html_report.py",
             "from grader.commands.batch import grade_batch\n",
@@ -120,11 +190,13 @@ def test_every_folder_has_a_rule():
         ),
         (
             "workbook/files.py",
-            "from grader.worker.pool import shared_pool\n",
+            "from grader.supervisor.pool import shared_pool\n",
             "workbook/ may import",
         ),
         ("review/scan.py", "from grader.worker.server import main\n", "review/ may import"),
         ("review/build.py", "from grader.checking.runner import run\n", "review/ may import"),
+        ("commands/grade.py", "from grader.exports.handout import build\n", "commands/ may"),
+        ("exports/handout.py", "from grader.worker import server\n", "exports/ may import"),
     ],
 )
 def test_the_rule_catches_a_breach(relative, source, expected):
@@ -132,8 +204,10 @@ def test_the_rule_catches_a_breach(relative, source, expected):
 
 
 def test_the_rule_allows_what_the_layout_means():
-    assert not violations("worker/process.py", "def f():\n    import torch\n")
-    assert not violations("checking/compare.py", "from grader.worker.protocol import Opaque\n")
+    assert not violations("supervisor/process.py", "def f():\n    import torch\n")
+    assert not violations("checking/compare.py", "from grader.wire.protocol import Opaque\n")
+    assert not violations("worker/server.py", "from grader.wire import protocol\n")
+    assert not violations("supervisor/process.py", "from grader.wire.control import Ending\n")
     assert not violations("commands/grade.py", "from grader.reports.html_report import render\n")
 
 
@@ -142,7 +216,7 @@ def test_torch_free_modules_really_load_without_torch():
         ".".join(p.relative_to(PROJECT_ROOT).with_suffix("").parts)
         for p in modules()
         if p.relative_to(GRADER).as_posix().startswith(TORCH_FREE)
-        or p.relative_to(GRADER).as_posix() in TORCH_LATE
+        or p.relative_to(GRADER).as_posix().startswith(TORCH_LATE)
     ]
     code = (
         f"import sys, importlib\nfor n in {names!r}: importlib.import_module(n)\n"

@@ -7,17 +7,23 @@ import pytest
 from grader.checking.runner import run_checks
 from grader.workbook.catalog import CatalogError, exercise_by_id, parse_limits
 from grader.workbook.limits import Limits, parse_value, with_overrides
+from grader.workbook.run_settings import CheckSettings
 from tests.helpers import write
 from tests.test_statuses import COUNT_PARAMETERS_OK_EXCEPT
 
 
-def _grade(folder, *limits: str, timeout: float | None = None) -> dict:
+def _grade(folder, *limits: str, timeout: float | None = None, in_memory: bool = False) -> dict:
+    """Graded with the limits as pytest's options (`pytest checks`), or as the grader hands them:
+    a CheckSettings object, parsed once, in memory."""
+    exercises = [exercise_by_id("count_parameters")]
+    if in_memory:
+        settings = CheckSettings.from_options(limits, check_timeout=timeout)
+        result = run_checks(submission=folder, exercises=exercises, settings=settings)
+        return {c.name: c for c in result.exercises["count_parameters"].checks}
     args = [f"--limit={limit}" for limit in limits] + (
         [f"--check-timeout={timeout}"] if timeout else []
     )
-    result = run_checks(
-        submission=folder, exercises=[exercise_by_id("count_parameters")], pytest_args=args
-    )
+    result = run_checks(submission=folder, exercises=exercises, pytest_args=args)
     return {c.name: c for c in result.exercises["count_parameters"].checks}
 
 
@@ -45,10 +51,11 @@ def test_cpu_limit_is_named_and_costs_only_its_check(tmp_path):
     assert checks["linear_param_count"].passed and checks["simple_cnn_param_count"].passed
 
 
-def test_file_size_limit_is_named(tmp_path):
+@pytest.mark.parametrize("in_memory", [False, True], ids=["pytest-options", "settings"])
+def test_file_size_limit_is_named(tmp_path, in_memory):
     body = "open('big.bin', 'wb').write(b'x' * (3 * 1024 * 1024)); return 0"
     write(tmp_path, "count_parameters", COUNT_PARAMETERS_OK_EXCEPT.format(body=body))
-    checks = _grade(tmp_path, "file_size=1MiB")
+    checks = _grade(tmp_path, "file_size=1MiB", in_memory=in_memory)
     assert "file size limit of 1 MiB" in checks["conv2d_param_count"].message
     assert checks["linear_param_count"].passed
 

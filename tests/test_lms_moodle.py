@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.reports.lms_moodle import MOODLE_POINTS, moodle_column
-from grader.workbook.roster_file import parse_roster
+from grader.exports.lms.moodle_column import MOODLE_POINTS, moodle_column
+from grader.exports.lms.roster_file import parse_roster
 
 ROSTER = (
     "First name,Last name,ID number,Email address,Assignment: CNN workbook (Real),"
@@ -24,7 +24,7 @@ def test_a_title_the_roster_lacks_is_a_new_column():
 
 
 def test_a_moodle_student_is_found_by_name_and_one_name_for_two_is_never_guessed():
-    from grader.workbook.roster_match import MOODLE, Graded, join
+    from grader.exports.lms.roster_match import MOODLE, Graded, join
 
     roster = parse_roster("First name,Last name,Email address\nAna,Ruiz,a@x.edu\nBo,Li,b@x.edu\n")
     ana = Graded("Ana Ruiz (48218)", 10, "moodle", "48218", "Ana Ruiz")

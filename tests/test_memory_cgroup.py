@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from grader.supervisor.cgroup_cleanup import remove_stale_cgroups
+from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
+from grader.supervisor.process import Worker
+from grader.supervisor.zygote_client import Zygote
 from grader.workbook.limits import Limits
 from grader.workbook.paths import PROJECT_ROOT
 from grader.worker import memory_cgroup
-from grader.worker.cgroups import remove_stale_cgroups
-from grader.worker.environment import NO_ZYGOTE_VARIABLE
-from grader.worker.process import Worker
-from grader.worker.zygote_client import Zygote
 from tests.attacks import ATTACKS
 
 pytestmark = pytest.mark.skipif(

@@ -18,10 +18,10 @@ from nbclient import NotebookClient
 
 from grader.cli import main
 from grader.commands.notebooks import notebook, stub_cells, without_docstring
+from grader.supervisor.host_cage import PRETEND_VARIABLE
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.notebook_source import tag_of
 from grader.workbook.paths import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.worker.host_cage import PRETEND_VARIABLE
 from tests.chromium import browse
 from tests.corpus import WRONG
 from tests.helpers import stub_text, write_stubs

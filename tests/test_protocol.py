@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from grader.worker import frames
-from grader.worker.protocol import Opaque, ProtocolError, decode, encode
+from grader.wire import frames
+from grader.wire.control import CageReport, Ending
+from grader.wire.protocol import Opaque, ProtocolError, decode, encode
 
 
 def roundtrip(value):
@@ -83,3 +84,18 @@ def test_frame_limits():
         frames.frame_length((2**40).to_bytes(8, "big"))
     with pytest.raises(ProtocolError):
         frames.loads_frame_body(b'{"x": NaN}')
+
+
+def test_error_kinds_and_endings_are_typed_at_the_wire():
+    """What the grader reads back is typed: an unknown or ill-typed kind is a plain error, and a
+    control line's fields of the wrong type are dropped, never trusted."""
+    assert frames.ErrorKind.of({"kind": "memory"}) is frames.ErrorKind.MEMORY
+    for hostile in ("MEMORY", "nope", ["memory"], {"a": 1}, None, 7):
+        assert frames.ErrorKind.of({"kind": hostile}) is frames.ErrorKind.ERROR
+    line = {"exit": None, "signal": 9, "cpu": 1.5, "max_rss_kib": 2048}
+    assert Ending.from_line(line) == Ending(signal=9, cpu=1.5, max_rss_kib=2048)
+    assert Ending.from_line(Ending(exit=3, cpu=0.25).line()) == Ending(exit=3, cpu=0.25)
+    forged = {"exit": "0", "signal": True, "cpu": [1], "max_rss_kib": 1.5}
+    assert Ending.from_line(forged, oom_kill=True) == Ending(oom_kill=True)
+    report = CageReport(in_place=["a pids cgroup"], cgroup="/sys/fs/cgroup/cnn-grader-7")
+    assert report.line(pid=7)["pid"] == 7 and report.line()["cgroup"] == report.cgroup

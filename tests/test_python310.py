@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.commands.gradescope import RUN_AUTOGRADER
+from grader.exports.gradescope.autograder import RUN_AUTOGRADER
 from grader.workbook.paths import PROJECT_ROOT
 
 PYTHON310 = sorted(

@@ -106,7 +106,7 @@ def test_the_flag_names_what_and_where():
 @pytest.mark.parametrize(
     ("source", "kind"),
     [
-        ("import grader.worker.frames\n", "grader_module"),
+        ("import grader.wire.frames\n", "grader_module"),
         ("from solutions import x\n", "grader_module"),
         ("import checks.probes.data as d\n", "grader_module"),
         ("import trusted_probes\n", "grader_module"),
@@ -174,7 +174,7 @@ def test_a_file_that_does_not_parse_is_scanned_by_tokens():
 
 def test_a_coding_cookie_hides_nothing():
     # Python reads this file as UTF-7: "+AAo-" is a line break, so the import runs.
-    scan = scan_source(b"# coding: utf-7\nx = 1 +AAo-import grader.worker.frames\n")
+    scan = scan_source(b"# coding: utf-7\nx = 1 +AAo-import grader.wire.frames\n")
     assert [f.kind for f in scan.findings] == ["grader_module"]
 
 

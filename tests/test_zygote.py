@@ -10,9 +10,9 @@ from pathlib import Path
 
 import torch
 
-from grader.worker import protocol
-from grader.worker.process import Worker
-from grader.worker.zygote_client import Zygote
+from grader.supervisor.process import Worker
+from grader.supervisor.zygote_client import Zygote
+from grader.wire import protocol
 
 # Student-like code touching what a fork can break: the intra-op thread pool (a large matmul and
 # conv), autograd, an optimizer's first step, and the random number generators.

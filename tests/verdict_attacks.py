@@ -327,7 +327,7 @@ for _name in ("predict", "accuracy", "confusion_matrix"):
 FORGED_REPLIES = """
 import sys
 import grader.worker.server as _server
-from grader.worker import protocol as _protocol
+from grader.wire import protocol as _protocol
 
 _real_write, _cache, _drop = _server.write_frame, {}, [False]
 

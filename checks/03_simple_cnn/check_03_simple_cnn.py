@@ -14,7 +14,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
-from grader.worker.probe_tools import describe_layers, load_spec_state, without_aliases
+from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
 @pytest.mark.points(2)

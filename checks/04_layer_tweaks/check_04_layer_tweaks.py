@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_tensor, expect_value, fail, looks_like, when
-from grader.worker.probe_tools import describe_layers, load_spec_state, without_aliases
+from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
 def _config_text(config):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.worker.probe_tools import describe_layers, load_with_aliases, plain_state
+from grader.wire.probe_tools import describe_layers, load_with_aliases, plain_state
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
 LEARNER = {

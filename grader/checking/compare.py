@@ -18,7 +18,7 @@ import torch
 
 from grader.checking import tensor_text
 from grader.checking.submission import LoadError, StudentError
-from grader.worker.protocol import Opaque
+from grader.wire.protocol import Opaque
 
 
 @dataclass(frozen=True)

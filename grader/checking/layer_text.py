@@ -1,4 +1,4 @@
-"""A layer described by `grader.worker.probe_tools.describe_layer` (plain data) in words: which
+"""A layer described by `grader.wire.probe_tools.describe_layer` (plain data) in words: which
 of its settings differ from the expected layer's, so that a message names `padding` rather than
 showing two tuples to compare."""
 

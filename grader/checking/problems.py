@@ -8,20 +8,22 @@ import signal
 import tempfile
 
 from grader.checking.translate import translate
+from grader.wire import reply_limits
+from grader.wire.control import Ending
+from grader.wire.frames import ErrorKind
 from grader.workbook.catalog import Exercise
 from grader.workbook.limits import Limits
 from grader.workbook.results import Status
-from grader.worker import reply_limits
 
 # The worker's folder has a random name; messages name it alike every run, so grades never differ.
 SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/grader-worker-[A-Za-z0-9_]+")
 
 # The worker's error kinds that mean a limit was hit (grader.worker.server), and how to name each.
 _LIMIT_NAMES = {
-    "memory": "memory limit",
-    "file_size": "file size limit",
-    "open_files": "limit on open files",
-    "disk": "disk limit",
+    ErrorKind.MEMORY: "memory limit",
+    ErrorKind.FILE_SIZE: "file size limit",
+    ErrorKind.OPEN_FILES: "limit on open files",
+    ErrorKind.DISK: "disk limit",
 }
 
 
@@ -69,23 +71,23 @@ class WorkerCrashed(SubmissionProblem):
 
 
 class AnswerTooLarge(SubmissionProblem):
-    """The reply was over the grading process's limits (`worker.reply_limits`): a failed answer."""
+    """The reply was over the grading process's limits (`wire.reply_limits`): a failed answer."""
 
     status = Status.FAILED
 
 
-def describe_ending(ending: dict, limits: Limits) -> str:
+def describe_ending(ending: Ending, limits: Limits) -> str:
     """How a worker ended, in a learner's words, from its parent's report."""
-    if ending.get("start") == "failed":
+    if ending.start_failed:
         return "the worker did not start properly"
-    killed_by, code, cpu = ending.get("signal"), ending.get("exit"), ending.get("cpu")
+    killed_by, code, cpu = ending.signal, ending.exit, ending.cpu
     if killed_by == signal.SIGXCPU or (
         isinstance(cpu, (int, float)) and cpu >= limits.cpu and killed_by == signal.SIGKILL
     ):
         return f"the CPU time limit of {limits.describe('cpu')} was exceeded"
     if killed_by == signal.SIGXFSZ:
         return f"a file grew past the file size limit of {limits.describe('file_size')}"
-    if ending.get("oom_kill") and killed_by in (signal.SIGKILL, None) and code is None:
+    if ending.oom_kill and killed_by in (signal.SIGKILL, None) and code is None:
         return (
             f"the memory limit of {limits.describe('memory')} was exceeded "
             "(the kernel stopped the process running your code)"
@@ -107,7 +109,7 @@ def problem_from_reply(
     reply: dict, what: str, exercise: Exercise, limits: Limits, output_note: str
 ) -> SubmissionProblem:
     """The problem an error reply of the worker stands for."""
-    kind = reply.get("kind") if type(reply.get("kind")) is str else "error"
+    kind = ErrorKind.of(reply)
     # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
     message = SCRATCH.sub("<your folder>", reply_limits.cut(reply.get("message", "")))
     trace = reply_limits.cut(reply.get("traceback", ""), reply_limits.TRACEBACK_LIMIT)
@@ -128,17 +130,17 @@ def problem_from_reply(
             tuple(reply.get("mro") or ()),
             hidden=limit,
         )
-    if kind == "sandbox":
+    if kind == ErrorKind.SANDBOX:
         return WorkerCrashed(message)
-    if kind == "not_attempted":
+    if kind == ErrorKind.NOT_ATTEMPTED:
         return NotAttempted(f"{_stub_name(reply.get('function') or what)}: not attempted yet")
-    if kind == "missing":
+    if kind == ErrorKind.MISSING:
         return StudentError(
             f"{what}: {message}; the spec asks for it "
             f"(see the stub in exercises/{exercise.filename})",
             ("AttributeError",),
         )
-    if kind == "load_error":
+    if kind == ErrorKind.LOAD_ERROR:
         line = reply.get("line") if type(reply.get("line")) is int else None
         where = f"{exercise.filename}, line {line}" if line else exercise.filename
         return LoadError(

@@ -15,6 +15,7 @@ import pytest
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.paths import PROJECT_ROOT
 from grader.workbook.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.workbook.run_settings import CheckSettings
 
 
 class _Collector:
@@ -50,9 +51,12 @@ def run_checks(
     *,
     submission: Path,
     exercises: list[Exercise] | None = None,
+    settings: CheckSettings | None = None,
     pytest_args: list[str] | None = None,
 ) -> SubmissionResult:
-    """Grade `submission` on `exercises` (default: all) and return the results, in catalog order."""
+    """Grade `submission` on `exercises` (default: all) and return the results, in catalog order.
+    `settings` (limits, grading key) reach the plugin in memory, as a plugin object of their own;
+    without them it reads pytest's options, as `pytest checks` does."""
     chosen = list(exercises or load_catalog())
     collector = _Collector()
     args = (
@@ -77,7 +81,7 @@ def run_checks(
     )
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):
-        code = pytest.main(args, plugins=[collector])
+        code = pytest.main(args, plugins=[collector, *([settings] if settings else [])])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RunnerError(
             f"the checks could not run (pytest exit code {int(code)}):\n{output.getvalue()[-3000:]}"

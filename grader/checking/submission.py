@@ -29,12 +29,13 @@ from grader.checking.problems import (
     describe_ending,
     problem_from_reply,
 )
+from grader.supervisor.pool import WorkerPool
+from grader.supervisor.process import Worker, WorkerDied, WorkerTimeout
+from grader.wire import protocol, reply_limits
+from grader.wire.frames import Op
 from grader.workbook.catalog import Exercise, exercise_by_id
 from grader.workbook.exercise_folder import DRIVER, part
 from grader.workbook.files import find_exercise_file, load_file
-from grader.worker import protocol, reply_limits
-from grader.worker.pool import WorkerPool
-from grader.worker.process import Worker, WorkerDied, WorkerTimeout
 
 
 @functools.cache
@@ -89,7 +90,7 @@ class Submission:
         """Call `function` of the submission in the worker; `args_after` shows in-place edits."""
         reply = self._request(
             {
-                "op": "call",
+                "op": Op.CALL,
                 "function": function,
                 "return_args": return_args,
                 "args": protocol.encode(list(args)),
@@ -113,7 +114,7 @@ class Submission:
         it returns is plain data for the checks to verify: a driver holds no expected value."""
         reply = self._request(
             {
-                "op": "drive",
+                "op": Op.DRIVE,
                 "driver": driver,
                 "args": protocol.encode(list(args)),
                 "kwargs": protocol.encode(kwargs),
@@ -150,10 +151,10 @@ class Submission:
         """Files for student code to read ({relative path: bytes}); the path of their folder in
         the worker. The worker writes them itself, in a new folder named `name-XXXX`: the grader
         never writes where student code could have planted a link or a FIFO."""
-        from grader.worker import files as worker_files
+        from grader.wire import files as worker_files
 
         reply = self._request(
-            {"op": "files", "prefix": name, "files": worker_files.encode(files)},
+            {"op": Op.FILES, "prefix": name, "files": worker_files.encode(files)},
             f"writing the {name} files",
         )
         folder = protocol.decode(reply["value"])

@@ -9,8 +9,8 @@ import pytest
 from grader.checking.compare import CheckFailure
 from grader.checking.figures import drawn
 from grader.checking.submission import SubmissionProblem
+from grader.wire.reply_limits import CHECK_MESSAGE_LIMIT, cut
 from grader.workbook.results import CheckResult, Status
-from grader.worker.reply_limits import CHECK_MESSAGE_LIMIT, cut
 
 OUTPUT_LIMIT = 2000  # characters of a check's printed output kept
 

@@ -18,13 +18,15 @@ import signal
 import socket
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from grader.commands.batch_events import BatchEvent, Graded, Resumed, Started
 from grader.commands.only import merge
 from grader.workbook.catalog import Exercise, load_catalog
 from grader.workbook.files import atomic_write
-from grader.workbook.grading_key import resume_mark
 from grader.workbook.intake import Entry, digest, discover
 from grader.workbook.results import (
     BatchRecord,
@@ -34,6 +36,10 @@ from grader.workbook.results import (
     SubmissionResult,
 )
 from grader.workbook.run_mark import run_mark
+from grader.workbook.run_settings import CheckSettings, GradeRun
+
+if TYPE_CHECKING:
+    from grader.supervisor.zygote_client import Zygote
 
 RESULTS_DIR = ".results"
 
@@ -51,7 +57,7 @@ def _empty_result(exercises: list[Exercise], note: str) -> SubmissionResult:
     )
 
 
-def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) -> BatchRecord:
+def grade_entry(entry: Entry, exercise_ids: list[str], settings: CheckSettings) -> BatchRecord:
     """Grade one submission; never raises. Runs in a grading process of the pool."""
     exercises = [e for e in load_catalog() if e.id in exercise_ids]
 
@@ -80,7 +86,7 @@ def grade_entry(entry: Entry, exercise_ids: list[str], extra_args: list[str]) ->
             folder = intake.stage(Path(scratch) / "submission", exercises)
             from grader.checking.runner import run_checks
 
-            result = run_checks(submission=folder, exercises=exercises, pytest_args=extra_args)
+            result = run_checks(submission=folder, exercises=exercises, settings=settings)
             return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
         note = (
@@ -101,8 +107,8 @@ def _init_grading_process(
     below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
-    from grader.worker.pool import shared_pool
-    from grader.worker.zygote_client import Zygote
+    from grader.supervisor.pool import shared_pool
+    from grader.supervisor.zygote_client import Zygote
 
     torch.set_num_threads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it ends us
@@ -114,41 +120,48 @@ def _init_grading_process(
 def _exit_now() -> None:
     """A grading process ends once the pool has no more work: results are sent synchronously, so
     nothing is lost by skipping the interpreter's teardown of torch (about half a second)."""
-    from grader.worker.pool import shared_pool
+    from grader.supervisor.pool import shared_pool
 
     shared_pool().shutdown()
     os._exit(0)
 
 
-def grade_batch(
-    *,
-    batch: Path,
-    out: Path,
-    workers: int,
-    resume: bool,
-    only: list[str] | None = None,
-    extra_args: Iterable[str] = (),
-    on_result: Callable[[Entry, BatchRecord], None] | None = None,
-    on_start: Callable[[int, int], None] | None = None,
-    on_stored: Callable[[BatchRecord], None] | None = None,
-    entries: list[Entry] | None = None,
-) -> dict[str, BatchRecord]:
-    """Grade every submission in `batch` into `out`; return {student: stored record}, in id order.
-    Ctrl-C raises BatchInterrupted with what was finished (see grader.commands.interrupt)."""
+@dataclass
+class _Plan:
+    """What is left to grade of a batch, and how each result joins the gradebook."""
+
+    to_grade: list[tuple[Entry, str]]  # (entry, the digest its stored result will carry)
+    exercise_ids: list[str]
+    results_dir: Path
+    merged: Callable[[BatchRecord], BatchRecord]  # --only: into the stored record's columns
+    finished: dict[str, BatchRecord]  # resumed: kept from an earlier run
+    total: int
+
+
+def grade_batch(run: GradeRun, entries: list[Entry] | None = None) -> Iterator[BatchEvent]:
+    """Grade every submission in `run.batch` into `run.out`, yielding what happens (see
+    `batch_events`). Ctrl-C raises BatchInterrupted with what was finished
+    (see grader.commands.interrupt)."""
     from grader.commands.only import columns, covers, load_base
 
-    entries = discover(batch) if entries is None else entries
+    only = run.only
+    entries = discover(run.batch) if entries is None else entries
     exercise_ids = [e.id for e in load_catalog() if not only or e.id in only]
-    results_dir = out / RESULTS_DIR
+    results_dir = run.out / RESULTS_DIR
     base = load_base(results_dir) if only else {}  # --only adds to the gradebook already there
     all_ids = columns(base, exercise_ids) if only else exercise_ids
-    if not resume and results_dir.exists():
+    if not run.resume and results_dir.exists():
         shutil.rmtree(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    records: dict[str, BatchRecord] = {}
-    to_grade = []
-    extra_args = list(extra_args)
-    key_mark = resume_mark(extra_args) + run_mark()  # another key, checks or grader: stale
+    plan = _Plan(
+        [],
+        exercise_ids,
+        results_dir,
+        lambda r: merge(base.get(r.key), r, all_ids) if only else r,
+        {},
+        len(entries),
+    )
+    key_mark = run.check.resume_mark() + run_mark()  # another key, checks or grader: stale
     for entry in entries:
         stored = _read_record(results_dir / f"{entry.key}.json")
         fingerprint = digest(entry) + key_mark
@@ -158,39 +171,22 @@ def grade_batch(
             and covers(stored, exercise_ids)
             and stored.exercises == all_ids
         ):
-            records[entry.student] = stored
-            if on_stored:
-                on_stored(stored)
+            plan.finished[entry.student] = stored
+            yield Resumed(stored)
         else:
-            to_grade.append((entry, fingerprint))
-    if on_start:
-        on_start(len(to_grade), len(entries))
-    zygote = _start_zygote(exercise_ids) if to_grade else None
-    context = _grading_context() if to_grade else multiprocessing.get_context("spawn")
+            plan.to_grade.append((entry, fingerprint))
+    yield Started(len(plan.to_grade), len(entries))
+    zygote = _start_zygote(exercise_ids) if plan.to_grade else None
+    context = _grading_context() if plan.to_grade else multiprocessing.get_context("spawn")
     try:
-        records.update(
-            _grade_all(
-                to_grade,
-                exercise_ids,
-                workers,
-                list(extra_args),
-                results_dir,
-                context,
-                zygote,
-                on_result,
-                lambda r: merge(base.get(r.key), r, all_ids) if only else r,
-                records,
-                len(entries),
-            )
-        )
+        yield from _grade_all(plan, run, context, zygote)
     except KeyboardInterrupt:  # before the grading processes started
         from grader.commands.interrupt import BatchInterrupted
 
-        raise BatchInterrupted(records, len(entries)) from None
+        raise BatchInterrupted(plan.finished, len(entries)) from None
     finally:
         if zygote is not None:
             zygote.close()
-    return {e.student: records[e.student] for e in entries}
 
 
 def _grading_context() -> multiprocessing.context.BaseContext:
@@ -209,9 +205,9 @@ def _grading_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_zygote(exercise_ids: list[str]):
-    from grader.worker.environment import NO_ZYGOTE_VARIABLE
-    from grader.worker.zygote_client import Zygote
+def _start_zygote(exercise_ids: list[str]) -> Zygote | None:
+    from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
+    from grader.supervisor.zygote_client import Zygote
 
     if os.environ.get(NO_ZYGOTE_VARIABLE):
         return None
@@ -220,45 +216,38 @@ def _start_zygote(exercise_ids: list[str]):
 
 
 def _grade_all(
-    to_grade,
-    exercise_ids,
-    workers,
-    extra_args,
-    results_dir,
-    context,
-    zygote,
-    on_result,
-    merged,
-    finished,
-    total,
-):
+    plan: _Plan,
+    run: GradeRun,
+    context: multiprocessing.context.BaseContext,
+    zygote: Zygote | None,
+) -> Iterator[Graded]:
+    """Grade what `plan` leaves in a pool of grading processes; each result is on disk before it
+    is yielded. Ctrl-C ends the pool at once and raises BatchInterrupted with what finished."""
     from grader.commands.interrupt import BatchInterrupted, end_pool
 
     records: dict[str, BatchRecord] = {}
     with concurrent.futures.ProcessPoolExecutor(
-        max_workers=max(1, workers),
+        max_workers=max(1, run.workers),
         mp_context=context,
         initializer=_init_grading_process,
         initargs=(zygote.sockets if zygote is not None else None,),
     ) as pool:
         futures = {
-            pool.submit(grade_entry, entry, exercise_ids, extra_args): (entry, fingerprint)
-            for entry, fingerprint in to_grade
+            pool.submit(grade_entry, entry, plan.exercise_ids, run.check): (entry, fingerprint)
+            for entry, fingerprint in plan.to_grade
         }
         try:
-            for entry, record in _completed(futures, exercise_ids, merged):
+            for entry, record in _completed(futures, plan.exercise_ids, plan.merged):
                 record.notes = _cut_notes(record.notes)
                 atomic_write(
-                    results_dir / f"{entry.key}.json",
+                    plan.results_dir / f"{entry.key}.json",
                     json.dumps(record.to_json(), indent=1, sort_keys=True),
                 )
                 records[entry.student] = record
-                if on_result:
-                    on_result(entry, record)
+                yield Graded(entry, record)
         except KeyboardInterrupt:
             end_pool(pool, zygote)  # at once: queued work cancelled, grading processes killed
-            raise BatchInterrupted({**finished, **records}, total) from None
-    return records
+            raise BatchInterrupted({**plan.finished, **records}, plan.total) from None
 
 
 def _completed(futures, exercise_ids, merged):
@@ -289,7 +278,7 @@ def _read_record(path: Path) -> BatchRecord | None:
 
 def _cut_notes(notes: list[str], most: int = 50) -> list[str]:
     """Notes quote archive entries and exceptions, which the student controls: a bounded list."""
-    from grader.worker.reply_limits import cut
+    from grader.wire.reply_limits import cut
 
     kept = [cut(note) for note in notes[:most]]
     more = len(notes) - most

@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 
 from grader.reports.escape import terminal
+from grader.supervisor.pool import shared_pool
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
 from grader.workbook.files import atomic_write, find_exercise_file
 from grader.workbook.paths import EXERCISES_DIR
 from grader.workbook.results import SubmissionResult
-from grader.worker.pool import shared_pool
 
 # torch, pytest and the runner are imported inside the functions, after a worker has been
 # started: the two imports of torch then overlap on two cores.
@@ -65,12 +65,13 @@ def _grade_folder(
     check_timeout: float | None,
     remember: bool,
 ) -> SubmissionResult:
-    from grader.workbook.catalog import configured_limits
+    from grader.workbook.run_settings import CheckSettings
 
     try:
-        shared_pool().set_limits(configured_limits(limits))
+        settings = CheckSettings.from_options(limits, check_timeout=check_timeout or None)
     except ValueError as exc:
         raise click.UsageError(f"--limit: {exc}") from None
+    shared_pool().set_limits(settings.limits)
     attempted = [e for e in exercises if find_exercise_file(submission, e)]
     if attempted:
         shared_pool().prestart(attempted[0].warm_up)
@@ -80,8 +81,7 @@ def _grade_folder(
         result = run_checks(
             submission=submission,
             exercises=exercises,
-            pytest_args=[f"--limit={limit}" for limit in limits]
-            + ([f"--check-timeout={check_timeout}"] if check_timeout else []),
+            settings=settings,
         )
     except RunnerError as exc:
         raise click.ClickException(terminal(exc)) from None
@@ -101,7 +101,7 @@ def _grade_folder(
             state.remember_result(path, remembered)
             if graded.score >= graded.max_score and own:  # `grader solution` shows it now
                 state.mark("passed", exercise.id)
-    from grader.worker.environment import sandbox_notes
+    from grader.supervisor.environment import sandbox_notes
 
     for note in sandbox_notes():
         click.echo(f"grader: this host's sandbox is weaker: {note}", err=True)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
 import click
 
 from grader.commands.batch import grade_batch
+from grader.commands.batch_events import BatchEvent, Resumed, Started
 from grader.reports.escape import terminal
 from grader.reports.feedback import feedback_markdown
 from grader.reports.feedback_html import feedback_html, feedback_page
@@ -21,6 +24,7 @@ from grader.reports.junit import junit_xml
 from grader.workbook.files import atomic_write
 from grader.workbook.intake import Entry, discover
 from grader.workbook.results import BatchRecord
+from grader.workbook.run_settings import GradeRun
 
 GRADEBOOK_EVERY = 1.0  # seconds between rewrites of the gradebook during a run
 
@@ -97,10 +101,13 @@ def read_review(out: Path) -> dict | None:
         return {"unreadable": f"{type(exc).__name__}: {exc}"}
 
 
-def write_report(out: Path, records: dict[str, BatchRecord], partial: str = "") -> None:
-    """report.html, with the review pass's findings when OUT/review.json exists: run it again
-    after writing review.json."""
-    atomic_write(out / "report.html", render(records, read_review(out), partial))
+def write_report(
+    out: Path, records: dict[str, BatchRecord], partial: str = "", review: dict | None = None
+) -> None:
+    """report.html, with the review pass's findings: `review` as this run made it, else
+    OUT/review.json when an earlier run wrote one."""
+    found = review if review is not None else read_review(out)
+    atomic_write(out / "report.html", render(records, found, partial))
 
 
 def run_grade(
@@ -124,13 +131,13 @@ def run_grade(
     import os
 
     from grader.commands.check import chosen_exercises
-    from grader.commands.preflight import InputError, check_grade_input
+    from grader.commands.preflight import InputError, check_grade_input, check_settings
     from grader.workbook.grading_key import GradingKeyError, key_for_run
     from grader.workbook.paths import HANDOUT_REFUSAL, is_handout
 
     if is_handout():
         raise InputError(HANDOUT_REFUSAL)
-    from grader.worker.host_cage import graded_run_refusal
+    from grader.supervisor.host_cage import graded_run_refusal
 
     if refusal := graded_run_refusal():  # no cage for student code: no graded run
         raise InputError(refusal)
@@ -141,7 +148,8 @@ def run_grade(
     from grader.commands.term import Term
 
     options = Term(**(term or {}))
-    found = check_grade_input(batch, out, limits, duplicates, options.prefix)
+    settings = check_settings(limits)
+    found = check_grade_input(batch, out, duplicates, options.prefix)
     if options.dry_run:
         options.show(found, only_ids)
         return
@@ -162,88 +170,76 @@ def run_grade(
             "archive): ignored",
             err=True,
         )
-    extra_args = [f"--limit={limit}" for limit in limits] + [
-        f"--grading-key-file={key_file.resolve()}"
-    ]
-    resume = options.before_run(found, out, resume, extra_args)
-    records = run_batch(
+    check = replace(settings, key_file=key_file.resolve())
+    resume = options.before_run(found, out, resume, check)
+    run = GradeRun(
         batch=batch,
         out=out,
         workers=workers or os.cpu_count() or 1,
+        check=check,
         resume=resume,
         only=only_ids,
         junit=junit,
-        extra_args=extra_args,
-        entries=found.entries,
         review=review,
         threshold=threshold,
-        adjust=options.adjust(out),
     )
+    records = run_batch(run, found.entries, options.adjust(out))
     options.show(found, only_ids, records)
 
 
 def run_batch(
-    *,
-    batch: Path,
-    out: Path,
-    workers: int,
-    resume: bool,
-    only: list[str] | None,
-    junit: Path | None,
-    extra_args: list[str],
+    run: GradeRun,
     entries: list[Entry] | None = None,
-    review: bool = True,
-    threshold: float | None = None,
-    adjust=None,
+    adjust: Callable[[dict[str, BatchRecord]], dict[str, BatchRecord]] | None = None,
 ) -> dict[str, BatchRecord]:
-    """Grade; then the gradebook, review, report and JUnit, from the records as `adjust` (the
-    term's overrides and late policy) makes them; returns the records as written."""
-    entries = discover(batch) if entries is None else entries
+    """Grade `run`'s batch with progress shown, then write the gradebook, the review, the report
+    and the JUnit file, from the records as `adjust` (the term's overrides and late policy) makes
+    them; returns the records as written."""
+    out = run.out
+    entries = discover(run.batch) if entries is None else entries
     progress = Progress(len(entries))
-
-    def started(count: int, total: int) -> None:
-        progress.done = total - count  # resumed: those are done already
-        click.echo(
-            f"grading {count} of {total} submission(s) from {terminal(batch)} with "
-            f"{workers} worker(s)" + (f"; {total - count} already graded" if count < total else ""),
-            err=True,
-        )
-
-    known: dict[str, BatchRecord] = {}
+    known: dict[str, BatchRecord] = {}  # graded in this run
+    resumed: dict[str, BatchRecord] = {}  # kept from an earlier one
     unwritten: list[str] = []
     last_write = 0.0
 
-    def written(entry: Entry, record: BatchRecord) -> None:
+    def take(event: BatchEvent) -> None:
         nonlocal last_write
-        # The gradebook on disk grows as results come, rewritten at most once a second: each
-        # rewrite costs time in proportion to the class, which the grading processes want.
-        known[entry.student] = record
-        unwritten.append(entry.student)
-        if time.monotonic() - last_write >= GRADEBOOK_EVERY:
-            write_gradebook(out, {s: known[s] for s in sorted(known)}, feedback_for=unwritten)
-            unwritten.clear()
-            last_write = time.monotonic()
-        progress.update(entry, record)
-
-    def stored(record: BatchRecord) -> None:
-        progress.failing += record.result.total < record.result.max_total  # resumed: counted too
+        if isinstance(event, Resumed):
+            resumed[event.record.student] = event.record
+            progress.failing += event.record.result.total < event.record.result.max_total
+        elif isinstance(event, Started):
+            progress.done = done = event.total - event.count  # resumed: done already
+            click.echo(
+                f"grading {event.count} of {event.total} submission(s) from "
+                f"{terminal(run.batch)} with {run.workers} worker(s)"
+                + (f"; {done} already graded" if done else ""),
+                err=True,
+            )
+        else:
+            # The gradebook on disk grows as results come, rewritten at most once a second: each
+            # rewrite costs time in proportion to the class, which the grading processes want.
+            known[event.entry.student] = event.record
+            unwritten.append(event.entry.student)
+            if time.monotonic() - last_write >= GRADEBOOK_EVERY:
+                write_gradebook(out, {s: known[s] for s in sorted(known)}, feedback_for=unwritten)
+                unwritten.clear()
+                last_write = time.monotonic()
+            progress.update(event.entry, event.record)
 
     from grader.commands.interrupt import EXIT_INTERRUPTED, BatchInterrupted
 
     partial = ""
     try:
-        records = grade_batch(
-            batch=batch,
-            out=out,
-            workers=workers,
-            resume=resume,
-            only=only,
-            extra_args=extra_args,
-            on_result=written,
-            on_start=started,
-            on_stored=stored,
-            entries=entries,
-        )
+        events = grade_batch(run, entries)
+        for event in events:
+            try:
+                take(event)
+            except KeyboardInterrupt:  # the batch ends its pool and says what was finished
+                events.throw(KeyboardInterrupt)
+                raise
+        finished = {**resumed, **known}
+        records = {e.student: finished[e.student] for e in entries}
     except BatchInterrupted as stop:
         import signal
 
@@ -252,20 +248,21 @@ def run_batch(
     progress.finish()
     records = adjust(records) if adjust else records
     write_gradebook(out, records, partial=partial)
-    if review and not partial:  # after the gradebook, before the report that shows it
+    review = None
+    if run.review and not partial:  # after the gradebook, before the report that shows it
         from grader.commands.review import write_review
         from grader.review.build import DEFAULT_THRESHOLD
 
-        chosen = DEFAULT_THRESHOLD if threshold is None else threshold
+        chosen = DEFAULT_THRESHOLD if run.threshold is None else run.threshold
         try:
-            write_review(out, entries, records, chosen)
+            review = write_review(out, entries, records, chosen)
         except Exception as exc:  # noqa: BLE001 - the grades are written; say so and end well
             click.echo(
                 f"the review failed ({type(exc).__name__}: {exc}); grades unaffected", err=True
             )
-    write_report(out, records, partial)  # a partial run says so at the top of the page too
-    if junit:
-        atomic_write(junit, junit_xml({s: r.result for s, r in records.items()}))
+    write_report(out, records, partial, review)  # a partial run says so at the top of the page
+    if run.junit:
+        atomic_write(run.junit, junit_xml({s: r.result for s, r in records.items()}))
     totals = [r.result.total for r in records.values()]
     click.echo(
         f"wrote {out / 'grades.csv'}, grades.json, feedback/ ({len(records)} files) and "

@@ -26,13 +26,13 @@ from grader.reports.check_html import exercise_section
 from grader.reports.escape import html as escape
 from grader.reports.figures_html import STYLE
 from grader.reports.html_page import style
+from grader.supervisor.environment import sandbox_notes
+from grader.supervisor.host_cage import lacks
+from grader.supervisor.pool import shared_pool
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, configured_limits
 from grader.workbook.notebook_source import definitions, left_out_reason, spec_names
 from grader.workbook.results import ExerciseResult, SubmissionResult
-from grader.worker.environment import sandbox_notes
-from grader.worker.host_cage import lacks
-from grader.worker.pool import shared_pool
 
 SCOPE = "cnn-check"
 _said: set[str] = set()  # the host's missing protections, each said once per kernel

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from grader.workbook.intake import IntakeError, Survey, survey
+from grader.workbook.run_settings import CheckSettings
 
 EXIT_USAGE = 2
 
@@ -20,16 +21,18 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def check_grade_input(
-    batch: Path, out: Path, limits: tuple[str, ...], duplicates: str, prefix: str = ""
-) -> Survey:
-    """The batch's entries when the input is sound; InputError naming the first problem."""
-    from grader.workbook.catalog import configured_limits
-
+def check_settings(limits: tuple[str, ...], key_file: Path | None = None) -> CheckSettings:
+    """The run's check settings, its --limit overrides parsed (exactly what `grader check --limit`
+    accepts); InputError naming a bad one."""
     try:
-        configured_limits(limits)  # exactly what `grader check --limit` accepts
+        return CheckSettings.from_options(limits, key_file)
     except ValueError as exc:
         raise InputError(f"--limit: {exc}") from None
+
+
+def check_grade_input(batch: Path, out: Path, duplicates: str, prefix: str = "") -> Survey:
+    """The batch's entries when the input is sound; InputError naming the first problem.
+    `prefix`: Classroom's or Blackboard's assignment prefix, when the instructor gives it."""
     batch_at, out_at = batch.resolve(), out.resolve()
     if out_at == batch_at or out_at.is_relative_to(batch_at):
         raise InputError(

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 from grader.workbook.entries import Entry
-from grader.workbook.grading_key import resume_mark
 from grader.workbook.intake import digest
 from grader.workbook.run_mark import run_mark
 
@@ -45,10 +44,10 @@ def forget(out: Path, entries: list[Entry]) -> None:
         (out / RESULTS_DIR / f"{entry.key}.json").unlink(missing_ok=True)
 
 
-def stale(out: Path, entries: list[Entry], extra_args: list[str]) -> list[str]:
+def stale(out: Path, entries: list[Entry], key_mark: str) -> list[str]:
     """Students whose stored result was made from the same submission but with other checks,
     workbook.toml, grader version or key: --resume grades them again."""
-    mark = resume_mark(extra_args) + run_mark()
+    mark = key_mark + run_mark()  # what grade_batch appends to a result's digest
     found = []
     for entry in entries:
         path = out / RESULTS_DIR / f"{entry.key}.json"

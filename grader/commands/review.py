@@ -21,16 +21,18 @@ def write_review(
     entries: list[Entry],
     records: dict[str, BatchRecord],
     threshold: float,
-) -> None:
+) -> dict:
     """Build the class's review and write it; one line on the terminal says what was found.
-    Every exercise file is reviewed, --only or not: the gradebook holds them all."""
+    Every exercise file is reviewed, --only or not: the gradebook holds them all. Returns what
+    review.json holds, for the report, which need not read it back."""
     review = build_review(entries, records, list(load_catalog()), threshold)
     pages = out / "similarity"
     if pages.is_dir() and not pages.is_symlink():
         shutil.rmtree(pages)
     for name, text in review.pages.items():
         atomic_write(out / name, text)
-    atomic_write(out / "review.json", json.dumps(review.data, indent=1) + "\n")
+    text = json.dumps(review.data, indent=1) + "\n"
+    atomic_write(out / "review.json", text)
     flagged = len({f["student"] for f in review.data["flags"]})
     similar = review.data["similarity"]
     click.echo(
@@ -39,3 +41,6 @@ def write_review(
         f"{threshold:g} similarity (similarity: {similar['seconds']:.1f} s)",
         err=True,
     )
+    return json.loads(
+        text
+    )  # the values as the file holds them: the report reads the same either way

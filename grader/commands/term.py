@@ -15,6 +15,7 @@ from grader.commands.preflight import InputError
 from grader.reports.escape import terminal
 from grader.workbook.entries import Survey
 from grader.workbook.results import BatchRecord
+from grader.workbook.run_settings import CheckSettings
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Term:
             totals = {s: _total(r) for s, r in records.items()}
         show_intake(found, exercises, totals)
 
-    def before_run(self, found: Survey, out: Path, resume: bool, extra_args: list[str]) -> bool:
+    def before_run(self, found: Survey, out: Path, resume: bool, check: CheckSettings) -> bool:
         """--student: forget those students' results and keep the others' (a resumed run);
         --resume: say how many results are stale. Returns whether the run resumes."""
         from grader.commands.regrade import forget, select, stale
@@ -62,7 +63,7 @@ class Term:
             )
             resume = True
         if resume:
-            old = stale(out, found.entries, extra_args)
+            old = stale(out, found.entries, check.resume_mark())
             click.echo(
                 f"--resume: {len(old)} result(s) made with other checks, another workbook.toml, "
                 "grader version or key: graded again",

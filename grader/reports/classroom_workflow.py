@@ -43,7 +43,7 @@ jobs:
         timeout-minutes: {grade_timeout}
         run: >-
           cd "$RUNNER_TEMP" &&
-          python -I -m grader.commands.classroom "$GITHUB_WORKSPACE/{exercises}"
+          python -I -m grader.exports.classroom.workflow "$GITHUB_WORKSPACE/{exercises}"
       - name: Autograding Reporter
         if: always()
         uses: classroom-resources/autograding-grading-reporter@v1

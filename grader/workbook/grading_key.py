@@ -8,7 +8,6 @@ import hmac
 import os
 import secrets
 import zlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,16 +71,6 @@ def key_for_run(out: Path, given: str | None) -> tuple[Path, bool]:
         return path, False
     write_key_file(path, secrets.token_bytes(32))
     return path, True
-
-
-def resume_mark(pytest_args: Iterable[str]) -> str:
-    """What of the grading key a stored result remembers: a result graded with another key is
-    graded again on --resume (its inputs were other ones)."""
-    for arg in pytest_args:
-        if arg.startswith("--grading-key-file="):
-            key = read_key(Path(arg.split("=", 1)[1]))
-            return ":" + hashlib.sha256(b"resume:" + key).hexdigest()[:16]
-    return ""
 
 
 def seed_for(key: bytes | None, label: str) -> int:

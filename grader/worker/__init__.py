@@ -1,1 +1,2 @@
-"""The untrusted side: start, cage and talk to a worker. It reports facts, never verdicts."""
+"""The untrusted side: the worker process, its cage and its server, where student code runs.
+It reports facts, never verdicts; it imports only the wire and workbook/."""

@@ -17,28 +17,17 @@ What a host lacks is reported in `Report.missing`; the grader says it once.
 from __future__ import annotations
 
 import ctypes
-import json
 import os
-import resource
 import signal
-from dataclasses import dataclass, field
 
+from grader.wire.control import CageReport, ending_of, send_control
 from grader.worker.cgroups import join_memory_cgroup, join_pids_cgroup
 from grader.worker.libc import libc as _libc
 
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 _PR_SET_PDEATHSIG = 1
-
-
-@dataclass
-class Report:
-    """What the cage is made of on this host; `missing` explains each defence it lacks."""
-
-    in_place: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    cgroup: str | None = None
-    memory_cgroup: str | None = None
+Report = CageReport  # the cage's own name for the record it sends on the control pipe
 
 
 def unshare(flags: int) -> bool:
@@ -116,39 +105,12 @@ def _supervise(child: int, control_fd: int, report: Report) -> None:
                 os.close(fd)
             except OSError:
                 pass
-    send_control(
-        control_fd,
-        {
-            "pid": child,
-            "in_place": report.in_place,
-            "missing": report.missing,
-            "cgroup": report.cgroup,
-            "memory_cgroup": report.memory_cgroup,
-        },
-    )
+    send_control(control_fd, report.line(pid=child))
     while True:
         try:
             _, status, usage = os.wait4(child, 0)
             break
         except InterruptedError:
             continue
-    send_control(control_fd, exit_report(status, usage))
+    send_control(control_fd, ending_of(status, usage).line())
     os._exit(0)  # the grader removes the cgroups, once this process has left them
-
-
-def exit_report(status: int, usage: resource.struct_rusage) -> dict:
-    """How a worker ended, for the control pipe: exit code or signal, CPU time, peak memory."""
-    return {
-        "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "max_rss_kib": usage.ru_maxrss,
-    }
-
-
-def send_control(fd: int, message: dict) -> None:
-    data = (json.dumps(message) + "\n").encode()
-    try:
-        os.write(fd, data)
-    except OSError:
-        pass

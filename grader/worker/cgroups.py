@@ -1,20 +1,14 @@
 """The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root) and a memory group
-(RLIMIT_DATA does not count shared memory), each joined by the worker itself, removed by the
-grader once the worker is gone, and swept at the next run if a killed grader left them."""
+(RLIMIT_DATA does not count shared memory), each joined by the worker itself; the grader removes
+them (`grader.supervisor.cgroup_cleanup`)."""
 
 from __future__ import annotations
 
 import os
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from grader.wire.cgroup_places import PIDS_CGROUP_ROOTS
+from grader.wire.control import CageReport as Report
 from grader.worker import memory_cgroup
-
-if TYPE_CHECKING:
-    from grader.worker.cage import Report
-
-_PIDS_CGROUP_ROOTS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]
 
 
 def join_pids_cgroup(processes: int, report: Report) -> None:
@@ -26,7 +20,7 @@ def join_pids_cgroup(processes: int, report: Report) -> None:
     if os.geteuid() != 0:
         return
     pid = int(os.readlink("/proc/self"))  # /proc is the grader's: it shows the PID there
-    for root in _PIDS_CGROUP_ROOTS:
+    for root in PIDS_CGROUP_ROOTS:
         try:
             if root.name != "pids" and "pids" not in (root / "cgroup.subtree_control").read_text():
                 continue
@@ -60,28 +54,3 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
         "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
         "files)"
     )
-
-
-def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
-    """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
-    before it could remove them (a worker's group holds it until it ends, and is removed right
-    after). Only empty groups older than `max_age` seconds: a worker joins the one it makes
-    within milliseconds, so another grader's live worker is never touched."""
-    removed = []
-    now = time.time()
-    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + memory_cgroup.group_parents()):
-        try:
-            groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
-        except OSError:
-            continue
-        for group in groups:
-            try:
-                if (
-                    group / "cgroup.procs"
-                ).read_text().strip() or now - group.stat().st_mtime < max_age:
-                    continue
-                group.rmdir()
-                removed.append(str(group))
-            except OSError:
-                continue  # in use after all, or not ours to remove
-    return removed

@@ -189,7 +189,7 @@ def dedicated_user(host_pid: int) -> str:
 def isolate(
     scratch: Path, readable: list[Path], devices: list[str], disk: int, report, run_as: str | None
 ) -> str | None:
-    """Enter the view where the host allows it, and say so in `report` (a sandbox.Report).
+    """Enter the view where the host allows it, and say so in `report` (a `CageReport`).
     Returns the user student code runs as: `run_as`, or, as root in the view, a dedicated uid
     (root without the view stays root: Python may live under a folder only root can enter)."""
     from grader.workbook.limits import format_size

@@ -19,7 +19,7 @@ from grader.worker import fsview, landlock, seccomp
 from grader.worker.libc import libc as _libc
 
 if TYPE_CHECKING:
-    from grader.worker.cage import Report
+    from grader.wire.control import CageReport as Report
 
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _CAP_VERSION_3 = 0x20080522

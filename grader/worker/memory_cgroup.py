@@ -17,34 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-V1_ROOT = Path("/sys/fs/cgroup/memory")
-V2_ROOTS = [Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")]
-PREFIX = "cnn-grader-"
-_READ_LIMIT = 4096  # cgroup files the grader reads are a few lines; never read more
-
-
-def _own_v1_group() -> Path | None:
-    """This process's group in cgroup v1's memory hierarchy (None if there is no such line)."""
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        _, controllers, path = line.split(":", 2)
-        if "memory" in controllers.split(","):
-            return V1_ROOT / path.lstrip("/")
-    return None
-
-
-def group_parents() -> list[Path]:
-    """Where workers' memory groups may be made, best first (also where stale ones are found)."""
-    parents = []
-    if (V1_ROOT / "memory.limit_in_bytes").exists():
-        own = _own_v1_group()
-        parents += [own] if own is not None and own != V1_ROOT else []
-        parents.append(V1_ROOT)
-    parents += [root for root in V2_ROOTS if (root / "cgroup.controllers").exists()]
-    return parents
+from grader.wire.cgroup_places import PREFIX, group_parents
 
 
 def _v2_memory_enabled(root: Path) -> bool:
@@ -95,31 +68,3 @@ def join(limit: int, pid: int) -> str | None:
                 pass
             continue
     return None
-
-
-def is_worker_group(path: object, pid: int) -> bool:
-    """Whether `path` (from the control pipe) names a worker group this grader may read and remove:
-    `cnn-grader-<pid>` directly inside one of `group_parents()`."""
-    if not isinstance(path, str):
-        return False
-    group = Path(path)
-    return group.name == f"{PREFIX}{pid}" and group.parent in group_parents()
-
-
-def _read_small(path: Path) -> str:
-    with open(path, "rb") as file:
-        return file.read(_READ_LIMIT).decode("ascii", "replace")
-
-
-def oom_kills(group: str) -> int:
-    """How many processes the kernel's OOM killer ended in the group (0 if unknown)."""
-    for name in ("memory.events", "memory.oom_control"):  # v2, v1 (Linux 4.13+)
-        try:
-            text = _read_small(Path(group) / name)
-        except OSError:
-            continue
-        for line in text.splitlines():
-            key, _, value = line.partition(" ")
-            if key == "oom_kill" and value.strip().isdigit():
-                return int(value)
-    return 0

@@ -11,7 +11,7 @@ ready, then serves requests one at a time:
 
 Further arguments name what to warm up first (see `_warm_up`).
 
-Every reply is plain data (`grader.worker.protocol`). The worker never judges anything:
+Every reply is plain data (`grader.wire.protocol`). The worker never judges anything:
 verdicts are made in the pytest process from the data it sends back.
 """
 
@@ -28,17 +28,20 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.workbook.files import load_file as _load_file
-from grader.workbook.limits import Limits
-from grader.worker import cage, lockdown, protocol
-from grader.worker import files as worker_files
-from grader.worker.frames import (
+from grader.wire import files as worker_files
+from grader.wire import protocol
+from grader.wire.frames import (
     HEADER_BYTES,
+    ErrorKind,
+    Op,
     error_reply,
     frame_length,
     loads_frame_body,
     write_frame,
 )
+from grader.workbook.files import load_file as _load_file
+from grader.workbook.limits import Limits
+from grader.worker import cage, lockdown
 
 _state: dict[str, Any] = {
     "module": None,
@@ -91,7 +94,7 @@ def _error_reply(exc: BaseException) -> dict:
     # torch raises NotImplementedError too ("not implemented for 'Long'"): only a stub's is
     # "not attempted"
     stub = isinstance(exc, NotImplementedError) and raised_there
-    kind = "not_attempted" if stub else "error"
+    kind = ErrorKind.NOT_ATTEMPTED if stub else ErrorKind.ERROR
     frames = [
         f for f in traceback.extract_tb(exc.__traceback__) if _in_student_file(f.filename, path)
     ]
@@ -107,11 +110,11 @@ def _error_reply(exc: BaseException) -> dict:
         or "can't allocate memory" in message[:300]
         or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM)
     ):  # the memory cgroup's
-        kind = "memory"
+        kind = ErrorKind.MEMORY
     elif isinstance(exc, OSError) and exc.errno in (errno.EFBIG, errno.EMFILE):
-        kind = "file_size" if exc.errno == errno.EFBIG else "open_files"
+        kind = ErrorKind.FILE_SIZE if exc.errno == errno.EFBIG else ErrorKind.OPEN_FILES
     elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        kind = "disk"  # the worker's tmpfs is full (worker.fsview)
+        kind = ErrorKind.DISK  # the worker's tmpfs is full (worker.fsview)
     return error_reply(
         kind,
         message[:2000],
@@ -125,7 +128,7 @@ def _error_reply(exc: BaseException) -> dict:
 
 def _load_error_reply(exc: BaseException, path: str) -> dict:
     reply = _error_reply(exc)
-    reply["kind"] = "load_error"
+    reply["kind"] = ErrorKind.LOAD_ERROR
     if isinstance(exc, SyntaxError):
         reply["line"] = exc.lineno
         reply["message"] = exc.msg
@@ -150,7 +153,7 @@ def _seed(seed: int) -> None:
 
 def handle(request: dict) -> dict:
     op = request.get("op")
-    if op == "load":
+    if op == Op.LOAD:
         path = request["path"]
         if request.get("driver"):
             _state["driver"] = _load_file("workbook_driver", request["driver"])
@@ -165,7 +168,7 @@ def handle(request: dict) -> dict:
                 )
             except Exception as exc:  # noqa: BLE001 - fail closed: no student code without the cage
                 return error_reply(
-                    "sandbox",
+                    ErrorKind.SANDBOX,
                     f"the grader could not lock its worker down ({exc}), "
                     "so your code was not run; this is a problem of the grading "
                     "machine",
@@ -181,13 +184,15 @@ def handle(request: dict) -> dict:
             _state["module"] = _load_file("submission_" + request["name"], path)
         except NotImplementedError as exc:
             reply = _error_reply(exc)
-            return reply if reply["kind"] == "not_attempted" else _load_error_reply(exc, path)
+            return (
+                reply if reply["kind"] == ErrorKind.NOT_ATTEMPTED else _load_error_reply(exc, path)
+            )
         except BaseException as exc:  # noqa: BLE001 - whatever the file does at import is reported
             return _load_error_reply(exc, path)
         return {"ok": True}
-    if op == "files":  # files for student code to read (check 06's MNIST files)
+    if op == Op.FILES:  # files for student code to read (check 06's MNIST files)
         if not _state["locked"]:
-            return error_reply("error", "files before the lock-down", "ProtocolError")
+            return error_reply(ErrorKind.ERROR, "files before the lock-down", "ProtocolError")
         try:
             folder = worker_files.write_fresh(
                 Path(_state["scratch"]), request["prefix"], request["files"]
@@ -195,16 +200,16 @@ def handle(request: dict) -> dict:
         except OSError as exc:
             return _error_reply(exc)
         return {"ok": True, "value": protocol.encode(folder)}
-    if op in ("call", "drive"):
+    if op in (Op.CALL, Op.DRIVE):
         args = protocol.decode(request.get("args", []))
         kwargs = protocol.decode(request.get("kwargs", {"$t": "dict", "items": []}))
         _seed(int(request.get("seed", 0)))
         try:
-            if op == "call":
+            if op == Op.CALL:
                 function = getattr(_state["module"], request["function"], None)
                 if function is None:
                     return error_reply(
-                        "missing",
+                        ErrorKind.MISSING,
                         f"your file has no {request['function']!r}",
                         "AttributeError",
                         ["AttributeError"],
@@ -219,7 +224,7 @@ def handle(request: dict) -> dict:
         if request.get("return_args"):
             reply["args_after"] = protocol.encode(args)
         return reply
-    return error_reply("error", f"unknown request {op!r}", "ProtocolError")
+    return error_reply(ErrorKind.ERROR, f"unknown request {op!r}", "ProtocolError")
 
 
 def _read_exact(fd: int, size: int) -> bytes:
@@ -269,12 +274,14 @@ def serve(
             request = loads_frame_body(_read_exact(in_fd, length))
         except EOFError:
             return
-        if request.get("op") == "exit":
+        if request.get("op") == Op.EXIT:
             return
         try:
             reply = handle(request)
         except Exception as exc:  # noqa: BLE001 - the worker answers even when its own code fails
-            reply = error_reply("error", f"the grader's worker failed: {exc}", type(exc).__name__)
+            reply = error_reply(
+                ErrorKind.ERROR, f"the grader's worker failed: {exc}", type(exc).__name__
+            )
         for stream in (sys.stdout, sys.stderr):  # what the code printed, out before the reply
             try:
                 stream.flush()
@@ -285,5 +292,7 @@ def serve(
         except (TypeError, ValueError) as exc:
             write_frame(
                 out_fd,
-                error_reply("error", f"the answer could not be sent back: {exc}", "ProtocolError"),
+                error_reply(
+                    ErrorKind.ERROR, f"the answer could not be sent back: {exc}", "ProtocolError"
+                ),
             )

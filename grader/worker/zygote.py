@@ -25,6 +25,7 @@ import signal
 import socket
 import sys
 
+from grader.wire.control import ending_of, send_control
 from grader.worker import cage, cgroups, hugepages
 
 MAX_REQUEST = 1 << 16
@@ -95,14 +96,7 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
             report = cage.Report(in_place=[NAMESPACES])
             cgroups.join_pids_cgroup(int(limits["processes"]), report)
             cgroups.join_memory_cgroup(int(limits["memory"]), report)
-            cage.send_control(
-                fds[2],
-                {
-                    "cgroup": report.cgroup,
-                    "missing": report.missing,
-                    "memory_cgroup": report.memory_cgroup,
-                },
-            )
+            send_control(fds[2], report.line())
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
             _prepare_child(request, fds, keep_control=True)
@@ -153,7 +147,7 @@ class _Supervisor:
         except OSError:
             pidfd = -1
         if supervised:  # the worker joins its pids cgroup itself and says so on this pipe too
-            cage.send_control(control, {"pid": pid, "in_place": [NAMESPACES]})
+            send_control(control, {"pid": pid, "in_place": [NAMESPACES]})
         else:
             os.close(control)
         if pidfd < 0:
@@ -175,7 +169,7 @@ class _Supervisor:
         if control is None:
             return
         if usage is not None:
-            cage.send_control(control, cage.exit_report(status, usage))
+            send_control(control, ending_of(status, usage).line())
         os.close(control)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import atexit
 import os
 
+from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
+from grader.supervisor.process import Worker
+from grader.supervisor.zygote_client import Zygote
 from grader.workbook.limits import Limits
-from grader.worker.environment import NO_ZYGOTE_VARIABLE
-from grader.worker.process import Worker
-from grader.worker.zygote_client import Zygote
 
 
 class WorkerPool:

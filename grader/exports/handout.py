@@ -219,7 +219,7 @@ def run_export_student(out: Path, stubs: Path, classroom: bool) -> None:
         "no oracles, no grading key"
     )
     if classroom:
-        from grader.commands.classroom import write_workflow
+        from grader.exports.classroom.workflow import write_workflow
 
         path = write_workflow(out)
         click.echo(f"wrote {path}: the handout is a GitHub Classroom template repository")

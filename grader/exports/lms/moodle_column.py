@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from grader.reports.lms import Column
-from grader.workbook.roster_file import Roster, RosterError
+from grader.exports.lms.grade_file import Column
+from grader.exports.lms.roster_file import Roster, RosterError
 
 MOODLE_POINTS = 100.0  # Moodle refuses imported grades above 100 unless unlimitedgrades is on
 _MOODLE_EXISTING = re.compile(

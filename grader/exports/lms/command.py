@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from grader.commands.preflight import InputError
-from grader.reports.lms import (
+from grader.exports.lms.grade_file import (
     blackboard_column,
     blackboard_csv,
     canvas_column,
@@ -20,10 +20,10 @@ from grader.reports.lms import (
     moodle_feedback,
     require_identity,
 )
-from grader.reports.lms_report import export_report
+from grader.exports.lms.report import export_report
+from grader.exports.lms.roster_file import RosterError, read_roster
+from grader.exports.lms.roster_match import SITES, Graded, join
 from grader.workbook.files import atomic_write
-from grader.workbook.roster_file import RosterError, read_roster
-from grader.workbook.roster_match import SITES, Graded, join
 
 MOODLE_POINTS = 100.0  # Moodle refuses imported grades above 100 unless unlimitedgrades is on
 NAME_COLUMNS = {
@@ -99,7 +99,7 @@ def run_lms_export(
             column = blackboard_column(roster, title, points, max_total)
             text = blackboard_csv(roster, joined, column, max_total, missing_cell)
         else:
-            from grader.reports.lms_moodle import moodle_column
+            from grader.exports.lms.moodle_column import moodle_column
 
             column = moodle_column(roster, title, points)
             feedback = {

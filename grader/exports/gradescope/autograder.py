@@ -2,11 +2,11 @@
 
 Gradescope unpacks the bundle into `/autograder/source`, runs `setup.sh` once as root to build
 the image, then, in a fresh container per submission, `run_autograder`, which runs
-`python -m grader.commands.gradescope /autograder`: the submission in `/autograder/submission`
-is graded exactly as `grader grade` grades one student (same worker, same lock-down, plus an
-unprivileged user, since nothing else there keeps student code from the root-owned
-`results.json`) and
-`/autograder/results/results.json` is written in Gradescope's format, even when grading fails.
+`python -m grader.exports.gradescope.autograder /autograder`: the submission in
+`/autograder/submission` is graded exactly as `grader grade` grades one student (same worker,
+same lock-down, plus an unprivileged user, since nothing else there keeps student code from the
+root-owned `results.json`) and `/autograder/results/results.json` is written in Gradescope's
+format, even when grading fails.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ export CNN_GRADER_WORKER_USER="${{CNN_GRADER_WORKER_USER-{WORKER_USER}}}"
 RESULTS="$ROOT/results/results.json"
 rm -f "$RESULTS"
 cd "$ROOT/source" && \\
-  "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.commands.gradescope "$ROOT"
+  "${{GRADER_PYTHON:-$ROOT/venv/bin/python}}" -m grader.exports.gradescope.autograder "$ROOT"
 STATUS=$?
 if [ ! -s "$RESULTS" ]; then
   # The grader could not even start (a Python it does not support, a broken install): say so
@@ -125,15 +125,16 @@ def grade_autograder_root(root: Path) -> dict:
     """Grade `root/submission` into `root/results/results.json` (atomically); return what was
     written."""
     from grader.commands.batch import grade_entry
-    from grader.reports.gradescope import results_json
+    from grader.exports.gradescope.results import results_json
     from grader.workbook.files import atomic_write
     from grader.workbook.grading_key import KEY_FILE
     from grader.workbook.intake import Entry
+    from grader.workbook.run_settings import CheckSettings
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
-    args = [f"--grading-key-file={root / 'source' / KEY_FILE}"]  # a bundle without one fails
-    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, args)
+    settings = CheckSettings(key_file=root / "source" / KEY_FILE)  # a bundle without one fails
+    record = grade_entry(Entry("submission", _uploaded(root / "submission")), ids, settings)
     results = results_json(record, time.monotonic() - started)
     atomic_write(root / "results" / "results.json", json.dumps(results, indent=1) + "\n")
     return results

@@ -21,7 +21,7 @@ def export() -> None:
 @click.option("--key", metavar="HEX", help="The grading key to bundle (default: a new one).")
 def export_gradescope(out: Path, key: str | None) -> None:
     """Write Gradescope's autograder bundle (setup.sh, run_autograder, the grader) to OUT (.zip)."""
-    from grader.commands.gradescope import run_export
+    from grader.exports.gradescope.autograder import run_export
 
     run_export(out, key)
 
@@ -74,7 +74,7 @@ def _lms_export(site: str, name: str) -> None:
         points: float | None,
         missing: str,
     ) -> None:
-        from grader.commands.export import run_lms_export
+        from grader.exports.lms.command import run_lms_export
 
         run_lms_export(site, out_file, gradebook, roster, title, points, missing)
 
@@ -109,7 +109,7 @@ def export_github_classroom(
     folder: Path, python: str, timeout: int, exercises: str, grader_repo: str
 ) -> None:
     """Write FOLDER/.github/workflows/classroom.yml: GitHub Classroom grades every push."""
-    from grader.commands.classroom import run_export
+    from grader.exports.classroom.workflow import run_export
 
     run_export(folder, python, timeout, exercises, grader_repo)
 
@@ -132,6 +132,6 @@ def export_github_classroom(
 def export_student(folder: Path, stubs: Path, classroom: bool) -> None:
     """Write FOLDER: what learners get, with no solutions, oracles or grading key (the checks
     use expected values recorded for their public inputs)."""
-    from grader.commands.handout import run_export_student
+    from grader.exports.handout import run_export_student
 
     run_export_student(folder, stubs, classroom)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from grader.worker.environment import worker_env
+from grader.supervisor.environment import worker_env
 
 
 class Forked:
@@ -65,7 +65,7 @@ class Zygote:
             self.socket, self.warm_socket = attach
             return
         if os.geteuid() == 0:
-            from grader.worker.cgroups import remove_stale_cgroups
+            from grader.supervisor.cgroup_cleanup import remove_stale_cgroups
 
             remove_stale_cgroups()  # a killed grader's leftovers, before this run adds its own
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-zygote-")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from grader.exports.lms.roster_file import Roster
+from grader.exports.lms.roster_match import Join
 from grader.reports.escape import terminal
 from grader.reports.gradebook import number
-from grader.workbook.roster_file import Roster
-from grader.workbook.roster_match import Join
 
 # What an empty cell means on each site, and how to import the file there.
 NO_SUBMISSION = {

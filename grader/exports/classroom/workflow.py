@@ -1,13 +1,15 @@
 """GitHub Classroom: `grader export github-classroom DIR` writes
 DIR/.github/workflows/classroom.yml, and the workflow's grading step runs this module:
 
-    cd "$RUNNER_TEMP" && python -I -m grader.commands.classroom "$GITHUB_WORKSPACE/exercises"
+    cd "$RUNNER_TEMP" &&
+    python -I -m grader.exports.classroom.workflow "$GITHUB_WORKSPACE/exercises"
 
 (`-I` and a folder outside the repository: a `grader/` the student commits is never imported.)
 It grades the repository's exercises exactly as `grader grade` grades one student (the same
 locked-down worker), prints the scores and failed checks to the step's log, and writes the
-runner result (grader/reports/classroom.py) base64-encoded as the step output `result`, which
-the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain JSON.
+runner result (`results.py` beside this module) base64-encoded as the step output `result`,
+which the reporter step reads from `CNNWORKBOOK_RESULTS`. `--json FILE` also writes it as plain
+JSON.
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ def write_workflow(folder: Path, **options: object) -> Path:
 def _grade(submission: Path) -> tuple[dict, list[str]]:
     """The runner result and the log lines; an error result when the grader fails."""
     from grader.commands.batch import grade_entry
-    from grader.reports.classroom import error_json, runner_json, summary_lines
+    from grader.exports.classroom.results import error_json, runner_json, summary_lines
     from grader.workbook.intake import Entry
+    from grader.workbook.run_settings import CheckSettings
 
     started = time.monotonic()
     ids = [e.id for e in load_catalog()]
     try:
-        record = grade_entry(Entry("submission", submission), ids, [])
+        record = grade_entry(Entry("submission", submission), ids, CheckSettings())
     except Exception as exc:  # noqa: BLE001 - the reporter must always get a result
         total = sum(e.points for e in load_catalog())
         message = f"The grader failed ({type(exc).__name__}: {exc}); tell your instructor."

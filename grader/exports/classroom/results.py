@@ -59,7 +59,7 @@ def error_json(message: str, max_score: float) -> dict:
                 "status": "error",
                 "score": 0,
                 "message": terminal(message),
-                "test_code": "python -m grader.commands.classroom",
+                "test_code": "python -m grader.exports.classroom.workflow",
                 "filename": "",
                 "line_no": 0,
                 "duration": 0,

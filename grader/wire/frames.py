@@ -7,10 +7,43 @@ from __future__ import annotations
 import json
 import os
 import struct
+from enum import StrEnum
 from typing import Any
 
 MAX_FRAME_BYTES = 256 * 1024 * 1024
 HEADER_BYTES = 8
+
+
+class Op(StrEnum):
+    """What a request asks of a worker."""
+
+    LOAD = "load"  # lock down, write the submission's file, import it
+    FILES = "files"  # files for student code to read
+    CALL = "call"  # call one of the submission's functions
+    DRIVE = "drive"  # run an exercise's driver on the submission
+    EXIT = "exit"
+
+
+class ErrorKind(StrEnum):
+    """How a request failed, as an error reply tells the grading process."""
+
+    ERROR = "error"
+    NOT_ATTEMPTED = "not_attempted"
+    LOAD_ERROR = "load_error"
+    MISSING = "missing"
+    MEMORY = "memory"
+    FILE_SIZE = "file_size"
+    OPEN_FILES = "open_files"
+    DISK = "disk"
+    SANDBOX = "sandbox"
+
+    @classmethod
+    def of(cls, reply: dict) -> ErrorKind:
+        """The kind a (hostile) reply names; ERROR for anything not a known kind."""
+        try:
+            return cls(reply.get("kind"))
+        except ValueError:
+            return cls.ERROR
 
 
 class ProtocolError(ValueError):
@@ -18,7 +51,7 @@ class ProtocolError(ValueError):
 
 
 def error_reply(
-    kind: str,
+    kind: ErrorKind,
     message: str,
     type_name: str = "",
     mro: list[str] | None = None,
@@ -26,8 +59,7 @@ def error_reply(
     line: int | None = None,
     function: str | None = None,
 ) -> dict:
-    """A reply saying the request failed; `kind` tells the grading process how (error,
-    not_attempted, load_error, missing, memory, file_size, open_files, sandbox)."""
+    """A reply saying the request failed; `kind` tells the grading process how."""
     return {
         "ok": False,
         "kind": kind,

@@ -1,9 +1,9 @@
 """What this host offers the worker's cage, found before any worker starts: the two mechanisms
 that keep student code from the grader's own files, a mount namespace (the worker's own
-file-system view, grader.worker.fsview) and Landlock. Where both are missing (Colab, some
-containers), student code could read the grading key and write the gradebook: a graded run
-refuses to start, while a learner's own check (their code, their machine) runs and says once
-what it lacks."""
+file-system view, grader.worker.fsview) and Landlock, each probed in a process of its own.
+Where both are missing (Colab, some containers), student code could read the grading key and
+write the gradebook: a graded run refuses to start, while a learner's own check (their code,
+their machine) runs and says once what it lacks."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import functools
 import os
 import subprocess
 import sys
-
-from grader.worker import landlock
 
 # Set (by a test): the host is taken to lack both. It can only make the grader refuse, never
 # lift a protection: the workers build their cage whatever it says.
@@ -28,14 +26,39 @@ sys.exit(0 if libc.unshare(NEWNS) == 0 else 1)
 """
 
 
+# Asked in a process of its own, as a worker would: the grader's side never imports the cage.
+_LANDLOCK_PROBE = """
+from grader.worker import landlock
+try:
+    landlock.abi_version()
+except landlock.LandlockUnavailable as exc:
+    print(exc)
+"""
+
+
+def _probe(code: str) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(
+            [sys.executable, "-I", "-c", code], timeout=30, env={}, capture_output=True, text=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 @functools.cache
 def _mount_namespace() -> bool:
     """Whether a worker could enter a mount namespace (as root, or in a user namespace)."""
-    try:
-        done = subprocess.run([sys.executable, "-I", "-c", _PROBE], timeout=30, env={})
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
+    done = _probe(_PROBE)
+    return done is not None and done.returncode == 0
+
+
+@functools.cache
+def _landlock_missing() -> str:
+    """Why Landlock is unavailable ("" when a worker could use it)."""
+    done = _probe(_LANDLOCK_PROBE)
+    if done is None or done.returncode != 0:
+        return "Landlock could not be probed"
+    return done.stdout.strip()[:200]
 
 
 def lacks() -> list[str]:
@@ -51,10 +74,11 @@ def lacks() -> list[str]:
             "no mount namespace (user namespaces are off and the grader is not root): the "
             "worker sees the host's file system"
         )
-    try:
-        landlock.abi_version()
-    except landlock.LandlockUnavailable as exc:
-        missing.append(f"{exc}: nothing limits which files the worker reads and writes")
+    landlock_missing = _landlock_missing()
+    if landlock_missing:
+        missing.append(
+            f"{landlock_missing}: nothing limits which files the worker reads and writes"
+        )
     return missing
 
 

@@ -18,7 +18,7 @@ import re
 import struct
 from typing import Any
 
-from grader.worker.frames import ProtocolError
+from grader.wire.frames import ProtocolError
 
 MAX_REPLY_BYTES = 16 * 1024 * 1024  # 66 times the biggest honest reply
 MAX_ELEMENTS = 100_000  # JSON values in one reply

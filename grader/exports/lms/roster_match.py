@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grader.workbook.roster_file import Roster
+from grader.exports.lms.roster_file import Roster
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import io
 import re
 from dataclasses import dataclass
 
+from grader.exports.lms.roster_file import Roster, RosterError
+from grader.exports.lms.roster_match import BLACKBOARD, CANVAS, MOODLE, Join, Site
 from grader.reports.escape import csv_cell
 from grader.reports.gradebook import number
-from grader.workbook.roster_file import Roster, RosterError
-from grader.workbook.roster_match import BLACKBOARD, CANVAS, MOODLE, Join, Site
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 # Canvas's identity columns: the ones a Gradebook export has before its first assignment.

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.worker.frames import ProtocolError
+from grader.wire.frames import ProtocolError
 
 __all__ = ["Opaque", "ProtocolError", "decode", "encode"]
 
 # One tensor or array (base64 makes it a third larger): honest answers are far smaller (the
-# figures are in docs/security.md); replies as a whole are capped in `worker.reply_limits`.
+# figures are in docs/security.md); replies as a whole are capped in `wire.reply_limits`.
 MAX_VALUE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 REPR_LIMIT = 200

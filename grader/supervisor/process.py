@@ -23,18 +23,21 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grader.supervisor import usage
+from grader.supervisor.cgroup_cleanup import is_worker_group, oom_kills, remove_group
+from grader.supervisor.environment import note_missing, worker_env, worker_user
+from grader.supervisor.output import OutputTail
+from grader.supervisor.zygote_client import Forked, Zygote
+from grader.wire import frames, reply_limits
+from grader.wire.control import Ending
 from grader.workbook.limits import Limits
-from grader.worker import frames, memory_cgroup, reply_limits, usage
-from grader.worker.environment import note_missing, worker_env, worker_user
-from grader.worker.output import OutputTail
-from grader.worker.zygote_client import Forked, Zygote
 
 
 class WorkerDied(RuntimeError):
     """The worker process ended without answering. `ending` is what its parent reported (exit
     code, signal, CPU time); empty when it said nothing."""
 
-    def __init__(self, ending: dict) -> None:
+    def __init__(self, ending: Ending) -> None:
         super().__init__(f"the worker ended: {ending}")
         self.ending = ending
 
@@ -129,7 +132,7 @@ class Worker:
             self.process  # noqa: B018 - the zygote's answer first: until then our pipe ends stay open
             reply = self._receive(timeout)
             if reply != {"ready": True}:
-                raise WorkerDied({"start": "failed"})
+                raise WorkerDied(Ending(start_failed=True))
             self._ready = True
             self.control_info("pid")
             # and the worker's own line (its cgroups), written before "ready"
@@ -144,10 +147,10 @@ class Worker:
     def load_request(self, source: Path, name: str, driver: str | None = None) -> dict:
         """The request that loads a submission's file. Its bytes travel in it and the worker writes
         them into its scratch folder itself: the grader never writes where student code runs."""
-        from grader.worker import files as worker_files
+        from grader.wire import files as worker_files
 
         return {
-            "op": "load",
+            "op": frames.Op.LOAD,
             "path": str(self.scratch_dir / source.name),
             "name": name,
             "scratch": str(self.scratch_dir),
@@ -172,9 +175,9 @@ class Worker:
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
         memory = self._memory_group()
         if memory is not None:
-            _remove_group(memory)
+            remove_group(memory)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
-            _remove_group(group)
+            remove_group(group)
 
     def _memory_group(self) -> str | None:
         """The worker's memory cgroup, from the line it wrote before student code ran; only a
@@ -183,7 +186,7 @@ class Worker:
             (line["memory_cgroup"] for line in self._control_lines if line.get("memory_cgroup")),
             None,
         )
-        return group if memory_cgroup.is_worker_group(group, self.process.pid) else None
+        return group if is_worker_group(group, self.process.pid) else None
 
     def close(self) -> None:
         """Kill at once: the worker holds nothing worth a clean exit, which costs torch ~1 s."""
@@ -279,22 +282,8 @@ class Worker:
             size -= len(chunk)
         return b"".join(chunks)
 
-    def _ending(self) -> dict:
+    def _ending(self) -> Ending:
         """How it ended, from its parent's report (empty if none in time), and OOM kills."""
-        ending = dict(self.control_info("exit", wait=2.0))
         group = self._memory_group()
-        if group is not None and memory_cgroup.oom_kills(group) > 0:
-            ending["oom_kill"] = True
-        return ending
-
-
-def _remove_group(group: str) -> None:
-    """Remove an emptied cgroup; its last process may take a moment to leave it."""
-    for _ in range(50):
-        try:
-            os.rmdir(group)
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            time.sleep(0.01)
+        oom_kill = group is not None and oom_kills(group) > 0
+        return Ending.from_line(self.control_info("exit", wait=2.0), oom_kill=oom_kill)

@@ -1,0 +1,1 @@
+"""GitHub Classroom: the workflow a handout carries, its grading step and the runner result."""
