@@ -1,6 +1,7 @@
-"""The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root) and a memory group
-(RLIMIT_DATA does not count shared memory), each joined by the worker itself, removed by the
-grader once the worker is gone, and swept at the next run if a killed grader left them."""
+"""The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root), a memory group
+(RLIMIT_DATA does not count shared memory) and a cpu group (one worker's fair part of the machine,
+whatever it forks), each joined by the worker itself, removed by the grader once the worker is
+gone, and swept at the next run if a killed grader left them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.worker import memory_cgroup
+from grader.worker import cpu_cgroup, memory_cgroup
 
 if TYPE_CHECKING:
     from grader.worker.cage import Report
@@ -62,6 +63,21 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
     )
 
 
+def join_cpu_cgroup(report: Report) -> None:
+    """Share the cores fairly: the worker and every process it starts weigh as one process and
+    use at most one core (see `cpu_cgroup`)."""
+    group = cpu_cgroup.join(int(os.readlink("/proc/self")))
+    if group is not None:
+        report.cpu_cgroup = group
+        report.in_place.append("a cpu cgroup (one process's share, at most one core)")
+        return
+    report.missing.append(
+        "no cpu cgroup is writable: each process a worker starts competes for the cores on its "
+        "own, so a submission that starts many can slow its batch-mates (its own CPU time is "
+        "still what its budgets count)"
+    )
+
+
 def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     """Remove the pids cgroups of workers that are gone: left behind when a grader was killed
     before it could remove them (a worker's group holds it until it ends, and is removed right
@@ -69,7 +85,8 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     within milliseconds, so another grader's live worker is never touched."""
     removed = []
     now = time.time()
-    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + memory_cgroup.group_parents()):
+    parents = memory_cgroup.group_parents() + cpu_cgroup.group_parents()
+    for root in dict.fromkeys(_PIDS_CGROUP_ROOTS + parents):
         try:
             groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
         except OSError:
@@ -85,3 +102,15 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
             except OSError:
                 continue  # in use after all, or not ours to remove
     return removed
+
+
+def remove_group(group: str) -> None:
+    """Remove an emptied cgroup; its last process may take a moment to leave it."""
+    for _ in range(50):
+        try:
+            os.rmdir(group)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.01)

@@ -95,12 +95,14 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
             report = cage.Report(in_place=[NAMESPACES])
             cgroups.join_pids_cgroup(int(limits["processes"]), report)
             cgroups.join_memory_cgroup(int(limits["memory"]), report)
+            cgroups.join_cpu_cgroup(report)
             cage.send_control(
                 fds[2],
                 {
                     "cgroup": report.cgroup,
                     "missing": report.missing,
                     "memory_cgroup": report.memory_cgroup,
+                    "cpu_cgroup": report.cpu_cgroup,
                 },
             )
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
