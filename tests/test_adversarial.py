@@ -926,3 +926,86 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
         submission.close()
         pool.close()
     assert used["cpu"] >= 1.4, used
+
+
+# -- issue 21: exercise 08's points need fit to have learned; CPU shared fairly in a batch ------
+
+
+@pytest.fixture(scope="module")
+def trained_weights() -> str:
+    from tests.training_attacks import trained_weights as train
+
+    return train()
+
+
+def _train_digits(folder: Path, source: str, key: Path | None):
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "08_train_digits.py").write_text(source)
+    args = [f"--grading-key-file={key}"] if key else []
+    exercise = exercise_by_id("train_digits")
+    return run_checks(submission=folder, exercises=[exercise], pytest_args=args).exercises[
+        "train_digits"
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", ["build_model_loads", "fit_loads", "fit_loads_after_a_step"])
+def test_weights_trained_elsewhere_earn_nothing(attack, tmp_path, grading_key, trained_weights):
+    """Issue 21: weights trained at home, stored as base64, loaded by build_model (fit doing
+    nothing: 20/20 in a graded run) or by fit. A graded run permutes each glyph's label by its key,
+    so only what fit learns from the digits it is given scores (the honest untrained model: 0).
+    In `grader check` (the digits' own labels) the fresh model must be near chance and fit must
+    have trained: only a fit that takes a real step first and then loads wins there, where the
+    learner fools only themselves."""
+    from tests.training_attacks import weights_attack
+
+    source = weights_attack(attack, trained_weights)
+    graded = _train_digits(tmp_path / "graded", source, grading_key)
+    public = _train_digits(tmp_path / "public", source, None)
+    print(f"{attack}: graded {graded.score:g}, public {public.score:g}")
+    assert graded.score == 0, graded.checks[0].message
+    message = public.checks[0].message
+    if attack == "build_model_loads":
+        assert public.score == 0 and "already recognises digits" in message, message
+    elif attack == "fit_loads":
+        assert public.score == 0 and "no backward pass" in message, message
+    else:
+        assert public.score == 20, message  # not defended in the public run (docs/security.md)
+
+
+@pytest.mark.slow
+def test_a_batch_mates_setsid_processes_cost_the_victim_nothing(tmp_path):
+    """Issue 21: a batch-mate starts 31 busy processes in sessions of their own at import of 01 and
+    02, graded beside an honest student (`--workers 2` on 2 cores): its processes share one
+    worker's part of the machine (its cpu cgroup), and 08's budget is CPU time, so the victim keeps
+    full points (before: its 08 "took 81 s of wall time", 0/20)."""
+    from tests.training_attacks import SETSID_HOG
+
+    batch = tmp_path / "batch"
+    names = ("01_edge_filter.py", "02_count_parameters.py", "08_train_digits.py")
+    for student in ("hog", "victim"):
+        (batch / student).mkdir(parents=True)
+        for name in names:
+            text = (SOLUTIONS_DIR / name).read_text()
+            hog = student == "hog" and not name.startswith("08")
+            (batch / student / name).write_text(text + (SETSID_HOG if hog else ""))
+    only = ["--only", "edge_filter", "--only", "count_parameters", "--only", "train_digits"]
+    done = subprocess.run(
+        [GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), *only, "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=PROJECT_ROOT,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    students = {
+        s["student"]: s
+        for s in json.loads((tmp_path / "out" / "grades.json").read_text())["students"]
+    }
+    victim = students["victim"]["exercises"]
+    print(victim["train_digits"]["checks"][0]["message"])
+    for exercise in victim.values():
+        assert exercise["score"] == exercise["max_score"], exercise
