@@ -130,6 +130,13 @@ def test_the_flag_names_what_and_where():
         ("m = __import__('subprocess')\n", "process"),
         ("import sys\ngetattr(sys, '_getframe')(0)\n", "frames"),
         ("class A:\n    def __eq__(self, o):\n        return True\n", "comparison_trick"),
+        ("import base64\nw = base64.b64decode(W)\n", "embedded_data"),
+        ("import numpy as np\nw = np.frombuffer(b, dtype=np.float32)\n", "embedded_data"),
+        ("import torch, io\nm.load_state_dict(torch.load(io.BytesIO(b)))\n", "embedded_data"),
+        ("import pickle\nstate = pickle.loads(b)\n", "embedded_data"),
+        ("from zlib import decompress\nx = decompress(b)\n", "embedded_data"),
+        ("W = '" + "QUJD" * 1200 + "'\n", "embedded_data"),
+        ("W = [" + ", ".join(["0.5"] * 2500) + "]\n", "embedded_data"),
     ],
 )
 def test_each_rule(source, kind):
