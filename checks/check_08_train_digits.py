@@ -41,7 +41,19 @@ def _fresh_accuracy(submission, inputs, seeds, relabel: torch.Tensor) -> float:
     against this run's labels (whichever is higher): a model that recognises digits before fit
     brought its training with it."""
     images, digits = inputs.held_out(seeds.get("fresh", 2000), inputs.FRESH_SIZE)
-    scores = submission.drive("scores", images)
+    start = submission.usage()
+    try:
+        scores = submission.drive(
+            "scores",
+            images,
+            time_limit=10 * inputs.EVALUATION_SECONDS,
+            cpu_limit=start["cpu"] + inputs.EVALUATION_SECONDS,
+        )
+    except CheckTimeout:
+        raise CheckTimeout(
+            f"scoring {inputs.FRESH_SIZE} digits with the model before fit did not finish within "
+            f"{inputs.EVALUATION_SECONDS} s of CPU time: forward should only compute scores."
+        ) from None
     problem = inputs.malformed(scores, len(images))
     if problem:
         fail("the model's scores for digits before fit cannot be used.", f"{problem}.")
@@ -79,7 +91,8 @@ def _fit(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[dict, dict]:
 
 def _learned(report, summary: str) -> None:
     """Points need fit to have trained the model it was given: backward passes through it, and
-    parameters that moved (counted in the worker through C functions taken before the file)."""
+    parameters that moved (counted in the worker through C functions taken before the file).
+    Asked only of an accuracy that would earn points: below, the usual diagnosis says more."""
     facts = report if isinstance(report, dict) else {}
     backwards, moved = facts.get("backwards"), facts.get("moved")
     if type(backwards) is not int or backwards < 1:
@@ -150,7 +163,8 @@ def trained(submission, inputs, seeds):
         f"{inputs.FIT_SECONDS} s of CPU allowed; with scoring, {total['wall']:.0f} s "
         f"({total['cpu']:.0f} s of CPU) of {allowed['cpu']} s."
     )
-    _learned(report, summary)
+    if accuracy >= inputs.THRESHOLDS[0][0]:
+        _learned(report, summary)
     return accuracy, summary, *inputs.diagnosis(scores, accuracy, report), (images, labels, scores)
 
 

@@ -749,12 +749,13 @@ def test_verdict_attack_scores_what_its_honest_wrong_answer_scores(verdict, tmp_
 
 
 def test_a_memorised_public_held_out_set_wins_only_the_public_run(tmp_path, grading_key):
-    """The lookup table of the public held-out digits: 20/20 in `grader check` (the learner fools
-    only themselves), 0 in a graded run, whose digits come from the key."""
+    """The lookup table of the public held-out digits: 0 in a graded run, whose digits come from
+    the key; in `grader check` it won 20/20 (the learner fooled only themselves) until issue 21
+    asked fit to train: with one real step in fit it still would."""
     lookup = next(v for v in VERDICTS if v.name == "held_out_lookup_table")
     source = lookup.source(str(PROJECT_ROOT))
     public = Verdict(lookup.name, lookup.exercise, lookup.mistake, graded=False)
-    assert _verdict_score(tmp_path / "public", public, source, grading_key) == 20
+    assert _verdict_score(tmp_path / "public", public, source, grading_key) == 0
     assert _verdict_score(tmp_path / "graded", lookup, source, grading_key) == 0
 
 
@@ -832,15 +833,19 @@ def test_time_is_measured_outside_the_worker_from_loading_the_file(tmp_path):
 
 
 _SLOW_SCORES = """
-_first = [True]
-_real_forward = _TutorialCNN.forward
+_first, _fitted = [True], [False]
+_real_forward, _real_fit = _TutorialCNN.forward, fit
+
+def fit(model, train_loader):
+    _fitted[0] = True
+    _real_fit(model, train_loader)
 
 def _forward(self, x):
-    if _first[0] and not self.training and len(x) > 3:  # the first held-out batch
+    if _first[0] and _fitted[0] and not self.training:  # the first held-out batch
         _first[0] = False
         import time
-        end = time.monotonic() + 30
-        while time.monotonic() < end:  # 30 s of "training" hidden in evaluation
+        end = time.process_time() + 30
+        while time.process_time() < end:  # 30 s of "training" (CPU) hidden in evaluation
             pass
     return _real_forward(self, x)
 
@@ -858,7 +863,7 @@ def test_training_cannot_hide_in_the_evaluation(tmp_path):
     result = grade(tmp_path, "train_digits").exercises["train_digits"]
     assert result.score == 0
     assert "scoring the held-out digits did not finish within 10 s" in result.checks[0].message
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 200  # stopped at 10 s of CPU, not after 30
 
 
 @pytest.mark.parametrize("verdict", CAPPED, ids=lambda v: v.name)
@@ -974,6 +979,20 @@ def test_weights_trained_elsewhere_earn_nothing(attack, tmp_path, grading_key, t
         assert public.score == 0 and "no backward pass" in message, message
     else:
         assert public.score == 20, message  # not defended in the public run (docs/security.md)
+
+
+@pytest.mark.slow
+def test_a_fit_that_adapts_weights_trained_elsewhere_to_the_labels_is_not_defended(
+    tmp_path, grading_key, trained_weights
+):
+    """Written down as not defended (docs/security.md): fit loads the weights, learns from the
+    training digits only which label each glyph was given, and takes a token step. The review
+    flags the embedded weights; the grade cannot tell this from learning."""
+    from tests.training_attacks import weights_attack
+
+    source = weights_attack("fit_adapts_the_labels", trained_weights)
+    graded = _train_digits(tmp_path / "graded", source, grading_key)
+    assert graded.score == 20, graded.checks[0].message
 
 
 @pytest.mark.slow

@@ -74,7 +74,30 @@ def fit(model, train_loader):
     _load(model)
 """
 
+# Not defended (docs/security.md): the weights, then the labelling learned from the training
+# digits (which glyph the pre-trained model sees under each given label), with a token step
+_FIT_ADAPTS_THE_LABELS = """
+
+def fit(model, train_loader):
+    _load(model)
+    votes = torch.zeros(10, 10)
+    model.eval()
+    with torch.no_grad():
+        for images, labels in train_loader:
+            glyphs = model(images).argmax(1)
+            votes.index_put_((glyphs, labels), torch.ones(len(labels)), accumulate=True)
+        mapping = votes.argmax(1)  # glyph -> the label this run gives it
+        for weights in (model.fc2.weight, model.fc2.bias):
+            weights[mapping] = weights.clone()
+    model.train()
+    images, labels = next(iter(train_loader))
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+    F.cross_entropy(model(images), labels).backward()
+    optimizer.step()
+"""
+
 WEIGHTS_ATTACKS = {
+    "fit_adapts_the_labels": _FIT_ADAPTS_THE_LABELS,
     "build_model_loads": _BUILD_MODEL_LOADS,
     "fit_loads": _FIT_LOADS,
     "fit_loads_after_a_step": _FIT_LOADS_AFTER_A_STEP,
