@@ -31,12 +31,14 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 def scan_source(data: bytes) -> Scan:
     """Findings in one exercise file's bytes, with notes on what could not be scanned."""
     scan = Scan()
+    found = Collector()
     if len(data) > SCAN_BYTES:
         scan.notes.append(f"{len(data):,} bytes: only the first {SCAN_BYTES // 1024} KiB scanned")
+        what = f"is {len(data):,} bytes long (data in the file: no answer is near that size)"
+        found.add("embedded_data", "size", what, None)
         data = data[:SCAN_BYTES]
     text, notes = decode(data)
     scan.notes += notes
-    found = Collector()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
