@@ -169,9 +169,14 @@ def _render(labels: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return (ink + noise).clamp(0, 1)
 
 
-def digit_loader(n: int, seed: int, batch_size: int = 64, shuffle: bool = True) -> DataLoader:
-    """A loader over `n` digits from `seed`, shuffled with its own seeded generator."""
+def digit_loader(
+    n: int, seed: int, batch_size: int = 64, shuffle: bool = True, relabel: list[int] | None = None
+) -> DataLoader:
+    """A loader over `n` digits from `seed`, shuffled with its own seeded generator; with
+    `relabel`, digit d is labelled relabel[d] (a graded run's own glyph-to-label mapping)."""
     images, labels = make_digits(n, seed)
+    if relabel is not None:
+        labels = torch.as_tensor(relabel, dtype=torch.int64)[labels]
     return DataLoader(
         TensorDataset(images, labels),
         batch_size=batch_size,

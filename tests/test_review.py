@@ -133,6 +133,13 @@ def test_the_flag_names_what_and_where():
         ("m = __import__('subprocess')\n", "process"),
         ("import sys\ngetattr(sys, '_getframe')(0)\n", "frames"),
         ("class A:\n    def __eq__(self, o):\n        return True\n", "comparison_trick"),
+        ("import base64\nw = base64.b64decode(W)\n", "embedded_data"),
+        ("import numpy as np\nw = np.frombuffer(b, dtype=np.float32)\n", "embedded_data"),
+        ("import torch, io\nm.load_state_dict(torch.load(io.BytesIO(b)))\n", "embedded_data"),
+        ("import pickle\nstate = pickle.loads(b)\n", "embedded_data"),
+        ("from zlib import decompress\nx = decompress(b)\n", "embedded_data"),
+        ("W = '" + "QUJD" * 1200 + "'\n", "embedded_data"),
+        ("W = [" + ", ".join(["0.5"] * 2500) + "]\n", "embedded_data"),
     ],
 )
 def test_each_rule(source, kind):
@@ -166,6 +173,19 @@ def test_no_flag_on_the_honest_controls_of_the_attacks():
         assert not scan_source(honest.source(**PLACES).encode()).findings
 
 
+def test_weights_trained_elsewhere_are_flagged_whatever_their_size():
+    """Issue 21: a model's weights as base64 in the file. Over the scan's bound the file's size is
+    the flag (the literal is cut there); under it, the literal and its decoding."""
+    load = (
+        "import base64, io, torch\nm.load_state_dict(torch.load(io.BytesIO(base64.b64decode(W))))\n"
+    )
+    for weights in ("QUJD" * 36_000, "QUJD" * 10_000):
+        scan = scan_source(f"W = '{weights}'\n{load}".encode())
+        found = {f.kind for f in scan.findings}
+        assert found == {"embedded_data"}, scan.findings
+        assert len(scan.findings) == (1 if len(weights) > SCAN_BYTES else 3), scan.findings
+
+
 def test_a_file_that_does_not_parse_is_scanned_by_tokens():
     scan = scan_source(b"import sys\ndef f(:\n    return sys._getframe(1).f_back\n")
     assert {(f.kind, f.line) for f in scan.findings} == {("frames", 3)}
@@ -185,7 +205,8 @@ def test_huge_non_utf8_and_deeply_nested_files_are_bounded():
     started = time.monotonic()
     scan = scan_source(huge)
     assert time.monotonic() - started < 20
-    assert [f.what for f in scan.findings] == ["uses os.fork"]  # os.kill lies past the bound
+    size = f"is {len(huge):,} bytes long (data in the file: no answer is near that size)"
+    assert [f.what for f in scan.findings] == [size, "uses os.fork"]  # os.kill: past the bound
     assert any(f"only the first {SCAN_BYTES // 1024} KiB scanned" in n for n in scan.notes)
     scan = scan_source(b"import os\nx = '\xff\xfe'\nos._exit(0)\n")
     assert [f.line for f in scan.findings] == [3]

@@ -1,7 +1,11 @@
 """Driver for exercise 08, run in the worker: build the model, train it with the learner's `fit`
 on the training digits, then give its scores (logits) for images the checks send afterwards.
 
-The held-out digits are drawn by the checks only once `fit` has returned, their labels never enter
+One model: `describe_model` builds it and the checks score it fresh (it must be near chance: no
+pre-trained weights), then `fit` trains that same model on training digits whose labels the checks
+chose (in a graded run, permuted by the grading key), and the driver counts the backward passes
+and the parameters that moved, through C functions taken before the learner's file loads. The
+held-out digits are drawn by the checks only once `fit` has returned, their labels never enter
 the worker, and the accuracy, thresholds and timing are all decided outside (inputs.py)."""
 
 from __future__ import annotations
@@ -18,32 +22,68 @@ LEARNER = {
 }
 
 TRAIN_SIZE, BATCH_SIZE = 10_000, 64
-_trained: dict[str, torch.nn.Module] = {}
+_trained: dict = {}
+
+# Taken from torch's C type when this driver loads, before the learner's file: a file that patches
+# torch.Tensor at import cannot change what the driver measures with these.
+_CLONE, _DETACH = torch._C.TensorBase.clone, torch._C.TensorBase.detach
+_NE, _SUM, _ITEM = torch._C.TensorBase.ne, torch._C.TensorBase.sum, torch._C.TensorBase.item
+_NUMEL = torch._C.TensorBase.numel
+_NAMED_PARAMETERS, _MODULES = torch.nn.Module.named_parameters, torch.nn.Module.modules
 
 
 def describe_model(module) -> dict:
-    """Build the model and report its size and output shape on a small batch."""
+    """Build the model (the one `fit` will train) and report its size and output shape on a small
+    batch, computed in evaluation mode: a forward in training mode would move batch norm's
+    statistics before `fit`."""
     model = module.build_model()
     if not isinstance(model, torch.nn.Module):
         return {"is_module": False, "type": type(model).__name__}
     parameters = sum(p.numel() for p in model.parameters())
+    modes = [m.training for m in _MODULES(model)]
+    _trained.update(model=model, modes=modes, fresh=_snapshot(model))
+    model.eval()
     with torch.no_grad():
         output = model(torch.zeros(3, 1, 28, 28))
     return {"is_module": True, "parameters": parameters, "output": output}
 
 
-def fit(module, seed: int) -> dict:
-    """build_model, then fit on the training digits drawn from `seed`; the model is kept here for
-    `scores`."""
-    model = module.build_model()
+def _snapshot(model) -> dict:
+    return {name: _CLONE(_DETACH(p)) for name, p in _NAMED_PARAMETERS(model)}
+
+
+def _moved(before: dict, model) -> int:
+    """How many parameter values differ from `before` (a parameter added, removed or reshaped
+    counts whole)."""
+    after, moved = dict(_NAMED_PARAMETERS(model)), 0
+    for name in before.keys() | after.keys():
+        old, new = before.get(name), after.get(name)
+        if old is None or new is None or old.shape != new.shape:
+            moved += _NUMEL(old if new is None else new)
+        else:
+            moved += int(_ITEM(_SUM(_NE(_DETACH(new), old))))
+    return moved
+
+
+def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
+    """Fit the model `describe_model` built, in the modes it was built in, on the training digits
+    drawn from `seed` (each glyph's label given by `relabel`); it is kept here for `scores`."""
+    model = _trained["model"]
+    for part, mode in zip(_MODULES(model), _trained["modes"]):
+        part.training = mode
     parameters = sum(p.numel() for p in model.parameters())
     watch = _watch_gradients(model)
+    loader = digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE, relabel=relabel)
     try:
-        module.fit(model, digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE))
+        module.fit(model, loader)
     finally:
         watch["handle"] and watch["handle"].remove()
-    _trained["model"] = model
-    return {"parameters": parameters, "backwards": watch["backwards"], "stale": watch["stale"]}
+    return {
+        "parameters": parameters,
+        "backwards": watch["backwards"],
+        "stale": watch["stale"],
+        "moved": _moved(_trained["fresh"], model),
+    }
 
 
 def _watch_gradients(model) -> dict:
@@ -64,7 +104,7 @@ def _watch_gradients(model) -> dict:
 
 
 def scores(module, images: torch.Tensor):
-    """The trained model's scores for `images`, in evaluation mode."""
+    """The model's scores for `images` (fresh before `fit`, trained after), in evaluation mode."""
     model = _trained["model"]
     model.eval()
     with torch.no_grad():

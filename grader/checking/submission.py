@@ -30,7 +30,7 @@ from grader.checking.problems import (
     problem_from_reply,
 )
 from grader.supervisor.pool import WorkerPool
-from grader.supervisor.process import Worker, WorkerDied, WorkerTimeout
+from grader.supervisor.process import Worker, WorkerCpuLimit, WorkerDied, WorkerTimeout
 from grader.wire import protocol, reply_limits
 from grader.wire.frames import Op
 from grader.workbook.catalog import Exercise, exercise_by_id
@@ -108,10 +108,12 @@ class Submission:
         *args: Any,
         seed: int = 0,
         time_limit: float | None = None,
+        cpu_limit: float | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run `checks/NN_<id>/driver.py:<driver>` on the submission, in the worker. What
-        it returns is plain data for the checks to verify: a driver holds no expected value."""
+        it returns is plain data for the checks to verify: a driver holds no expected value.
+        `cpu_limit`: stopped once `usage()["cpu"]` passes it (work at import counts)."""
         reply = self._request(
             {
                 "op": Op.DRIVE,
@@ -122,6 +124,7 @@ class Submission:
             },
             self._learner_name(driver, args),
             time_limit,
+            cpu_limit,
         )
         return self._decode(reply, "value", self._learner_name(driver, args))
 
@@ -194,13 +197,22 @@ class Submission:
             raise CheckTimeout(f"not run: {self._budget_used_up()}")
         return left
 
-    def _request(self, message: dict, what: str, time_limit: float | None = None) -> dict:
+    def _request(
+        self, message: dict, what: str, time_limit: float | None = None, cpu: float | None = None
+    ) -> dict:
         if what in self._timed_out:  # an endless loop is waited for once, not once per check
             raise CheckTimeout(self._timed_out[what])
         worker = self._ensure_loaded()
         limit = min(time_limit or self.time_limit, self._budget_left())
         try:
-            reply = worker.request(message, timeout=limit)
+            cpu_limit = None if cpu is None else self._cpu_at_load + cpu
+            reply = worker.request(message, timeout=limit, cpu_limit=cpu_limit)
+        except WorkerCpuLimit:
+            self._discard_worker()
+            raise CheckTimeout(
+                f"{what} was stopped after {cpu:g} s of CPU time from loading your file, the most "
+                "allowed (an endless loop, or far too much work?)"
+            ) from None
         except WorkerTimeout:
             self._discard_worker()
             if limit < (time_limit or self.time_limit):

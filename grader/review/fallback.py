@@ -37,6 +37,9 @@ def scan_tokens(text: str, found: Collector, scan: Scan) -> None:
                     chain = [token.string]
                 elif token.type == tokenize.STRING and "/proc" in token.string:
                     found.add("proc_fs", "/proc", f"names {token.string[:60]!r}", line)
+                if token.type == tokenize.STRING and len(token.string) >= rules.LARGE_LITERAL:
+                    what = f"holds a literal of {len(token.string):,} characters"
+                    found.add("embedded_data", "literal", what, line)
     except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
         scan.notes.append(f"tokens unreadable past line {line}")
     _token_chain(chain, importing, line, found)

@@ -77,7 +77,36 @@ CALLS = {
     "builtins.compile": "dynamic_code",
     "builtins.__import__": "dynamic_code",
     "importlib.import_module": "dynamic_code",
+    # weights or data brought in the file (issue 21: a model trained elsewhere, as base64)
+    "base64.b64decode": "embedded_data",
+    "base64.standard_b64decode": "embedded_data",
+    "base64.urlsafe_b64decode": "embedded_data",
+    "base64.b32decode": "embedded_data",
+    "base64.b16decode": "embedded_data",
+    "base64.b85decode": "embedded_data",
+    "base64.a85decode": "embedded_data",
+    "base64.decodebytes": "embedded_data",
+    "binascii.a2b_base64": "embedded_data",
+    "binascii.unhexlify": "embedded_data",
+    "binascii.a2b_hex": "embedded_data",
+    "codecs.decode": "embedded_data",
+    "pickle.load*": "embedded_data",
+    "pickle.Unpickler": "embedded_data",
+    "_pickle.*": "embedded_data",
+    "marshal.load*": "embedded_data",
+    "zlib.decompress": "embedded_data",
+    "lzma.decompress": "embedded_data",
+    "bz2.decompress": "embedded_data",
+    "gzip.decompress": "embedded_data",
+    "torch.load": "embedded_data",
+    "torch.serialization.load": "embedded_data",
+    "torch.frombuffer": "embedded_data",
+    "numpy.frombuffer": "embedded_data",
+    "numpy.load": "embedded_data",
 }
+# A string or bytes literal this long, or this many numbers in literals, is data in the file
+# (the longest string in the references is a docstring of a few hundred characters).
+LARGE_LITERAL, MANY_NUMBERS = 4096, 2000
 # Attributes of a frame or traceback, whatever object they are read from.
 FRAME_ATTRIBUTES = frozenset({"f_back", "f_locals", "f_globals", "f_builtins"})
 # Assigning to these modules' attributes is a setting, not a patch.
@@ -103,6 +132,7 @@ KIND_TEXT = {
     "sys_modules": "reads sys.modules",
     "patching": "patches a module at run time",
     "dynamic_code": "runs code it builds at run time",
+    "embedded_data": "carries data or weights in the file, or decodes them",
     "killed": "its worker was killed by a signal",
     "limit": "its worker hit a limit",
     "worker_ended": "its worker ended on its own",

@@ -31,12 +31,14 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 def scan_source(data: bytes) -> Scan:
     """Findings in one exercise file's bytes, with notes on what could not be scanned."""
     scan = Scan()
+    found = Collector()
     if len(data) > SCAN_BYTES:
         scan.notes.append(f"{len(data):,} bytes: only the first {SCAN_BYTES // 1024} KiB scanned")
+        what = f"is {len(data):,} bytes long (data in the file: no answer is near that size)"
+        found.add("embedded_data", "size", what, None)
         data = data[:SCAN_BYTES]
     text, notes = decode(data)
     scan.notes += notes
-    found = Collector()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
@@ -118,6 +120,7 @@ def _scan_tree(tree: ast.AST, found: Collector) -> None:
     nodes = list(ast.walk(tree))  # breadth first: a chain's outer end comes before its inner parts
     aliases = _aliases(nodes, found)
     inner: set[int] = set()
+    _literals(nodes, found)
     for node in nodes:
         line = getattr(node, "lineno", None)
         head = isinstance(node, ast.Attribute) or _is_getattr(node, "getattr")
@@ -143,6 +146,28 @@ def _scan_tree(tree: ast.AST, found: Collector) -> None:
                 found.add("process", raised.id, f"raises {raised.id}", line)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _method(node, found)
+
+
+def _literals(nodes: list[ast.AST], found: Collector) -> None:
+    """Data carried in the file: a long string or bytes literal (base64 of weights), or many
+    numbers written out."""
+    sequences = [n for n in nodes if isinstance(n, (ast.List, ast.Tuple, ast.Set))]
+    numbers = sum(sum(map(_is_number, n.elts)) for n in sequences)
+    if numbers >= rules.MANY_NUMBERS:
+        first = next(n for n in sequences if any(map(_is_number, n.elts)))
+        what = f"holds {numbers:,} numbers in list literals"
+        found.add("embedded_data", "numbers", what, first.lineno)
+    for node in nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            if len(node.value) >= rules.LARGE_LITERAL:
+                what = f"holds a literal of {len(node.value):,} characters"
+                found.add("embedded_data", "literal", what, node.lineno)
+
+
+def _is_number(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _method(node: ast.FunctionDef | ast.AsyncFunctionDef, found: Collector) -> None:

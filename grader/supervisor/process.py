@@ -46,6 +46,10 @@ class WorkerTimeout(RuntimeError):
     """The worker did not answer within the time limit; it has been killed."""
 
 
+class WorkerCpuLimit(WorkerTimeout):
+    """The worker used more CPU time than the request allowed; it has been killed."""
+
+
 class Worker:
     """One worker process: forked by the zygote when one is given (milliseconds), else started
     afresh (`python -I -m grader.worker`, which spends about a second importing torch)."""
@@ -173,19 +177,16 @@ class Worker:
     def _remove_cgroup(self) -> None:
         self._drain_control()
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
-        memory = self._memory_group()
-        if memory is not None:
-            remove_group(memory)
+        for owned in (self._own_group("memory_cgroup"), self._own_group("cpu_cgroup")):
+            if owned is not None:
+                remove_group(owned)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
             remove_group(group)
 
-    def _memory_group(self) -> str | None:
-        """The worker's memory cgroup, from the line it wrote before student code ran; only a
-        name this grader gives, where it makes them."""
-        group = next(
-            (line["memory_cgroup"] for line in self._control_lines if line.get("memory_cgroup")),
-            None,
-        )
+    def _own_group(self, key: str) -> str | None:
+        """A cgroup of the worker's (`memory_cgroup`, `cpu_cgroup`), from the line it wrote before
+        student code ran; only a name this grader gives, where it makes them."""
+        group = next((line[key] for line in self._control_lines if line.get(key)), None)
         return group if is_worker_group(group, self.process.pid) else None
 
     def close(self) -> None:
@@ -242,8 +243,9 @@ class Worker:
 
     # -- requests -----------------------------------------------------------------------------
 
-    def request(self, message: dict, timeout: float) -> dict:
-        """Send one request and wait at most `timeout` seconds for its reply."""
+    def request(self, message: dict, timeout: float, cpu_limit: float | None = None) -> dict:
+        """Send one request and wait at most `timeout` seconds for its reply, and with `cpu_limit`
+        only until `cpu_seconds()` passes it (looked at each second)."""
         self.wait_ready()
         self._output_mark = self._output.total
         try:
@@ -252,27 +254,35 @@ class Worker:
             ending = self._ending()
             self.kill()
             raise WorkerDied(ending) from exc
-        return self._receive(timeout)
+        return self._receive(timeout, cpu_limit)
 
     def recent_output(self) -> str:
         """What the student's code printed during the last request (its tail)."""
         self._output.settle()
         return self._output.since(self._output_mark, ended=not self.alive)
 
-    def _receive(self, timeout: float) -> Any:
+    def _receive(self, timeout: float, cpu_limit: float | None = None) -> Any:
         # the worker ran student code: what it sends is decoded within bounds
         deadline = time.monotonic() + timeout
-        length = reply_limits.reply_length(self._read_exact(frames.HEADER_BYTES, deadline))
-        return reply_limits.loads_reply(self._read_exact(length, deadline))
+        header = self._read_exact(frames.HEADER_BYTES, deadline, cpu_limit)
+        return reply_limits.loads_reply(
+            self._read_exact(reply_limits.reply_length(header), deadline)
+        )
 
-    def _read_exact(self, size: int, deadline: float) -> bytes:
+    def _read_exact(self, size: int, deadline: float, cpu_limit: float | None = None) -> bytes:
         chunks = []
         while size:
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([self._from_worker], [], [], max(remaining, 0))
-            if not ready:
+            remaining = max(deadline - time.monotonic(), 0)
+            wait = remaining if cpu_limit is None else min(remaining, 1.0)
+            ready, _, _ = select.select([self._from_worker], [], [], wait)
+            if not ready and cpu_limit is not None and self.cpu_seconds() > cpu_limit:
+                self.kill()
+                raise WorkerCpuLimit("past the CPU time allowed")
+            if not ready and remaining <= wait:
                 self.kill()
                 raise WorkerTimeout("no answer within the time limit")
+            if not ready:
+                continue
             chunk = os.read(self._from_worker, min(size, 1 << 20))
             if not chunk:
                 ending = self._ending()  # before the kill, which would end the parent's report
@@ -284,6 +294,6 @@ class Worker:
 
     def _ending(self) -> Ending:
         """How it ended, from its parent's report (empty if none in time), and OOM kills."""
-        group = self._memory_group()
+        group = self._own_group("memory_cgroup")
         oom_kill = group is not None and oom_kills(group) > 0
         return Ending.from_line(self.control_info("exit", wait=2.0), oom_kill=oom_kill)

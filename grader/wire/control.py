@@ -18,11 +18,13 @@ class CageReport:
     missing: list[str] = field(default_factory=list)
     cgroup: str | None = None
     memory_cgroup: str | None = None
+    cpu_cgroup: str | None = None
 
     def line(self, pid: int | None = None) -> dict:
         """The control line that announces this cage (and the worker's PID, where known)."""
         fields = {"in_place": self.in_place, "missing": self.missing}
         fields |= {"cgroup": self.cgroup, "memory_cgroup": self.memory_cgroup}
+        fields |= {"cpu_cgroup": self.cpu_cgroup}
         return fields if pid is None else {"pid": pid, **fields}
 
 

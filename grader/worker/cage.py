@@ -4,7 +4,7 @@ Two steps, both run inside the worker process (standard library only, so the fir
 before torch is imported):
 
 1. `contain()`, at start: new PID, network and IPC namespaces where the kernel lets us
-   (as root, or through an unprivileged user namespace), pids and memory cgroups when root
+   (as root, or through an unprivileged user namespace), pids, memory and cpu cgroups when root
    (`cgroups`), then a fork. The child is the worker proper (PID 1 of its namespace: when it
    dies, the kernel kills every process it started, in any session); the parent stays outside,
    reports the child's PID, and at the end how it ended and the CPU time it used.
@@ -21,7 +21,7 @@ import os
 import signal
 
 from grader.wire.control import CageReport, ending_of, send_control
-from grader.worker.cgroups import join_memory_cgroup, join_pids_cgroup
+from grader.worker.cgroups import join_cpu_cgroup, join_memory_cgroup, join_pids_cgroup
 from grader.worker.libc import libc as _libc
 
 CLONE_NEWIPC, CLONE_NEWUSER = 0x08000000, 0x10000000
@@ -78,6 +78,7 @@ def contain(control_fd: int, processes: int, memory: int | None = None) -> Repor
     join_pids_cgroup(processes, report)
     if memory is not None:
         join_memory_cgroup(memory, report)
+    join_cpu_cgroup(report)
     parent = os.getpid()
     child = os.fork()
     if child == 0:

@@ -1,6 +1,7 @@
-"""The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root) and a memory group
-(RLIMIT_DATA does not count shared memory), each joined by the worker itself; the grader removes
-them (`grader.supervisor.cgroup_cleanup`)."""
+"""The worker's cgroups: a pids group (RLIMIT_NPROC does not hold for root), a memory group
+(RLIMIT_DATA does not count shared memory) and a cpu group (one worker's fair part of the machine,
+whatever it forks), each joined by the worker itself; the grader removes them
+(`grader.supervisor.cgroup_cleanup`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 
 from grader.wire.cgroup_places import PIDS_CGROUP_ROOTS
 from grader.wire.control import CageReport as Report
-from grader.worker import memory_cgroup
+from grader.worker import cpu_cgroup, memory_cgroup
 
 
 def join_pids_cgroup(processes: int, report: Report) -> None:
@@ -53,4 +54,19 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
         "no memory cgroup is writable: the memory limit rests on RLIMIT_DATA, "
         "which does not count shared memory (MAP_SHARED, memfd_create, tmpfs "
         "files)"
+    )
+
+
+def join_cpu_cgroup(report: Report) -> None:
+    """Share the cores fairly: the worker and every process it starts weigh as one process and
+    use at most one core (see `cpu_cgroup`)."""
+    group = cpu_cgroup.join(int(os.readlink("/proc/self")))
+    if group is not None:
+        report.cpu_cgroup = group
+        report.in_place.append("a cpu cgroup (one process's share, at most one core)")
+        return
+    report.missing.append(
+        "no cpu cgroup is writable: each process a worker starts competes for the cores on its "
+        "own, so a submission that starts many can slow its batch-mates (its own CPU time is "
+        "still what its budgets count)"
     )

@@ -96,6 +96,7 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
             report = cage.Report(in_place=[NAMESPACES])
             cgroups.join_pids_cgroup(int(limits["processes"]), report)
             cgroups.join_memory_cgroup(int(limits["memory"]), report)
+            cgroups.join_cpu_cgroup(report)
             send_control(fds[2], report.line())
             _prepare_child(request, fds, keep_control=False)  # the control pipe is the zygote's now
         else:
