@@ -47,7 +47,7 @@ def test_each_worker_has_a_cpu_group_of_one_process_and_one_core(forked):
     try:
         worker = Worker(zygote=zygote)
         worker.wait_ready()
-        group = worker._own_group("cpu_cgroup", cpu_cgroup)
+        group = worker._own_group("cpu_cgroup")
         assert group is not None, worker._control_lines
         group_path = Path(group)
         assert _limits_of(group_path) == (1024, cpu_cgroup.PERIOD_US, cpu_cgroup.PERIOD_US)

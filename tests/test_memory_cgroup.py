@@ -49,7 +49,7 @@ def test_the_memory_limit_reaches_the_workers_own_cgroup(forked):
     try:
         worker = Worker(limits=Limits(memory=LIMIT), zygote=zygote)
         worker.wait_ready()
-        group = worker._memory_group()
+        group = worker._own_group("memory_cgroup")
         assert group is not None, worker._control_lines
         group_path = Path(group)
         assert _limit_of(group_path) == LIMIT
