@@ -996,6 +996,44 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
     assert used["cpu"] >= 1.4, used
 
 
+_REAPED_UNSEEN = """
+import os as _os, signal as _signal, time as _t
+_signal.signal(_signal.SIGCHLD, _signal.SIG_IGN)  # the kernel reaps the child: no one's counters
+_child = _os.fork()
+if _child == 0:
+    _end = _t.process_time() + 1.5
+    while _t.process_time() < _end:
+        pass
+    _os._exit(0)
+while _os.path.exists(f"/proc/{_child}"):  # gone, reaped by the kernel
+    _t.sleep(0.05)
+"""
+
+
+def test_cpu_of_a_child_the_kernel_reaped_unseen_is_counted(tmp_path):
+    """Red team, issue 21's round: a child forked with SIGCHLD ignored is reaped by the kernel and
+    its CPU time reaches no parent's counters (3.5 s used, 0 s reported). The worker's cgroup
+    keeps it (cpuacct in cgroup v1, the cpu group's cpu.stat in v2)."""
+    from grader.checking.submission import Submission
+    from grader.supervisor.pool import WorkerPool
+    from grader.wire.cgroup_places import cpu_group_parents, cpuacct_group_parents
+    from grader.workbook.catalog import exercise_by_id
+
+    if os.geteuid() != 0 or not (cpuacct_group_parents() or cpu_group_parents()):
+        pytest.skip("no cgroup keeps a worker's CPU time on this host (docs/security.md)")
+    source = (SOLUTIONS_DIR / "08_train_digits.py").read_text() + _REAPED_UNSEEN
+    (tmp_path / "08_train_digits.py").write_text(source)
+    pool = WorkerPool()
+    submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
+    try:
+        submission.drive("describe_model")
+        used = submission.usage()
+    finally:
+        submission.close()
+        pool.close()
+    assert used["cpu"] >= 1.4, used
+
+
 # -- issue 21: the reference is unlocked by the learner's own exercises/ only ---------------------
 
 

@@ -7,7 +7,13 @@ import os
 import time
 from pathlib import Path
 
-from grader.wire.cgroup_places import PIDS_CGROUP_ROOTS, PREFIX, cpu_group_parents, group_parents
+from grader.wire.cgroup_places import (
+    PIDS_CGROUP_ROOTS,
+    PREFIX,
+    cpu_group_parents,
+    cpuacct_group_parents,
+    group_parents,
+)
 
 _READ_LIMIT = 4096  # cgroup files the grader reads are a few lines; never read more
 
@@ -18,7 +24,7 @@ def is_worker_group(path: object, pid: int) -> bool:
     if not isinstance(path, str):
         return False
     group = Path(path)
-    places = group_parents() + cpu_group_parents()
+    places = group_parents() + cpu_group_parents() + cpuacct_group_parents()
     return group.name == f"{PREFIX}{pid}" and group.parent in places
 
 
@@ -60,7 +66,9 @@ def remove_stale_cgroups(max_age: float = 60.0) -> list[str]:
     within milliseconds, so another grader's live worker is never touched."""
     removed = []
     now = time.time()
-    for root in dict.fromkeys(PIDS_CGROUP_ROOTS + group_parents() + cpu_group_parents()):
+    for root in dict.fromkeys(
+        PIDS_CGROUP_ROOTS + group_parents() + cpu_group_parents() + cpuacct_group_parents()
+    ):
         try:
             groups = [child for child in root.iterdir() if child.name.startswith("cnn-grader-")]
         except OSError:

@@ -177,7 +177,7 @@ class Worker:
     def _remove_cgroup(self) -> None:
         self._drain_control()
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
-        for owned in (self._own_group("memory_cgroup"), self._own_group("cpu_cgroup")):
+        for owned in map(self._own_group, ("memory_cgroup", "cpu_cgroup", "cpuacct_cgroup")):
             if owned is not None:
                 remove_group(owned)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
@@ -206,7 +206,8 @@ class Worker:
     def cpu_seconds(self, descendants: bool = True) -> float:
         """CPU time the worker (and what it started) has used so far, measured from outside."""
         info = {**self.control_info("cgroup", wait=0), **self.control_info("pid", wait=0)}
-        return usage.cpu_seconds(info.get("pid"), info.get("cgroup"), descendants)
+        groups = tuple(map(self._own_group, ("cpuacct_cgroup", "cpu_cgroup")))
+        return usage.cpu_seconds(info.get("pid"), info.get("cgroup"), descendants, groups)
 
     def control_info(self, key: str, wait: float = 1.0) -> dict:
         deadline = time.monotonic() + wait

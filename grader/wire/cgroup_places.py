@@ -10,6 +10,7 @@ PREFIX = "cnn-grader-"
 PIDS_CGROUP_ROOTS = [Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")]
 V1_ROOT = Path("/sys/fs/cgroup/memory")
 V1_CPU_ROOT = Path("/sys/fs/cgroup/cpu")
+V1_CPUACCT_ROOT = Path("/sys/fs/cgroup/cpuacct")
 V2_ROOTS = [Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")]
 
 
@@ -40,6 +41,16 @@ def _parents(controller: str, root: Path, marker: str) -> list[Path]:
 def group_parents() -> list[Path]:
     """Where workers' memory groups may be made, best first (also where stale ones are found)."""
     return _parents("memory", V1_ROOT, "memory.limit_in_bytes")
+
+
+def cpuacct_group_parents() -> list[Path]:
+    """Where workers' cpuacct groups may be made (cgroup v1 with cpuacct mounted apart from cpu;
+    with cgroup v2 the cpu group itself keeps the usage)."""
+    root = V1_CPUACCT_ROOT
+    if not (root / "cpuacct.usage").exists():
+        return []
+    own = _own_v1_group("cpuacct", root)
+    return ([own] if own is not None and own != root and own.is_dir() else []) + [root]
 
 
 def cpu_group_parents() -> list[Path]:

@@ -19,12 +19,13 @@ class CageReport:
     cgroup: str | None = None
     memory_cgroup: str | None = None
     cpu_cgroup: str | None = None
+    cpuacct_cgroup: str | None = None  # where the CPU time of all its processes is kept (v1)
 
     def line(self, pid: int | None = None) -> dict:
         """The control line that announces this cage (and the worker's PID, where known)."""
         fields = {"in_place": self.in_place, "missing": self.missing}
         fields |= {"cgroup": self.cgroup, "memory_cgroup": self.memory_cgroup}
-        fields |= {"cpu_cgroup": self.cpu_cgroup}
+        fields |= {"cpu_cgroup": self.cpu_cgroup, "cpuacct_cgroup": self.cpuacct_cgroup}
         return fields if pid is None else {"pid": pid, **fields}
 
 

@@ -60,7 +60,9 @@ def join_memory_cgroup(memory: int, report: Report) -> None:
 def join_cpu_cgroup(report: Report) -> None:
     """Share the cores fairly: the worker and every process it starts weigh as one process and
     use at most one core (see `cpu_cgroup`)."""
-    group = cpu_cgroup.join(int(os.readlink("/proc/self")))
+    pid = int(os.readlink("/proc/self"))
+    group = cpu_cgroup.join(pid)
+    report.cpuacct_cgroup = cpu_cgroup.join_accounting(pid)
     if group is not None:
         report.cpu_cgroup = group
         report.in_place.append("a cpu cgroup (one process's share, at most one core)")
