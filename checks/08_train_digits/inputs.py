@@ -42,9 +42,9 @@ def relabelling(seed: int) -> torch.Tensor:
     unless fit learns the labels it is given."""
     if seed < 0:
         return torch.arange(10)
-    generator = torch.Generator().manual_seed(seed)
+    draws = torch.Generator().manual_seed(seed)
     while True:
-        order = torch.randperm(10, generator=generator)
+        order = torch.randperm(10, generator=draws)
         if (order != torch.arange(10)).all():
             return order
 
