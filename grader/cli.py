@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from grader.commands.term import term_options
 from grader.exports.cli import export
 from grader.workbook.paths import EXERCISES_DIR
 
@@ -197,35 +198,7 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
     metavar="X",
     help="List pairs whose most alike exercise file scores X or more (default 0.5).",
 )
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Show every student, the file graded per exercise and every note; grade nothing.",
-)
-@click.option(
-    "--student",
-    "students",
-    multiple=True,
-    metavar="ID",
-    help="Regrade only this student (repeatable; site id, name or key); keep the rest.",
-)
-@click.option(
-    "--assignment-prefix",
-    default="",
-    metavar="TEXT",
-    help="The assignment part of GitHub Classroom's or Blackboard's entry names "
-    "(default: found as common to the batch).",
-)
-@click.option(
-    "--late-policy",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A TOML file: deadline, penalty_per_day or _per_hour, cap, [extensions].",
-)
-@click.option(
-    "--overrides",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A CSV file: student,exercise,points,reason (empty points: a comment).",
-)
+@term_options
 def grade_command(
     batch: Path,
     out: Path,

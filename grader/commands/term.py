@@ -112,3 +112,44 @@ def _total(record: BatchRecord) -> str:
     if adjusted and adjusted["final_total"] != adjusted["raw_total"]:
         shown += f" (graded {adjusted['raw_total']:g}, final {adjusted['final_total']:g})"
     return shown
+
+
+_OPTIONS = (
+    click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Show every student, the file graded per exercise and every note; grade nothing.",
+    ),
+    click.option(
+        "--student",
+        "students",
+        multiple=True,
+        metavar="ID",
+        help="Regrade only this student (repeatable; site id, name or key); keep the rest.",
+    ),
+    click.option(
+        "--assignment-prefix",
+        default="",
+        metavar="TEXT",
+        help="The assignment part of GitHub Classroom's or Blackboard's entry names "
+        "(default: found as common to the batch).",
+    ),
+    click.option(
+        "--late-policy",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="A TOML file: deadline, penalty_per_day or _per_hour, cap, [extensions].",
+    ),
+    click.option(
+        "--overrides",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="A CSV file: student,exercise,points,reason (empty points: a comment).",
+    ),
+)
+
+
+def term_options(command: Callable) -> Callable:
+    """`grader grade`'s options for a term's work, in this order on --help; they reach
+    `run_grade` together as `term` (see Term)."""
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return command
