@@ -103,6 +103,56 @@ def test_moodle_one_participant_one_submission_and_two_participants_with_one_nam
     assert table["Ana Ruiz (48219)"][1] == {"count_parameters": COUNT}
 
 
+def test_canvas_logins_keep_their_underscores_and_an_online_text_entry_is_a_student(tmp_path):
+    # Canvas keeps \w in its sortable name: the underscore stays; a text entry has no file id
+    batch = _write(
+        tmp_path / "b",
+        {
+            canvas_name("jonesmary_ann", 202, 7, EDGE): ref(EDGE),
+            canvas_name("jonesmary_ann", 202, 8, COUNT): ref(COUNT),
+            canvas_name("kpatel", 101, 1, EDGE): ref(EDGE),
+            "ivanovdmitri_223_text.html": "<p>I could not finish</p>",
+        },
+    )
+    table = _chosen(batch)
+    assert set(table) == {"jonesmary_ann (202)", "kpatel (101)", "ivanovdmitri (223)"}
+    assert table["jonesmary_ann (202)"][1] == {"edge_filter": EDGE, "count_parameters": COUNT}
+    assert table["ivanovdmitri (223)"][1] == {} and "text.html" in table["ivanovdmitri (223)"][2]
+
+
+@pytest.mark.parametrize("trailing", ["", "_"], ids=["moodle-4.1", "moodle-3.x"])
+def test_moodle_folders_with_or_without_the_trailing_underscore(tmp_path, trailing):
+    def folder(name: str, participant: int, plugin: str) -> str:
+        return f"{name}_{participant}_assignsubmission_{plugin}{trailing}"
+
+    batch = _write(
+        tmp_path / "b",
+        {
+            f"{folder('Lucía Fernández', 1204505, 'file')}/{EDGE}": ref(EDGE),
+            f"{folder('Lucía Fernández', 1204505, 'onlinetext')}/onlinetext.html": "<p>x</p>",
+            f"{folder('Wei Zhang', 1204510, 'file')}/{EDGE}": ref(EDGE),
+            f"{folder('Wei Zhang', 1204527, 'file')}/{COUNT}": ref(COUNT),
+        },
+    )
+    table = _chosen(batch)
+    assert set(table) == {
+        "Lucía Fernández (1204505)",
+        "Wei Zhang (1204510)",
+        "Wei Zhang (1204527)",
+    }
+    assert table["Lucía Fernández (1204505)"][1] == {"edge_filter": f"file/{EDGE}"}
+
+
+def test_the_file_of_the_exact_name_beats_a_copy_beside_it(tmp_path):
+    copy = EDGE.replace(".py", " copy.py")
+    batch = _write(
+        tmp_path / "b", {f"ann/{EDGE}": ref(EDGE), f"ann/{copy}": ref(EDGE) + "\nOLDER = 1\n"}
+    )
+    table = _chosen(batch)
+    assert table["ann"][1] == {"edge_filter": EDGE}
+    assert f"ignored {copy} (a copy beside the file of the exact name)" in table["ann"][2]
+
+
 def test_moodle_without_folders_prefixes_each_file(tmp_path):
     # Moodle's default download: <Full Name>_<participant id>_assignsubmission_<plugin>_<file>
     batch = _write(

@@ -140,7 +140,7 @@ def take_in(
     for exercise in exercises:
         found = candidates.get(exercise.id, [])
         stubs = {f.path for f in found if is_untouched_stub(f.data, exercise.filename)}
-        ranked = sorted(found, key=lambda f: _rank(f, f.path in stubs, order))
+        ranked = sorted(found, key=lambda f: _rank(f, f.path in stubs, order, exercise.filename))
         if not ranked:
             continue
         chosen[exercise.id] = ranked[0]
@@ -159,11 +159,13 @@ def _item_rank(found: Found, order: dict[str, int]) -> int:
     return order.get(PurePosixPath(found.path).parts[0], 0)
 
 
-def _rank(found: Found, is_stub: bool, order: dict[str, int]) -> tuple:
+def _rank(found: Found, is_stub: bool, order: dict[str, int], filename: str) -> tuple:
     parts = PurePosixPath(found.path).parts
     in_exercises = len(parts) > 1 and parts[-2].lower() == "exercises"
     later = -_item_rank(found, order)
-    return (is_stub, later, not in_exercises, found.depth, -found.mtime, found.path)
+    # the file of the exact name before a copy beside it (`01_edge_filter copy.py`, ` (1)`)
+    copy = parts[-1].lower() != filename.lower() if parts else True
+    return (is_stub, later, not in_exercises, found.depth, copy, -found.mtime, found.path)
 
 
 def _why_not(other: Found, chosen: Found, stubs: set[str], order: dict[str, int]) -> str:
@@ -171,6 +173,9 @@ def _why_not(other: Found, chosen: Found, stubs: set[str], order: dict[str, int]
         return " (the stub as handed out, unchanged)"
     if _item_rank(other, order) < _item_rank(chosen, order):
         return " (an earlier attempt)"
+    if PurePosixPath(other.path).parent == PurePosixPath(chosen.path).parent:
+        if PurePosixPath(chosen.path).name.lower() != PurePosixPath(other.path).name.lower():
+            return " (a copy beside the file of the exact name)"
     return ""
 
 

@@ -6,8 +6,8 @@ the name is the student's own file name and is never searched for a pattern. The
 decided once, as the site most entries follow; an entry that does not follow it is read by the
 one other site it follows (a batch put together from two exports), else as a plain name.
 
-    Canvas      <name>[_late]_<user id>_<file id>_<the student's file name>
-    Moodle      <Full Name>_<participant id>_assignsubmission_<file|onlinetext>_[<file name>]
+    Canvas      <name>[_late]_<user id>_<file id>_<the student's file name> (or _text.html)
+    Moodle      <Full Name>_<participant id>_assignsubmission_<file|onlinetext>[_[<file name>]]
     Blackboard  <Assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>[_<file name>|.txt]
     Gradescope  submission_<id>/ (the student from submission_metadata.yml)
     Classroom   <assignment>-<username>/ (the prefix common to the batch, or given)
@@ -20,12 +20,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+# Canvas writes its sortable name lower-cased with the non-word characters taken out: `\w`, the
+# underscore kept (`jonesmary_ann`); then the user id, and the attachment id before a file's own
+# name (an online-text entry has none: `<name>_<user id>_text.html`).
 _CANVAS = re.compile(
-    r"^(?P<early>late_)?(?P<name>[^_]+?)(?P<late>_late)?_(?P<id>\d+)_(?P<file>\d+)_(?P<rest>.+)$",
+    r"^(?P<early>late_)?(?P<name>\w+?)(?P<late>_late)?_(?P<id>\d+)_"
+    r"(?:(?P<file>\d+)_(?P<rest>.+)|(?P<text>text\.html))$",
     re.I,
 )
+# Moodle's folder per participant and plugin, `_assignsubmission_file` (Moodle 4.1 on) or with a
+# trailing `_` (3.1 to 4.0); its older flat download prefixes each file the same way.
 _MOODLE = re.compile(
-    r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<rest>.*)$", re.S
+    r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_(?P<rest>.*))?$", re.S
 )
 _ATTEMPT = r"_attempt_(?P<time>\d{4}(?:-\d\d){5})(?:_(?P<rest>.+)|(?P<receipt>\.txt))?$"
 _BLACKBOARD_ANY = re.compile(r"^(?P<head>.+?)" + _ATTEMPT, re.S)
@@ -74,7 +80,8 @@ def _canvas(name: str, is_folder: bool) -> Name | None:
     if not match:
         return None
     late = bool(match["early"] or match["late"])
-    return Name(match["name"], match["id"], "canvas", "" if is_folder else match["rest"], late)
+    inner = "" if is_folder else (match["rest"] or match["text"])
+    return Name(match["name"], match["id"], "canvas", inner, late)
 
 
 def _moodle(name: str, is_folder: bool) -> Name | None:
@@ -84,6 +91,8 @@ def _moodle(name: str, is_folder: bool) -> Name | None:
     display = match["name"].strip()
     if display.lower() == "participant":  # blind marking hides the name
         display = f"Participant {match['id']}"
+    if not is_folder and not match["rest"]:
+        return None  # a file is prefixed with its participant's name: it has a name of its own
     inner = "" if is_folder else match["rest"]
     return Name(display, match["id"], "moodle", inner, part=match["plugin"])
 
