@@ -163,7 +163,7 @@ def _rank(found: Found, is_stub: bool, order: dict[str, int], filename: str) -> 
     parts = PurePosixPath(found.path).parts
     in_exercises = len(parts) > 1 and parts[-2].lower() == "exercises"
     later = -_item_rank(found, order)
-    # the file of the exact name before a copy beside it (`01_edge_filter copy.py`, ` (1)`)
+    # the file of the exact name before a copy beside it (`NN_<id> copy.py`, ` (1)`)
     copy = parts[-1].lower() != filename.lower() if parts else True
     return (is_stub, later, not in_exercises, found.depth, copy, -found.mtime, found.path)
 
