@@ -15,27 +15,14 @@ cgroup v2 at the root, where the cpu controller is enabled if it is not yet.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from grader.wire.cgroup_places import PREFIX, cpuacct_group_parents
 from grader.wire.cgroup_places import cpu_group_parents as group_parents
+from grader.wire.cgroup_places import cpuacct_group_parents
+from grader.worker.cgroup_join import join_group
 
 PERIOD_US = 100_000  # the kernel's default CFS period; a quota of one period is one core
 V1_SHARES, V2_WEIGHT = 1024, 100  # one process of nice 0, in each version's units
-
-
-def _v2_cpu_enabled(root: Path) -> bool:
-    """Whether `root`'s children have the cpu controller; enable it where the kernel lets us."""
-    try:
-        if "cpu" in (root / "cgroup.subtree_control").read_text().split():
-            return True
-        if "cpu" not in (root / "cgroup.controllers").read_text().split():
-            return False
-        (root / "cgroup.subtree_control").write_text("+cpu")
-        return True
-    except OSError:
-        return False
 
 
 def _limit(group: Path) -> None:
@@ -52,41 +39,11 @@ def _limit(group: Path) -> None:
 def join(pid: int) -> str | None:
     """Make the group `cnn-grader-<pid>` and move this process into it; its path, or None where no
     cpu cgroup is writable (not root, or no cpu controller)."""
-    if os.geteuid() != 0:
-        return None
-    for parent in group_parents():
-        if (parent / "cgroup.controllers").exists() and not _v2_cpu_enabled(parent):
-            continue
-        group = parent / f"{PREFIX}{pid}"
-        try:
-            group.mkdir(exist_ok=True)
-            _limit(group)
-            (group / "cgroup.procs").write_text("0")  # 0: the writing process
-            return str(group)
-        except OSError:
-            try:
-                group.rmdir()
-            except OSError:
-                pass
-            continue
-    return None
+    return join_group(group_parents(), pid, "cpu", _limit)
 
 
 def join_accounting(pid: int) -> str | None:
     """With cgroup v1's cpuacct mounted apart from cpu: make `cnn-grader-<pid>` there and move this
     process in, so the CPU time of every process it starts is kept, reaped or not (a child whose
     parent ignores SIGCHLD is reaped by the kernel and its time reaches no one's counters)."""
-    if os.geteuid() != 0:
-        return None
-    for parent in cpuacct_group_parents():
-        group = parent / f"{PREFIX}{pid}"
-        try:
-            group.mkdir(exist_ok=True)
-            (group / "cgroup.procs").write_text("0")
-            return str(group)
-        except OSError:
-            try:
-                group.rmdir()
-            except OSError:
-                pass
-    return None
+    return join_group(cpuacct_group_parents(), pid, "cpuacct")

@@ -14,23 +14,10 @@ root; with cgroup v2 at the root, where the memory controller is enabled if it i
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from grader.wire.cgroup_places import PREFIX, group_parents
-
-
-def _v2_memory_enabled(root: Path) -> bool:
-    """Whether `root`'s children have the memory controller; enable it where the kernel lets us."""
-    try:
-        if "memory" in (root / "cgroup.subtree_control").read_text().split():
-            return True
-        if "memory" not in (root / "cgroup.controllers").read_text().split():
-            return False
-        (root / "cgroup.subtree_control").write_text("+memory")
-        return True
-    except OSError:
-        return False
+from grader.wire.cgroup_places import group_parents
+from grader.worker.cgroup_join import join_group
 
 
 def _limit(group: Path, limit: int) -> None:
@@ -50,21 +37,4 @@ def _limit(group: Path, limit: int) -> None:
 def join(limit: int, pid: int) -> str | None:
     """Make the group `cnn-grader-<pid>` with `limit` bytes and move this process into it; its path,
     or None where no memory cgroup is writable (not root, or no memory controller)."""
-    if os.geteuid() != 0:
-        return None
-    for parent in group_parents():
-        if (parent / "cgroup.controllers").exists() and not _v2_memory_enabled(parent):
-            continue
-        group = parent / f"{PREFIX}{pid}"
-        try:
-            group.mkdir(exist_ok=True)
-            _limit(group, limit)
-            (group / "cgroup.procs").write_text("0")  # 0: the writing process
-            return str(group)
-        except OSError:
-            try:
-                group.rmdir()
-            except OSError:
-                pass
-            continue
-    return None
+    return join_group(group_parents(), pid, "memory", lambda group: _limit(group, limit))
