@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,9 +59,20 @@ def make_class(batch: Path, students: int) -> None:
             (folder / exercise.filename).write_text(text)
 
 
+# CPU seconds of every process the last `timed` command started and waited for (cgroups and
+# sessions included: each process is reaped by its parent, so its time reaches ours).
+LAST_CPU = [0.0]
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def timed(command: list[str], cwd: Path = ROOT, one_core: bool = False) -> float:
     """Seconds `command` takes; `one_core`: it and every process it starts run on one core."""
     first_core = min(os.sched_getaffinity(0))
+    cpu_before = children_cpu()
     start = time.perf_counter()
     done = subprocess.run(
         command,
@@ -71,6 +83,7 @@ def timed(command: list[str], cwd: Path = ROOT, one_core: bool = False) -> float
         preexec_fn=(lambda: os.sched_setaffinity(0, {first_core})) if one_core else None,
     )
     seconds = time.perf_counter() - start
+    LAST_CPU[0] = children_cpu() - cpu_before
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return seconds
@@ -173,17 +186,26 @@ def against(other: Path | None, students: int, runs: int) -> list[tuple[str, str
     with tempfile.TemporaryDirectory(prefix="bench-class-") as folder:
         batch = Path(folder) / "batch"
         make_class(batch, students)
-        got = interleaved(
-            {
-                "edge": lambda: timed([GRADER, *edge]),
-                "edge'": lambda: timed([theirs, *edge], other),
-                "one": lambda: grade_batch(batch, 1),
-                "one'": lambda: grade_batch(batch, 1, grader=theirs, cwd=other),
-                "two": lambda: grade_batch(batch, 2),
-                "two'": lambda: grade_batch(batch, 2, grader=theirs, cwd=other),
-            },
-            runs,
-        )
+        cpu: dict[str, list[float]] = {}
+
+        def with_cpu(name: str, run: object) -> object:
+            def measured() -> float:
+                seconds = run()
+                cpu.setdefault(name, []).append(LAST_CPU[0])
+                return seconds
+
+            return measured
+
+        commands = {
+            "edge": lambda: timed([GRADER, *edge]),
+            "edge'": lambda: timed([theirs, *edge], other),
+            "one": lambda: grade_batch(batch, 1),
+            "one'": lambda: grade_batch(batch, 1, grader=theirs, cwd=other),
+            "two": lambda: grade_batch(batch, 2),
+            "two'": lambda: grade_batch(batch, 2, grader=theirs, cwd=other),
+        }
+        got = interleaved({name: with_cpu(name, run) for name, run in commands.items()}, runs)
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     rows = []
     for key, what in (
         ("edge", "grader check edge_filter (reference)"),
@@ -191,12 +213,18 @@ def against(other: Path | None, students: int, runs: int) -> list[tuple[str, str
         ("two", f"grader grade, {students} submissions, --workers 2"),
     ):
         mine, base = got[key], got[key + "'"]
+        cpu_theirs = cpu_median[key + "'"]
         rows += [
             (f"{what}, {other.name}", f"{base:.2f} s", ""),
             (
                 f"{what}, this checkout",
                 f"{mine:.2f} s",
                 f"{mine / base:.3f}x the time of {other.name}",
+            ),
+            (
+                f"{what}, CPU seconds, {other.name} / this checkout",
+                f"{cpu_theirs:.2f} / {cpu_median[key]:.2f} s",
+                f"{cpu_median[key] / cpu_theirs:.3f}x the CPU of {other.name}",
             ),
         ]
     return rows
