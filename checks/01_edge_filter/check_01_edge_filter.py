@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_raises, expect_tensor, looks_like, show, when
+from grader.checking.reproduce import reproduced
 
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]  # fixed by the spec, as the tests show them
 VERTICAL = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
@@ -46,6 +47,12 @@ def _conv_mistakes(image, kernel, stride, padding):
             "rows and columns are swapped somewhere: i indexes rows (height), j columns (width).",
         ),
         *_size_and_window_mistakes(image, kernel, stride, padding),
+        reproduced(
+            _conv,
+            [image, kernel, stride, padding],
+            ["image", "kernel", "stride", "padding"],
+            what="convolve2d",
+        ),
     ]
 
 

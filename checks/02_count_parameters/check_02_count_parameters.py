@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from grader.checking.compare import expect_value, when
+from grader.checking.reproduce import reproduced
 
 
 def _counts(model):
@@ -146,6 +147,14 @@ CONV_CASES = [
 ]
 
 
+def _conv_count(in_channels: int, out_channels: int, kernel_size, bias: bool) -> int:
+    """What nn.Conv2d holds: the trusted count the reproduced mistakes start from."""
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    if min(in_channels, out_channels, kh, kw) < 1:
+        raise ValueError("no such layer")
+    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
+
+
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_conv2d_param_count(submission):
@@ -175,6 +184,12 @@ def test_conv2d_param_count(submission):
                     ),
                     "a (kh, kw) kernel_size is treated as square.",
                 ),
+                reproduced(
+                    _conv_count,
+                    [cin, cout, k, bias],
+                    ["in_channels", "out_channels", "kernel_size", "bias"],
+                    what="conv2d_param_count",
+                ),
             ],
         )
 
@@ -192,6 +207,12 @@ def test_linear_param_count(submission):
             likely=[
                 when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
                 when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
+                reproduced(
+                    lambda i, o, b: i * o + (o if b else 0),
+                    [fin, fout, bias],
+                    ["in_features", "out_features", "bias"],
+                    what="linear_param_count",
+                ),
             ],
         )
 

@@ -14,6 +14,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
+from grader.checking.reproduce import reproduced
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
@@ -50,6 +51,12 @@ def test_conv_output_size(submission, reference, expected):
                     lambda a, unpadded=unpadded: unpadded is not None and a == unpadded,
                     "padding is missing: it adds 2*padding to the size.",
                 ),
+                reproduced(
+                    reference.conv_output_size,
+                    args,
+                    ["size", "kernel_size", "stride", "padding"],
+                    what="conv_output_size",
+                ),
             ],
         )
     expect_raises(
@@ -79,6 +86,12 @@ def test_pool_output_size(submission, reference, expected):
                 ),
                 when(
                     lambda a: isinstance(a, float), "use integer division //: pooling rounds down."
+                ),
+                reproduced(
+                    reference.pool_output_size,
+                    args,
+                    ["size", "kernel_size", "stride"],
+                    what="pool_output_size",
                 ),
             ],
         )
