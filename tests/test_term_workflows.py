@@ -110,6 +110,12 @@ def test_late_policy_overrides_student_and_stale_resume(term):
     assert again.returncode == 0, again.stderr
     assert "regrading 1 student(s): x_name" in again.stderr
     assert "grading 1 of 2 submission(s)" in again.stderr
+    # the regrade of one student keeps the class's late policy and overrides, kept in OUT/term
+    assert "--late-policy: applying" in again.stderr and "--overrides: applying" in again.stderr
+    rows = {r["student"]: r for r in csv.DictReader(open(term / "out" / "grades.csv"))}
+    assert rows["jdoe"]["edge_filter"] == "20"
+    adjusted = json.loads((term / "out" / "adjustments.json").read_text())
+    assert adjusted["x_name"]["final_total"] == 22.5 and adjusted["jdoe"]["final_total"] == 20
 
     stale = run("grade", str(term / "batch"), *common, "--key", KEY_B, "--resume")
     assert stale.returncode == 0, stale.stderr

@@ -75,16 +75,24 @@ class Term:
         self, out: Path
     ) -> Callable[[dict[str, BatchRecord]], dict[str, BatchRecord]] | None:
         """The overrides and late policy read now (a bad file stops before grading), as a
-        function of the records; None when there are neither."""
-        if not (self.late_policy or self.overrides):
+        function of the records; None when there are neither. Each is kept in OUT/term/, and a
+        later run on the same OUT without the option applies the kept one (a regrade of one
+        student must not drop the class's penalties and overrides)."""
+        late = _kept(self.late_policy, out / KEPT / "late_policy.toml", "--late-policy")
+        changes = _kept(self.overrides, out / KEPT / "overrides.csv", "--overrides")
+        if not (late or changes):
             return None
         from grader.workbook.adjustments import AdjustmentError, apply, read_overrides, read_policy
 
         try:
-            overrides = read_overrides(self.overrides) if self.overrides else []
-            policy = read_policy(self.late_policy) if self.late_policy else None
+            overrides = read_overrides(changes) if changes else []
+            policy = read_policy(late) if late else None
         except AdjustmentError as exc:
             raise InputError(str(exc)) from None
+        if self.late_policy:  # read without error: kept for the runs after this one
+            _keep(self.late_policy, out / KEPT / "late_policy.toml")
+        if self.overrides:
+            _keep(self.overrides, out / KEPT / "overrides.csv")
 
         def adjusted(records: dict[str, BatchRecord]) -> dict[str, BatchRecord]:
             from grader.workbook.files import atomic_write
@@ -104,6 +112,29 @@ class Term:
             return changed
 
         return adjusted
+
+
+KEPT = "term"  # OUT/term/: the late policy and overrides a run was given, for the runs after it
+
+
+def _kept(given: Path | None, kept: Path, option: str) -> Path | None:
+    """The file given, else the one an earlier run on this OUT kept (said on the console)."""
+    if given or not kept.is_file():
+        return given
+    click.echo(
+        f"{option}: applying {terminal(kept)}, kept by an earlier run on this OUT (give "
+        f"{option} to replace it, or delete that file to grade without it)",
+        err=True,
+    )
+    return kept
+
+
+def _keep(given: Path, kept: Path) -> None:
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if given.resolve() != kept.resolve():
+        partial = kept.with_name(f".{kept.name}.tmp")
+        partial.write_bytes(given.read_bytes())
+        partial.replace(kept)
 
 
 def _total(record: BatchRecord) -> str:
