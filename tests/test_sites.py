@@ -256,6 +256,10 @@ def test_a_sites_whole_download_left_zipped_is_refused_saying_what_to_do(tmp_pat
     batch = _write(tmp_path / "b", {zipped: _zip(members), f"carl/{EDGE}": ref(EDGE)})
     with pytest.raises(IntakeError, match="whole download .2 students.*unzip it"):
         survey(batch)
+    # unzipped already, the zip left beside its files: the advice is to move the zip out
+    _write(batch, members)
+    with pytest.raises(IntakeError, match="already unzipped beside it.*move '.*' out of the"):
+        survey(batch)
 
 
 def test_files_not_graded_are_named_py_txt_notebooks_and_rar(tmp_path):

@@ -222,6 +222,13 @@ def _refuse_whole_download(archive: Path, batch: Path) -> None:
         top = member.replace("\\", "/").lstrip("/").split("/", 1)
         tops.append((top[0], len(top) > 1))
     site, count = _students_named(tops)
+    beside = {t for t, _ in tops if t not in ("", ".", "..") and (archive.parent / t).exists()}
+    if count >= 2 and len(beside) * 2 >= len({t for t, _ in tops}):
+        raise IntakeError(
+            f"{archive.name} is {SITE_TITLES[site]}'s whole download ({count} students), and "
+            f"its files are already unzipped beside it in {batch}: move '{archive.name}' out of "
+            "the batch folder and grade again"
+        )
     if count >= 2:
         raise IntakeError(
             f"{archive.name} is {SITE_TITLES[site]}'s whole download ({count} "
