@@ -155,7 +155,9 @@ def refused(done: subprocess.CompletedProcess, *words: str) -> None:
 def test_a_missing_or_repeated_shard_is_refused(graded, tmp_path):
     shards = copies(graded, tmp_path)
     refused(merge(*shards[:3], out=tmp_path / "m"), "shard(s) 4/4 missing")
-    refused(merge(*shards, shards[1], out=tmp_path / "m"), "shard 2/4 is given twice")
+    refused(merge(*shards, shards[1], out=tmp_path / "m"), f"{shards[1]} is given twice")
+    shutil.copytree(shards[1], tmp_path / "again")
+    refused(merge(*shards, tmp_path / "again", out=tmp_path / "m"), "shard 2/4 is given twice")
     assert not (tmp_path / "m" / "grades.csv").exists()
 
 

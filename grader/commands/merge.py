@@ -71,6 +71,11 @@ def joined(shards: tuple[Path, ...], out: Path) -> tuple[dict[str, BatchRecord],
     for shard in shards:
         if out.resolve() == shard.resolve():
             raise ShardError(f"--out {out} is one of the shards: choose another folder")
+    seen = {}
+    for shard in shards:
+        if (at := shard.resolve()) in seen:
+            raise ShardError(f"{shard} is given twice (as {seen[at]} too)")
+        seen[at] = shard
     manifests = {shard: read_json(shard / MANIFEST, NOT_A_SHARD) for shard in shards}
     first, reference = next(iter(manifests.items()))
     for shard, found in manifests.items():
