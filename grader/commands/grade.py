@@ -198,7 +198,7 @@ def run_grade(
     records = run_batch(run, entries, options.adjust(out))
     if finish is not None:
         finish(records)
-    options.show(found, only_ids, records)
+    options.show(replace(found, entries=entries), only_ids, records)  # a shard: its students
 
 
 def run_batch(

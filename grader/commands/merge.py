@@ -6,6 +6,7 @@ the shard they belong to, and refuses what cannot be joined, saying what and whe
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -15,7 +16,14 @@ from grader.commands.preflight import InputError
 from grader.reports.escape import terminal
 from grader.workbook.files import atomic_write
 from grader.workbook.results import BatchRecord
-from grader.workbook.shards import MANIFEST, MANIFEST_LIMIT, REVIEW_PARTS, ShardError, read_json
+from grader.workbook.shards import (
+    MANIFEST,
+    MANIFEST_LIMIT,
+    PART_LIMIT,
+    REVIEW_PARTS,
+    ShardError,
+    read_json,
+)
 
 NOT_A_SHARD = "not the OUT of `grader grade --shard K/N`"
 
@@ -37,8 +45,16 @@ def run_merge(
         records, parts = joined(shards, out)
     except ShardError as exc:
         raise InputError(str(exc)) from None
+    except (KeyError, TypeError, AttributeError) as exc:  # edited by hand, or damaged
+        what = f"{type(exc).__name__}: {exc}"
+        raise InputError(
+            f"a shard's {MANIFEST} is not as `grader grade --shard` writes it ({what})"
+        ) from None
     adjust = Term(late_policy=late_policy, overrides=overrides).adjust(out)
     out.mkdir(parents=True, exist_ok=True)
+    stale = out / RESULTS_DIR  # an earlier run's results in OUT: not this class's
+    if stale.is_dir() and not stale.is_symlink():
+        shutil.rmtree(stale)
     for record in records.values():  # as one run keeps them: --resume and --only work on OUT
         text = json.dumps(record.to_json(), indent=1, sort_keys=True)
         atomic_write(out / RESULTS_DIR / f"{record.key}.json", text)
@@ -51,7 +67,12 @@ def run_merge(
         from grader.workbook.catalog import load_catalog
 
         chosen = DEFAULT_THRESHOLD if threshold is None else threshold
-        found = write_built(out, review_of_parts(parts, list(load_catalog()), chosen))
+        try:
+            found = write_built(out, review_of_parts(parts, list(load_catalog()), chosen))
+        except Exception as exc:  # noqa: BLE001 - the grades are written; say so, as one run does
+            click.echo(
+                f"the review failed ({type(exc).__name__}: {exc}); grades unaffected", err=True
+            )
     write_report(out, records, "", found)
     if junit:
         from grader.reports.junit import junit_xml
@@ -132,9 +153,13 @@ def _records(
             "their shard again (with --resume)"
         )
     parts: dict[str, dict] = {}
-    for shard in by_index.values():
-        for part in read_json(shard / REVIEW_PARTS, NOT_A_SHARD).get("parts", []):
-            parts[part["student"]] = part
+    for index, shard in by_index.items():
+        limit = PART_LIMIT * (1 + sum(s["shard"] == index for s in students))
+        found = read_json(shard / REVIEW_PARTS, NOT_A_SHARD, limit).get("parts")
+        try:
+            parts.update((part["student"], part) for part in found)
+        except (KeyError, TypeError):
+            raise ShardError(f"{shard / REVIEW_PARTS} is not a list of review parts") from None
     unreviewed = [s["student"] for s in students if s["student"] not in parts]
     if unreviewed:
         shown = ", ".join(terminal(s, keep_newlines=False) for s in unreviewed[:10])

@@ -164,7 +164,7 @@ def _read(
             notes.append(
                 _note(entry.student, exercise.filename, f"{cut}shown on its first {TEXT_LIMIT:,}")
             )
-        texts[exercise.id] = text
+        texts[exercise.id] = text[:SCORE_LIMIT]  # what similarity reads of it: a shard's part
     return texts
 
 

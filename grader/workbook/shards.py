@@ -18,6 +18,8 @@ MANIFEST = "shard.json"
 REVIEW_PARTS = "shard-review.json"  # the review's part of each student of the shard
 FORMAT = 1
 MANIFEST_LIMIT = 256 * 2**20  # bytes read of a shard's files: a course of many thousands fits
+# A student's review part holds at most 1 Mi characters of each exercise file, \u-escaped.
+PART_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,13 @@ class ShardError(Exception):
     """A shard's OUT that cannot be merged: the message says what and where."""
 
 
-def read_json(path: Path, what: str) -> dict:
-    """A shard's JSON file, read within bounds; ShardError naming it when it cannot be read."""
+def read_json(path: Path, what: str, limit: int = MANIFEST_LIMIT) -> dict:
+    """A shard's JSON file, read within `limit` bytes; ShardError naming it when it cannot be."""
     try:
         if not path.is_file():
             raise ShardError(f"{path} does not exist: {what}")
-        if path.stat().st_size > MANIFEST_LIMIT:
-            raise ShardError(f"{path} is larger than {MANIFEST_LIMIT} bytes")
+        if path.stat().st_size > limit:
+            raise ShardError(f"{path} is larger than {limit} bytes")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ShardError(f"{path} cannot be read ({type(exc).__name__}: {exc})") from None
