@@ -246,11 +246,13 @@ def k8s_unknown_fields(data: object, model: str) -> list[str]:
     """Fields of `data` that the Kubernetes API's `model` (the Python client's) does not have."""
     import kubernetes.client as api
 
-    if model.startswith("list["):
+    if model.lower().startswith("list["):
         return [u for item in data for u in k8s_unknown_fields(item, model[5:-1])]
-    if model.startswith("dict(") or model in ("str", "int", "bool", "object", "float"):
+    if not model.startswith("V1"):  # str, int, bool, object, Dict[str, str], datetime
         return []
     cls = getattr(api, model)
+    if not isinstance(data, dict):
+        return [f"{model}: {data!r} is not an object"]
     names = {json_name: attr for attr, json_name in cls.attribute_map.items()}
     unknown = [f"{model}.{key}" for key in data if key not in names]
     for key, value in data.items():
