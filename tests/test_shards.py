@@ -57,17 +57,11 @@ def graded(tmp_path_factory) -> dict:
         timeout=600,
     )
     assert one.returncode == 0, one.stderr
+    slurm = {"BATCH": str(batch), "SHARDS_DIR": str(root / "shards"), "CNN_GRADING_KEY": KEY}
     shards = [
         subprocess.Popen(
             ["bash", str(SCALE / "slurm-shards.sh"), *ONLY, "--workers", "1"],
-            env=environment(
-                SLURM_ARRAY_TASK_ID=str(k),
-                SHARDS=str(N),
-                BATCH=str(batch),
-                SHARDS_DIR=str(root / "shards"),
-                CNN_GRADING_KEY=KEY,
-            ),
-            stdout=subprocess.PIPE,
+            env=environment(SLURM_ARRAY_TASK_ID=str(k), SHARDS=str(N), **slurm),
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -87,6 +81,7 @@ def graded(tmp_path_factory) -> dict:
     return {"root": root, "batch": batch, "pair": pair, "shards": root / "shards"}
 
 
+@pytest.mark.slow  # these grade a class 5 times (the module fixture)
 def test_four_shards_merged_are_one_run(graded):
     one, merged = graded["root"] / "one", graded["root"] / "merged"
     for name in ("grades.csv", "grades.json"):
@@ -99,6 +94,7 @@ def test_four_shards_merged_are_one_run(graded):
         assert (merged / "feedback" / name).read_bytes() == (one / "feedback" / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_the_merge_lists_the_same_similar_pairs(graded):
     def pairs(out: Path) -> list[tuple]:
         review = json.loads((out / "review.json").read_text())
@@ -114,6 +110,7 @@ def test_the_merge_lists_the_same_similar_pairs(graded):
         assert page in report and (merged / page).is_file()
 
 
+@pytest.mark.slow
 def test_each_shard_records_the_whole_batch(graded):
     keys = {e.student: e.key for e in discover(graded["batch"])}
     for k in range(1, N + 1):
@@ -126,19 +123,14 @@ def test_each_shard_records_the_whole_batch(graded):
 
 
 def merge(*shards: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [GRADER, "merge", *map(str, shards), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command = [GRADER, "merge", *map(str, shards), "--out", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 def copies(graded: dict, tmp_path: Path) -> list[Path]:
-    made = []
-    for k in range(1, N + 1):
-        made.append(tmp_path / f"out-{k}")
-        shutil.copytree(graded["shards"] / f"out-{k}", made[-1])
+    made = [tmp_path / f"out-{k}" for k in range(1, N + 1)]
+    for k, copy in enumerate(made, 1):
+        shutil.copytree(graded["shards"] / f"out-{k}", copy)
     return made
 
 
@@ -152,6 +144,7 @@ def refused(done: subprocess.CompletedProcess, *words: str) -> None:
     assert all(word in done.stderr for word in words), done.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_or_repeated_shard_is_refused(graded, tmp_path):
     shards = copies(graded, tmp_path)
     refused(merge(*shards[:3], out=tmp_path / "m"), "shard(s) 4/4 missing")
@@ -161,12 +154,14 @@ def test_a_missing_or_repeated_shard_is_refused(graded, tmp_path):
     assert not (tmp_path / "m" / "grades.csv").exists()
 
 
+@pytest.mark.slow
 def test_an_unfinished_shard_is_refused(graded, tmp_path):
     shards = copies(graded, tmp_path)
     edit_manifest(shards[2], finished=False)
     refused(merge(*shards, out=tmp_path / "m"), str(shards[2]), "3/4's run did not finish")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [
@@ -182,6 +177,7 @@ def test_shards_of_other_runs_are_refused(graded, tmp_path, field, value, said):
     refused(merge(*shards, out=tmp_path / "m"), said, str(shards[1]))
 
 
+@pytest.mark.slow
 def test_a_student_no_shard_graded_is_named(graded, tmp_path):
     shards = copies(graded, tmp_path)
     owner = shards[shard_of("bob", N) - 1]
@@ -189,26 +185,26 @@ def test_a_student_no_shard_graded_is_named(graded, tmp_path):
     refused(merge(*shards, out=tmp_path / "m"), "graded by no shard", "bob (", "bob.json")
 
 
+@pytest.mark.slow
 def test_a_folder_that_is_no_shard_is_refused(graded, tmp_path):
     shards = copies(graded, tmp_path)
     (tmp_path / "plain").mkdir()
     refused(merge(*shards[:3], tmp_path / "plain", out=tmp_path / "m"), "plain", "--shard K/N")
 
 
+@pytest.mark.slow
 def test_a_shard_needs_the_class_key_and_a_sound_k_of_n(graded, tmp_path):
-    batch, out = graded["batch"], tmp_path / "out"
-    command = [GRADER, "grade", str(batch), "--out", str(out), *ONLY, "--shard"]
-    done = subprocess.run([*command, "1/4"], env=environment(), capture_output=True, text=True)
-    refused(done, "--shard needs the class's grading key")
-    assert not (out / "grading.key").exists()
-    for bad in ("5/4", "0/3", "two/4"):
-        done = subprocess.run([*command, bad], env=environment(), capture_output=True, text=True)
-        assert done.returncode == 2 and ("K/N" in done.stderr or "K must be" in done.stderr)
-    (tmp_path / "late.toml").write_text('deadline = "2026-01-01T00:00:00"\n')
-    late = [*command, "1/4", "--late-policy", str(tmp_path / "late.toml")]
-    done = subprocess.run(
-        late, env=environment(CNN_GRADING_KEY=KEY), capture_output=True, text=True
+    out, late = tmp_path / "out", tmp_path / "late.toml"
+    command = [GRADER, "grade", str(graded["batch"]), "--out", str(out), *ONLY, "--shard"]
+    run = lambda *more, **env: subprocess.run(  # noqa: E731
+        [*command, *more], env=environment(**env), capture_output=True, text=True
     )
+    refused(run("1/4"), "--shard needs the class's grading key")
+    assert not (out / "grading.key").exists()
+    for bad, said in (("5/4", "K must be"), ("0/3", "K must be"), ("two/4", "is not K/N")):
+        refused(run(bad), said)
+    late.write_text('deadline = "2026-01-01T00:00:00"\n')
+    done = run("1/4", "--late-policy", str(late), CNN_GRADING_KEY=KEY)
     refused(done, "give them to `grader merge`")
 
 
