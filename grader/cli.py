@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from grader.commands.merge_cli import merge_command, shard_argument
 from grader.commands.term import term_options
 from grader.exports.cli import export
 from grader.workbook.paths import EXERCISES_DIR
+from grader.workbook.shards import Shard
 
 SUBMISSION = click.option(
     "--submission",
@@ -198,6 +200,13 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
     metavar="X",
     help="List pairs whose most alike exercise file scores X or more (default 0.5).",
 )
+@click.option(
+    "--shard",
+    callback=shard_argument,
+    metavar="K/N",
+    help="Grade only shard K of N (students chosen by a hash of their key); join the N "
+    "shards' OUTs with `grader merge` (see docs/scale.md).",
+)
 @term_options
 def grade_command(
     batch: Path,
@@ -211,6 +220,7 @@ def grade_command(
     limits: tuple[str, ...],
     review: bool,
     similarity_threshold: float | None,
+    shard: Shard | None,
     **term: object,
 ) -> None:
     """Grade every submission (folder, .zip, .tar, .tar.gz or .tgz) in BATCH into OUT."""
@@ -229,6 +239,7 @@ def grade_command(
         review,
         similarity_threshold,
         term,
+        shard,
     )
 
 
@@ -244,6 +255,7 @@ def intake_command(batch: Path, assignment_prefix: str, only: tuple[str, ...]) -
 
 
 main.add_command(export)
+main.add_command(merge_command)
 
 
 @main.command("selfcheck")

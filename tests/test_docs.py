@@ -21,6 +21,7 @@ GUIDES = [
     "docs/instructors.md",
     "docs/performance.md",
     "docs/security.md",
+    "docs/scale.md",
 ]
 SET_UP = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
 TEST = ".venv/bin/python -m pytest"

@@ -25,6 +25,7 @@ from grader.workbook.files import atomic_write
 from grader.workbook.intake import Entry, discover
 from grader.workbook.results import BatchRecord
 from grader.workbook.run_settings import GradeRun
+from grader.workbook.shards import Shard
 
 GRADEBOOK_EVERY = 1.0  # seconds between rewrites of the gradebook during a run
 
@@ -123,6 +124,7 @@ def run_grade(
     review: bool = True,
     threshold: float | None = None,
     term: dict | None = None,
+    shard: Shard | None = None,
 ) -> None:
     """`grader grade`: the instructor's input checked before anything is graded, then the batch,
     then (unless `review` is False) the class's review: integrity flags and similar pairs.
@@ -158,6 +160,11 @@ def run_grade(
         key_file, made = key_for_run(out, key)
     except (GradingKeyError, OSError) as exc:
         raise InputError(f"the grading key: {exc}") from None
+    if made and shard is not None:  # each shard would draw its own: they could not be merged
+        from grader.commands.shard import NEEDS_KEY
+
+        key_file.unlink()
+        raise InputError(NEEDS_KEY)
     if made:
         click.echo(
             f"note: a new grading key is in {terminal(key_file)}: keep it (and keep it secret) to "
@@ -172,6 +179,11 @@ def run_grade(
         )
     check = replace(settings, key_file=key_file.resolve())
     resume = options.before_run(found, out, resume, check)
+    entries, finish = found.entries, None
+    if shard is not None:  # a part of the class; the review is the merge's (grader merge)
+        from grader.commands.shard import start_shard
+
+        entries, finish = start_shard(shard, batch, out, entries, check, only_ids, options)
     run = GradeRun(
         batch=batch,
         out=out,
@@ -180,11 +192,13 @@ def run_grade(
         resume=resume,
         only=only_ids,
         junit=junit,
-        review=review,
+        review=review and shard is None,
         threshold=threshold,
     )
-    records = run_batch(run, found.entries, options.adjust(out))
-    options.show(found, only_ids, records)
+    records = run_batch(run, entries, options.adjust(out))
+    if finish is not None:
+        finish(records)
+    options.show(replace(found, entries=entries), only_ids, records)  # a shard: its students
 
 
 def run_batch(

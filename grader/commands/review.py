@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from grader.review.build import build_review
+from grader.review.build import Review, build_review
 from grader.workbook.catalog import load_catalog
 from grader.workbook.files import atomic_write
 from grader.workbook.intake import Entry
@@ -25,7 +25,12 @@ def write_review(
     """Build the class's review and write it; one line on the terminal says what was found.
     Every exercise file is reviewed, --only or not: the gradebook holds them all. Returns what
     review.json holds, for the report, which need not read it back."""
-    review = build_review(entries, records, list(load_catalog()), threshold)
+    return write_built(out, build_review(entries, records, list(load_catalog()), threshold))
+
+
+def write_built(out: Path, review: Review) -> dict:
+    """A review built (by one run, or joined from shards' parts) written into OUT."""
+    threshold = review.data["similarity"]["threshold"]
     pages = out / "similarity"
     if pages.is_dir() and not pages.is_symlink():
         shutil.rmtree(pages)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from grader.review.findings import Scan
 from grader.review.outcomes import outcome_findings
 from grader.review.pages import page_name, similarity_page
-from grader.review.repository import class_findings
+from grader.review.repository import differences, judged
 from grader.review.scan import decode, scan_source
 from grader.review.similarity import SCORE_LIMIT, TEXT_LIMIT, similar_pairs
 from grader.workbook.catalog import Exercise
@@ -39,21 +39,51 @@ def build_review(
 ) -> Review:
     """The review of the students in both `entries` and `records`, over `exercises`' files."""
     started = time.monotonic()
+    scans: dict[bytes, Scan] = {}
+    parts = [
+        student_part(entry, records[entry.student], exercises, scans)
+        for entry in entries
+        if entry.student in records
+    ]
+    return review_of_parts(parts, exercises, threshold, time.monotonic() - started)
+
+
+def student_part(
+    entry: Entry, record: BatchRecord, exercises: list[Exercise], scans: dict[bytes, Scan]
+) -> dict:
+    """What the review needs of one student, as plain JSON data: their flags and notes, their
+    exercise files' texts and their repository's differences. A shard of the class writes these
+    for its students; `review_of_parts` joins the whole class's into one review."""
     flags: list[dict] = []
     notes: list[dict] = []
-    texts: dict[str, dict[str, str]] = {}
-    keys: dict[str, str] = {}
-    scans: dict[bytes, Scan] = {}
-    for entry in entries:
-        record = records.get(entry.student)
-        if record is None:
-            continue
-        keys[entry.student] = record.key
-        texts[entry.student] = _read(entry, exercises, flags, notes, scans)
-        for filename, finding in outcome_findings(record, exercises):
-            flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
-    repositories = {e.student: e.path for e in entries if e.student in records and not e.files}
-    for student, found in class_findings(repositories).items():  # GitHub Classroom clones
+    texts = _read(entry, exercises, flags, notes, scans)
+    for filename, finding in outcome_findings(record, exercises):
+        flags.append(_flag(entry.student, finding.kind, finding.what, filename, None))
+    found = None if entry.files else differences(entry.path)  # a GitHub Classroom clone
+    return {
+        "student": entry.student,
+        "key": record.key,
+        "flags": flags,
+        "notes": notes,
+        "texts": texts,
+        "repository": None if found is None else [[*f, digest] for f, digest in found],
+    }
+
+
+def review_of_parts(
+    parts: list[dict], exercises: list[Exercise], threshold: float, scan_seconds: float = 0.0
+) -> Review:
+    """The class's review from every student's part (see `student_part`), in the class's order."""
+    flags = [flag for part in parts for flag in part["flags"]]
+    notes = [note for part in parts for note in part["notes"]]
+    texts = {part["student"]: part["texts"] for part in parts}
+    keys = {part["student"]: part["key"] for part in parts}
+    raw = {
+        part["student"]: [(tuple(f[:3]), f[3]) for f in part["repository"]]
+        for part in parts
+        if part["repository"] is not None
+    }
+    for student, found in judged(raw).items():
         flags += [_flag(student, kind, what, filename, None) for kind, what, filename in found]
     scanned = time.monotonic()
     starters = {
@@ -96,7 +126,7 @@ def build_review(
             "seconds": round(time.monotonic() - scanned, 2),
         },
         "notes": notes,
-        "scan_seconds": round(scanned - started, 2),
+        "scan_seconds": round(scan_seconds, 2),
     }
     return Review(data, pages)
 
@@ -134,7 +164,7 @@ def _read(
             notes.append(
                 _note(entry.student, exercise.filename, f"{cut}shown on its first {TEXT_LIMIT:,}")
             )
-        texts[exercise.id] = text
+        texts[exercise.id] = text[:SCORE_LIMIT]  # what similarity reads of it: a shard's part
     return texts
 
 

@@ -35,11 +35,19 @@ def class_findings(folders: dict[str, Path]) -> dict[str, list[Finding]]:
     the class's repositories (3 or more) hold the very same file: that is the class's template
     (a handout's recorded values, a workflow written by another version). No entry for a
     submission that is not a repository."""
-    raw: dict[str, list[tuple[Finding, str]]] = {}
-    for student, folder in folders.items():
-        root = _repository_root(folder)
-        if root is not None:
-            raw[student] = _differences(root)
+    raw = {s: found for s, f in folders.items() if (found := differences(f)) is not None}
+    return judged(raw)
+
+
+def differences(folder: Path) -> list[tuple[Finding, str]] | None:
+    """A repository's differences from this copy, each with the digest of the file that makes it
+    ("" for none); None when `folder` is not a repository. Judged with the class's by `judged`."""
+    root = _repository_root(folder)
+    return None if root is None else _differences(root)
+
+
+def judged(raw: dict[str, list[tuple[Finding, str]]]) -> dict[str, list[Finding]]:
+    """The class's differences (see `differences`) less those half the class shares."""
     held: dict[tuple[str, str], int] = {}
     for found in raw.values():
         for key in {(f[2], digest) for f, digest in found if digest}:
