@@ -18,6 +18,7 @@ import torch
 
 from grader.checking import tensor_text
 from grader.checking.submission import LoadError, StudentError
+from grader.checking.type_text import type_difference
 from grader.wire.protocol import Opaque
 
 
@@ -188,7 +189,7 @@ def expect_value(
     if not _same_plain_type(actual, expected):
         fail(
             f"{what} has the wrong type.",
-            f"It should be {describe(expected)} but is {describe(actual)}.\n{context}",
+            f"{_type_words(actual, expected)}.\n{context}",
             _diagnose(actual, likely),
         )
     if actual != expected:
@@ -197,6 +198,14 @@ def expect_value(
             f"It is {actual!r}, expected {expected!r}.\n{context}",
             _diagnose(actual, likely),
         )
+
+
+def _type_words(actual: Any, expected: Any) -> str:
+    """Both descriptions, or where the types differ when the two read alike."""
+    wanted, found = describe(expected), describe(actual)
+    if wanted == found and type_difference(actual, expected):
+        return f"It is {found}, but its {type_difference(actual, expected)}"
+    return f"It should be {wanted} but is {found}"
 
 
 def _same_plain_type(actual: Any, expected: Any) -> bool:
