@@ -37,6 +37,11 @@ NEAR_MISSES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         {"exercise": "edge_filter", "arguments": (("padding", 0),)},
         ("F.pad", "argmax"),
     ),
+    "sizes_differ/columns": (  # padding asked, but the columns differ: the width is padded
+        _PAD.replace("dimension 0", "dimension 1"),
+        {"exercise": "edge_filter", "arguments": (("padding", 1),)},
+        ("F.pad",),
+    ),
     "float_size": ("ones_like() takes 1 positional argument but 2 were given", {}, ()),
     "float_size_tuple": ("'str' object cannot be interpreted as an integer", {}, ()),
     "tuple_times": (  # 02's advice needs a tuple multiplied and a tuple among the arguments
@@ -139,7 +144,7 @@ PROVEN: dict[str, tuple[str, dict, tuple[str, ...]]] = {
 
 
 def test_every_rule_has_a_near_miss():
-    assert {rule.name for rule in translate.RULES} == set(NEAR_MISSES)
+    assert {rule.name for rule in translate.RULES} == {n.split("/")[0] for n in NEAR_MISSES}
     assert set(PROVEN) <= set(NEAR_MISSES)
 
 
@@ -147,6 +152,7 @@ def test_every_rule_has_a_near_miss():
 def test_a_rule_names_no_cause_its_facts_do_not_show(rule):
     message, kwargs, absent = NEAR_MISSES[rule]
     told = translate.translate("RuntimeError", message, **kwargs)
+    rule = rule.split("/")[0]  # a rule with several near misses: rule/what
     if not absent:  # only resembles the rule's error: the rule does not answer
         assert translate.rule_for(message) != rule, told
         return

@@ -536,7 +536,7 @@ def test_a_cause_is_named_only_when_the_numbers_show_it():
     assert "flattened" not in rows and "784 features per row, the layer takes 392" in rows
     # an edge_filter hint about F.pad only in edge_filter
     sizes = (
-        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1"
+        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"
     )
     padded = (("padding", 1),)
     told = translate.translate("RuntimeError", sizes, exercise="edge_filter", arguments=padded)

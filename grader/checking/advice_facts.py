@@ -19,6 +19,8 @@ def _tuple_argument(match, context) -> bool:
 FACTS: dict[str, Fact] = {
     # the failing call was asked to pad (padding=1, not padding=0 or no padding at all)
     "padding given": Fact("padding given", _padding_given),
+    # a size mismatch (sizes_differ) in dimension 0, the rows of a 2-D patch
+    "dimension 0 differs": Fact("dimension 0 differs", lambda m, c: m.group(3) == "0"),
     # one of the call's arguments is a tuple, such as kernel_size=(3, 5)
     "a tuple argument": Fact("a tuple argument", _tuple_argument),
     # the error itself says a tuple was multiplied (can't multiply sequence by ... 'tuple')

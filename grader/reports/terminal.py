@@ -108,14 +108,16 @@ def format_exercise(
         reason = result.checks[0].message if result.checks else "no checks ran"
         lines.append(f"  not attempted: {terminal(reason).splitlines()[0] if reason else ''}")
     else:
-        shared = {c.checks[0].name: c for c in causes(result) if c.shared}
+        found = causes(result)
+        shared = {c.checks[0].name: c for c in found if c.shared}
         said = {check.name for cause in shared.values() for check in cause.checks}
+        speaks = {c.checks[0].name: c.checks[0] for c in found}  # a repeated traceback pointed to
         for check in result.checks:
             if check.name in shared:  # a shared cause goes where its first check was
                 cause = shared[check.name]
                 lines += format_cause(cause, color, len(cause.checks) == len(result.checks))
             elif check.name not in said:
-                lines += format_check(check, color, verbose)
+                lines += format_check(speaks.get(check.name, check), color, verbose)
     lines.append(f"  score {_points(result.score, result.max_score)} ({result.status.value})")
     return "\n".join(lines)
 
