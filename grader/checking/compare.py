@@ -284,8 +284,10 @@ class explain_errors:
 
     def __exit__(self, kind, error, trace) -> bool:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
+            # the error's own words only: not its traceback's code lines nor what the code printed
+            own = error.message.split('\n  File "')[0].split("\nYour code printed:")[0]
             for text, explanation in self.known.items():
-                if text in error.message:
+                if text in own:
                     explained = StudentError(
                         f"{error.message}\nLikely mistake: {explanation}",
                         error.type_names,
