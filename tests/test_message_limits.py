@@ -4,6 +4,8 @@ to both in tests/test_corpus.py."""
 
 from __future__ import annotations
 
+import pytest
+
 from grader.reports.terminal import MAX_LINES, format_check
 from grader.workbook.results import CheckResult, Status
 from tests.message_limits import record_dumps
@@ -30,3 +32,15 @@ def test_two_dict_dumps_are_found_and_one_or_a_tuple_is_not():
     assert record_dumps("It is (3, 4), expected (4, 3); {'fc'} only; f'{x}'") == []
     state = "Error(s) in loading state_dict for A: x\nError(s) in loading state_dict for B: y"
     assert len(record_dumps(state)) == 2
+
+
+def test_two_records_that_differ_are_told_by_their_differing_fields():
+    from grader.checking.compare import CheckFailure, expect_value
+
+    mine = {"conv": ("Conv2d", 1, 3), "conv2": None, "fc": ("Linear", 2352, 10, True)}
+    want = {"conv": ("Conv2d", 1, 3), "conv2": None, "fc": ("Linear", 2028, 10, True)}
+    with pytest.raises(CheckFailure) as failed:
+        expect_value(mine, want, what="the layers")
+    text = failed.value.full()
+    assert "Field 'fc' is ('Linear', 2352, 10, True), expected ('Linear', 2028, 10, True)." in text
+    assert record_dumps(text) == [] and "conv2" not in text

@@ -18,7 +18,7 @@ import torch
 
 from grader.checking import tensor_text
 from grader.checking.submission import LoadError, StudentError
-from grader.checking.type_text import type_difference
+from grader.checking.type_text import field_difference, type_difference
 from grader.wire.protocol import Opaque
 
 
@@ -195,7 +195,8 @@ def expect_value(
     if actual != expected:
         fail(
             f"{what} is wrong.",
-            f"It is {actual!r}, expected {expected!r}.\n{context}",
+            f"{field_difference(actual, expected) or f'It is {actual!r}, expected {expected!r}.'}"
+            f"\n{context}",
             _diagnose(actual, likely),
         )
 

@@ -27,3 +27,16 @@ def type_difference(actual: Any, expected: Any, where: str = "") -> str:
             if found:
                 return found
     return ""
+
+
+def field_difference(actual: Any, expected: Any, most: int = 3) -> str:
+    """For two dicts with the same keys, only the fields that differ ("Field 'fc' is (...),
+    expected (...)."), never the two whole records; "" for anything else."""
+    if not (isinstance(actual, dict) and isinstance(expected, dict)) or set(actual) != set(
+        expected
+    ):
+        return ""
+    differ = [key for key in expected if actual[key] != expected[key]]
+    lines = [f"Field {k!r} is {actual[k]!r}, expected {expected[k]!r}." for k in differ[:most]]
+    more = f"\n... and {len(differ) - most} more fields differ." if len(differ) > most else ""
+    return "\n".join(lines) + more
