@@ -138,8 +138,8 @@ RULES: tuple[Rule, ...] = (
         _to_tensor_twice,
         needs=(group_is("a tensor was given", 1, lambda name: name == "torch.Tensor"),),
         general=simple(
-            "transforms.ToTensor received a {0}, but it converts PIL images (or numpy arrays) "
-            "only.",
+            "transforms.ToTensor received a value of type {0}, but it converts PIL images (or "
+            "numpy arrays) only.",
             "what the dataset hands the transform (a PIL image).",
         ),
     ),
