@@ -13,6 +13,7 @@ from grader.workbook.catalog import exercise_by_id, load_catalog
 from grader.workbook.paths import SOLUTIONS_DIR
 from tests import corpus_figures
 from tests.corpus import CORRECT, WRONG, Variant
+from tests.message_limits import record_dumps
 
 MAX_LINES = 22  # under a failed check in the terminal: two stacked 8x8 grids fit
 # what each entry's test saw, for the figures at the end (which grade any entry not seen)
@@ -64,9 +65,10 @@ def test_wrong_submission_loses_points_and_is_named(variant, tmp_path):
         assert word not in everything, f"{variant.name}: {word!r} in the feedback:\n{everything}"
     for check in failing:  # read in ten seconds: a failed check's block stays short
         block = format_check(check, color=False)
-        assert len(block) <= 1 + MAX_LINES, f"{variant.name}: {len(block)} lines:\n" + "\n".join(
-            block
-        )
+        whole = len(block) <= 1 + MAX_LINES and "more lines: `grader check" not in block[-1]
+        assert whole, f"{variant.name}: cut at {MAX_LINES} lines:\n" + "\n".join(block)
+        dumps = record_dumps(check.message)  # and never two whole records side by side
+        assert len(dumps) < 2, f"{variant.name}: {check.name} dumps {dumps}:\n{check.message}"
 
 
 @pytest.mark.parametrize("variant", CORRECT, ids=lambda v: f"{v.exercise}-{v.name}")

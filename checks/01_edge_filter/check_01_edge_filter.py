@@ -17,6 +17,10 @@ def _conv(image, kernel, stride=1, padding=0):
     return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
 
 
+def _same(answer, candidate) -> bool:
+    return answer.shape == candidate.shape and torch.allclose(answer, candidate, atol=1e-4)
+
+
 def _inputs(image, kernel, stride=1, padding=0):
     return f"image {show(image)}, kernel {show(kernel)}, stride={stride}, padding={padding}"
 
@@ -29,13 +33,15 @@ def _conv_mistakes(image, kernel, stride, padding):
             "this exercise) computes cross-correlation: multiply the patch by the kernel "
             "as it is, without flipping it.",
         ),
+        # named on the values, not the shape alone: the answer is the unpadded (or stride-1)
+        # convolution itself, so the padding (or stride) was ignored
         when(
-            lambda a: padding and a.shape == _conv(image, kernel, stride, 0).shape,
+            lambda a: padding and _same(a, _conv(image, kernel, stride, 0)),
             f"padding is ignored: with padding={padding} the image must first get {padding} "
             "row(s)/column(s) of zeros on every side.",
         ),
         when(
-            lambda a: stride > 1 and a.shape == _conv(image, kernel, 1, padding).shape,
+            lambda a: stride > 1 and _same(a, _conv(image, kernel, 1, padding)),
             f"stride is ignored: with stride={stride} the window moves {stride} pixels at a "
             "time, so the output is smaller.",
         ),

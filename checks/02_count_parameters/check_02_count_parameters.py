@@ -124,13 +124,19 @@ def test_count_parameters_frozen(submission, driver):
         what="count_parameters on a model whose first layer is frozen",
         inputs="Sequential(Linear(10, 8), ReLU(), Linear(8, 3)), first layer requires_grad=False",
         likely=[
+            # each named only when the other number is right: (trainable, total) is a swap
             when(
-                lambda a: a[1] == expected[0],
+                lambda a: a == (expected[1], expected[0]),
+                f"the two values are swapped: ({expected[1]}, {expected[0]}) is (trainable, "
+                "total); return (total, trainable).",
+            ),
+            when(
+                lambda a: a == (expected[0], expected[0]),
                 "frozen parameters are counted as trainable: count only parameters "
                 "with p.requires_grad.",
             ),
             when(
-                lambda a: a[0] == expected[1],
+                lambda a: a == (expected[1], expected[1]),
                 "the total leaves out the frozen parameters: they are still parameters.",
             ),
             *_miscount_mistakes(model),

@@ -31,8 +31,13 @@ def test_tinycnn_default_layers(submission, reference, driver, expected):
         what="the layers of TinyCNN()",
         likely=[
             when(
-                lambda a: a["fc"] != layers["fc"],
+                lambda a: _field_differs(a, layers, "fc", 1),
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
+            ),
+            when(
+                lambda a: _field_differs(a, layers, "fc", 2),
+                f"fc has {_field(actual['layers'], 'fc', 2)} outputs, expected "
+                f"{layers['fc'][2]} (one per class).",
             ),
             when(
                 lambda a: a["conv"] != layers["conv"],
@@ -66,7 +71,7 @@ def test_tinycnn_configurations(submission, reference, driver, expected):
             what=f"the layers of {_config_text(config)}",
             likely=[
                 when(
-                    lambda a, layers=layers: a["fc"] != layers["fc"],
+                    lambda a, layers=layers: _field_differs(a, layers, "fc", 1),
                     f"fc's input size: the conv output side is S = image_size + 2 - "
                     f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
                     f"{layers['fc'][1]} (channels of the last conv).",
@@ -216,4 +221,24 @@ def _close_to(actual, expected: dict) -> bool:
         type(actual) is torch.Tensor
         and actual.shape == wanted.shape
         and bool(torch.allclose(actual, wanted, atol=1e-3, rtol=1e-3))
+    )
+
+
+def _field(layers, name: str, index: int):
+    """Field `index` of the learner's described layer `name` (("Linear", in, out, bias)), or
+    None when that layer is missing or of another form."""
+    layer = layers.get(name) if isinstance(layers, dict) else None
+    return layer[index] if isinstance(layer, tuple) and len(layer) > index else None
+
+
+def _field_differs(actual, expected, name: str, index: int) -> bool:
+    """The proof a field's words need: the layer is of the expected kind and that field differs
+    (an fc that already takes 2352 inputs is never told to take 2352 inputs)."""
+    mine = actual.get(name) if isinstance(actual, dict) else None
+    want = expected[name]
+    return (
+        isinstance(mine, tuple)
+        and len(mine) == len(want)
+        and mine[0] == want[0]
+        and mine[index] != want[index]
     )

@@ -84,6 +84,26 @@ def _never_cleared(report, accuracy: float) -> str:
     )
 
 
+def _how_fit_trained(report) -> str:
+    """What the worker saw fit do to the model build_model() returned, said only as far as its
+    counts prove it: no question about optimizer.step() for a fit whose steps moved parameters."""
+    facts = report if isinstance(report, dict) else {}
+    backwards, moved = facts.get("backwards"), facts.get("moved")
+    if type(backwards) is not int or type(moved) is not int:
+        return ""
+    if backwards == 0:
+        return (
+            " fit made no backward pass through the model build_model() returned: it trains "
+            "another model, or none (loss.backward() on this model's outputs)."
+        )
+    if moved == 0:
+        return (
+            f" fit ran {backwards} backward passes, but no parameter of the model moved: "
+            "optimizer.step() is never called, or the optimizer holds another model's parameters."
+        )
+    return ""
+
+
 def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, str]:
     """(a named mistake the scores (or the worker's account of fit's backward passes) show, or
     "", and what the numbers say otherwise)."""
@@ -121,7 +141,7 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
             "lr=1e-3 is a safe start)."
         )
     if accuracy < 20:
-        return "", "That is about chance (10 %): is fit training at all (optimizer.step())?"
+        return "", "That is about chance (10 %)." + _how_fit_trained(report)
     return "", "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
 
 

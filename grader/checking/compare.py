@@ -18,6 +18,7 @@ import torch
 
 from grader.checking import tensor_text
 from grader.checking.submission import LoadError, StudentError
+from grader.checking.type_text import field_difference, type_difference
 from grader.wire.protocol import Opaque
 
 
@@ -188,15 +189,24 @@ def expect_value(
     if not _same_plain_type(actual, expected):
         fail(
             f"{what} has the wrong type.",
-            f"It should be {describe(expected)} but is {describe(actual)}.\n{context}",
+            f"{_type_words(actual, expected)}.\n{context}",
             _diagnose(actual, likely),
         )
     if actual != expected:
         fail(
             f"{what} is wrong.",
-            f"It is {actual!r}, expected {expected!r}.\n{context}",
+            f"{field_difference(actual, expected) or f'It is {actual!r}, expected {expected!r}.'}"
+            f"\n{context}",
             _diagnose(actual, likely),
         )
+
+
+def _type_words(actual: Any, expected: Any) -> str:
+    """Both descriptions, or where the types differ when the two read alike."""
+    wanted, found = describe(expected), describe(actual)
+    if wanted == found and type_difference(actual, expected):
+        return f"It is {found}, but its {type_difference(actual, expected)}"
+    return f"It should be {wanted} but is {found}"
 
 
 def _same_plain_type(actual: Any, expected: Any) -> bool:
@@ -275,8 +285,10 @@ class explain_errors:
 
     def __exit__(self, kind, error, trace) -> bool:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
+            # the error's own words only: not its traceback's code lines nor what the code printed
+            own = error.message.split('\n  File "')[0].split("\nYour code printed:")[0]
             for text, explanation in self.known.items():
-                if text in error.message:
+                if text in own:
                     explained = StudentError(
                         f"{error.message}\nLikely mistake: {explanation}",
                         error.type_names,

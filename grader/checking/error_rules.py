@@ -23,6 +23,13 @@ class Context:
     function: str = ""
     exercise: str = ""
     advice: str = ""
+    # the keyword arguments the grader itself passed to the failing call (plain values it chose,
+    # so trusted): an observed fact that may explain the failure, such as padding=0
+    arguments: tuple[tuple[str, object], ...] = ()
+
+    def argument(self, name: str) -> object:
+        """The failing call's keyword argument `name`, or None when the call had none."""
+        return dict(self.arguments).get(name)
 
     def check(self, general: str) -> str:
         """What to check: the exercise's advice for this rule, else `general`; then the line."""
@@ -45,10 +52,47 @@ Explain = Callable[[re.Match, Context], tuple[str, str]]
 
 
 @dataclass(frozen=True)
+class Fact:
+    """Something a rule's words rest on, proven from the error's text (the match), the learner's
+    line or the failing call's arguments; a rule whose facts do not all hold names no cause."""
+
+    name: str
+    holds: Callable[[re.Match, Context], bool]
+
+    def __call__(self, match: re.Match, context: Context) -> bool:
+        try:
+            return bool(self.holds(match, context))
+        except (TypeError, ValueError, IndexError):  # a fact that cannot be read does not hold
+            return False
+
+
+@dataclass(frozen=True)
 class Rule:
+    """`explain` is said only when every fact of `needs` holds; otherwise `general` (what the
+    error means without a cause), or nothing when the rule has no general words."""
+
     name: str
     pattern: re.Pattern
     explain: Explain
+    needs: tuple[Fact, ...] = ()
+    general: Explain | None = None
+
+    def texts(self, match: re.Match, context: Context) -> tuple[str, str] | None:
+        """(meaning, what to check) as far as the facts prove them, or None to stay silent."""
+        if all(fact(match, context) for fact in self.needs):
+            return self.explain(match, context)
+        return self.general(match, context) if self.general else None
+
+
+def line_has(name: str, pattern: str) -> Fact:
+    """The learner's failing line contains `pattern` (a regular expression)."""
+    found = re.compile(pattern)
+    return Fact(name, lambda m, c: bool(found.search(c.line)))
+
+
+def group_is(name: str, index: int, test: Callable[[str], bool]) -> Fact:
+    """The error text's group `index` passes `test` (a number or a name the error states)."""
+    return Fact(name, lambda m, c: m.group(index) is not None and test(m.group(index)))
 
 
 def learner_line(trace: str) -> tuple[str, int | None, str]:

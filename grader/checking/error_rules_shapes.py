@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from grader.checking.error_rules import Context, Rule, simple
+from grader.checking.error_rules import Context, Fact, Rule, line_has, simple
 
 _MODULE_INIT_ATTRS = (
     "_parameters|_buffers|_modules|_backward_hooks|_backward_pre_hooks|_forward_hooks"
@@ -119,10 +119,28 @@ def _channels(m: re.Match, c: Context) -> tuple[str, str]:
     weight, shape, want, got = m.groups()
     return (
         f"a convolution with weight [{weight}] expects {want} channel(s) in dimension 1 of its "
-        f"input, but the input [{shape}] has {got} there.",
-        "the input must be (B, C, H, W), channels second (not channels-last (B, H, W, C)), and "
-        "each conv's in_channels must equal the previous layer's out_channels." + c.at_line(),
+        f"input, but the input [{shape}] has {got} there, and {want} in its last dimension: "
+        "the input is channels-last (B, H, W, C).",
+        "the input must be (B, C, H, W), channels second: x.permute(0, 3, 1, 2) turns "
+        "(B, H, W, C) into it." + c.at_line(),
     )
+
+
+def _channels_general(m: re.Match, c: Context) -> tuple[str, str]:
+    weight, shape, want, got = m.groups()
+    return (
+        f"a convolution with weight [{weight}] expects {want} channel(s) in dimension 1 of its "
+        f"input, but the input [{shape}] has {got} there.",
+        "the input must be (B, C, H, W), and each conv's in_channels must equal the previous "
+        "layer's out_channels." + c.at_line(),
+    )
+
+
+# the input's last size is the channels the conv expects (and its dimension 1 is not)
+_CHANNELS_LAST = Fact(
+    "channels in the last dimension",
+    lambda m, c: m.group(2).split(",")[-1].strip() == m.group(3) != m.group(4),
+)
 
 
 RULES: tuple[Rule, ...] = (
@@ -152,6 +170,11 @@ RULES: tuple[Rule, ...] = (
         simple(
             "a function called itself without end.",
             "a forward that calls self(x) or self.forward(x) calls itself: call the layers.",
+        ),
+        needs=(line_has("the line calls self", r"\bself(?:\.forward)?\("),),
+        general=simple(
+            "a function called itself without end (directly or through another function).",
+            "which of your functions calls itself, and what stops it.",
         ),
     ),
     Rule(
@@ -205,6 +228,8 @@ RULES: tuple[Rule, ...] = (
             r"but got (\d+) channels instead"
         ),
         _channels,
+        needs=(_CHANNELS_LAST,),
+        general=_channels_general,
     ),
     Rule(
         "kernel_too_big",
@@ -256,8 +281,14 @@ RULES: tuple[Rule, ...] = (
         "index_range",
         re.compile(r"index (-?\d+) is out of bounds for dimension (\d+) with size (\d+)"),
         simple(
+            "index {0} does not exist in dimension {1}, whose size is {2} (valid: 0 to {2} - 1): "
+            "it is one past the last, an off-by-one.",
+            "the loop bounds and the size formula (range(n) stops at n - 1).",
+        ),
+        needs=(Fact("the index is the size", lambda m, c: m.group(1) == m.group(3)),),
+        general=simple(
             "index {0} does not exist in dimension {1}, whose size is {2} (valid: 0 to {2} - 1).",
-            "the loop bounds and the size formula (an off-by-one?).",
+            "the loop bounds and the size formula.",
         ),
     ),
 )

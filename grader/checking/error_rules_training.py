@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from grader.checking.error_rules import Context, Rule, simple
+from grader.checking.error_rules import Context, Rule, group_is, simple
 
 
 def _normalize_first(m: re.Match, c: Context) -> tuple[str, str]:
@@ -76,11 +76,17 @@ def _backward_twice(m: re.Match, c: Context) -> tuple[str, str]:
 
 def _dtypes(m: re.Match, c: Context) -> tuple[str, str]:
     a, b = m.group(1).strip(), m.group(2).strip()
+    integer = any(re.search(r"long|int", t, re.I) for t in (a, b))
     return (
         f"an operation mixed two dtypes ({a} and {b}); PyTorch does not convert between them "
         "for layers and matrix products.",
-        "images and model inputs must be float32 (torch.tensor of Python ints is int64: use "
-        ".float() or dtype=torch.float32); only labels are int64." + c.at_line(),
+        (
+            "images and model inputs must be float32 (torch.tensor of Python ints is int64: use "
+            ".float() or dtype=torch.float32); only labels are int64."
+            if integer  # the int64 advice only when an integer dtype is one of the two
+            else "that the model and its inputs have one dtype (.float() is float32)."
+        )
+        + c.at_line(),
     )
 
 
@@ -99,10 +105,13 @@ def _not_tensor(m: re.Match, c: Context) -> tuple[str, str]:
 
 
 def _long_kernel(m: re.Match, c: Context) -> tuple[str, str]:
+    # the arguments' order only when the operation is a loss's (labels given as outputs)
+    loss = re.search(r"loss|softmax", m.group(1), re.I)
     return (
         f"an operation that needs floats ({m.group(1)}) received an integer ({m.group(2)}) tensor.",
-        "the arguments' order (a loss takes (outputs, labels)) and that the values computed "
-        "with are float32 (.float())." + c.at_line(),
+        ("the arguments' order (a loss takes (outputs, labels)) and that " if loss else "that ")
+        + "the values computed with are float32 (.float())."
+        + c.at_line(),
     )
 
 
@@ -127,6 +136,12 @@ RULES: tuple[Rule, ...] = (
         "to_tensor_twice",
         re.compile(r"pic should be PIL Image or ndarray\. Got <class '([\w.]+)'>"),
         _to_tensor_twice,
+        needs=(group_is("a tensor was given", 1, lambda name: name == "torch.Tensor"),),
+        general=simple(
+            "transforms.ToTensor received a value of type {0}, but it converts PIL images (or "
+            "numpy arrays) only.",
+            "what the dataset hands the transform (a PIL image).",
+        ),
     ),
     Rule(
         "batch_size",
@@ -147,8 +162,8 @@ RULES: tuple[Rule, ...] = (
         "target_range",
         re.compile(r"Target (-?\d+) is out of bounds"),
         simple(
-            "a label ({0}) is not a valid class index for the model's output: the output has "
-            "fewer columns than there are classes.",
+            "a label ({0}) is not a valid class index for the model's output: a label must be "
+            "at least 0 and less than the output's number of columns.",
             "the last layer's out_features (10 for digits) and the labels' values.",
         ),
     ),
@@ -240,10 +255,19 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "batchnorm_one",
-        re.compile(r"Expected more than 1 value per channel when training"),
+        re.compile(
+            r"Expected more than 1 value per channel when training"
+            r"(?:, got input size torch\.Size\(\[(\d+)[\d, ]*\]\))?"
+        ),
         simple(
-            "BatchNorm in training mode needs more than one value per channel (a batch of one?).",
+            "BatchNorm in training mode needs more than one value per channel, and this input "
+            "is a batch of one.",
             "use model.eval() for single samples, or batches larger than 1.",
+        ),
+        needs=(group_is("a batch of one", 1, lambda size: size == "1"),),
+        general=simple(
+            "BatchNorm in training mode needs more than one value per channel.",
+            "the shape that reaches the BatchNorm layer (print x.shape).",
         ),
     ),
     Rule(

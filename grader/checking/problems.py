@@ -106,9 +106,15 @@ def describe_ending(ending: Ending, limits: Limits) -> str:
 
 
 def problem_from_reply(
-    reply: dict, what: str, exercise: Exercise, limits: Limits, output_note: str
+    reply: dict,
+    what: str,
+    exercise: Exercise,
+    limits: Limits,
+    output_note: str,
+    arguments: tuple[tuple[str, object], ...] = (),
 ) -> SubmissionProblem:
-    """The problem an error reply of the worker stands for."""
+    """The problem an error reply of the worker stands for; `arguments` are the failing call's,
+    as the grader passed them (plain values, for the error rules' facts)."""
     kind = ErrorKind.of(reply)
     # Cut here, at the trusted edge: the worker's own cut is only an optimisation.
     message = SCRATCH.sub("<your folder>", reply_limits.cut(reply.get("message", "")))
@@ -147,12 +153,12 @@ def problem_from_reply(
             f"{reply.get('type')} in {where}: {message}\n{trace}".rstrip()
             + _meaning(reply, message, trace, exercise),
             tuple(reply.get("mro") or ()),
-        )
+        )  # loading runs no call of the grader's: no arguments
     line, function = reply.get("line"), reply.get("function")
     where = f" at line {line} of your file" if type(line) is int else ""
     return StudentError(
         f"{what} raised {reply.get('type')}: {message}\n{trace}".rstrip()
-        + _meaning(reply, message, trace, exercise)
+        + _meaning(reply, message, trace, exercise, arguments)
         + output_note,
         tuple(reply.get("mro") or ()),
         hidden=f"{what} raised {reply.get('type')}{where}"
@@ -162,12 +168,32 @@ def problem_from_reply(
     )
 
 
-def _meaning(reply: dict, message: str, trace: str, exercise: Exercise) -> str:
+def _meaning(
+    reply: dict, message: str, trace: str, exercise: Exercise, arguments: tuple = ()
+) -> str:
     """The error in a learner's words ("What this means: ..."), when a rule knows it."""
     text = translate(
-        str(reply.get("type") or ""), message, trace, reply.get("function") or "", exercise.id
+        str(reply.get("type") or ""),
+        message,
+        trace,
+        reply.get("function") or "",
+        exercise.id,
+        arguments,
     )
     return f"\n{text}" if text else ""
+
+
+def plain_arguments(args: tuple, kwargs: dict) -> tuple[tuple[str, object], ...]:
+    """A call's arguments that are plain values (numbers, bools, short strings, tuples of ints),
+    positional ones named #0, #1, ...: the facts an error rule may rest on."""
+
+    def plain(value: object) -> bool:
+        if type(value) is tuple:
+            return len(value) <= 8 and all(type(v) is int for v in value)
+        return type(value) in (int, float, bool) or (type(value) is str and len(value) <= 40)
+
+    named = [(f"#{i}", v) for i, v in enumerate(args)] + list(kwargs.items())
+    return tuple((name, value) for name, value in named if plain(value))
 
 
 def _stub_name(function: str) -> str:

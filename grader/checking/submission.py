@@ -3,10 +3,8 @@
     result = submission.convolve2d(image, kernel, padding=1)     # runs in the worker
     call = submission.call("convolve2d", image, kernel, return_args=True)
     facts = submission.drive("run_train_step", state, images)    # a trusted driver, in the worker
-
-What a call can raise is a `SubmissionProblem`, and its class decides the status
-of the check: `NotAttempted`, `StudentError`, `CheckTimeout` or `WorkerCrashed`.
-"""
+A call raises a `SubmissionProblem`, whose class decides the check's status: `NotAttempted`,
+`StudentError`, `CheckTimeout` or `WorkerCrashed`."""
 
 from __future__ import annotations
 
@@ -27,6 +25,7 @@ from grader.checking.problems import (
     SubmissionProblem,
     WorkerCrashed,
     describe_ending,
+    plain_arguments,
     problem_from_reply,
 )
 from grader.supervisor.pool import WorkerPool
@@ -74,6 +73,7 @@ class Submission:
         self._loaded_at, self._cpu_at_load = 0.0, 0.0
         self._learner_names: dict[str, str] | None = None
         self._timed_out: dict[str, str] = {}  # what of the learner's timed out, and how
+        self._arguments: tuple = ()  # the last call's plain arguments, for the error rules
         self.last_output = ""
         self._printed: list[str] = []  # what the learner's code printed since the last take
 
@@ -88,6 +88,7 @@ class Submission:
         self, function: str, *args: Any, return_args: bool = False, seed: int = 0, **kwargs: Any
     ) -> CallResult:
         """Call `function` of the submission in the worker; `args_after` shows in-place edits."""
+        self._arguments = plain_arguments(args, kwargs)
         reply = self._request(
             {
                 "op": Op.CALL,
@@ -114,6 +115,7 @@ class Submission:
         """Run `checks/NN_<id>/driver.py:<driver>` on the submission, in the worker. What
         it returns is plain data for the checks to verify: a driver holds no expected value.
         `cpu_limit`: stopped once `usage()["cpu"]` passes it (work at import counts)."""
+        self._arguments = plain_arguments(args, kwargs)
         reply = self._request(
             {
                 "op": Op.DRIVE,
@@ -133,9 +135,8 @@ class Submission:
         if self._learner_names is None:
             self._learner_names = dict(getattr(load_driver(self.exercise.id), "LEARNER", {}))
         name = self._learner_names.get(driver, driver)
-        if "{0}" in name and args and isinstance(args[0], str):
-            return name.replace("{0}", args[0])
-        return name
+        has_name = "{0}" in name and args and isinstance(args[0], str)
+        return name.replace("{0}", args[0]) if has_name else name
 
     def _decode(self, reply: dict, key: str, what: str) -> Any:
         """A value of the reply, rebuilt as plain data; what cannot be is a failed answer."""
@@ -295,6 +296,5 @@ class Submission:
         return f"\nYour code printed:\n{out}" if out else ""
 
     def _problem_from(self, reply: dict, what: str) -> SubmissionProblem:
-        return problem_from_reply(
-            reply, what, self.exercise, self._pool.limits, self._output_note()
-        )
+        limits, note = self._pool.limits, self._output_note()
+        return problem_from_reply(reply, what, self.exercise, limits, note, self._arguments)

@@ -29,22 +29,39 @@ def _syntax(type_name: str, message: str, context: Context) -> tuple[str, str]:
 
 
 def translate(
-    type_name: str, message: str, trace: str = "", function: str = "", exercise: str = ""
+    type_name: str,
+    message: str,
+    trace: str = "",
+    function: str = "",
+    exercise: str = "",
+    arguments: tuple[tuple[str, object], ...] = (),
 ) -> str:
     """ "What this means: ...\\nWhat to check: ..." for an error raised by student code, or ""
-    when no rule applies. `trace` is the traceback cut to the learner's file."""
+    when no rule applies. `trace` is the traceback cut to the learner's file; `arguments` the
+    failing call's arguments as the grader passed them (facts a rule may rest on)."""
     code, number, frame = learner_line(trace)
-    context = Context(code, number, function or frame, exercise)
+    context = Context(code, number, function or frame, exercise, arguments=arguments)
     if type_name in ("SyntaxError", "IndentationError", "TabError"):
         meaning, check = _syntax(type_name, message, context)
         return f"What this means: {meaning}\nWhat to check: {check}"
     for rule in RULES:
         match = rule.pattern.search(message or "")
-        if match:
-            told = advice(exercise).get(rule.name, "") if exercise else ""
-            meaning, check = rule.explain(match, replace(context, advice=told))
-            return f"What this means: {meaning}\nWhat to check: {check}"
+        if not match:
+            continue
+        texts = rule.texts(match, replace(context, advice=_advice(rule, match, context)))
+        if texts is None:  # the facts the rule rests on are not there: it says nothing
+            continue
+        meaning, check = texts
+        return f"What this means: {meaning}\nWhat to check: {check}"
     return ""
+
+
+def _advice(rule: Rule, match, context: Context) -> str:
+    """The exercise's advice for `rule`, when every fact it needs holds here; else ""."""
+    if not context.exercise:
+        return ""
+    text, needs = advice(context.exercise).get(rule.name, ("", ()))
+    return text if all(fact(match, context) for fact in needs) else ""
 
 
 def rule_for(message: str) -> str:

@@ -4,7 +4,8 @@ every writer (terminal, `grader check --json`, feedback files, Gradescope).
 Checks share a cause when they name the same likely mistake (`CheckResult.mistake`, set by the
 check itself: never a "Likely mistake:" line read back from a message, which a student's code
 may have written) or when their messages are the same (one load error, one exception, one time
-limit): a syntax error is said once, not once per check.
+limit): a syntax error is said once, not once per check. A traceback that several causes
+show is shown with the first (grader/reports/traceback_once.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grader.reports.traceback_once import shown_once
 from grader.workbook.results import CheckResult, ExerciseResult
 
 MISTAKE = "Likely mistake:"
@@ -68,7 +70,11 @@ def causes(result: ExerciseResult) -> list[Cause]:
         if not check.passed:
             groups.setdefault(_split(check)[0], []).append(check)
     found = []
-    for text, checks in groups.items():
+    # the check that speaks for each cause, a traceback an earlier cause showed pointed to
+    speakers = shown_once(checks[0] for checks in groups.values())
+    for (text, checks), speaker in zip(groups.items(), speakers):
+        checks[0] = speaker
+        text = text if speaker.mistake else speaker.message
         evidence = _split(checks[0])[1]
         if len(checks) == 1:  # a cause of one check is its message, as it was written
             text, evidence = checks[0].message, ""

@@ -35,6 +35,7 @@ def _points(score: float, max_score: float) -> str:
 _MARKED_CELL = re.compile(r"(-?\d[\d.e+-]*|nan|-?inf|True|False)\*")
 _INDENT = "        "
 _PRINTED_LINES = 6
+MAX_LINES = 22  # under one check or cause: read in ten seconds (two stacked 8x8 grids fit)
 
 
 def _message_lines(message: str, color: bool) -> list[str]:
@@ -66,13 +67,23 @@ def _printed_lines(output: str) -> list[str]:
     return [f"{_INDENT}{head}"] + [f"{_INDENT}  {line}" for line in shown]
 
 
+def _cut(lines: list[str]) -> list[str]:
+    """At most MAX_LINES lines under a check, the rest named with where to read it whole."""
+    if len(lines) <= MAX_LINES:
+        return lines
+    kept = lines[: MAX_LINES - 1]
+    return kept + [
+        f"{_INDENT}... {len(lines) - len(kept)} more lines: `grader check --json` shows the "
+        "whole message"
+    ]
+
+
 def format_check(check: CheckResult, color: bool, verbose: bool = False) -> list[str]:
     lines = [_status_line(check.status, check.name, _points(check.score, check.max_score), color)]
-    if check.message:  # a passing check's message is a short note
-        lines += _message_lines(check.message, color)
+    body = _message_lines(check.message, color) if check.message else []  # a pass's is a note
     if check.output and (verbose or not check.passed):
-        lines += _printed_lines(check.output)
-    return lines
+        body += _printed_lines(check.output)
+    return lines + _cut(body)
 
 
 def format_cause(cause: Cause, color: bool, every: bool = False) -> list[str]:
@@ -96,7 +107,7 @@ def format_cause(cause: Cause, color: bool, every: bool = False) -> list[str]:
         lines += _message_lines(cause.evidence, color)
     if first.output:
         lines += _printed_lines(first.output)
-    return lines
+    return lines[:1] + _cut(lines[1:])
 
 
 def format_exercise(
@@ -108,14 +119,16 @@ def format_exercise(
         reason = result.checks[0].message if result.checks else "no checks ran"
         lines.append(f"  not attempted: {terminal(reason).splitlines()[0] if reason else ''}")
     else:
-        shared = {c.checks[0].name: c for c in causes(result) if c.shared}
+        found = causes(result)
+        shared = {c.checks[0].name: c for c in found if c.shared}
         said = {check.name for cause in shared.values() for check in cause.checks}
+        speaks = {c.checks[0].name: c.checks[0] for c in found}  # a repeated traceback pointed to
         for check in result.checks:
             if check.name in shared:  # a shared cause goes where its first check was
                 cause = shared[check.name]
                 lines += format_cause(cause, color, len(cause.checks) == len(result.checks))
             elif check.name not in said:
-                lines += format_check(check, color, verbose)
+                lines += format_check(speaks.get(check.name, check), color, verbose)
     lines.append(f"  score {_points(result.score, result.max_score)} ({result.status.value})")
     return "\n".join(lines)
 
