@@ -160,7 +160,7 @@ def _pattern(a: list, e: list, fields: tuple) -> str:
             )
         if _multiset(a) is not None and _multiset(a) == _multiset(e):
             return "the same elements, in another order."
-    numbers = all(type(x) is int for x in a + e) and n >= 2 and len(wrong) == n
+    numbers = all(type(x) is int for x in a + e) and n >= 3 and len(wrong) == n
     if numbers:
         offsets = {x - y for x, y in zip(a, e)}
         if len(offsets) == 1:
