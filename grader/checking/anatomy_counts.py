@@ -148,9 +148,8 @@ def pair_explainer(model: nn.Module) -> Callable[[Any], str]:
                 "your trainable count",
             ),
         ]
-        return " ".join(
-            s[:1].upper() + s[1:] for s, n, r in zip(said, answer, right) if s and n != r
-        )
+        kept = [s for s, n, r in zip(said, answer, right) if s and n != r]
+        return " ".join(kept[:1] + [s[:1].upper() + s[1:] for s in kept[1:]])
 
     return explain_pair
 

@@ -13,12 +13,15 @@ import torch
 
 from grader.checking import layer_text
 from grader.checking.value_text import kind as _kind
-from grader.checking.value_text import same, show
+from grader.checking.value_text import same as _same_within
+from grader.checking.value_text import show
 
 MAX_SCANNED = 100_000  # elements looked at in one sequence: past it, no pattern is claimed
 MAX_SAID = 3  # differing elements spelled out
 MAX_TEXT = 700  # characters of the whole explanation
 MAX_DEPTH = 4  # nesting followed into
+MAX_WORK = 200_000  # values compared for one explanation: past it, nothing is said
+_work = [0]
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
@@ -28,6 +31,7 @@ def differences(actual: Any, expected: Any, *, fields: Sequence[str] = ()) -> st
     `fields` names the top-level elements, in order (("total", "trainable"))."""
     if not (_container(actual) and _container(expected)):
         return ""
+    _work[0] = MAX_WORK
     try:
         lines = _compare(actual, expected, "", tuple(fields), 0)
     except Exception:  # noqa: BLE001 - hostile data says nothing rather than break the check
@@ -48,6 +52,10 @@ def explained(explain: Callable[[Any], str] | None, actual: Any) -> str:
         return explain(actual) if explain is not None else ""
     except Exception:  # noqa: BLE001 - an explanation that cannot be made says nothing
         return ""
+
+
+def same(a: Any, e: Any) -> bool:
+    return _same_within(a, e, _work)
 
 
 def _container(value: Any) -> bool:
@@ -195,27 +203,23 @@ def _lengths(a: Sequence, e: Sequence, subject: str, where: str, fields, depth) 
     longer, shorter = (a, e) if n > m else (e, a)
     start = next((i for i in range(len(shorter)) if not same(longer[i], shorter[i])), len(shorter))
     if all(same(longer[i + k], shorter[i]) for i in range(start, len(shorter))):
-        extra = n > m
-        span = [show(x, 40) for x in longer[start : start + k]]
-        what = (
-            f"an extra element {span[0]}"
-            if k == 1 and extra
-            else f"{k} extra elements ({', '.join(span[:3])})"
-            if extra
-            else f"the {_ordinal(start)} element ({span[0]}) is missing"
-            if k == 1
-            else f"{k} elements ({', '.join(span[:3])}) are missing"
-        )
-        at = (
-            " at the end"
-            if start == len(shorter)
-            else " at the start"
-            if start == 0
-            else f" before the {_ordinal(start)} expected element"
-            if extra
-            else ""
-        )
-        if not extra and k > 1:
+        extra, noun = n > m, "item" if where else "element"
+        span = ", ".join(show(x, 40) for x in longer[start : start + min(k, 3)])
+        span += ", ..." if k > 3 else ""
+        if extra:
+            what = f"an extra {noun} {span}" if k == 1 else f"{k:,} extra {noun}s ({span})"
+            at = (
+                " at the end"
+                if start == len(shorter)
+                else " at the start"
+                if start == 0
+                else f" before the {_ordinal(start)} expected {noun}"
+            )
+        elif k == 1:
+            position = "last" if start == len(shorter) else _ordinal(start)
+            what, at = f"the {position} {noun} ({span}) is missing", ""
+        else:
+            what = f"{k:,} {noun}s ({span}) are missing"
             at = " at the end" if start == len(shorter) else f" from the {_ordinal(start)} on"
         return [_say(where, f"{what}{at}.")]
     line = f"{subject} has {n:,} elements, expected {m:,}"
@@ -241,8 +245,9 @@ def _dicts(a: dict, e: dict, where: str, depth: int) -> list[str]:
             lines.append(
                 _say(
                     where,
-                    f"missing {'entry' if len(missing) == 1 else 'entries'} "
-                    f"{names}{' and more' if len(missing) > MAX_SAID else ''}.",
+                    f"the {'entry' if len(missing) == 1 else 'entries'} {names}"
+                    f"{' and more' if len(missing) > MAX_SAID else ''} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing.",
                 )
             )
         if extra:
@@ -250,7 +255,7 @@ def _dicts(a: dict, e: dict, where: str, depth: int) -> list[str]:
             lines.append(
                 _say(
                     where,
-                    f"extra {'entry' if len(extra) == 1 else 'entries'} "
+                    f"{'an extra entry' if len(extra) == 1 else 'extra entries'} "
                     f"{names}{' and more' if len(extra) > MAX_SAID else ''}.",
                 )
             )

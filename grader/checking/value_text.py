@@ -15,22 +15,32 @@ def show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def same(a: Any, e: Any) -> bool:
+class OverBudget(Exception):
+    """The values compared so far used up `work`: the caller gives up on its explanation."""
+
+
+def same(a: Any, e: Any, work: list[int] | None = None) -> bool:
     """Exact equality with types (True is not 1, 1.0 is not 1, a list is not a tuple); tensors
-    by shape, dtype and values; never raises."""
+    by shape, dtype and values. Never raises, except `OverBudget` once the shared `work` (values
+    looked at) is spent."""
     try:
-        return _same(a, e, 0)
+        return _same(a, e, 0, work if work is not None else [1 << 62])
+    except OverBudget:
+        raise
     except Exception:  # noqa: BLE001
         return False
 
 
-def _same(a: Any, e: Any, depth: int) -> bool:
+def _same(a: Any, e: Any, depth: int, work: list[int]) -> bool:
+    work[0] -= 1
+    if work[0] < 0:
+        raise OverBudget
     if type(a) is not type(e) or depth > 40:
         return False
     if type(a) in (list, tuple):
-        return len(a) == len(e) and all(_same(x, y, depth + 1) for x, y in zip(a, e))
+        return len(a) == len(e) and all(_same(x, y, depth + 1, work) for x, y in zip(a, e))
     if type(a) is dict:
-        return a.keys() == e.keys() and all(_same(a[k], e[k], depth + 1) for k in e)
+        return a.keys() == e.keys() and all(_same(a[k], e[k], depth + 1, work) for k in e)
     if type(a) is torch.Tensor:
         return a.shape == e.shape and a.dtype == e.dtype and bool(torch.equal(a, e))
     if type(a) is np.ndarray:
@@ -80,6 +90,8 @@ def kind(value: Any) -> str:
         return f"the {type(value).__name__} {show(value, 40)}"
     if type(value) in (list, tuple, dict):
         return f"a {type(value).__name__} of length {len(value)}"
+    if type(value) is torch.Tensor and value.dim() == 0:
+        return f"a 0-d tensor of dtype {value.dtype} ({show(value.item(), 40)})"
     if type(value) is torch.Tensor:
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
     return f"a {type(value).__name__}"
