@@ -20,16 +20,17 @@ MAX_SCANNED = 100_000  # elements looked at in one sequence: past it, no pattern
 MAX_SAID = 3  # differing elements spelled out
 MAX_TEXT = 700  # characters of the whole explanation
 MAX_DEPTH = 4  # nesting followed into
+_LAYER_KINDS = ("Conv2d", "MaxPool2d", "Linear")  # what layer_text names setting by setting
 MAX_WORK = 200_000  # values compared for one explanation: past it, nothing is said
 _work = [0]
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
 def differences(actual: Any, expected: Any, *, fields: Sequence[str] = ()) -> str:
-    """Sentences saying how a container `actual` differs from `expected` ("" when either is not a
+    """Sentences saying how `actual` differs from a container `expected` ("" when that is not a
     tuple, list or dict, when they are equal, or when nothing can be said within bounds).
     `fields` names the top-level elements, in order (("total", "trainable"))."""
-    if not (_container(actual) and _container(expected)):
+    if not _container(expected):
         return ""
     _work[0] = MAX_WORK
     try:
@@ -81,7 +82,8 @@ def _element(index: int, where: str, fields: tuple[str, ...], a: Any, e: Any) ->
 
 
 def _subject(where: str) -> str:
-    return where[:1].upper() + where[1:] if where else "It"
+    """The sentence's subject: "It" at the top; "the ..." capitalised; a layer's name as it is."""
+    return where[:1].upper() + where[1:] if where.startswith("the ") else where or "It"
 
 
 def _say(where: str, text: str) -> str:
@@ -96,9 +98,13 @@ def _compare(a: Any, e: Any, where: str, fields: tuple[str, ...], depth: int) ->
     if type(a) is not type(e):
         if type(a) in (list, tuple) and type(e) in (list, tuple) and same(list(a), list(e)):
             return [f"{subject} is a {type(a).__name__} where a {type(e).__name__} is expected."]
-        return [f"{subject} is {_kind(a)}, expected {_kind(e)}."]
+        wanted = f"a {e[0]} layer" if _is_layer(e) else _kind(e)
+        return [f"{subject} is {_kind(a)}, expected {wanted}."]
     if depth >= MAX_DEPTH:
         return [f"{subject} differs: {show(a)}, expected {show(e)}."]
+    layer = _layer(a, e)
+    if layer:
+        return [f"{subject} {layer}."]
     if type(a) in (list, tuple):
         return _sequences(a, e, where, fields, depth)
     if type(a) is dict:
@@ -110,6 +116,21 @@ def _compare(a: Any, e: Any, where: str, fields: tuple[str, ...], depth: int) ->
             return [f"{subject} has dtype {a.dtype}, expected {e.dtype}."]
         return [f"{subject} has different values (a tensor of shape {tuple(a.shape)})."]
     return [f"{subject} is {show(a)}, expected {show(e)}."]
+
+
+def _is_layer(value: Any) -> bool:
+    """A layer as `probe_tools.describe_layer` gives it: ("Conv2d", 1, 4, ...)."""
+    return type(value) is tuple and bool(value) and value[0] in _LAYER_KINDS
+
+
+def _layer(a: Any, e: Any) -> str:
+    """Which setting of a described layer differs, or that it is another kind of layer."""
+    if not _is_layer(e) or type(a) is not tuple or not a or type(a[0]) is not str:
+        return ""
+    if a[0] != e[0]:
+        return f"is a {show(a[0], 40).strip(chr(39))} layer, expected a {e[0]}"
+    differ = layer_text.differences(a, e)
+    return f"has {differ}" if differ else ""
 
 
 def _sequences(a: Sequence, e: Sequence, where: str, fields: tuple, depth: int) -> list[str]:
@@ -261,13 +282,11 @@ def _dicts(a: dict, e: dict, where: str, depth: int) -> list[str]:
             )
     wrong = [k for k in e if k in a and not same(a[k], e[k])]
     for key in wrong[:MAX_SAID]:
-        layer = layer_text.differences(a[key], e[key]) if type(key) is str else ""
-        name = show(key, 40).strip("'") if type(key) is str else show(key, 40)
-        if layer:
-            lines.append(f"{name} has {layer}.")
+        if not where and type(key) is str and key.isidentifier() and _is_layer(e[key]):
+            label = key  # a layer's name: "fc has out_features=3 (expected ...)"
         else:
             label = f"{where}, its entry {show(key, 40)}" if where else f"the entry {show(key, 40)}"
-            lines += _compare(a[key], e[key], label, (), depth + 1)
+        lines += _compare(a[key], e[key], label, (), depth + 1)
     if len(wrong) > MAX_SAID:
         lines.append(f"({len(wrong) - MAX_SAID} more entries differ.)")
     return lines

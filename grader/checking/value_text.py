@@ -86,7 +86,9 @@ def _show(value: Any, budget: list[int], depth: int) -> str:
 
 def kind(value: Any) -> str:
     """What a value is, with a short text of it when it is a plain one."""
-    if type(value) in (int, float, bool, str) or value is None:
+    if value is None:
+        return "None"
+    if type(value) in (int, float, bool, str):
         return f"the {type(value).__name__} {show(value, 40)}"
     if type(value) in (list, tuple, dict):
         return f"a {type(value).__name__} of length {len(value)}"
