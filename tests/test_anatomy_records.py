@@ -35,6 +35,14 @@ def test_thousands_are_separated():
     assert words((650, 5), (1300, 5), PAIR) == "The first element (total) is 650, expected 1,300."
 
 
+def test_both_values_alike_and_wrong_alike_are_said_once():
+    assert words((120, 120), (126, 126), PAIR) == (
+        "Both values (total and trainable) are 120, expected 126."
+    )
+    assert "Both" not in words((120, 121), (126, 126), PAIR)
+    assert "Both" not in words((120, 120), (126, 127), PAIR)
+
+
 def test_two_swapped_values():
     assert words((27, 115), (115, 27), PAIR) == "The two values are swapped (total and trainable)."
     assert (
@@ -111,6 +119,16 @@ def test_a_layer_entry_says_which_setting_differs():
     }
     got = {**want, "fc": ("Linear", 2352, 3, True)}
     assert words(got, want) == "fc has out_features=3 (expected out_features=10)."
+
+
+def test_a_layer_of_another_kind_or_missing():
+    conv = ("Conv2d", 1, 4, (3, 3), (1, 1), (1, 1), True)
+    assert words({"conv1": ("Sequential",)}, {"conv1": conv}) == (
+        "conv1 is a Sequential layer, expected a Conv2d."
+    )
+    assert words({"conv1": None}, {"conv1": conv}) == "conv1 is None, expected a Conv2d layer."
+    assert words(None, conv) == "It is None, expected a Conv2d layer."
+    assert words(("Linear", 4, 10, True), ("Linear", 4, 10, True)) == ""
 
 
 def test_dict_entries_missing_extra_and_renamed():
