@@ -11,7 +11,14 @@ import torch
 from torch import nn
 
 from grader.checking import anatomy_records
-from grader.checking.anatomy_counts import MAX_CANDIDATES, Part, explain, pair_explainer, parts_of
+from grader.checking.anatomy_counts import (
+    MAX_CANDIDATES,
+    Part,
+    explain,
+    explain_formula,
+    pair_explainer,
+    parts_of,
+)
 from grader.checking.compare import CheckFailure, expect_value
 from grader.checking.value_text import same, show
 
@@ -283,6 +290,35 @@ def test_a_pair_swapped_is_left_to_the_comparison():
     frozen = nn.Sequential(nn.Linear(10, 8), nn.ReLU(), nn.Linear(8, 3))
     frozen[0].requires_grad_(False)
     assert pair_explainer(frozen)((27, 115)) == ""
+
+
+def _conv(cin, cout, kh, kw, bias=True):
+    names = ("in_channels", "out_channels", "kh", "kw")
+    biases = {"the biases": ("out_channels",)}
+    terms = {"the weights": names, **(biases if bias else {})}
+    return dict(zip(names, (cin, cout, kh, kw))), terms, ({} if bias else biases)
+
+
+def test_a_formula_with_one_change_is_named():
+    assert explain_formula(4 * 8 * 9 + 4, *_conv(4, 8, 3, 3)) == (
+        "your count, 292: the biases use in_channels where out_channels belongs."
+    )
+    assert explain_formula(8 * 9 + 8, *_conv(4, 8, 3, 3)) == (
+        "your count, 80: in_channels is missing from the weights."
+    )
+    assert explain_formula(2 * 6 + 6, *_conv(2, 6, 1, 1, bias=False)) == (
+        "your count, 18: the biases are counted although they should not be."
+    )
+
+
+def test_a_formula_silent_when_two_changes_fit_or_none():
+    # in_channels is 1: a bias term of in_channels and a bias term of 1 give the same 37
+    assert explain_formula(37, *_conv(1, 4, 3, 3)) == ""
+    # in_channels equals kh: kh for kw and in_channels for kw give the same 448
+    assert explain_formula(3 * 16 * 3 * 3 + 16, *_conv(3, 16, 3, 5)) == ""
+    assert explain_formula(4 * 8 * 9 + 8 + 1, *_conv(4, 8, 3, 3)) == ""  # off by one
+    assert explain_formula(4 * 8 * 9 + 8, *_conv(4, 8, 3, 3)) == ""  # right
+    assert explain_formula(10**40, *_conv(4, 8, 3, 3)) == ""
 
 
 def test_the_search_is_bounded():

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from grader.checking.anatomy_counts import explain, pair_explainer, parts_of
+from grader.checking.anatomy_counts import explain, explain_formula, pair_explainer, parts_of
 from grader.checking.compare import expect_value, when
 
 PAIR = ("total", "trainable")
@@ -148,6 +148,17 @@ def test_count_parameters_frozen(submission, driver):
     )
 
 
+def _terms(names: tuple, sizes: tuple, bias: bool) -> tuple:
+    """A layer's count as a formula: the weights (a product of every size) and the biases (one
+    per output), which are counted only with bias=True."""
+    biases = {"the biases": (names[1],)}
+    return (
+        dict(zip(names, sizes)),
+        {"the weights": names, **(biases if bias else {})},
+        ({} if bias else biases),
+    )
+
+
 CONV_CASES = [
     (1, 4, 3, True),
     (4, 8, 3, True),
@@ -170,6 +181,9 @@ def test_conv2d_param_count(submission):
             expected,
             what="conv2d_param_count",
             inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
+            explain=lambda a, sizes=(cin, cout, kh, kw), bias=bias: explain_formula(
+                a, *_terms(("in_channels", "out_channels", "kh", "kw"), sizes, bias)
+            ),
             likely=[
                 when(lambda a: a == expected + cout, "bias=False still adds the biases."),
                 when(
@@ -200,6 +214,9 @@ def test_linear_param_count(submission):
             expected,
             what="linear_param_count",
             inputs=f"({fin}, {fout}, bias={bias})",
+            explain=lambda a, sizes=(fin, fout), bias=bias: explain_formula(
+                a, *_terms(("in_features", "out_features"), sizes, bias)
+            ),
             likely=[
                 when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
                 when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),

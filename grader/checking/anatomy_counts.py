@@ -188,3 +188,42 @@ def _label(model: nn.Module, name: str, module: nn.Module) -> str:
     kind = type(module).__name__
     alike = [m for m in model.modules() if type(m) is type(module)]
     return f"the {kind}" if len(alike) == 1 else f"{kind} {name}"
+
+
+def explain_formula(
+    number: Any,
+    factors: dict[str, int],
+    terms: dict[str, tuple[str, ...]],
+    absent: dict[str, tuple[str, ...]] | None = None,
+) -> str:
+    """A count from a formula (`terms`: products of named `factors` that add up to the right
+    count; `absent`: terms that must not be counted) explained by one change: a term left out
+    or counted although absent, a factor left out of a term or put in place of another. Said
+    only when exactly one change makes `number`."""
+    if type(number) is not int or number.bit_length() > 64 or len(factors) > 8:
+        return ""
+
+    def product(names: Sequence[str]) -> int:
+        value = 1
+        for name in names:
+            value *= factors[name]
+        return value
+
+    values = {term: product(names) for term, names in terms.items()}
+    right = sum(values.values())
+    candidates: dict[str, int] = {}
+    for term, names in terms.items():
+        rest = right - values[term]
+        candidates[f"{term} are missing"] = rest
+        for i, name in enumerate(names):
+            others = names[:i] + names[i + 1 :]
+            candidates[f"{name} is missing from {term}"] = rest + product(others)
+            for other in factors:
+                if other != name:
+                    candidates[f"{term} use {other} where {name} belongs"] = rest + product(
+                        (*others, other)
+                    )
+    for term, names in (absent or {}).items():
+        candidates[f"{term} are counted although they should not be"] = right + product(names)
+    fits = [words for words, value in candidates.items() if value == number != right]
+    return f"your count, {number:,}: {fits[0]}." if len(fits) == 1 else ""
