@@ -48,6 +48,10 @@ def test_both_values_alike_and_wrong_alike_are_said_once():
     )
     assert "Both" not in words((120, 121), (126, 126), PAIR)
     assert "Both" not in words((120, 120), (126, 127), PAIR)
+    zero_d = torch.tensor(120)
+    assert "The first element (total) is a 0-d tensor of dtype torch.int64 (120), expected" in (
+        words((zero_d, zero_d), (126, 126), PAIR)
+    )
 
 
 def test_two_swapped_values():

@@ -167,7 +167,8 @@ def _pattern(a: list, e: list, fields: tuple) -> str:
     """A pattern the whole list proves, or ""."""
     n = len(e)
     wrong = [i for i in range(n) if not same(a[i], e[i])]
-    if n == 2 and len(wrong) == 2 and same(a[0], a[1]) and same(e[0], e[1]):
+    alike = n == 2 and len(wrong) == 2 and type(a[0]) is type(e[0])
+    if alike and same(a[0], a[1]) and same(e[0], e[1]):
         named = f" ({fields[0]} and {fields[1]})" if len(fields) == 2 else ""
         return f"both values{named} are {show(a[0], 40)}, expected {show(e[0], 40)}."
     if len(wrong) == 2:

@@ -72,6 +72,8 @@ def _show(value: Any, budget: list[int], depth: int) -> str:
                 break
             pairs.append(f"{_show(key, budget, depth + 1)}: {_show(item, budget, depth + 1)}")
         text = "{" + ", ".join(pairs) + "}"
+    elif kind is torch.Tensor and value.dim() == 0:
+        text = f"a 0-d tensor ({value.item()!r})"
     elif kind is torch.Tensor:
         text = f"a tensor of shape {tuple(value.shape)}"
     elif kind is str:
