@@ -31,7 +31,7 @@ def test_tinycnn_default_layers(submission, reference, driver, expected):
         what="the layers of TinyCNN()",
         likely=[
             when(
-                lambda a: a["fc"] != layers["fc"],
+                lambda a: a["fc"][1] != layers["fc"][1],  # in_features, not any setting
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
             ),
             when(
@@ -66,7 +66,7 @@ def test_tinycnn_configurations(submission, reference, driver, expected):
             what=f"the layers of {_config_text(config)}",
             likely=[
                 when(
-                    lambda a, layers=layers: a["fc"] != layers["fc"],
+                    lambda a, layers=layers: a["fc"][1] != layers["fc"][1],
                     f"fc's input size: the conv output side is S = image_size + 2 - "
                     f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
                     f"{layers['fc'][1]} (channels of the last conv).",
