@@ -163,6 +163,14 @@ def test_many_differences_are_counted_and_the_first_few_shown():
     assert len(text.splitlines()) == 1 + anatomy_records.MAX_SAID
 
 
+def test_a_dict_of_many_differences_stays_within_its_lines():
+    want = {f"k{i}": [i, i + 1, i + 2] for i in range(9)}
+    got = {f"k{i}": [i, i + 5, i + 2, 0] for i in range(1, 12)}
+    text = words(got, want)
+    assert text.splitlines()[0] == "The entry 'k0' is missing."
+    assert len(text.splitlines()) <= anatomy_records.MAX_LINES
+
+
 def test_equal_values_and_plain_values_say_nothing():
     assert words((1, 2), (1, 2)) == ""
     assert words(3, 4) == ""
@@ -247,6 +255,7 @@ def test_hostile_values_never_raise_and_stay_short(actual, expected):
     started = time.process_time()
     text = words(actual, expected) + words(expected, actual)
     assert len(words(actual, expected)) <= anatomy_records.MAX_TEXT
+    assert len(words(actual, expected).splitlines()) <= anatomy_records.MAX_LINES
     assert len(show(actual, 60)) <= 60
     same(actual, expected)
     for value in (actual, expected):

@@ -19,6 +19,7 @@ from grader.checking.value_text import show
 MAX_SCANNED = 100_000  # elements looked at in one sequence: past it, no pattern is claimed
 MAX_SAID = 3  # differing elements spelled out
 MAX_TEXT = 700  # characters of the whole explanation
+MAX_LINES = 6  # its lines: a failed check stays short in a terminal
 MAX_DEPTH = 4  # nesting followed into
 _LAYER_KINDS = ("Conv2d", "MaxPool2d", "Linear")  # what layer_text names setting by setting
 MAX_WORK = 200_000  # values compared for one explanation: past it, nothing is said
@@ -37,6 +38,8 @@ def differences(actual: Any, expected: Any, *, fields: Sequence[str] = ()) -> st
         lines = _compare(actual, expected, "", tuple(fields), 0)
     except Exception:  # noqa: BLE001 - hostile data says nothing rather than break the check
         return ""
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], "(More differences are not shown.)"]
     text = "\n".join(lines)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3].rstrip() + "..."
 
