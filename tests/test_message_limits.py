@@ -42,5 +42,5 @@ def test_two_records_that_differ_are_told_by_their_differing_fields():
     with pytest.raises(CheckFailure) as failed:
         expect_value(mine, want, what="the layers")
     text = failed.value.full()
-    assert "Field 'fc' is ('Linear', 2352, 10, True), expected ('Linear', 2028, 10, True)." in text
+    assert "fc has in_features=2352 (expected in_features=2028)." in text
     assert record_dumps(text) == [] and "conv2" not in text

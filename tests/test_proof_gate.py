@@ -204,7 +204,8 @@ def test_a_list_with_one_float_is_not_said_to_be_what_it_should_be():
     with pytest.raises(CheckFailure) as failed:
         expect_value([1] * 9 + [2.0], [1] * 10, what="counts")
     text = failed.value.full()
-    assert "item 9 is a float, expected an int" in text
+    assert "The 10th element is the float 2.0, expected the int 1" in text
+    assert "but is a list of length 10" not in text
     assert "should be a list of length 10 but is a list of length 10" not in text
 
 

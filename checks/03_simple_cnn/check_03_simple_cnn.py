@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking import layer_text
+from grader.checking import anatomy_records, layer_text
 from grader.checking.compare import (
     expect_raises,
     expect_tensor,
@@ -119,10 +119,9 @@ def test_simple_cnn_layers(submission, reference, driver, expected):
             )
         if got != want:
             differ = layer_text.differences(got, want)
-            fail(
+            fail(  # the settings that differ, in words, never the two tuples
                 f"SimpleCNN.{name} has {differ}." if differ else f"SimpleCNN.{name} is wrong.",
-                f"It is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
-                "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)",
+                "" if differ else anatomy_records.words(got, want, (), ""),
                 _layer_mistake(name, got, want),
             )
 

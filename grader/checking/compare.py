@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.checking import tensor_text
+from grader.checking import anatomy_records, tensor_text
 from grader.checking.submission import LoadError, StudentError
-from grader.checking.type_text import field_difference, type_difference
+from grader.checking.type_text import type_words
 from grader.wire.protocol import Opaque
 
 
@@ -180,42 +180,41 @@ def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, ato
 
 
 def expect_value(
-    actual: Any, expected: Any, *, what: str, inputs: str = "", likely: Iterable[Mistake] = ()
+    actual: Any,
+    expected: Any,
+    *,
+    what: str,
+    inputs: str = "",
+    likely: Iterable[Mistake] = (),
+    fields: tuple[str, ...] = (),
+    explain: Callable[[Any], str] | None = None,
 ) -> None:
     """Exact equality for plain values, with the type checked first (True is not 1, 1.0 is not
-    1)."""
+    1). A container is described element by element (`fields` names a tuple's elements);
+    `explain(actual)` may give a proven cause when no listed mistake matches."""
     context = f"Input: {inputs}" if inputs else ""
     likely = list(likely)
     if not _same_plain_type(actual, expected):
+        typed = f"{type_words(describe(expected), describe(actual), actual, expected)}."
         fail(
             f"{what} has the wrong type.",
-            f"{_type_words(actual, expected)}.\n{context}",
-            _diagnose(actual, likely),
+            anatomy_records.words(actual, expected, fields, typed) + f"\n{context}",
+            _diagnose(actual, likely) or anatomy_records.explained(explain, actual),
         )
     if actual != expected:
         fail(
             f"{what} is wrong.",
-            f"{field_difference(actual, expected) or f'It is {actual!r}, expected {expected!r}.'}"
-            f"\n{context}",
-            _diagnose(actual, likely),
+            f"{anatomy_records.words(actual, expected, fields, '')}\n{context}",
+            _diagnose(actual, likely) or anatomy_records.explained(explain, actual),
         )
-
-
-def _type_words(actual: Any, expected: Any) -> str:
-    """Both descriptions, or where the types differ when the two read alike."""
-    wanted, found = describe(expected), describe(actual)
-    if wanted == found and type_difference(actual, expected):
-        return f"It is {found}, but its {type_difference(actual, expected)}"
-    return f"It should be {wanted} but is {found}"
 
 
 def _same_plain_type(actual: Any, expected: Any) -> bool:
+    """Types alike at every position both have (a length that differs is a wrong value)."""
     if type(actual) is not type(expected):
         return False
     if isinstance(expected, (list, tuple)):
-        return len(actual) == len(expected) and all(
-            _same_plain_type(a, e) for a, e in zip(actual, expected)
-        )
+        return all(_same_plain_type(a, e) for a, e in zip(actual, expected))
     return True
 
 

@@ -40,3 +40,10 @@ def field_difference(actual: Any, expected: Any, most: int = 3) -> str:
     lines = [f"Field {k!r} is {actual[k]!r}, expected {expected[k]!r}." for k in differ[:most]]
     more = f"\n... and {len(differ) - most} more fields differ." if len(differ) > most else ""
     return "\n".join(lines) + more
+
+
+def type_words(wanted: str, found: str, actual: Any, expected: Any) -> str:
+    """Both descriptions, or where the types differ when the two read alike."""
+    if wanted == found and type_difference(actual, expected):
+        return f"It is {found}, but its {type_difference(actual, expected)}"
+    return f"It should be {wanted} but is {found}"
