@@ -5,8 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking import layer_text
+from grader.checking import layer_text, model_structure, stages
 from grader.checking.compare import (
+    CheckFailure,
     expect_raises,
     expect_tensor,
     expect_value,
@@ -14,7 +15,8 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
-from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
+from grader.wire.probe_tools import describe_layers, load_spec_state, plain_state, without_aliases
+from grader.wire.stages import stage_outputs
 
 
 @pytest.mark.points(2)
@@ -158,12 +160,13 @@ def _forward(reference, state: dict, images) -> dict:
 
 
 @pytest.mark.points(4)
-def test_simple_cnn_forward(submission, reference, expected):
+def test_simple_cnn_forward(submission, reference, driver, expected):
     images = torch.randn(3, 1, 28, 28)
     result = submission.drive("forward", images)
     # the spec's keys only: a layer also kept in an nn.Sequential is named twice in a state_dict
     keys = expected("state_keys", lambda: list(reference.SimpleCNN().state_dict()))
     state, output = without_aliases(result["state"], keys), result["output"]
+    _same_structure(submission, reference, driver, expected, state)
     want = expected.optional("forward", lambda: _forward(reference, state, images), state, images)
     if (
         want is None
@@ -192,15 +195,60 @@ def test_simple_cnn_forward(submission, reference, expected):
             "or torch.flatten(x, 1), not x.view(-1).",
         ),
     ]
-    expect_tensor(
-        output,
-        want["output"],
-        what="SimpleCNN()(images)",
-        inputs="a random batch (3, 1, 28, 28)",
-        atol=1e-5,
-        rtol=1e-4,
-        likely=likely,
+    try:
+        expect_tensor(
+            output,
+            want["output"],
+            what="SimpleCNN()(images)",
+            inputs="a random batch (3, 1, 28, 28)",
+            atol=1e-5,
+            rtol=1e-4,
+            likely=likely,
+        )
+    except CheckFailure as failure:
+        where = _where(submission, reference, driver, expected, images)
+        raise stages.localised(failure, where) from None
+
+
+def _same_structure(submission, reference, driver, expected, state) -> None:
+    """Fail once, in words, when the learner's parameters differ from the spec's in names or
+    shapes; a difference simple_cnn_layers also shows is said there, and pointed to here."""
+    want = expected.optional(
+        "state_shapes", lambda: model_structure.shapes(reference.SimpleCNN().state_dict())
     )
+    got = model_structure.shapes(state)
+    said = model_structure.differences(got, want) if got and want else []
+    if not said:
+        return
+    layers = expected(
+        "layers", lambda: describe_layers(reference.SimpleCNN(), driver.LAYERS), driver.LAYERS
+    )
+    text = model_structure.summary(said)
+    if submission.drive("layers") != layers:
+        fail(f"see simple_cnn_layers: the model's layers differ ({text}).")
+    fail(f"SimpleCNN's layers differ from the tutorial's: {text}.")
+
+
+def _reference_stages(reference, driver, images) -> dict:
+    """Parameters chosen here (the reference's, from a fixed seed) and each named layer's output
+    of the reference SimpleCNN with them."""
+    torch.manual_seed(23)
+    model = reference.SimpleCNN()
+    return {"state": plain_state(model), "stages": stage_outputs(model, driver.LAYERS, images)}
+
+
+def _where(submission, reference, driver, expected, images):
+    """Where the learner's SimpleCNN and the reference's, with the same parameters, part ways."""
+    found = expected.optional(
+        "stages", lambda: _reference_stages(reference, driver, images), images
+    )
+    if found is None:  # a handout that did not record them
+        return None
+    try:
+        mine = submission.drive("stages", found["state"], images)
+    except Exception:  # noqa: BLE001 - no localisation; the failure above stands
+        return None
+    return stages.first_difference(mine, found["stages"])
 
 
 @pytest.mark.points(2)
