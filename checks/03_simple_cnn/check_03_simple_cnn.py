@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking import layer_text, model_structure, stages
+from grader.checking import layer_text, model_compare, model_structure
 from grader.checking.compare import (
     CheckFailure,
     expect_raises,
@@ -15,8 +15,7 @@ from grader.checking.compare import (
     looks_like,
     when,
 )
-from grader.wire.probe_tools import describe_layers, load_spec_state, plain_state, without_aliases
-from grader.wire.stages import stage_outputs
+from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
 @pytest.mark.points(2)
@@ -206,49 +205,25 @@ def test_simple_cnn_forward(submission, reference, driver, expected):
             likely=likely,
         )
     except CheckFailure as failure:
-        where = _where(submission, reference, driver, expected, images)
-        raise stages.localised(failure, where) from None
+        raise model_compare.localised(
+            failure, submission, expected, reference.SimpleCNN, driver.LAYERS, images
+        ) from None
 
 
 def _same_structure(submission, reference, driver, expected, state) -> None:
-    """Fail once, in words, when the learner's parameters differ from the spec's in names or
-    shapes; a difference simple_cnn_layers also shows is said there, and pointed to here."""
+    """A difference in the parameters' names or shapes, said once: by simple_cnn_layers when it
+    shows it too."""
     want = expected.optional(
         "state_shapes", lambda: model_structure.shapes(reference.SimpleCNN().state_dict())
     )
-    got = model_structure.shapes(state)
-    said = model_structure.differences(got, want) if got and want else []
-    if not said:
-        return
-    layers = expected(
-        "layers", lambda: describe_layers(reference.SimpleCNN(), driver.LAYERS), driver.LAYERS
-    )
-    text = model_structure.summary(said)
-    if submission.drive("layers") != layers:
-        fail(f"see simple_cnn_layers: the model's layers differ ({text}).")
-    fail(f"SimpleCNN's layers differ from the tutorial's: {text}.")
 
+    def shown_by() -> str | None:
+        layers = expected(
+            "layers", lambda: describe_layers(reference.SimpleCNN(), driver.LAYERS), driver.LAYERS
+        )
+        return "simple_cnn_layers" if submission.drive("layers") != layers else None
 
-def _reference_stages(reference, driver, images) -> dict:
-    """Parameters chosen here (the reference's, from a fixed seed) and each named layer's output
-    of the reference SimpleCNN with them."""
-    torch.manual_seed(23)
-    model = reference.SimpleCNN()
-    return {"state": plain_state(model), "stages": stage_outputs(model, driver.LAYERS, images)}
-
-
-def _where(submission, reference, driver, expected, images):
-    """Where the learner's SimpleCNN and the reference's, with the same parameters, part ways."""
-    found = expected.optional(
-        "stages", lambda: _reference_stages(reference, driver, images), images
-    )
-    if found is None:  # a handout that did not record them
-        return None
-    try:
-        mine = submission.drive("stages", found["state"], images)
-    except Exception:  # noqa: BLE001 - no localisation; the failure above stands
-        return None
-    return stages.first_difference(mine, found["stages"])
+    model_compare.same_structure(state, want, "SimpleCNN", shown_by)
 
 
 @pytest.mark.points(2)

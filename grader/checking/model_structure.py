@@ -86,3 +86,65 @@ def summary(said: list[str]) -> str:
     shown = "; ".join(said[:MAX_SAID])
     more = len(said) - MAX_SAID
     return shown + (f"; and {more} more difference{'s' * (more > 1)}" if more > 0 else "")
+
+
+def _size(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) == 1:
+            return str(value[0])
+        return "x".join(map(str, value))
+    return str(value)
+
+
+def _kernel(value: Any) -> str:
+    return "x".join(map(str, value)) if isinstance(value, (tuple, list)) else f"{value}x{value}"
+
+
+def _described(name: str, got: tuple, want: tuple) -> list[str]:
+    """Conv2d (in, out, kernel, stride, padding, bias) and Linear (in, out, bias) settings."""
+    if want[0] == "Linear":
+        fields = (("takes {} inputs", 1), ("has {} outputs", 2))
+        bias = 3
+    else:
+        fields = (
+            ("takes {} channels", 1),
+            ("has {} output channels", 2),
+            ("has a {} kernel", 3),
+            ("has stride {}", 4),
+            ("has padding={}", 5),
+        )
+        bias = 6
+    said = []
+    for words, i in fields:
+        if got[i] != want[i]:
+            size = _kernel if "kernel" in words else _size
+            said.append(
+                f"{name} {words.format(size(got[i]))}, expected {size(want[i])}"
+                if "padding" not in words
+                else f"{name} has padding={size(got[i])}, expected padding={size(want[i])}"
+            )
+    if got[bias] != want[bias]:
+        said.append(f"{name} has a bias, expected none" if got[bias] else f"{name} has no bias")
+    return said
+
+
+def layer_differences(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    """How described layers (grader.wire.probe_tools.describe_layers: plain tuples) differ, in
+    words: "fc has 3 outputs, expected 10"; [] when they are the same."""
+    said: list[str] = []
+    for name, wanted in want.items():
+        mine = got.get(name) if isinstance(got, dict) else None
+        if mine == wanted:
+            continue
+        if wanted is None:
+            said.append(f"there is a {name}, expected none")
+        elif mine is None:
+            said.append(f"there is no {name}")
+        elif not isinstance(mine, (tuple, list)) or not mine or mine[0] != wanted[0]:
+            kind = mine[0] if isinstance(mine, (tuple, list)) and mine else "something else"
+            said.append(f"{name} is a {kind}, expected a {wanted[0]}")
+        elif wanted[0] in ("Conv2d", "Linear") and len(mine) == len(wanted):
+            said += _described(name, tuple(mine), tuple(wanted))
+        else:
+            said.append(f"{name} is {tuple(mine)}, expected {tuple(wanted)}")
+    return said
