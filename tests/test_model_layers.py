@@ -120,3 +120,23 @@ def test_a_structural_difference_is_said_once(tmp_path):
     for message in failed.values():
         assert "size mismatch" not in message and "2352 inputs" not in message
         assert len(message.splitlines()) == 1
+
+
+def test_lazy_layers_in_simple_cnn_and_tiny_cnn_earn_full_points(tmp_path):
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.paths import SOLUTIONS_DIR
+
+    edits = {
+        "simple_cnn": ("self.fc1 = nn.Linear(8 * 7 * 7, 64)", "self.fc1 = nn.LazyLinear(64)"),
+        "layer_tweaks": (
+            "self.fc = nn.Linear(channels * side * side, 10)",
+            "self.fc = nn.LazyLinear(10)",
+        ),
+    }
+    for exercise, (old, new) in edits.items():
+        source = (SOLUTIONS_DIR / exercise_by_id(exercise).filename).read_text()
+        assert old in source
+        write(tmp_path, exercise, source.replace(old, new))
+    result = grade(tmp_path, *edits)
+    for exercise in result.exercises.values():
+        assert exercise.score == exercise.max_score, [c.message for c in exercise.checks]
