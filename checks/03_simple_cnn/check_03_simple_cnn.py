@@ -194,6 +194,9 @@ def test_simple_cnn_forward(submission, reference, driver, expected):
             "or torch.flatten(x, 1), not x.view(-1).",
         ),
     ]
+    found = model_compare.reference_stages_for(
+        expected, lambda: reference.SimpleCNN(), driver.LAYERS, images
+    )
     try:
         expect_tensor(
             output,
@@ -205,9 +208,7 @@ def test_simple_cnn_forward(submission, reference, driver, expected):
             likely=likely,
         )
     except CheckFailure as failure:
-        raise model_compare.localised(
-            failure, submission, expected, reference.SimpleCNN, driver.LAYERS, images
-        ) from None
+        raise model_compare.localised(failure, submission, found, images) from None
 
 
 def _same_structure(submission, reference, driver, expected, state) -> None:

@@ -174,6 +174,9 @@ def test_tinycnn_forward(submission, reference, driver, expected, config):
                 "ReLU.",
             )
         )
+    found = model_compare.reference_stages_for(
+        expected, lambda: reference.TinyCNN(**config), driver.LAYERS, images, config
+    )
     try:
         expect_tensor(
             output,
@@ -185,15 +188,7 @@ def test_tinycnn_forward(submission, reference, driver, expected, config):
             likely=likely,
         )
     except CheckFailure as failure:
-        raise model_compare.localised(
-            failure,
-            submission,
-            expected,
-            lambda: reference.TinyCNN(**config),
-            driver.LAYERS,
-            images,
-            config,
-        ) from None
+        raise model_compare.localised(failure, submission, found, images, config) from None
 
 
 def _same_structure(submission, reference, driver, expected, config, state) -> None:

@@ -63,12 +63,19 @@ def reference_stages(build: Callable[[], nn.Module], names: list[str], images) -
     return {"state": plain_state(model), "stages": stage_outputs(model, names, images)}
 
 
-def localised(failure: CheckFailure, submission, expected, build, names, images, *args):
-    """`failure` with where the learner's model (driver function `stages`, called with `args`,
-    the chosen parameters and `images`) and the reference's part ways, when that is proven."""
-    found = expected.optional(
+def reference_stages_for(expected, build, names: list[str], images, *args) -> dict | None:
+    """The parameters chosen for both models and the reference's stages with them, under the
+    name "stages" (computed for every run, so that a handout records them); None when a
+    handout lacks them."""
+    return expected.optional(
         "stages", lambda: reference_stages(build, names, images), *args, images
     )
+
+
+def localised(failure: CheckFailure, submission, found: dict | None, images, *args):
+    """`failure` with where the learner's model (driver function `stages`, called with `args`,
+    the chosen parameters and `images`) and the reference's (`found`) part ways, when that is
+    proven."""
     if found is None:  # a handout that did not record them
         return failure
     try:
