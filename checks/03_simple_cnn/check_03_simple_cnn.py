@@ -107,9 +107,11 @@ def test_simple_cnn_layers(submission, reference, driver, expected):
             )
         if got != want:
             differ = layer_text.differences(got, want)
-            fail(
+            fail(  # the settings that differ in words; both descriptions only when none is named
                 f"SimpleCNN.{name} has {differ}." if differ else f"SimpleCNN.{name} is wrong.",
-                f"It is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
+                ""
+                if differ
+                else f"It is {got}, expected {want}.\n(Conv2d: in, out, kernel, stride, "
                 "padding, bias; MaxPool2d: kernel, stride; Linear: in, out, bias)",
                 _layer_mistake(name, got, want),
             )

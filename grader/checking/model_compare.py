@@ -29,8 +29,14 @@ def same_layers(got: Any, want: dict, model: str, likely: Iterable[Mistake] = ()
     if not said and got == want:
         return
     mistake = next((m.message for m in likely if _matches(m, got)), "")
-    summary = model_structure.summary(said) if said else "they are not the expected layers"
-    fail(f"the layers of {model} differ from the spec's: {summary}.", "", mistake)
+    if said:
+        summary = model_structure.summary(said)
+        fail(f"the layers of {model} differ from the spec's: {summary}.", "", mistake)
+    fail(
+        f"the layers of {model} differ from the spec's.",
+        f"They are {got}, expected {want}.",
+        mistake,
+    )
 
 
 def _matches(mistake: Mistake, actual: Any) -> bool:
