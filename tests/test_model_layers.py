@@ -44,7 +44,7 @@ def test_the_first_differing_stage_is_named_and_agreeing_models_are_not():
     assert "agree up to conv2; the output of pool after conv2 differs" in sentence
     assert "2x8x14x14" in details
     sentence, _ = stages.first_difference(_stages("relu_on_logits", images), want)
-    assert "every layer's output agrees, up to fc" in sentence and "after fc differs" in sentence
+    assert "agree up to fc, the last; what forward does after fc differs" in sentence
 
 
 def test_stages_that_cannot_be_lined_up_say_nothing():

@@ -98,11 +98,10 @@ def first_difference(
     output_g, output_w = got.get("output"), want.get("output")
     if type(output_g) is torch.Tensor and type(output_w) is torch.Tensor:
         if not _close(output_g, output_w, rtol, atol):
-            last = spec[-1][1]
             return (
-                f"With the same parameters, every layer's output agrees, up to {labels[-1]} "
-                f"(shape {_shape(last)}); what forward does after {labels[-1]} differs.",
-                "",
+                f"With the same parameters, the layers' outputs agree up to {labels[-1]}, the "
+                f"last; what forward does after {labels[-1]} differs.",
+                f"Up to {labels[-1]} (shape {_shape(spec[-1][1])}) the outputs agree.",
             )
     return None
 
