@@ -140,3 +140,30 @@ def test_lazy_layers_in_simple_cnn_and_tiny_cnn_earn_full_points(tmp_path):
     result = grade(tmp_path, *edits)
     for exercise in result.exercises.values():
         assert exercise.score == exercise.max_score, [c.message for c in exercise.checks]
+
+
+def test_stages_are_bounded_in_number_and_size():
+    class Loop(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+
+        def forward(self, x):
+            for _ in range(100):
+                x = self.fc(x)
+            return x
+
+    found = stage_outputs(Loop(), ["fc", "missing"], torch.ones(2, 4))
+    assert len(found["stages"]) == 24 and all(name == "fc" for name, _ in found["stages"])
+    big = stage_outputs(Loop(), ["fc"], torch.ones(200_000, 4))
+    assert [s for _, s in big["stages"]][:1] == [None]  # 800,000 values: named, not sent
+
+
+def test_lazy_layers_are_materialised_by_one_forward():
+    from grader.wire.lazy import is_lazy, materialised
+
+    model = nn.Sequential(nn.Flatten(), nn.LazyLinear(3)).train()
+    assert is_lazy(model)
+    materialised(model, torch.zeros(1, 1, 2, 2))
+    assert not is_lazy(model) and model.training
+    assert sum(p.numel() for p in model.parameters()) == 4 * 3 + 3
