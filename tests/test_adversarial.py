@@ -886,7 +886,7 @@ def test_time_is_measured_outside_the_worker_from_loading_the_file(tmp_path):
     pool = WorkerPool()
     submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
     try:
-        described = submission.drive("describe_model")
+        described = submission.drive("build")
         used = submission.usage()
     finally:
         submission.close()
@@ -988,7 +988,7 @@ def test_cpu_of_children_that_exited_unreaped_is_counted(tmp_path):
     pool = WorkerPool()
     submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
     try:
-        submission.drive("describe_model")
+        submission.drive("build")
         used = submission.usage()
     finally:
         submission.close()
@@ -1026,7 +1026,7 @@ def test_cpu_of_a_child_the_kernel_reaped_unseen_is_counted(tmp_path):
     pool = WorkerPool()
     submission = Submission(exercise_by_id("train_digits"), tmp_path, pool)
     try:
-        submission.drive("describe_model")
+        submission.drive("build")
         used = submission.usage()
     finally:
         submission.close()

@@ -238,7 +238,8 @@ def test_layers_also_kept_in_a_sequential_earn_full_points(handout, tmp_path):
 
 def test_an_unrecorded_value_gives_no_points_and_says_so(handout, tmp_path):
     """A SimpleCNN with a parameter the spec does not have: no recorded value fits it. The check
-    fails and says why; it does not crash, pass, or name a mistake."""
+    fails and says why (the extra layer, from the state's names and shapes, as in the full
+    project); it does not crash, pass, or name a mistake."""
 
     def extra_layer(lines):
         at = _line(lines, "        self.fc2 = ")
@@ -248,10 +249,11 @@ def test_an_unrecorded_value_gives_no_points_and_says_so(handout, tmp_path):
     graded = _simple_cnn(handout, tmp_path, extra_layer)
     forward = graded["handout"]["simple_cnn_forward"]
     assert not forward["passed"] and forward["score"] == 0
-    assert "not available in this handout" in forward["message"]
+    assert "extra is a layer the spec does not have" in forward["message"]
     assert "Likely mistake" not in forward["message"]
     full = {c["name"]: c for c in graded["full"]["checks"]}
     assert not full["simple_cnn_forward"]["passed"]  # the full project fails it too
+    assert full["simple_cnn_forward"]["message"] == forward["message"]
 
 
 def test_replay_never_guesses(tmp_path):

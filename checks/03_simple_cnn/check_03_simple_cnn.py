@@ -5,8 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking import anatomy_records, layer_text
+from grader.checking import anatomy_records, layer_text, model_compare, model_structure
 from grader.checking.compare import (
+    CheckFailure,
     expect_raises,
     expect_tensor,
     expect_value,
@@ -170,12 +171,13 @@ def _forward(reference, state: dict, images) -> dict:
 
 
 @pytest.mark.points(4)
-def test_simple_cnn_forward(submission, reference, expected):
+def test_simple_cnn_forward(submission, reference, driver, expected):
     images = torch.randn(3, 1, 28, 28)
     result = submission.drive("forward", images)
     # the spec's keys only: a layer also kept in an nn.Sequential is named twice in a state_dict
     keys = expected("state_keys", lambda: list(reference.SimpleCNN().state_dict()))
     state, output = without_aliases(result["state"], keys), result["output"]
+    _same_structure(submission, reference, driver, expected, state)
     want = expected.optional("forward", lambda: _forward(reference, state, images), state, images)
     if (
         want is None
@@ -204,15 +206,37 @@ def test_simple_cnn_forward(submission, reference, expected):
             "or torch.flatten(x, 1), not x.view(-1).",
         ),
     ]
-    expect_tensor(
-        output,
-        want["output"],
-        what="SimpleCNN()(images)",
-        inputs="a random batch (3, 1, 28, 28)",
-        atol=1e-5,
-        rtol=1e-4,
-        likely=likely,
+    found = model_compare.reference_stages_for(
+        expected, lambda: reference.SimpleCNN(), driver.LAYERS, images
     )
+    try:
+        expect_tensor(
+            output,
+            want["output"],
+            what="SimpleCNN()(images)",
+            inputs="a random batch (3, 1, 28, 28)",
+            atol=1e-5,
+            rtol=1e-4,
+            likely=likely,
+        )
+    except CheckFailure as failure:
+        raise model_compare.localised(failure, submission, found, images) from None
+
+
+def _same_structure(submission, reference, driver, expected, state) -> None:
+    """A difference in the parameters' names or shapes, said once: by simple_cnn_layers when it
+    shows it too."""
+    want = expected.optional(
+        "state_shapes", lambda: model_structure.shapes(reference.SimpleCNN().state_dict())
+    )
+
+    def shown_by() -> str | None:
+        layers = expected(
+            "layers", lambda: describe_layers(reference.SimpleCNN(), driver.LAYERS), driver.LAYERS
+        )
+        return "simple_cnn_layers" if submission.drive("layers") != layers else None
+
+    model_compare.same_structure(state, want, "SimpleCNN", shown_by)
 
 
 @pytest.mark.points(2)

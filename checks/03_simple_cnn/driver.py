@@ -6,7 +6,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader.wire.lazy import materialised
 from grader.wire.probe_tools import describe_layers, load_with_aliases, plain_state
+from grader.wire.stages import stage_outputs
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
 LEARNER = {
@@ -14,6 +16,7 @@ LEARNER = {
     "forward": "SimpleCNN's forward",
     "forward_with": "SimpleCNN's forward",
     "trace": "trace_shapes",
+    "stages": "SimpleCNN's forward",
 }
 
 LAYERS = ["conv1", "pool", "conv2", "fc1", "fc2"]
@@ -36,12 +39,17 @@ class TrustedSimpleCNN(nn.Module):
         return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
 
 
+def _built(module) -> torch.nn.Module:
+    """The learner's SimpleCNN, its lazy layers (if any) given parameters by a first forward."""
+    return materialised(module.SimpleCNN(), torch.zeros(1, 1, 28, 28))
+
+
 def layers(module) -> dict:
-    return describe_layers(module.SimpleCNN(), LAYERS)
+    return describe_layers(_built(module), LAYERS)
 
 
 def forward(module, images: torch.Tensor) -> dict:
-    model = module.SimpleCNN()
+    model = _built(module)
     return {"state": plain_state(model), "output": model(images).detach()}
 
 
@@ -51,6 +59,13 @@ def trace(module, batch: int) -> list:
 
 def forward_with(module, state: dict, images: torch.Tensor) -> torch.Tensor:
     """The learner's SimpleCNN with the given parameters (a handout's recorded ones) on images."""
-    model = module.SimpleCNN()
+    model = _built(module)
     load_with_aliases(model, state)
     return model(images).detach()
+
+
+def stages(module, state: dict, images: torch.Tensor) -> dict:
+    """The learner's SimpleCNN with the parameters the checks chose: each named layer's output."""
+    model = _built(module)
+    load_with_aliases(model, state)
+    return stage_outputs(model, LAYERS, images)

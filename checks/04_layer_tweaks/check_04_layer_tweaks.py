@@ -5,8 +5,26 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking.compare import expect_tensor, expect_value, fail, looks_like, when
+from grader.checking import model_compare, model_structure
+from grader.checking.compare import (
+    CheckFailure,
+    expect_tensor,
+    expect_value,
+    fail,
+    looks_like,
+    when,
+)
+from grader.checking.model_compare import same_layers
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
+
+# make_variants's models, each one of the configurations tinycnn_configurations checks
+VARIANTS = {
+    "baseline": {},
+    "eight_filters": {"num_filters": 8},
+    "kernel5": {"kernel_size": 5},
+    "no_relu": {"use_relu": False},
+    "two_conv": {"extra_conv_filters": 6},
+}
 
 
 def _config_text(config):
@@ -25,19 +43,14 @@ def test_tinycnn_default_layers(submission, reference, driver, expected):
             "TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
             "create self.conv2 only when extra_conv_filters > 0."
         )
-    expect_value(
+    same_layers(
         actual["layers"],
         layers,
-        what="the layers of TinyCNN()",
+        "TinyCNN()",
         likely=[
             when(
-                lambda a: _field_differs(a, layers, "fc", 1),
+                lambda a: _inputs_differ(a["fc"], layers["fc"]),
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
-            ),
-            when(
-                lambda a: _field_differs(a, layers, "fc", 2),
-                f"fc has {_field(actual['layers'], 'fc', 2)} outputs, expected "
-                f"{layers['fc'][2]} (one per class).",
             ),
             when(
                 lambda a: a["conv"] != layers["conv"],
@@ -65,13 +78,15 @@ def test_tinycnn_configurations(submission, reference, driver, expected):
                 "an attribute conv2."
             )
         side = config.get("image_size", 28) + 2 - config.get("kernel_size", 3) + 1
-        expect_value(
+        if not config and actual["layers"] != layers:
+            _point_to_default(actual["layers"], layers)
+        same_layers(
             actual["layers"],
             layers,
-            what=f"the layers of {_config_text(config)}",
+            _config_text(config),
             likely=[
                 when(
-                    lambda a, layers=layers: _field_differs(a, layers, "fc", 1),
+                    lambda a, layers=layers: _inputs_differ(a["fc"], layers["fc"]),
                     f"fc's input size: the conv output side is S = image_size + 2 - "
                     f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
                     f"{layers['fc'][1]} (channels of the last conv).",
@@ -82,6 +97,15 @@ def test_tinycnn_configurations(submission, reference, driver, expected):
                 ),
             ],
         )
+
+
+def _inputs_differ(got, want) -> bool:
+    """A Linear described by describe_layer takes another number of inputs than `want`."""
+    return isinstance(got, (tuple, list)) and len(got) > 1 and got[:2] != tuple(want[:2])
+
+
+def _point_to_default(got, want) -> None:
+    model_compare.point_to("tinycnn_default_layers", model_structure.layer_differences(got, want))
 
 
 def _layers(model, driver) -> dict:
@@ -120,13 +144,14 @@ def _without_relu_after_conv2(model, images, config):
     ],
     ids=lambda c: _config_text(c),
 )
-def test_tinycnn_forward(submission, reference, expected, config):
+def test_tinycnn_forward(submission, reference, driver, expected, config):
     side = config.get("image_size", 28)
     images = torch.randn(2, 1, side, side)
     result = submission.drive("forward", config, images)
     # the spec's keys only: a layer also kept in an nn.Sequential is named twice in a state_dict
     keys = expected("state_keys", lambda: list(reference.TinyCNN(**config).state_dict()), config)
     state, output = without_aliases(result["state"], keys), result["output"]
+    _same_structure(submission, reference, driver, expected, config, state)
     want = expected.optional(
         "forward", lambda: _forward(reference, config, state, images), config, state, images
     )
@@ -149,15 +174,39 @@ def test_tinycnn_forward(submission, reference, expected, config):
                 "ReLU.",
             )
         )
-    expect_tensor(
-        output,
-        want["output"],
-        what=f"{_config_text(config)}(images)",
-        inputs=f"random images of shape {tuple(images.shape)}",
-        atol=1e-5,
-        rtol=1e-4,
-        likely=likely,
+    found = model_compare.reference_stages_for(
+        expected, lambda: reference.TinyCNN(**config), driver.LAYERS, images, config
     )
+    try:
+        expect_tensor(
+            output,
+            want["output"],
+            what=f"{_config_text(config)}(images)",
+            inputs=f"random images of shape {tuple(images.shape)}",
+            atol=1e-5,
+            rtol=1e-4,
+            likely=likely,
+        )
+    except CheckFailure as failure:
+        raise model_compare.localised(failure, submission, found, images, config) from None
+
+
+def _same_structure(submission, reference, driver, expected, config, state) -> None:
+    """A difference in the parameters' names or shapes, said once: by tinycnn_default_layers
+    when TinyCNN() itself differs."""
+    want = expected.optional(
+        "state_shapes",
+        lambda: model_structure.shapes(reference.TinyCNN(**config).state_dict()),
+        config,
+    )
+
+    def shown_by() -> str | None:
+        default = expected(
+            "layers_and_conv2", lambda: _layers(reference.TinyCNN(), driver), {}, driver.LAYERS
+        )
+        return "tinycnn_default_layers" if submission.drive("layers", {}) != default else None
+
+    model_compare.same_structure(state, want, _config_text(config), shown_by)
 
 
 def _forward(reference, config: dict, state: dict, images) -> dict:
@@ -190,11 +239,8 @@ def test_make_variants(submission, reference, driver, expected):
             fail(
                 f"make_variants()[{name!r}] should be a TinyCNN.", f"It is a {got[name]['class']}."
             )
-        expect_value(
-            got[name]["layers"],
-            want[name]["layers"],
-            what=f"the layers of make_variants()[{name!r}]",
-        )
+        if got[name]["layers"] != want[name]["layers"]:
+            _variant_layers(submission, reference, driver, expected, name, got, want)
         expect_tensor(
             got[name]["use_relu_output"],
             want[name]["use_relu_output"],
@@ -215,30 +261,28 @@ def test_make_variants(submission, reference, driver, expected):
         )
 
 
+def _variant_layers(submission, reference, driver, expected, name, got, want) -> None:
+    """A variant's layers differ: pointed to the check that shows it when the learner's own
+    TinyCNN of that configuration differs too, else said in words here."""
+    config = VARIANTS.get(name)
+    if config is not None:
+        own = submission.drive("layers", config)["layers"]
+        spec = expected(
+            "layers_and_conv2",
+            lambda: _layers(reference.TinyCNN(**config), driver),
+            config,
+            driver.LAYERS,
+        )["layers"]
+        if own != spec:
+            check = "tinycnn_configurations" if config else "tinycnn_default_layers"
+            model_compare.point_to(check, model_structure.layer_differences(own, spec))
+    same_layers(got[name]["layers"], want[name]["layers"], f"make_variants()[{name!r}]")
+
+
 def _close_to(actual, expected: dict) -> bool:
     wanted = expected["use_relu_output"]
     return (
         type(actual) is torch.Tensor
         and actual.shape == wanted.shape
         and bool(torch.allclose(actual, wanted, atol=1e-3, rtol=1e-3))
-    )
-
-
-def _field(layers, name: str, index: int):
-    """Field `index` of the learner's described layer `name` (("Linear", in, out, bias)), or
-    None when that layer is missing or of another form."""
-    layer = layers.get(name) if isinstance(layers, dict) else None
-    return layer[index] if isinstance(layer, tuple) and len(layer) > index else None
-
-
-def _field_differs(actual, expected, name: str, index: int) -> bool:
-    """The proof a field's words need: the layer is of the expected kind and that field differs
-    (an fc that already takes 2352 inputs is never told to take 2352 inputs)."""
-    mine = actual.get(name) if isinstance(actual, dict) else None
-    want = expected[name]
-    return (
-        isinstance(mine, tuple)
-        and len(mine) == len(want)
-        and mine[0] == want[0]
-        and mine[index] != want[index]
     )

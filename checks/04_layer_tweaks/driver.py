@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import torch
 
+from grader.wire.lazy import materialised
 from grader.wire.probe_tools import describe_layers, load_with_aliases, plain_state
+from grader.wire.stages import stage_outputs
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
 LEARNER = {
@@ -13,6 +15,7 @@ LEARNER = {
     "forward_with": "TinyCNN's forward",
     "variants": "make_variants",
     "signature": "TinyCNN(...)",
+    "stages": "TinyCNN's forward",
 }
 
 LAYERS = ["conv", "conv2", "fc"]
@@ -33,19 +36,25 @@ CONFIGS = [
 ]
 
 
+def _built(module, config: dict) -> torch.nn.Module:
+    """The learner's TinyCNN(**config), its lazy layers (if any) given parameters by a forward."""
+    side = config.get("image_size", 28)
+    return materialised(module.TinyCNN(**config), torch.zeros(1, 1, side, side))
+
+
 def layers(module, config: dict) -> dict:
-    model = module.TinyCNN(**config)
+    model = _built(module, config)
     return {"layers": describe_layers(model, LAYERS), "has_conv2": hasattr(model, "conv2")}
 
 
 def forward(module, config: dict, images: torch.Tensor) -> dict:
-    model = module.TinyCNN(**config)
+    model = _built(module, config)
     return {"state": plain_state(model), "output": model(images).detach()}
 
 
 def forward_with(module, config: dict, state: dict, images: torch.Tensor) -> torch.Tensor:
     """The learner's TinyCNN(**config) with the given parameters (a handout's recorded ones)."""
-    model = module.TinyCNN(**config)
+    model = _built(module, config)
     load_with_aliases(model, state)
     return model(images).detach()
 
@@ -54,6 +63,9 @@ def variants(module) -> dict:
     models = module.make_variants()
     if not isinstance(models, dict):
         return {"type": type(models).__name__}
+    for m in models.values():  # lazy layers get their parameters before they are described
+        if isinstance(m, torch.nn.Module):
+            materialised(m, torch.zeros(1, 1, 28, 28))
     return {
         "type": "dict",
         "models": {
@@ -69,12 +81,21 @@ def variants(module) -> dict:
 
 def signature(module, config: dict) -> torch.Tensor:
     """The learner's own TinyCNN(**config) on the fixed input of `_relu_signature`."""
-    return _relu_signature(module.TinyCNN(**config))
+    return _relu_signature(_built(module, config))
 
 
 def _relu_signature(model) -> torch.Tensor:
     """The model's output with every weight set to a fixed pattern: tells ReLU from no ReLU."""
+    materialised(model, torch.zeros(1, 1, 28, 28))
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(torch.linspace(-1, 1, p.numel()).view_as(p))
         return model(torch.linspace(-1, 1, 28 * 28).view(1, 1, 28, 28))
+
+
+def stages(module, config: dict, state: dict, images: torch.Tensor) -> dict:
+    """The learner's TinyCNN(**config) with the parameters the checks chose: each named layer's
+    output."""
+    model = _built(module, config)
+    load_with_aliases(model, state)
+    return stage_outputs(model, LAYERS, images)

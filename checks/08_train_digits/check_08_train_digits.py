@@ -20,9 +20,17 @@ from grader.checking.problems import CheckTimeout
 
 
 def _describe(submission, inputs) -> None:
-    model = submission.drive("describe_model")
-    if not model["is_module"]:
-        fail("build_model() should return an nn.Module.", f"It returned a {model['type']}.")
+    built = submission.drive("build")
+    if not built["is_module"]:
+        fail("build_model() should return an nn.Module.", f"It returned a {built['type']}.")
+    model = submission.drive("describe_model")  # a forward first: lazy layers get parameters
+    lazy = model.get("lazy") if isinstance(model.get("lazy"), list) else []
+    if lazy:
+        fail(
+            "the model still has uninitialised (lazy) parameters after a forward pass on a "
+            f"(3, 1, 28, 28) batch: {', '.join(str(n)[:60] for n in lazy[:5])}. A lazy layer "
+            "gets its parameters from the first input it sees, so forward must use it."
+        )
     output = model["output"]
     if getattr(output, "shape", None) != (3, 10):
         fail(

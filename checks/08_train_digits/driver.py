@@ -16,7 +16,8 @@ from grader.digits import digit_loader
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
 LEARNER = {
-    "describe_model": "build_model",
+    "build": "build_model",
+    "describe_model": "your model's forward on a (3, 1, 28, 28) batch",
     "fit": "build_model and fit",
     "scores": "your model's forward on the held-out digits",
 }
@@ -32,20 +33,32 @@ _NUMEL = torch._C.TensorBase.numel
 _NAMED_PARAMETERS, _MODULES = torch.nn.Module.named_parameters, torch.nn.Module.modules
 
 
-def describe_model(module) -> dict:
-    """Build the model (the one `fit` will train) and report its size and output shape on a small
-    batch, computed in evaluation mode: a forward in training mode would move batch norm's
-    statistics before `fit`."""
+def build(module) -> dict:
+    """Build the model (the one `fit` will train): only build_model runs here, so that an error
+    names it and nothing else."""
     model = module.build_model()
     if not isinstance(model, torch.nn.Module):
         return {"is_module": False, "type": type(model).__name__}
-    parameters = sum(p.numel() for p in model.parameters())
-    modes = [m.training for m in _MODULES(model)]
-    _trained.update(model=model, modes=modes, fresh=_snapshot(model))
+    _trained.update(model=model, modes=[m.training for m in _MODULES(model)])
+    return {"is_module": True}
+
+
+def describe_model(module) -> dict:
+    """The built model's output shape on a small batch and its size, computed in evaluation mode
+    (a forward in training mode would move batch norm's statistics before `fit`). The forward
+    comes first: lazily initialised layers (nn.LazyLinear) have no parameters before it."""
+    model = _trained["model"]
     model.eval()
     with torch.no_grad():
         output = model(torch.zeros(3, 1, 28, 28))
-    return {"is_module": True, "parameters": parameters, "output": output}
+    lazy = [name for name, p in _NAMED_PARAMETERS(model) if _is_lazy(p)]
+    parameters = sum(_NUMEL(p) for p in model.parameters() if not _is_lazy(p))
+    _trained.update(fresh=_snapshot(model))
+    return {"is_module": True, "parameters": parameters, "output": output, "lazy": lazy[:5]}
+
+
+def _is_lazy(parameter) -> bool:
+    return isinstance(parameter, torch.nn.parameter.UninitializedParameter)
 
 
 def _snapshot(model) -> dict:
