@@ -1,0 +1,66 @@
+"""What the anatomy modules share: the check's tolerance as one rule, values as float64, and
+places and numbers as a learner reads them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from grader.checking.tensor_text import number
+
+__all__ = ["MAX_ELEMENTS", "Tolerance", "as_double", "index_text", "line", "number", "prefix"]
+
+# Larger tensors get the factual report alone: every pattern is a few passes over the values,
+# and a check's message must not wait on them (a few ms at this size).
+MAX_ELEMENTS = 1 << 16
+_SCREEN = 64  # values compared first, before a full pass
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+    def close(self, actual: torch.Tensor, expected: torch.Tensor) -> bool:
+        """compare.py's rule: |actual - expected| <= atol + rtol * |expected| everywhere, NaN equal
+        to nothing; tensors of different shapes are never close."""
+        if actual.shape != expected.shape:
+            return False
+        if actual.numel() > _SCREEN and not self._close(
+            actual.reshape(-1)[:_SCREEN], expected.reshape(-1)[:_SCREEN]
+        ):
+            return False  # most patterns fail on their first values: no full pass for them
+        return self._close(actual, expected)
+
+    def _close(self, actual: torch.Tensor, expected: torch.Tensor) -> bool:
+        return bool(torch.isclose(actual, expected, rtol=self.rtol, atol=self.atol).all())
+
+    def differing(self, actual: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
+        return ~torch.isclose(actual, expected, rtol=self.rtol, atol=self.atol)
+
+
+def as_double(tensor: torch.Tensor) -> torch.Tensor:
+    return tensor.detach().to(device="cpu", dtype=torch.float64).contiguous()
+
+
+def index_text(flat: int, shape: tuple[int, ...]) -> str:
+    parts = []
+    for size in reversed(shape):
+        parts.append(flat % size)
+        flat //= size
+    return "[" + ", ".join(str(p) for p in reversed(parts)) + "]"
+
+
+def prefix(x: torch.Tensor, count: int = _SCREEN) -> torch.Tensor:
+    """The first values of a (contiguous) tensor, flat: elementwise patterns are tried there."""
+    return x.reshape(-1)[:count]
+
+
+def line(x: torch.Tensor, dim: int) -> torch.Tensor:
+    """The values along `dim` at index 0 of every other dimension: a pattern along `dim` that
+    fails there fails everywhere."""
+    for d in range(x.dim()):
+        if d != dim % x.dim():
+            x = x.narrow(d, 0, 1)
+    return x
