@@ -209,7 +209,7 @@ def _integers(a, e, tol, facts, floating) -> Finding | None:
     )
 
 
-def _probabilities(a, e, tol, facts, floating) -> Finding | None:
+def _softmax(a, e, tol, facts, floating) -> Finding | None:
     if not floating or a.dim() == 0:
         return None
     for dim in range(a.dim() - 1, -1, -1):
@@ -217,19 +217,21 @@ def _probabilities(a, e, tol, facts, floating) -> Finding | None:
             continue
         where = "" if dim == a.dim() - 1 else f" over dimension {dim}"
         first_a, first_e = line(a, dim), line(e, dim)
-        if tol.close(first_a, torch.softmax(first_e, dim)) and tol.close(a, torch.softmax(e, dim)):
-            return Finding(
-                f"your tensor equals softmax of the expected one{where}: probabilities where "
-                "raw scores (logits) are expected."
-            )
-        if tol.close(first_a, torch.log_softmax(first_e, dim)) and tol.close(
-            a, torch.log_softmax(e, dim)
+        for name, kind, function in (
+            ("softmax", "probabilities", torch.softmax),
+            ("log_softmax", "log-probabilities", torch.log_softmax),
         ):
-            return Finding(
-                f"your tensor equals log_softmax of the expected one{where}: log-probabilities "
-                "where raw scores (logits) are expected."
-            )
-    if a.shape[-1] < 2:
+            if tol.close(first_a, function(first_e, dim)) and tol.close(a, function(e, dim)):
+                return Finding(
+                    f"your tensor equals {name} of the expected one{where}: {kind} where raw "
+                    "scores (logits) are expected."
+                )
+    return None
+
+
+def _row_sums(a, e, tol, facts, floating) -> Finding | None:
+    """Rows that sum to 1 (or whose exponentials do) where the expected rows do not."""
+    if not floating or a.dim() == 0 or a.shape[-1] < 2:
         return None
     ones = torch.ones(a.shape[:-1], dtype=a.dtype)
     sums_to_one = Tolerance(tol.rtol, tol.atol * a.shape[-1]).close
@@ -250,4 +252,15 @@ def _geometry(a, e, tol, facts, floating) -> Finding | None:
     return Finding(text) if text else None
 
 
-_PATTERNS = (_nonfinite, _constant, _sign, _factor, _offset, _integers, _probabilities, _geometry)
+# in this order: the first that holds is said (a softmax is also an offset of a single row)
+_PATTERNS = (
+    _nonfinite,
+    _constant,
+    _sign,
+    _softmax,
+    _factor,
+    _offset,
+    _integers,
+    _geometry,
+    _row_sums,
+)

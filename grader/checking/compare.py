@@ -9,14 +9,15 @@ answer, names that mistake in plain words.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from grader.checking import tensor_text
+from grader.checking import anatomy, tensor_text
+from grader.checking.anatomy import Finding
 from grader.checking.submission import LoadError, StudentError
 from grader.wire.protocol import Opaque
 
@@ -41,26 +42,37 @@ def when(predicate: Callable[[Any], bool], message: str) -> Mistake:
 
 
 class CheckFailure(AssertionError):
-    """A wrong answer, in three parts: `headline` says what is wrong without any input or expected
-    value, `details` shows them, `mistake` names the likely cause. A hidden check (a graded run's
-    secret inputs) shows only the headline and the mistake."""
+    """A wrong answer, in four parts: `headline` says what is wrong without any input or expected
+    value, `details` shows them, `mistake` names the likely cause, `shows` what the values prove
+    (grader.checking.anatomy). A hidden check (a graded run's secret inputs) shows the headline,
+    the mistake and a `shows` that quotes no value."""
 
-    def __init__(self, headline: str, details: str = "", mistake: str = "") -> None:
+    def __init__(
+        self, headline: str, details: str = "", mistake: str = "", shows: Finding | None = None
+    ) -> None:
         self.headline, self.details, self.mistake = headline, details.strip("\n"), mistake
+        self.shows = shows
         super().__init__(self.full())
 
     def full(self) -> str:
-        return "\n".join(part for part in (self.headline, self.details, self._named()) if part)
+        parts = (self.headline, self.details, self._named(), self._shown(hidden=False))
+        return "\n".join(part for part in parts if part)
 
     def redacted(self) -> str:
-        return "\n".join(part for part in (self.headline, self._named()) if part)
+        parts = (self.headline, self._named(), self._shown(hidden=True))
+        return "\n".join(part for part in parts if part)
 
     def _named(self) -> str:
         return f"Likely mistake: {self.mistake}" if self.mistake else ""
 
+    def _shown(self, hidden: bool) -> str:
+        if self.shows is None or (hidden and self.shows.carries_value):
+            return ""
+        return f"What the numbers show: {self.shows.text}"
 
-def fail(headline: str, details: str = "", mistake: str = "") -> None:
-    raise CheckFailure(headline, details, mistake)
+
+def fail(headline: str, details: str = "", mistake: str = "", shows: Finding | None = None) -> None:
+    raise CheckFailure(headline, details, mistake, shows)
 
 
 def _close(actual: Any, expected: torch.Tensor, rtol: float, atol: float) -> bool:
@@ -144,8 +156,10 @@ def expect_tensor(
     rtol: float = 1.3e-6,
     atol: float = 1e-5,
     likely: Iterable[Mistake] = (),
+    facts: Mapping[str, float] | None = None,
 ) -> None:
-    """Shape first, then dtype, then values (`_close`; no subclasses)."""
+    """Shape first, then dtype, then values (`_close`; no subclasses). `facts` name numbers the
+    check knows ({"batch size": 4}) that a wrong answer may be scaled by."""
     likely = list(likely)
     context = f"Input: {inputs}" if inputs else ""
     if type(actual) is not torch.Tensor:
@@ -159,23 +173,22 @@ def expect_tensor(
             f"{what} has the wrong shape.",
             f"Its shape is {tuple(actual.shape)}, expected {tuple(expected.shape)}.\n{context}",
             _diagnose(actual, likely),
+            anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
     if actual.dtype != expected.dtype:
         fail(
             f"{what} has dtype {actual.dtype}, expected {expected.dtype}.",
             context,
             _diagnose(actual, likely),
+            anatomy.explain_dtype(actual, expected, rtol=rtol, atol=atol),
         )
     if not _close(actual, expected, rtol, atol):
         fail(
             f"{what} has the right shape but wrong values.",
-            f"{_value_report(actual, expected, rtol, atol)}\n{context}",
+            f"{tensor_text.difference(actual, expected, rtol, atol)}\n{context}",
             _diagnose(actual, likely),
+            anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
-
-
-def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> str:
-    return tensor_text.difference(actual, expected, rtol, atol)
 
 
 def expect_value(

@@ -55,4 +55,5 @@ def expect_state(actual: Any, expected: dict, *, what: str, likely: Iterable[Mis
             f"{what}: {len(differ)} of {len(expected)} tensors are wrong ({named}).",
             f"{failure.headline}\n{failure.details}",
             failure.mistake,
+            failure.shows,
         )
