@@ -225,3 +225,24 @@ def test_expect_tensor_adds_the_line_after_the_likely_mistake():
     with pytest.raises(CheckFailure) as raised:
         expect_tensor(torch.randn(5, 5), E, what="out")
     assert "What the numbers show" not in raised.value.full()
+
+
+def test_a_state_names_the_pattern_of_the_change_from_before():
+    from grader.checking.compare_state import expect_state
+
+    before = {"w": E.clone(), "b": torch.ones(3)}
+    want = {"w": E - 0.1 * E.flip(-1), "b": torch.ones(3) - 0.1}
+    flipped = {"w": E + 0.1 * E.flip(-1), "b": torch.ones(3) + 0.1}
+    with pytest.raises(CheckFailure) as raised:
+        expect_state(flipped, want, what="after the step", before=before)
+    assert "your change to w equals the expected change with every sign flipped" in str(
+        raised.value
+    )
+    no_lr = {"w": E - E.flip(-1), "b": torch.ones(3) - 1}
+    with pytest.raises(CheckFailure) as raised:
+        expect_state(no_lr, want, what="after", before=before, facts={"learning rate": 0.1})
+    assert "the expected change divided by the learning rate (0.1)" in str(raised.value)
+    almost = {"w": _one_cell_off(flipped["w"], by=0.01), "b": torch.ones(3) + 0.2}
+    with pytest.raises(CheckFailure) as raised:
+        expect_state(almost, want, what="after", before=before)
+    assert "What the numbers show" not in str(raised.value)

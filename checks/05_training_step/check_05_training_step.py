@@ -87,6 +87,8 @@ def _train_step_check(
         result["state"],
         want,
         what=what,
+        before=setup["state"],
+        facts={"learning rate": inputs.LR},
         likely=[
             when(
                 lambda a, state=state: same_state(a, state),
