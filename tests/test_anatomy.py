@@ -192,9 +192,9 @@ def test_hostile_values_never_raise(actual):
 
 
 def _cpu_seconds(actual, expected) -> float:
-    start = time.thread_time()
+    start = time.process_time()
     explain(actual, expected, **TOL)
-    return time.thread_time() - start
+    return time.process_time() - start
 
 
 def test_the_work_is_bounded():
@@ -205,7 +205,7 @@ def test_the_work_is_bounded():
     at_bound = torch.randn(side, side)
     assert explain(at_bound.flip(-1), at_bound, **TOL) is not None  # still said at the bound
     costs = sorted(_cpu_seconds(torch.randn(side, side), at_bound) for _ in range(5))
-    assert costs[2] < 0.25, costs  # CPU time; a few ms on an idle core
+    assert costs[2] < 0.05, costs  # CPU seconds: measured 1-2 ms at a load of 28 on 2 cores
 
 
 def test_expect_tensor_adds_the_line_after_the_likely_mistake():

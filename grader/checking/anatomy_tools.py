@@ -12,8 +12,9 @@ from grader.checking.tensor_text import number
 __all__ = ["MAX_ELEMENTS", "Tolerance", "as_double", "index_text", "line", "number", "prefix"]
 
 # Larger tensors get the factual report alone: every pattern is a few passes over the values,
-# and a check's message must not wait on them (a few ms at this size).
-MAX_ELEMENTS = 1 << 16
+# and a check's message must not wait on them (a few ms at this size, below torch's grain for
+# spreading one operation over threads, which a loaded machine makes costly).
+MAX_ELEMENTS = 1 << 14
 _SCREEN = 64  # values compared first, before a full pass
 
 
