@@ -93,6 +93,10 @@ def _edge_words(dims: int, d: int, gap: int, start: int) -> str:
     one, many, first, last = _UNITS.get(
         d - dims, (f"entry along dimension {d}", f"entries along dimension {d}", "first", "last")
     )
+    if start == 1 and abs(gap) == 2:  # one on each side, said once
+        if gap < 0:
+            return f"the {first} and {last} {many} are missing"
+        return f"there is an extra {one} at the {first} and at the {last}"
     words = []
     for side, count in ((first, start), (last, abs(gap) - start)):
         if count == 1 and gap < 0:
