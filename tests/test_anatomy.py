@@ -246,3 +246,23 @@ def test_a_state_names_the_pattern_of_the_change_from_before():
     with pytest.raises(CheckFailure) as raised:
         expect_state(almost, want, what="after", before=before)
     assert "What the numbers show" not in str(raised.value)
+
+
+def test_a_line_is_said_only_when_three_values_prove_it():
+    assert "times 0.3081 plus 0.1307" in _said(E * 0.3081 + 0.1307)
+    assert _said(_one_cell_off(E * 0.3081 + 0.1307, by=0.001)) == ""
+    two_values = torch.tensor([[1.0, 2.0], [2.0, 1.0]])  # any two values fit a line
+    assert _said(torch.tensor([[5.0, 3.0], [3.0, 5.0]]), two_values) == ""
+
+
+def test_relu_and_abs_of_the_expected_values():
+    centred = E - 2  # negative and positive values
+    assert "negative values set to 0" in _said(centred.relu(), centred)
+    assert "made positive (abs)" in _said(centred.abs(), centred)
+    assert _said(_one_cell_off(centred.relu(), (0, 0), by=0.01), centred) == ""
+
+
+def test_every_second_row_and_column_is_a_missing_stride():
+    full = torch.randn(7, 6, generator=torch.Generator().manual_seed(3))
+    assert "every 2nd row and column of yours" in _said(full, full[::2, ::2])
+    assert _said(_one_cell_off(full, (0, 0)), full[::2, ::2]) == ""

@@ -5,18 +5,19 @@ that holds only nearly is never said. Shapes that differ: grader.checking.anatom
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import torch
 
 from grader.checking import anatomy_shape
 from grader.checking.anatomy_geometry import geometry
+from grader.checking.anatomy_scale import affine, factor, offset
 from grader.checking.anatomy_tools import (
     MAX_ELEMENTS,
+    Finding,
     Tolerance,
     as_double,
+    distinct,
     index_text,
     line,
     number,
@@ -24,15 +25,6 @@ from grader.checking.anatomy_tools import (
 )
 
 __all__ = ["Finding", "explain", "explain_dtype", "MAX_ELEMENTS"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One proven sentence. `carries_value` when it quotes a number read from the values (a
-    constant, a factor, an offset): a hidden check, whose inputs are secret, leaves it out."""
-
-    text: str
-    carries_value: bool = False
 
 
 def explain(
@@ -115,19 +107,12 @@ def _constant(a, e, tol, facts, floating) -> Finding | None:
         return None
     if bool((a == 0).all()):
         return Finding("all of your values are 0.")
-    if a.numel() < 2 or _distinct(e, tol) < 2:
+    if a.numel() < 2 or distinct(e, tol) < 2:
         return None
     value = float(a.flatten()[0])
     if tol.close(a, torch.full_like(a, value)):
         return Finding(f"all of your values are {number(value)}.", carries_value=True)
     return None
-
-
-def _distinct(e: torch.Tensor, tol: Tolerance) -> int:
-    """0, 1 or 2: how many values of `e` differ beyond the tolerance (2 means two or more)."""
-    if e.numel() == 0:
-        return 0
-    return 1 if tol.close(e, torch.full_like(e, float(e.flatten()[0]))) else 2
 
 
 def _sign(a, e, tol, facts, floating) -> Finding | None:
@@ -136,53 +121,17 @@ def _sign(a, e, tol, facts, floating) -> Finding | None:
     return None
 
 
-def _factor(a, e, tol, facts, floating) -> Finding | None:
-    if not (e.abs() > tol.atol).any():
+def _clipped(a, e, tol, facts, floating) -> Finding | None:
+    """ReLU or abs where the raw values belong: the negative values set to 0, or made positive."""
+    if not bool((e < -tol.atol).any()):
         return None
-    named = [(2.0, "twice the expected one"), (0.5, "half the expected one")]
-    for name, value in facts.items():
-        if isinstance(value, (int, float)) and value not in (0, 1, 2) and math.isfinite(value):
-            named.append((1 / value, f"the expected one divided by the {name} ({number(value)})"))
-            named.append((float(value), f"the expected one times the {name} ({number(value)})"))
-    for value, words in named:
-        if tol.close(a, value * e):
-            return Finding(f"your tensor equals {words}.")
-    if not _scaled(prefix(a), prefix(e), tol):
-        return None  # screened on the first values: no full pass when they disagree
-    nonzero = e[e.abs() > tol.atol]
-    if _distinct(nonzero.abs(), tol) < 2:
-        return None  # one magnitude: a factor, an offset and a constant would all fit
-    factor = float((a * e).sum() / (e * e).sum())
-    if not math.isfinite(factor) or abs(factor - 1) < 1e-6 or not tol.close(a, factor * e):
-        return None
-    inverse = 1 / factor if factor else 0.0
-    if abs(inverse) >= 2 and abs(inverse - round(inverse)) < 1e-4 * abs(inverse):
-        words = f"the expected one divided by {round(inverse)}"
-    else:
-        words = f"the expected one times {number(factor)}"
-    return Finding(f"your tensor equals {words}.", carries_value=True)
-
-
-def _scaled(a: torch.Tensor, e: torch.Tensor, tol: Tolerance) -> bool:
-    """`a` is some multiple of `e` (the least-squares one)."""
-    square = float((e * e).sum())
-    return square > 0 and tol.close(a, float((a * e).sum()) / square * e)
-
-
-def _offset(a, e, tol, facts, floating) -> Finding | None:
-    first_a, first_e = prefix(a), prefix(e)
-    if not tol.close(first_a, first_e + float((first_a - first_e).mean())):
-        return None
-    if _distinct(e, tol) < 2:
-        return None
-    shift = float((a - e).mean())
-    if not math.isfinite(shift) or not tol.close(a, e + shift):
-        return None
-    way = "plus" if shift > 0 else "minus"
-    return Finding(
-        f"your tensor equals the expected one {way} {number(abs(shift))} everywhere.",
-        carries_value=True,
-    )
+    for words, function in (
+        ("with its negative values set to 0 (a ReLU)", torch.relu),
+        ("with every negative value made positive (abs)", torch.abs),
+    ):
+        if tol.close(prefix(a), function(prefix(e))) and tol.close(a, function(e)):
+            return Finding(f"your tensor equals the expected one {words}.")
+    return None
 
 
 _ROUNDINGS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
@@ -258,8 +207,10 @@ _PATTERNS = (
     _constant,
     _sign,
     _softmax,
-    _factor,
-    _offset,
+    factor,
+    offset,
+    affine,
+    _clipped,
     _integers,
     _geometry,
     _row_sums,

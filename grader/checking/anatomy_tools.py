@@ -9,7 +9,17 @@ import torch
 
 from grader.checking.tensor_text import number
 
-__all__ = ["MAX_ELEMENTS", "Tolerance", "as_double", "index_text", "line", "number", "prefix"]
+__all__ = [
+    "MAX_ELEMENTS",
+    "Finding",
+    "Tolerance",
+    "as_double",
+    "distinct",
+    "index_text",
+    "line",
+    "number",
+    "prefix",
+]
 
 # Larger tensors get the factual report alone: every pattern is a few passes over the values,
 # and a check's message must not wait on them (a few ms at this size, below torch's grain for
@@ -41,6 +51,15 @@ class Tolerance:
         return ~torch.isclose(actual, expected, rtol=self.rtol, atol=self.atol)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One proven sentence. `carries_value` when it quotes a number read from the values (a
+    constant, a factor, an offset): a hidden check, whose inputs are secret, leaves it out."""
+
+    text: str
+    carries_value: bool = False
+
+
 def as_double(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.detach().to(device="cpu", dtype=torch.float64).contiguous()
 
@@ -65,3 +84,10 @@ def line(x: torch.Tensor, dim: int) -> torch.Tensor:
         if d != dim % x.dim():
             x = x.narrow(d, 0, 1)
     return x
+
+
+def distinct(e: torch.Tensor, tol: Tolerance) -> int:
+    """0, 1 or 2: how many values of `e` differ beyond the tolerance (2 means two or more)."""
+    if e.numel() == 0:
+        return 0
+    return 1 if tol.close(e, torch.full_like(e, float(e.flatten()[0]))) else 2
