@@ -266,3 +266,10 @@ def test_every_second_row_and_column_is_a_missing_stride():
     full = torch.randn(7, 6, generator=torch.Generator().manual_seed(3))
     assert "every 2nd row and column of yours" in _said(full, full[::2, ::2])
     assert _said(_one_cell_off(full, (0, 0)), full[::2, ::2]) == ""
+
+
+def test_a_hidden_check_shows_no_shape_or_value_the_sentence_quotes():
+    with pytest.raises(CheckFailure) as raised:
+        expect_tensor(E.reshape(25), E, what="out")
+    assert "reshaped to (25,) instead of (5, 5)" in raised.value.full()
+    assert "(5, 5)" not in raised.value.redacted()

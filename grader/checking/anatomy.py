@@ -79,8 +79,8 @@ def _explain(actual, expected, tol: Tolerance, facts: dict) -> Finding | None:
     if not torch.isfinite(e).all():
         return None  # an expected NaN or inf: no pattern is said against it
     if a.shape != e.shape:
-        text = anatomy_shape.shape_difference(a, e, tol)
-        return Finding(text) if text else None
+        text = anatomy_shape.shape_difference(a, e, tol)  # quoting the shapes: not for hidden
+        return Finding(text, carries_value="instead of" in text) if text else None
     if tol.close(a, e):
         return None
     for pattern in _PATTERNS:
