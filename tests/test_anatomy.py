@@ -273,3 +273,7 @@ def test_a_hidden_check_shows_no_shape_or_value_the_sentence_quotes():
         expect_tensor(E.reshape(25), E, what="out")
     assert "reshaped to (25,) instead of (5, 5)" in raised.value.full()
     assert "(5, 5)" not in raised.value.redacted()
+
+
+def test_a_line_with_a_large_factor_or_shift_is_not_said():
+    assert _said(E * 21.83 - 2216) == ""  # 04's model outputs fit such lines: nothing to act on
