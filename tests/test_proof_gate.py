@@ -259,7 +259,7 @@ def test_chance_accuracy_asks_about_optimizer_step_only_when_nothing_moved():
 
 
 def test_a_known_error_text_is_read_in_the_error_not_in_what_the_code_printed():
-    from grader.checking.compare import explain_errors
+    from grader.checking.explain_errors import explain_errors
     from grader.checking.problems import StudentError
 
     known = {"leaf Variable that requires grad": "do the update inside torch.no_grad()."}

@@ -11,8 +11,9 @@ named only when its own numbers match the learner's. The inputs come from inputs
 import pytest
 import torch
 
-from grader.checking.compare import expect_number, explain_errors, when
+from grader.checking.compare import expect_number, when
 from grader.checking.compare_state import NO_GRAD_NEEDED, expect_state, same_state
+from grader.checking.explain_errors import explain_errors
 
 MISTAKES = {
     "no_zero_grad": "gradients are not cleared before backward (no optimizer.zero_grad()): "
@@ -87,6 +88,8 @@ def _train_step_check(
         result["state"],
         want,
         what=what,
+        before=setup["state"],
+        facts={"learning rate": inputs.LR},
         likely=[
             when(
                 lambda a, state=state: same_state(a, state),

@@ -42,6 +42,8 @@ def test_sgd_step_updates_the_parameters(submission, inputs, oracle, expected, s
         result["state"],
         want,
         what="after sgd_step(list of parameters, lr=0.1)",
+        before=before,
+        facts={"learning rate": inputs.LR},
         likely=[
             when(
                 lambda a: same_state(a, before),
@@ -101,6 +103,8 @@ def test_sgd_step_accepts_a_generator(submission, inputs, oracle, expected, seed
         result["state"],
         want,
         what="after sgd_step(model.parameters(), lr=0.1)",
+        before=before,
+        facts={"learning rate": inputs.LR},
         likely=[
             when(
                 consumed_twice,

@@ -9,14 +9,15 @@ answer, names that mistake in plain words.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from grader.checking import anatomy_records, tensor_text
+from grader.checking import anatomy, anatomy_records, tensor_text
+from grader.checking.anatomy import Finding
 from grader.checking.submission import LoadError, StudentError
 from grader.checking.type_text import type_words
 from grader.wire.protocol import Opaque
@@ -42,26 +43,37 @@ def when(predicate: Callable[[Any], bool], message: str) -> Mistake:
 
 
 class CheckFailure(AssertionError):
-    """A wrong answer, in three parts: `headline` says what is wrong without any input or expected
-    value, `details` shows them, `mistake` names the likely cause. A hidden check (a graded run's
-    secret inputs) shows only the headline and the mistake."""
+    """A wrong answer, in four parts: `headline` says what is wrong without any input or expected
+    value, `details` shows them, `mistake` names the likely cause, `shows` what the values prove
+    (grader.checking.anatomy). A hidden check (a graded run's secret inputs) shows the headline,
+    the mistake and a `shows` that quotes no value."""
 
-    def __init__(self, headline: str, details: str = "", mistake: str = "") -> None:
+    def __init__(
+        self, headline: str, details: str = "", mistake: str = "", shows: Finding | None = None
+    ) -> None:
         self.headline, self.details, self.mistake = headline, details.strip("\n"), mistake
+        self.shows = shows
         super().__init__(self.full())
 
     def full(self) -> str:
-        return "\n".join(part for part in (self.headline, self.details, self._named()) if part)
+        parts = (self.headline, self.details, self._named(), self._shown(hidden=False))
+        return "\n".join(part for part in parts if part)
 
     def redacted(self) -> str:
-        return "\n".join(part for part in (self.headline, self._named()) if part)
+        parts = (self.headline, self._named(), self._shown(hidden=True))
+        return "\n".join(part for part in parts if part)
 
     def _named(self) -> str:
         return f"Likely mistake: {self.mistake}" if self.mistake else ""
 
+    def _shown(self, hidden: bool) -> str:
+        if self.shows is None or (hidden and self.shows.carries_value):
+            return ""
+        return f"What the numbers show: {self.shows.text}"
 
-def fail(headline: str, details: str = "", mistake: str = "") -> None:
-    raise CheckFailure(headline, details, mistake)
+
+def fail(headline: str, details: str = "", mistake: str = "", shows: Finding | None = None) -> None:
+    raise CheckFailure(headline, details, mistake, shows)
 
 
 def _close(actual: Any, expected: torch.Tensor, rtol: float, atol: float) -> bool:
@@ -145,8 +157,10 @@ def expect_tensor(
     rtol: float = 1.3e-6,
     atol: float = 1e-5,
     likely: Iterable[Mistake] = (),
+    facts: Mapping[str, float] | None = None,
 ) -> None:
-    """Shape first, then dtype, then values (`_close`; no subclasses)."""
+    """Shape first, then dtype, then values (`_close`; no subclasses). `facts` name numbers the
+    check knows ({"batch size": 4}) that a wrong answer may be scaled by."""
     likely = list(likely)
     context = f"Input: {inputs}" if inputs else ""
     if type(actual) is not torch.Tensor:
@@ -160,23 +174,22 @@ def expect_tensor(
             f"{what} has the wrong shape.",
             f"Its shape is {tuple(actual.shape)}, expected {tuple(expected.shape)}.\n{context}",
             _diagnose(actual, likely),
+            anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
     if actual.dtype != expected.dtype:
         fail(
             f"{what} has dtype {actual.dtype}, expected {expected.dtype}.",
             context,
             _diagnose(actual, likely),
+            anatomy.explain_dtype(actual, expected, rtol=rtol, atol=atol),
         )
     if not _close(actual, expected, rtol, atol):
         fail(
             f"{what} has the right shape but wrong values.",
-            f"{_value_report(actual, expected, rtol, atol)}\n{context}",
+            f"{tensor_text.difference(actual, expected, rtol, atol)}\n{context}",
             _diagnose(actual, likely),
+            anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
-
-
-def _value_report(actual: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> str:
-    return tensor_text.difference(actual, expected, rtol, atol)
 
 
 def expect_value(
@@ -265,34 +278,3 @@ def expect_raises(call: Callable[[], Any], error: str, *, what: str, inputs: str
         f"{what} should raise {error}, but returned {kind_of(value)}.",
         f"It is {describe(value)}.\n{context}",
     )
-
-
-class explain_errors:
-    """Add the likely mistake to an exception from student code whose message contains a known text.
-
-        with explain_errors({"leaf Variable that requires grad": "wrap it in torch.no_grad()"}):
-            submission.sgd_step(...)
-
-    The status stays `error` (the code raised); the learner also reads what probably caused it.
-    """
-
-    def __init__(self, known: dict[str, str]) -> None:
-        self.known = known
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, trace) -> bool:
-        if isinstance(error, StudentError) and not isinstance(error, LoadError):
-            # the error's own words only: not its traceback's code lines nor what the code printed
-            own = error.message.split('\n  File "')[0].split("\nYour code printed:")[0]
-            for text, explanation in self.known.items():
-                if text in own:
-                    explained = StudentError(
-                        f"{error.message}\nLikely mistake: {explanation}",
-                        error.type_names,
-                        hidden=f"{error.hidden_message}\nLikely mistake: {explanation}",
-                    )
-                    explained.mistake = explanation
-                    raise explained from None
-        return False

@@ -31,7 +31,7 @@ class SubmissionProblem(Exception):
     """Student code could not give an answer. `status` is the check's status."""
 
     status = Status.ERROR
-    mistake = ""  # a likely mistake the check named (compare.explain_errors)
+    mistake = ""  # a likely mistake the check named (checking.explain_errors)
 
     def __init__(self, message: str, hidden: str | None = None) -> None:
         super().__init__(message)
