@@ -178,6 +178,25 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
             ),
         ],
     )
+    # the whole contract: num_classes by default, and beyond every label and prediction seen
+    wider = torch.zeros(13, 13, dtype=torch.int64)
+    wider[:10, :10] = want
+    for function, call, want_here in (
+        ("confusion_matrix_default", "confusion_matrix(model, loader)", want),
+        ("confusion_matrix_13", "confusion_matrix(model, loader, num_classes=13)", wider),
+    ):
+        expect_tensor(
+            _run(submission, case, function)["value"],
+            want_here,
+            what=call,
+            likely=[
+                when(
+                    lambda a: a.dim() == 2 and a.shape[0] == a.shape[1] != want_here.shape[0],
+                    f"the matrix should be num_classes x num_classes "
+                    f"({want_here.shape[0]} x {want_here.shape[0]} here).",
+                )
+            ],
+        )
 
 
 @pytest.mark.points(2)
