@@ -188,11 +188,23 @@ def test_mnist_transform(submission, figures):
 def test_load_mnist_reads_idx_files(submission, driver):
     files, data = driver.idx_files()
     root = submission.put_files("mnist", files)  # written by the worker, in a folder of its own
-    # train=None: load_mnist(root), whose default is the training split
-    for train, split in ((True, "train"), (False, "test"), (None, "train")):
+    # None: the argument left out (train defaults to the training split, download to False)
+    for train, download, split in (
+        (True, None, "train"),
+        (False, None, "test"),
+        (None, None, "train"),
+        (None, True, "train"),
+    ):
         images, labels = data[split]
-        result = submission.drive("load", root, train)
-        call = "load_mnist(root)" if train is None else f"load_mnist(root, train={train})"
+        result = submission.drive("load", root, train, download)
+        given = [f"{k}={v}" for k, v in (("train", train), ("download", download)) if v is not None]
+        call = f"load_mnist({', '.join(['root', *given])})"
+        if bool(result["downloads"]) != bool(download):
+            fail(
+                f"{call} {'did not ask' if download else 'asked'} torchvision to download MNIST.",
+                mistake="pass the argument on: MNIST(..., download=download); its default, "
+                "download=False, never downloads.",
+            )
         if result["class"] != "MNIST":
             fail(
                 "load_mnist should return a torchvision.datasets.MNIST.",

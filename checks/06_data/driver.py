@@ -89,11 +89,21 @@ def transform_image(module, pixels: np.ndarray):
     return _plain(module.mnist_transform()(Image.fromarray(pixels, mode="L")))
 
 
-def load(module, root: str, train: bool | None) -> dict:
-    """train=None: load_mnist(root) with its default split."""
-    dataset = module.load_mnist(root) if train is None else module.load_mnist(root, train=train)
+def load(module, root: str, train: bool | None, download: bool | None = None) -> dict:
+    """load_mnist(root, ...) with the arguments that are not None, and how many times it asked
+    MNIST to download (recorded, never done: the files are in `root` already)."""
+    from torchvision.datasets import MNIST
+
+    kwargs = {k: v for k, v in (("train", train), ("download", download)) if v is not None}
+    requests, original = [], MNIST.download
+    MNIST.download = lambda self: requests.append(1)
+    try:
+        dataset = module.load_mnist(root, **kwargs)
+    finally:
+        MNIST.download = original
     size = len(dataset)
     return {
+        "downloads": len(requests),
         "class": type(dataset).__name__,
         "len": size,
         "first": _plain(dataset[0]),
