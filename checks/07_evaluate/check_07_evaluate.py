@@ -113,6 +113,20 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
             ),
         ],
     )
+    # a batch of one is still a batch: shape (1,), not a 0-d tensor
+    alone = _run(submission, {**case, "images": case["images"][:1]}, "predict")["value"]
+    expect_tensor(
+        alone,
+        want[:1],
+        what="predict(model, 1 image)",
+        likely=[
+            when(
+                lambda a: a.shape == (),
+                "a batch of one gave a 0-d tensor, as .squeeze() makes of shape (1,): return "
+                "argmax(dim=1) as it is, shape (B,).",
+            )
+        ],
+    )
 
 
 @pytest.mark.points(2)
