@@ -54,10 +54,11 @@ def _size_and_window_mistakes(image, kernel, stride, padding):
     + 1: each named only when the learner's answer is what that mistake computes."""
     expected = _conv(image, kernel, stride, padding)
     likely = []
-    if padding:
+    width_only = F.pad(image, (padding, padding))
+    if padding and all(k <= n for k, n in zip(kernel.shape, width_only.shape)):
         likely.append(
             looks_like(
-                _conv(F.pad(image, (padding, padding)), kernel, stride, 0),
+                _conv(width_only, kernel, stride, 0),
                 f"only the width is padded: F.pad(image, ({padding}, {padding})) pads the last "
                 f"dimension alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
             )
@@ -157,25 +158,28 @@ def test_convolve2d_matches_conv2d(submission, reference, expected, figures):
 @pytest.mark.points(2)
 @pytest.mark.parametrize("padding", [1, 2])
 def test_convolve2d_padding(submission, reference, expected, figures, padding):
-    image, kernel = torch.randn(5, 6), torch.randn(3, 3)
-    want = expected(
-        "convolve2d_padded",
-        lambda: reference.convolve2d(image, kernel, padding=padding),
-        image,
-        kernel,
-        padding,
-    )
-    got = submission.convolve2d(image, kernel, padding=padding)
-    figures.compare(f"convolve2d with padding={padding}", want, got)
-    expect_tensor(
-        got,
-        want,
-        what=f"convolve2d with padding={padding}",
-        inputs=_inputs(image, kernel, 1, padding),
-        atol=1e-4,
-        rtol=1e-4,
-        likely=_conv_mistakes(image, kernel, 1, padding),
-    )
+    # and a kernel larger than the image that fits the padded one: valid, it must not raise
+    larger = {1: ((2, 2), (3, 3)), 2: ((1, 3), (5, 4))}[padding]
+    for image_size, kernel_size in (((5, 6), (3, 3)), larger):
+        image, kernel = torch.randn(image_size), torch.randn(kernel_size)
+        want = expected(
+            "convolve2d_padded",
+            lambda: reference.convolve2d(image, kernel, padding=padding),
+            image,
+            kernel,
+            padding,
+        )
+        got = submission.convolve2d(image, kernel, padding=padding)
+        figures.compare(f"convolve2d of a {image_size} image with padding={padding}", want, got)
+        expect_tensor(
+            got,
+            want,
+            what=f"convolve2d with padding={padding}",
+            inputs=_inputs(image, kernel, 1, padding),
+            atol=1e-4,
+            rtol=1e-4,
+            likely=_conv_mistakes(image, kernel, 1, padding),
+        )
 
 
 @pytest.mark.points(2)
