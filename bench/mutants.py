@@ -96,7 +96,9 @@ class _Mutator(ast.NodeTransformer):
             if self._site(node, f"{value} -> {not value}"):
                 return ast.Constant(not value)
         elif isinstance(value, int | float):
-            options = {value + 1, value - 1} | ({0, 1, 2} - {value} if value in (0, 1, 2) else set())
+            options = {value + 1, value - 1} | (
+                {0, 1, 2} - {value} if value in (0, 1, 2) else set()
+            )
             for new in sorted(options):
                 if self._site(node, f"{value!r} -> {new!r}"):
                     return ast.Constant(type(value)(new))
