@@ -206,7 +206,19 @@ def _epoch(submission, inputs, oracle, expected, seeds):
             f"train_epoch should return a tuple (mean loss, accuracy), got {kind_of(value)}.",
             f"It returned {describe(value)}.",
         )
-    return result, expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
+    want = expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
+    # train_epoch gets a model in evaluation mode (run_train_epoch): the mistake of leaving it so
+    stayed = expected.optional(
+        "epoch_in_eval_mode", lambda: oracle.train_epoch(setup, batches, train=False), setup
+    )
+    if stayed is not None and same_state(result["state"], stayed["state"]):
+        fail(
+            "train_epoch trained the model in evaluation mode.",
+            mistake="call model.train() before the loop (train_step's semantics): the model "
+            "arrives in evaluation mode, and batch norm and dropout behave differently in the "
+            "two modes.",
+        )
+    return result, want
 
 
 @pytest.mark.points(2)
