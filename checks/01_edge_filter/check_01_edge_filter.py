@@ -67,10 +67,11 @@ def _size_and_window_mistakes(image, kernel, stride, padding):
     + 1: each named only when the learner's answer is what that mistake computes."""
     expected = _conv(image, kernel, stride, padding)
     likely = []
-    if padding:
+    width_only = F.pad(image, (padding, padding))
+    if padding and all(k <= n for k, n in zip(kernel.shape, width_only.shape)):
         likely.append(
             looks_like(
-                _conv(F.pad(image, (padding, padding)), kernel, stride, 0),
+                _conv(width_only, kernel, stride, 0),
                 f"only the width is padded: F.pad(image, ({padding}, {padding})) pads the last "
                 f"dimension alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
             )
@@ -170,25 +171,28 @@ def test_convolve2d_matches_conv2d(submission, reference, expected, figures):
 @pytest.mark.points(2)
 @pytest.mark.parametrize("padding", [1, 2])
 def test_convolve2d_padding(submission, reference, expected, figures, padding):
-    image, kernel = torch.randn(5, 6), torch.randn(3, 3)
-    want = expected(
-        "convolve2d_padded",
-        lambda: reference.convolve2d(image, kernel, padding=padding),
-        image,
-        kernel,
-        padding,
-    )
-    got = submission.convolve2d(image, kernel, padding=padding)
-    figures.compare(f"convolve2d with padding={padding}", want, got)
-    expect_tensor(
-        got,
-        want,
-        what=f"convolve2d with padding={padding}",
-        inputs=_inputs(image, kernel, 1, padding),
-        atol=1e-4,
-        rtol=1e-4,
-        likely=_conv_mistakes(image, kernel, 1, padding),
-    )
+    # and a kernel larger than the image that fits the padded one: valid, it must not raise
+    larger = {1: ((2, 2), (3, 3)), 2: ((1, 3), (5, 4))}[padding]
+    for image_size, kernel_size in (((5, 6), (3, 3)), larger):
+        image, kernel = torch.randn(image_size), torch.randn(kernel_size)
+        want = expected(
+            "convolve2d_padded",
+            lambda: reference.convolve2d(image, kernel, padding=padding),
+            image,
+            kernel,
+            padding,
+        )
+        got = submission.convolve2d(image, kernel, padding=padding)
+        figures.compare(f"convolve2d of a {image_size} image with padding={padding}", want, got)
+        expect_tensor(
+            got,
+            want,
+            what=f"convolve2d with padding={padding}",
+            inputs=_inputs(image, kernel, 1, padding),
+            atol=1e-4,
+            rtol=1e-4,
+            likely=_conv_mistakes(image, kernel, 1, padding),
+        )
 
 
 @pytest.mark.points(2)
@@ -242,24 +246,33 @@ def test_convolve2d_leaves_inputs_unchanged(submission):
 @pytest.mark.points(1)
 @pytest.mark.public  # inputs and expected values fixed by the spec
 @pytest.mark.parametrize(
-    "image_shape, kernel_shape, padding, why",
+    "cases, why",
     [
-        ((5, 6, 6), (3, 3), 0, "a 3-D image"),
-        ((5, 5), (3,), 0, "a 1-D kernel"),
-        ((2, 2), (3, 3), 0, "a kernel larger than the image"),
-        ((2, 2), (5, 5), 1, "a kernel larger than the padded image"),
+        ([((5, 6, 6), (3, 3), 0)], "a 3-D image"),
+        ([((5, 5), (3,), 0)], "a 1-D kernel"),
+        # a kernel that does not fit in one dimension only, either one: both sizes are checked
+        (
+            [((2, 2), (3, 3), 0), ((2, 6), (3, 3), 0), ((6, 2), (3, 3), 0)],
+            "a kernel taller or wider than the image",
+        ),
+        (
+            [((2, 2), (5, 5), 1), ((1, 6), (4, 2), 1), ((6, 1), (2, 4), 1)],
+            "a kernel taller or wider than the padded image",
+        ),
     ],
     ids=["3d_image", "1d_kernel", "kernel_too_big", "kernel_too_big_padded"],
 )
-def test_convolve2d_rejects_bad_input(submission, image_shape, kernel_shape, padding, why):
-    expect_raises(
-        lambda: submission.convolve2d(
-            torch.ones(image_shape), torch.ones(kernel_shape), padding=padding
-        ),
-        "ValueError",
-        what=f"convolve2d given {why}",
-        inputs=f"image of shape {image_shape}, kernel of shape {kernel_shape}, padding={padding}",
-    )
+def test_convolve2d_rejects_bad_input(submission, cases, why):
+    for image_shape, kernel_shape, padding in cases:
+        expect_raises(
+            lambda: submission.convolve2d(
+                torch.ones(image_shape), torch.ones(kernel_shape), padding=padding
+            ),
+            "ValueError",
+            what=f"convolve2d given {why}",
+            inputs=f"image of shape {image_shape}, kernel of shape {kernel_shape}, "
+            f"padding={padding}",
+        )
 
 
 @pytest.mark.points(2)

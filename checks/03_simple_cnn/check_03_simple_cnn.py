@@ -60,18 +60,20 @@ def test_conv_output_size(submission, reference, expected):
                 ),
             ],
         )
-    expect_raises(
-        lambda: submission.conv_output_size(2, 5),
-        "ValueError",
-        what="conv_output_size when the kernel does not fit",
-        inputs="size=2, kernel_size=5",
-    )
+    # sizes of exactly 0 (not only negative) are below 1; stride with padding floors too
+    for args in [(2, 5), (2, 3), (1, 4, 2, 1)]:
+        expect_raises(
+            lambda args=args: submission.conv_output_size(*args),
+            "ValueError",
+            what="conv_output_size when the kernel does not fit",
+            inputs=f"size, kernel_size, stride, padding = {args}",
+        )
 
 
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_pool_output_size(submission, reference, expected):
-    for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1)]:
+    for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2)]:
         want = expected(
             "pool_output_size", lambda args=args: reference.pool_output_size(*args), args
         )

@@ -33,6 +33,9 @@ CONFIGS = [
         "image_size": 12,
     },
     {"num_filters": 4, "kernel_size": 1, "image_size": 10},
+    # conv2 exists for every extra_conv_filters > 0, the smallest ones included; an even kernel
+    {"extra_conv_filters": 1},
+    {"num_filters": 1, "kernel_size": 2, "extra_conv_filters": 2, "image_size": 7},
 ]
 
 

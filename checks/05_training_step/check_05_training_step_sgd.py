@@ -210,7 +210,19 @@ def _epoch(submission, inputs, oracle, expected, seeds):
             f"train_epoch should return a tuple (mean loss, accuracy), got {kind_of(value)}.",
             f"It returned {describe(value)}.",
         )
-    return result, expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
+    want = expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
+    # train_epoch gets a model in evaluation mode (run_train_epoch): the mistake of leaving it so
+    stayed = expected.optional(
+        "epoch_in_eval_mode", lambda: oracle.train_epoch(setup, batches, train=False), setup
+    )
+    if stayed is not None and same_state(result["state"], stayed["state"]):
+        fail(
+            "train_epoch trained the model in evaluation mode.",
+            mistake="call model.train() before the loop (train_step's semantics): the model "
+            "arrives in evaluation mode, and batch norm and dropout behave differently in the "
+            "two modes.",
+        )
+    return result, want
 
 
 @pytest.mark.points(2)
@@ -220,7 +232,7 @@ def test_train_epoch_mean_loss(submission, inputs, oracle, expected, seeds):
         result["value"][0],
         want["loss"],
         what="train_epoch's mean loss per sample",
-        inputs="10 samples in batches of 4, 4 and 2",
+        inputs="22 samples in batches of 8, 8 and 6",
         likely=[
             when(
                 lambda a: abs(a - want["mean_of_batch_means"]) < 1e-5,
@@ -248,6 +260,6 @@ def test_train_epoch_accuracy(submission, inputs, oracle, expected, seeds):
                 "multiply by 100.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
-            integer_division(want["accuracy"], 10, "seen"),
+            integer_division(want["accuracy"], 22, "seen"),
         ],
     )

@@ -122,7 +122,8 @@ def _copy(value):
 
 
 def run_train_epoch(module, state: dict, batches: list, lr: float) -> dict:
-    model = build(state)
+    """Starts in evaluation mode: train_epoch has train_step's semantics, training mode included."""
+    model = build(state, train=False)
     optimizer = PlainSGD(model.parameters(), lr)
     value = module.train_epoch(model, batches, optimizer, nn.CrossEntropyLoss())
     return {"value": value, "state": plain_state(model)}

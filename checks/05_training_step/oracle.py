@@ -77,8 +77,10 @@ def gradients(setup: dict) -> dict:
     }
 
 
-def train_epoch(setup: dict, batches: list) -> dict:
-    model = driver.build(setup["state"])
+def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
+    """A correct epoch on a model handed over in evaluation mode; `train=False`: the mistake of
+    leaving it in that mode."""
+    model = driver.build(setup["state"], train=train)
     optimizer = driver.PlainSGD(model.parameters(), LR)
     weighted, batch_means, correct, seen = 0.0, [], 0, 0
     for images, labels in batches:

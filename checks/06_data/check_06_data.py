@@ -119,6 +119,16 @@ def test_loader_shuffle_is_seeded(submission):
             "the DataLoader a generator of its own: g = torch.Generator(); g.manual_seed(seed); "
             "DataLoader(..., generator=g).",
         )
+    defaults, written_out = submission.drive("default_loader_runs", 70)
+    if defaults != written_out:
+        fail(
+            "make_loader(dataset) should be make_loader(dataset, batch_size=32, shuffle=True, "
+            "seed=0): the spec's defaults.",
+            f"With the defaults: batch sizes {defaults['sizes']}; written out: "
+            f"{written_out['sizes']}"
+            + ("" if defaults["sizes"] != written_out["sizes"] else ", in another order")
+            + ".",
+        )
 
 
 @pytest.mark.points(1)
@@ -178,9 +188,23 @@ def test_mnist_transform(submission, figures):
 def test_load_mnist_reads_idx_files(submission, driver):
     files, data = driver.idx_files()
     root = submission.put_files("mnist", files)  # written by the worker, in a folder of its own
-    for train, split in ((True, "train"), (False, "test")):
+    # None: the argument left out (train defaults to the training split, download to False)
+    for train, download, split in (
+        (True, None, "train"),
+        (False, None, "test"),
+        (None, None, "train"),
+        (None, True, "train"),
+    ):
         images, labels = data[split]
-        result = submission.drive("load", root, train)
+        result = submission.drive("load", root, train, download)
+        given = [f"{k}={v}" for k, v in (("train", train), ("download", download)) if v is not None]
+        call = f"load_mnist({', '.join(['root', *given])})"
+        if bool(result["downloads"]) != bool(download):
+            fail(
+                f"{call} {'did not ask' if download else 'asked'} torchvision to download MNIST.",
+                mistake="pass the argument on: MNIST(..., download=download); its default, "
+                "download=False, never downloads.",
+            )
         if result["class"] != "MNIST":
             fail(
                 "load_mnist should return a torchvision.datasets.MNIST.",
@@ -189,10 +213,10 @@ def test_load_mnist_reads_idx_files(submission, driver):
         expect_value(
             result["len"],
             len(labels),
-            what=f"len(load_mnist(root, train={train}))",
+            what=f"len({call})",
             likely=[
                 when(
-                    lambda a: a == len(data["test" if train else "train"][1]),
+                    lambda a: train is not None and a == len(data["test" if train else "train"][1]),
                     "the train argument is not passed on: train=train.",
                 )
             ],
@@ -207,7 +231,7 @@ def test_load_mnist_reads_idx_files(submission, driver):
                 expected,
                 atol=1e-5,
                 rtol=1e-5,
-                what=f"the {position} image of load_mnist(root, train={train})",
+                what=f"the {position} image of {call}",
                 likely=[
                     when(  # an untransformed image is what the dataset holds: PIL or numpy
                         lambda a: (
@@ -220,6 +244,6 @@ def test_load_mnist_reads_idx_files(submission, driver):
             )
             if label != int(labels[index]):
                 fail(
-                    f"the {position} label of load_mnist(root, train={train}) is wrong.",
+                    f"the {position} label of {call} is wrong.",
                     f"It is {describe(label)}, expected {int(labels[index])}.",
                 )

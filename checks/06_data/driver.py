@@ -60,6 +60,19 @@ def loader_runs(
     return runs
 
 
+def default_loader_runs(module, size: int) -> list[dict]:
+    """make_loader(dataset) with the spec's defaults, then with them written out (batch_size=32,
+    shuffle=True, seed=0): batch sizes and order of each."""
+    runs = []
+    for kwargs in ({}, {"batch_size": 32, "shuffle": True, "seed": 0}):
+        sizes, order = [], []
+        for _, labels in module.make_loader(IndexDataset(size), **kwargs):
+            sizes.append(len(labels))
+            order.extend(int(v) for v in labels)
+        runs.append({"sizes": sizes, "order": order})
+    return runs
+
+
 def _plain(value):
     """torchvision's tv_tensors (what transforms.v2 returns: an Image is a Tensor subclass) as
     the plain tensors they hold; any other subclass stays as it is (and fails its check)."""
@@ -76,10 +89,21 @@ def transform_image(module, pixels: np.ndarray):
     return _plain(module.mnist_transform()(Image.fromarray(pixels, mode="L")))
 
 
-def load(module, root: str, train: bool) -> dict:
-    dataset = module.load_mnist(root, train=train)
+def load(module, root: str, train: bool | None, download: bool | None = None) -> dict:
+    """load_mnist(root, ...) with the arguments that are not None, and how many times it asked
+    MNIST to download (recorded, never done: the files are in `root` already)."""
+    from torchvision.datasets import MNIST
+
+    kwargs = {k: v for k, v in (("train", train), ("download", download)) if v is not None}
+    requests, original = [], MNIST.download
+    MNIST.download = lambda self: requests.append(1)
+    try:
+        dataset = module.load_mnist(root, **kwargs)
+    finally:
+        MNIST.download = original
     size = len(dataset)
     return {
+        "downloads": len(requests),
         "class": type(dataset).__name__,
         "len": size,
         "first": _plain(dataset[0]),

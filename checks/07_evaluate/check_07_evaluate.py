@@ -113,6 +113,20 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
             ),
         ],
     )
+    # a batch of one is still a batch: shape (1,), not a 0-d tensor
+    alone = _run(submission, {**case, "images": case["images"][:1]}, "predict")["value"]
+    expect_tensor(
+        alone,
+        want[:1],
+        what="predict(model, 1 image)",
+        likely=[
+            when(
+                lambda a: a.shape == (),
+                "a batch of one gave a 0-d tensor, as .squeeze() makes of shape (1,): return "
+                "argmax(dim=1) as it is, shape (B,).",
+            )
+        ],
+    )
 
 
 @pytest.mark.points(2)
@@ -178,6 +192,48 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
             ),
         ],
     )
+    # the whole contract: num_classes by default, and beyond every label and prediction seen
+    wider = torch.zeros(13, 13, dtype=torch.int64)
+    wider[:10, :10] = want
+    # and each batch twice over, so every (label, prediction) pair repeats within its batch
+    twice = {
+        **case,
+        "batches": [(torch.cat([x, x]), torch.cat([y, y])) for x, y in case["batches"]],
+    }
+    for function, call, batches, want_here in (
+        ("confusion_matrix_default", "confusion_matrix(model, loader)", case, want),
+        ("confusion_matrix_13", "confusion_matrix(model, loader, num_classes=13)", case, wider),
+        ("confusion_matrix", "confusion_matrix(model, each batch twice)", twice, 2 * want),
+    ):
+        expect_tensor(
+            _run(submission, batches, function)["value"],
+            want_here,
+            what=call,
+            likely=[
+                when(
+                    lambda a: a.dim() == 2 and a.shape[0] == a.shape[1] != want_here.shape[0],
+                    f"the matrix should be num_classes x num_classes "
+                    f"({want_here.shape[0]} x {want_here.shape[0]} here).",
+                ),
+                looks_like(
+                    _once_per_batch(inputs.model_for(case), twice["batches"]),
+                    "each (label, prediction) pair is counted once per batch: matrix[labels, "
+                    "predictions] += 1 adds 1 once for an index pair that repeats. Count in a "
+                    "loop, or with index_put_(..., accumulate=True) or torch.bincount.",
+                ),
+            ],
+        )
+
+
+def _once_per_batch(model, batches) -> torch.Tensor:
+    """What matrix[labels, predictions] += 1 gives: a pair repeated within a batch counts once."""
+    matrix = torch.zeros(10, 10, dtype=torch.int64)
+    with torch.no_grad():
+        for images, labels in batches:
+            seen = torch.zeros(10, 10, dtype=torch.int64)
+            seen[labels, model(images).argmax(1)] = 1
+            matrix += seen
+    return matrix
 
 
 @pytest.mark.points(2)

@@ -69,7 +69,7 @@ def build(state: dict | None, tripwire: bool = False) -> nn.Sequential:
 
 def run(module, function: str, state: dict, images, batches: list, tripwire: bool = False) -> dict:
     """Call predict(model, images), accuracy(model, batches) or confusion_matrix(model, batches,
-    num_classes=10)."""
+    num_classes=10) (or with its default, or num_classes=13)."""
     model = build(state, tripwire)
     # a caller's code records by default; torch.no_grad() inside build() restores the mode
     # through torch.is_grad_enabled, which a learner's file may have patched
@@ -78,8 +78,12 @@ def run(module, function: str, state: dict, images, batches: list, tripwire: boo
         value = module.predict(model, images)
     elif function == "accuracy":
         value = module.accuracy(model, batches)
-    else:
+    elif function == "confusion_matrix":
         value = module.confusion_matrix(model, batches, num_classes=10)
+    elif function == "confusion_matrix_default":
+        value = module.confusion_matrix(model, batches)
+    else:  # "confusion_matrix_13": more classes than any label or prediction
+        value = module.confusion_matrix(model, batches, num_classes=13)
     counter = model[1] if tripwire else model[0]
     forwards = int(_ITEM(counter.count))
     after = {k: v.detach().clone() for k, v in model.state_dict().items() if "count" not in k}
