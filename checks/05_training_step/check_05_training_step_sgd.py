@@ -9,12 +9,12 @@ from grader.checking.compare import (
     describe,
     expect_number,
     expect_tensor,
-    explain_errors,
     fail,
     kind_of,
     when,
 )
 from grader.checking.compare_state import NO_GRAD_NEEDED, expect_state, same_state
+from grader.checking.explain_errors import explain_errors
 from grader.checking.known_mistakes import integer_division
 
 
