@@ -177,10 +177,10 @@ CONV_CASES = [
 
 def _conv_count(in_channels: int, out_channels: int, kernel_size, bias: bool) -> int:
     """What nn.Conv2d holds: the trusted count the reproduced mistakes start from."""
-    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
-    if min(in_channels, out_channels, kh, kw) < 1:
-        raise ValueError("no such layer")
-    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
+    from torch import nn
+
+    layer = nn.Conv2d(in_channels, out_channels, kernel_size, bias=bias)
+    return sum(p.numel() for p in layer.parameters())
 
 
 @pytest.mark.points(2)
