@@ -75,6 +75,13 @@ def pytest_terminal_summary(terminalreporter):
     for nodeid, seconds in ranked[:top]:
         terminalreporter.write_line(f"{seconds:8.2f}  {nodeid}")
     terminalreporter.write_line(f"{total:8.2f}  total over {len(ranked)} tests")
+    by_file: dict[str, float] = {}
+    for nodeid, seconds in ranked:
+        path = nodeid.split("::", 1)[0]
+        by_file[path] = by_file.get(path, 0.0) + seconds
+    terminalreporter.write_sep("-", "by file, top 15")
+    for path, seconds in sorted(by_file.items(), key=lambda pair: pair[1], reverse=True)[:15]:
+        terminalreporter.write_line(f"{seconds:8.2f}  {path}")
     whole = _cpu_now() - _started[0]
     terminalreporter.write_line(f"{whole:8.2f}  the whole run so far, collection included")
     target = os.environ.get("CNN_CPU_PROFILE")
