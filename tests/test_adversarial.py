@@ -639,11 +639,19 @@ for _name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images
 """
 
 
+@pytest.fixture(scope="module")
+def honest_data_score(tmp_path_factory) -> float:
+    """What the reference 06 scores in `grader check`: graded once for both kinds of plant."""
+    honest = tmp_path_factory.mktemp("honest-data")
+    (honest / "06_data.py").write_text((SOLUTIONS_DIR / "06_data.py").read_text())
+    return grade(honest, exercise="data")["score"]
+
+
 @pytest.mark.parametrize("kind", ["symlink", "fifo"])
-def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path):
+def test_links_and_fifos_planted_for_the_idx_files_change_nothing(
+    kind, tmp_path, honest_data_score
+):
     reference = (SOLUTIONS_DIR / "06_data.py").read_text()
-    (tmp_path / "honest").mkdir()
-    (tmp_path / "honest" / "06_data.py").write_text(reference)
     victim = tmp_path / "victim" / FILENAME
     victim.parent.mkdir()
     victim.write_text((SOLUTIONS_DIR / FILENAME).read_text())
@@ -657,9 +665,7 @@ def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path
     except subprocess.TimeoutExpired:
         pytest.fail("the grader hung on what the submission planted")
     assert victim.read_bytes() == before, "the grader wrote through the submission's link"
-    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(
-        planted
-    )
+    assert planted["score"] == honest_data_score, json.dumps(planted)
 
 
 def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(
