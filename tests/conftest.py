@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.cpu_profile"]
+
 _STATE_DIR = Path(tempfile.mkdtemp(prefix="cnn-test-state-"))
 os.environ["CNN_GRADER_STATE"] = str(_STATE_DIR / "state.json")
 

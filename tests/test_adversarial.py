@@ -639,11 +639,19 @@ for _name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images
 """
 
 
+@pytest.fixture(scope="module")
+def honest_data_score(tmp_path_factory) -> float:
+    """What the reference 06 scores in `grader check`: graded once for both kinds of plant."""
+    honest = tmp_path_factory.mktemp("honest-data")
+    (honest / "06_data.py").write_text((SOLUTIONS_DIR / "06_data.py").read_text())
+    return grade(honest, exercise="data")["score"]
+
+
 @pytest.mark.parametrize("kind", ["symlink", "fifo"])
-def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path):
+def test_links_and_fifos_planted_for_the_idx_files_change_nothing(
+    kind, tmp_path, honest_data_score
+):
     reference = (SOLUTIONS_DIR / "06_data.py").read_text()
-    (tmp_path / "honest").mkdir()
-    (tmp_path / "honest" / "06_data.py").write_text(reference)
     victim = tmp_path / "victim" / FILENAME
     victim.parent.mkdir()
     victim.write_text((SOLUTIONS_DIR / FILENAME).read_text())
@@ -657,9 +665,7 @@ def test_links_and_fifos_planted_for_the_idx_files_change_nothing(kind, tmp_path
     except subprocess.TimeoutExpired:
         pytest.fail("the grader hung on what the submission planted")
     assert victim.read_bytes() == before, "the grader wrote through the submission's link"
-    assert planted["score"] == grade(tmp_path / "honest", exercise="data")["score"], json.dumps(
-        planted
-    )
+    assert planted["score"] == honest_data_score, json.dumps(planted)
 
 
 def test_a_disk_filler_stops_at_its_limit_and_leaves_its_batch_mate_alone(
@@ -1253,9 +1259,11 @@ def test_the_class_template_is_what_most_repositories_hold(tmp_path):
 
 @pytest.fixture(scope="module")
 def trained_weights() -> str:
-    from tests.training_attacks import trained_weights as train
-
-    return train()
+    """The reference's model trained at home, recorded once (training it here cost 20-50 CPU s):
+    tests/recorded/trained_weights.b64, made by `tests.training_attacks.trained_weights()` with one
+    thread. That it still recognises today's digits is checked where it is used: the public run
+    of `build_model_loads` must say "already recognises digits", `fit_loads_after_a_step` 20/20."""
+    return (Path(__file__).parent / "recorded" / "trained_weights.b64").read_text().strip()
 
 
 def _train_digits(folder: Path, source: str, key: Path | None):

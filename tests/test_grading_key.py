@@ -1,12 +1,10 @@
-"""The grading key: graded runs draw their inputs from it, the same key gives the same gradebook,
-another key other inputs, and a graded run's hidden checks show no input or expected value."""
+"""The grading key: graded runs draw their inputs from it, the same key the same inputs, another
+key other inputs, and a graded run's hidden checks show no input or expected value. (Two
+`grader grade` runs with one key give one gradebook: tests/test_batch.py, on its class.)"""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +19,6 @@ from grader.workbook.grading_key import (
     seed_for,
 )
 from grader.workbook.paths import SOLUTIONS_DIR
-
-GRADER = str(Path(sys.executable).with_name("grader"))
 
 # convolve2d tells what it was given: the sum of its image, in its error message
 ECHO = """
@@ -86,27 +82,6 @@ def test_a_graded_run_names_the_mistake_and_shows_no_values(tmp_path):
     assert "Expected (3, 3)" in public and "Input:" in public and "flipped" in public
     assert "flipped" in graded, graded
     assert not re.search(r"Expected|Got|Input|\d\.\d", graded), graded
-
-
-def test_one_key_gives_identical_gradebooks(tmp_path):
-    batch = tmp_path / "batch"
-    for name, text in (("right", None), ("flipped", FLIPPED)):
-        source = (SOLUTIONS_DIR / "01_edge_filter.py").read_text()
-        (batch / name).mkdir(parents=True)
-        (batch / name / "01_edge_filter.py").write_text(source.replace(*text) if text else source)
-    books = []
-    for out in ("one", "two"):
-        subprocess.run(
-            [GRADER, "grade", str(batch), "--out", str(tmp_path / out), "--only", "edge_filter"]
-            + ["--key", "12" * 32],
-            check=True,
-            capture_output=True,
-        )
-        book = json.loads((tmp_path / out / "grades.json").read_text())
-        books.append(book)
-        assert (tmp_path / out / "grading.key").read_text().strip() == "12" * 32
-    assert books[0] == books[1]
-    assert books[0]["students"][0]["total"] < books[0]["students"][1]["total"]
 
 
 def test_a_new_key_is_made_once_and_kept_for_resume(tmp_path):

@@ -7,6 +7,7 @@ writing OUT/review.json in its fixed shape."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -373,12 +374,17 @@ def test_grade_writes_the_review(tmp_path):
     assert "<mark>" in page
     assert [row["total"] for row in grades["students"] if row["student"] == "alice"] == [37]
 
+    # --no-review: the same run's results resumed (nothing graded again), the gradebook written
     again = tmp_path / "again"
+    shutil.copytree(out / ".results", again / ".results")
+    shutil.copy(out / "grading.key", again / "grading.key")
     done = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(again), "--only", "edge_filter", "--no-review"],
+        [GRADER, "grade", str(batch), "--out", str(again), *only, "--resume", "--no-review"],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+    assert f"grading 0 of {len(files)}" in done.stderr, done.stderr
+    assert (again / "grades.json").read_text() == (out / "grades.json").read_text()
     assert not (again / "review.json").exists() and not (again / "similarity").exists()

@@ -1,4 +1,5 @@
-"""A class in course-site layouts graded end to end: every row and note; then Ctrl-C in the middle
+"""A class in course-site layouts graded end to end: every row and note; its gradebook exported to
+Canvas, the roster joined by the site ids read from Canvas's file names; then Ctrl-C in the middle
 of the same batch (exit 130 within 2 s, no process left, a partial gradebook said to be partial)
 and --resume, which ends with the uninterrupted gradebook."""
 
@@ -17,6 +18,7 @@ import pytest
 
 from grader.reports.escape import markdown_text
 from tests.site_class import ONLY, make_site_class
+from tests.test_export import CANVAS_ROSTER, rows_of
 
 GRADER = str(Path(sys.executable).with_name("grader"))
 
@@ -62,6 +64,24 @@ def test_every_student_gets_the_grade_their_files_earn_and_the_note(graded):
         assert feedback.startswith(f"# Feedback for {markdown_text(student)}\n")
         assert markdown_text(note) in feedback
     assert "partial" not in book
+
+
+def test_the_real_gradebook_exports_to_canvas_by_the_site_ids_of_the_file_names(graded, tmp_path):
+    """Canvas's download names (smithjohn_late_12345_..., doejane_23456_...) carry the site ids the
+    roster is joined on (jdoe renamed: only the id can match Jane); Li Wei matches by name."""
+    root, _ = graded
+    roster = tmp_path / "canvas.csv"
+    roster.write_text(CANVAS_ROSTER.replace("jdoe", "jdoe2"))  # only the site id can match Jane
+    out = tmp_path / "canvas_import.csv"
+    done = subprocess.run(
+        [GRADER, "export", "canvas", str(out), "--gradebook", str(root / "out"),
+         "--roster", str(roster), "--title", "Lab 01", "--points", "74"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    body = {r[1]: r[-1] for r in rows_of(out)[2:]}
+    assert (body["12345"], body["23456"], body["50001"]) == ("74", "74", "50")  # of 37, scaled
+    assert "matched 3 of 8 roster rows (2 by site id, 1 by name)" in done.stderr, done.stderr
 
 
 def _descendants(root: int) -> set[tuple[int, str]]:

@@ -3,7 +3,8 @@ tests/test_adversarial.py.
 
 - Weights trained elsewhere, stored in the file as base64 (about 140 KB for the tutorial's CNN):
   loaded by `build_model`, or by `fit` with or without a token step first. Trained here, on digits
-  of a seed of their own, exactly as a student would at home.
+  of a seed of their own, exactly as a student would at home; recorded once in
+  tests/recorded/trained_weights.b64 (`trained_weights()` with one thread, to record again).
 - A batch-mate that starts 31 busy processes, each in a session of its own, at import.
 """
 
