@@ -115,7 +115,7 @@ PROVEN: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "sizes_differ": (
         _PAD,
         {"exercise": "edge_filter", "arguments": (("padding", 2),)},
-        ("F.pad(image, (p, p)) pads only",),
+        ("F.pad(image, (p, p, p, p)); (p, p) pads the width alone",),
     ),
     "tuple_times": (
         "can't multiply sequence by non-int of type 'tuple'",

@@ -73,7 +73,7 @@ CASES = [
             patch = padded[2:5, 0:3]
             return (patch * kernel).sum()
         """,
-        ["dimension 0 (2 and 3)", "F.pad(image, (p, p)) pads only the last dimension"],
+        ["dimension 0 (2 and 3)", "F.pad(image, (p, p, p, p)); (p, p) pads the width alone"],
     ),
     (
         "sizes_differ",

@@ -6,10 +6,10 @@ ADVICE = {
     # said only for a call that asked for padding (with padding=0 there is nothing to pad) and
     # a patch short of rows (the height is what F.pad(image, (p, p)) leaves unpadded)
     "sizes_differ": {
-        "text": "in convolve2d, a window at the bottom edge has fewer rows than the kernel: the "
-        "padded image has fewer rows than the output size needs. Either the height is not "
-        "padded (F.pad(image, (p, p)) pads only the last dimension, the width; (p, p, p, p) "
-        "pads the height too) or the output size formula gives too many rows.",
+        "text": "in convolve2d, a patch has fewer rows than the kernel (the sizes in the "
+        "error). Print the patch's shape for the last i and j: the patch for out[i, j] takes "
+        "rows from i * stride and columns from j * stride of the image padded on all four "
+        "sides (F.pad(image, (p, p, p, p)); (p, p) pads the width alone).",
         "needs": ["padding given", "dimension 0 differs"],
     },
 }

@@ -74,14 +74,25 @@ def test_sgd_step_works_in_place(submission, inputs, oracle, expected, seeds):
         result["aliases"],
         params,
         what="the parameters' storage from before the call",
-        likely=[
+        likely=[  # new tensors only when the parameters themselves did move as they should
             when(
-                lambda a: same_state(a, {name: before[name] for name in params}),
+                lambda a: (
+                    same_state(a, {name: before[name] for name in params})
+                    and same_state(result["state"], want)
+                ),
                 "the parameters were given new tensors (for example p.data = p - lr * p.grad) "
                 "instead of being updated in place: whatever else holds them (an optimizer, a "
                 "view) keeps the old values. Use p -= lr * p.grad or p.sub_(lr * p.grad), inside "
                 "torch.no_grad().",
-            )
+            ),
+            when(
+                lambda a: (
+                    same_state(a, {name: before[name] for name in params})
+                    and same_state(result["state"], before)
+                ),
+                "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
+                "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
+            ),
         ],
     )
 
