@@ -152,7 +152,7 @@ def test_feedback_hides_hidden_checks_values_and_shows_public_ones(graded):
     assert not any(is_detail(line) for line in ivan.splitlines()), ivan
     grace = _feedback(batch, out, "grace")  # linear_param_count is public: its values stay
     assert "linear_param_count" in grace and "Hint:" in grace
-    assert "It is -1, expected 25152." in grace and "Input: (392, 64, bias=True)" in grace
+    assert "It is -1, expected 25,152." in grace and "Input: (392, 64, bias=True)" in grace
 
 
 def test_same_gradebook_with_one_worker_and_with_two_and_from_one_key(graded, tmp_path):

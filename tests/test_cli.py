@@ -37,7 +37,7 @@ def test_check_fails_with_exit_1_and_shows_the_message(tmp_path):
     result = run("check", "02", "--submission", str(tmp_path))
     assert result.exit_code == 1
     assert "count_parameters(model) as (total, trainable) is wrong." in result.output
-    assert "It is (0, 0), expected" in result.output
+    assert "Both values (total and trainable) are 0, expected 23,717." in result.output
     assert "Total: 0/12" in result.output
 
 

@@ -127,7 +127,7 @@ def _join(words: list[str]) -> str:
 
 
 def pair_explainer(model: nn.Module) -> Callable[[Any], str]:
-    """For count_parameters' (total, trainable): each wrong number explained from `model`'s
+    """For a count pair (total, trainable): each wrong number explained from `model`'s
     parts; silent on two swapped values (the comparison says that)."""
     parts, trainable, frozen, extras = parts_of(model)
     right = (sum(p.size for p in parts), sum(p.size for p in trainable))
