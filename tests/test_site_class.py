@@ -122,7 +122,9 @@ def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(gra
     )
     seen: set[tuple[int, str]] = set()
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and len(list((out / ".results").glob("*.json"))) < 3:
+    # stopped at its first result, so that most of the class is still to grade however fast the
+    # rest goes (waiting for three, a loaded machine once saw the run end before the signal)
+    while time.monotonic() < deadline and not list((out / ".results").glob("*.json")):
         seen |= _descendants(process.pid)
         time.sleep(0.02)
     seen |= _descendants(process.pid)
@@ -141,7 +143,7 @@ def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(gra
     assert not [p for p in seen if _alive(p)], "processes were left running"
     book = json.loads((out / "grades.json").read_text())
     graded_now = len(book["students"])
-    assert 3 <= graded_now < len(expected)
+    assert 1 <= graded_now < len(expected)
     message = f"{graded_now} of {len(expected)} graded; run again with --resume"
     assert book["partial"] == message and message in stderr
     assert f"Partial: {message}" in (out / "report.html").read_text()
