@@ -62,7 +62,7 @@ def test_dataset_applies_transform(submission):
 @pytest.mark.points(1)
 def test_dataset_rejects_mismatched_lengths(submission):
     expect_raises(
-        lambda: submission.call("SimpleDataset", torch.zeros(5, 1, 2, 2), torch.zeros(4)),
+        lambda: submission.call("SimpleDataset", torch.zeros(5, 1, 2, 2), torch.zeros(4)).value,
         "ValueError",
         what="SimpleDataset(images, labels) with 5 images and 4 labels",
     )
