@@ -24,7 +24,7 @@ GUIDES = [
     "docs/scale.md",
 ]
 SET_UP = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
-TEST = ".venv/bin/python -m pytest"
+TEST = ".venv/bin/python -m pytest -n 2 --dist loadfile"
 # Written on other branches of issue 20; linked before they merge, checked once they exist.
 PENDING = {"docs/architecture.md", "docs/authoring.md"}
 

@@ -102,6 +102,13 @@ def _descendants(root: int) -> set[tuple[int, str]]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def _alive(process: tuple[int, str]) -> bool:
     try:
         fields = Path(f"/proc/{process[0]}/stat").read_text().rsplit(") ", 1)[1].split()
@@ -110,37 +117,69 @@ def _alive(process: tuple[int, str]) -> bool:
     return fields[19] == process[1] and fields[0] != "Z"
 
 
-def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(graded, tmp_path):
-    root, expected = graded
-    out = tmp_path / "out"
-    process = subprocess.Popen(
-        [GRADER, "grade", str(root / "batch"), "--out", str(out), *ONLY, "--workers", "2"],
+def _start(batch: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [GRADER, "grade", str(batch), "--out", str(out), *ONLY, "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+
+
+def _interrupt_when(process: subprocess.Popen, ready) -> tuple[bool, float, str]:
+    """Ctrl-C (SIGINT to the command's process group) once `ready()`; returns whether a zygote
+    was running then, the seconds the command took to end after it, and its stderr. The group is
+    frozen (SIGSTOP) the moment `ready()` holds and continued after the SIGINT, so however loaded
+    the machine, the signal finds the batch where `ready()` saw it, not finished in between."""
     seen: set[tuple[int, str]] = set()
     deadline = time.monotonic() + 300
-    # stopped at its first result, so that most of the class is still to grade however fast the
-    # rest goes (waiting for three, a loaded machine once saw the run end before the signal)
-    while time.monotonic() < deadline and not list((out / ".results").glob("*.json")):
+    while time.monotonic() < deadline and process.poll() is None and not ready():
         seen |= _descendants(process.pid)
         time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGSTOP)
     seen |= _descendants(process.pid)
-    assert any(
-        "zygote" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-        for pid, _ in seen
-        if _alive((pid, _))
-    ), "no zygote was seen: the test saw nothing"
+    zygote = _zygote_seen(process)
+    assert process.poll() is None, "the command ended before the interruption"
     os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signal.SIGCONT)
     sent = time.monotonic()
     _, stderr = process.communicate(timeout=30)
     took = time.monotonic() - sent
-    assert process.returncode == 130 and took < 2.0, (process.returncode, took, stderr)
     while time.monotonic() - sent < 2.0 and any(_alive(p) for p in seen):
         time.sleep(0.05)
     assert not [p for p in seen if _alive(p)], "processes were left running"
+    return zygote, took, stderr
+
+
+def _zygote_seen(process: subprocess.Popen) -> bool:
+    return any("zygote" in _cmdline(pid) for pid, _ in _descendants(process.pid))
+
+
+def test_ctrl_c_while_the_batch_starts_exits_130_and_leaves_nothing(graded, tmp_path):
+    """Ctrl-C while the zygote imports torch (before any student is graded) ends like one in
+    the middle: exit 130, a gradebook that says nothing was graded, no process left."""
+    root, expected = graded
+    out = tmp_path / "out"
+    process = _start(root / "batch", out)
+    _, took, stderr = _interrupt_when(process, lambda: _zygote_seen(process))
+    assert process.returncode == 130 and took < 2.0, (process.returncode, took, stderr)
+    assert "Aborted" not in stderr and "Traceback" not in stderr, stderr
+    book = json.loads((out / "grades.json").read_text())
+    message = f"{len(book['students'])} of {len(expected)} graded; run again with --resume"
+    assert book["partial"] == message and message in stderr
+
+
+def test_ctrl_c_stops_within_two_seconds_leaves_nothing_and_resume_completes(graded, tmp_path):
+    root, expected = graded
+    out = tmp_path / "out"
+    process = _start(root / "batch", out)
+    # interrupted at its first result, so that most of the class is still to grade
+    zygote, took, stderr = _interrupt_when(
+        process, lambda: bool(list((out / ".results").glob("*.json")))
+    )
+    assert zygote, "no zygote was running: the test saw nothing"
+    assert process.returncode == 130 and took < 2.0, (process.returncode, took, stderr)
     book = json.loads((out / "grades.json").read_text())
     graded_now = len(book["students"])
     assert 1 <= graded_now < len(expected)

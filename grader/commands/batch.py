@@ -176,9 +176,10 @@ def grade_batch(run: GradeRun, entries: list[Entry] | None = None) -> Iterator[B
         else:
             plan.to_grade.append((entry, fingerprint))
     yield Started(len(plan.to_grade), len(entries))
-    zygote = _start_zygote(exercise_ids) if plan.to_grade else None
-    context = _grading_context() if plan.to_grade else multiprocessing.get_context("spawn")
-    try:
+    zygote = None
+    try:  # Ctrl-C while the zygote or the grading processes start is an interruption too
+        zygote = _start_zygote(exercise_ids) if plan.to_grade else None
+        context = _grading_context() if plan.to_grade else multiprocessing.get_context("spawn")
         yield from _grade_all(plan, run, context, zygote)
     except KeyboardInterrupt:  # before the grading processes started
         from grader.commands.interrupt import BatchInterrupted

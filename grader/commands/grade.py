@@ -254,10 +254,12 @@ def run_batch(
                 raise
         finished = {**resumed, **known}
         records = {e.student: finished[e.student] for e in entries}
-    except BatchInterrupted as stop:
+    except (BatchInterrupted, KeyboardInterrupt) as stop:  # the latter before anything started
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the partial gradebook is written whole
+        if not isinstance(stop, BatchInterrupted):
+            stop = BatchInterrupted({**resumed, **known}, len(entries))
         records, partial = {s: stop.records[s] for s in sorted(stop.records)}, stop.message
     progress.finish()
     records = adjust(records) if adjust else records
