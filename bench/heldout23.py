@@ -1,7 +1,7 @@
 """Grade the held-out learner mistakes of 2026-12-07 (bench/heldout23/, written blind by someone
 who read only the tutorial, the spec and the stubs) with a checkout's grader.
 
-    python bench/heldout23.py [--project DIR] [--out results.json] [CASE_PREFIX ...]
+    python bench/heldout23.py [--project DIR] [--set DIR] [--out results.json] [CASE_PREFIX ...]
 
 For each case of heldout23/cases.toml: `grader check ID --submission CASE --json`. A mistake is
 caught when it loses points; its `names` and `wrong` patterns (written before any grading) are
@@ -35,11 +35,11 @@ def exercise_ids(project: Path) -> dict[str, str]:
     return {f"{n:02d}": name for n, name in enumerate(ids, start=1)}
 
 
-def grade(project: Path, ids: dict[str, str], case: str, meta: dict) -> dict:
+def grade(project: Path, ids: dict[str, str], here: Path, case: str, meta: dict) -> dict:
     exercise = ids[case[:2]]
     done = subprocess.run(
         [str(project / ".venv/bin/grader"), "check", exercise, "--json"]
-        + ["--submission", str(HERE / "cases" / case)],
+        + ["--submission", str(here / "cases" / case)],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -74,10 +74,16 @@ def grade(project: Path, ids: dict[str, str], case: str, meta: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=HERE,
+        help="a held-out set: cases.toml and cases/ (default: heldout23)",
+    )
     parser.add_argument("--out", type=Path, default=Path("heldout23-results.json"))
     parser.add_argument("prefixes", nargs="*")
     options = parser.parse_args()
-    cases = tomllib.loads((HERE / "cases.toml").read_text())
+    cases = tomllib.loads((options.set / "cases.toml").read_text())
     ids = exercise_ids(options.project)
     chosen = [
         (case, meta)
@@ -85,7 +91,7 @@ def main() -> None:
         if not options.prefixes or case.startswith(tuple(options.prefixes))
     ]
     with ThreadPoolExecutor(2) as pool:
-        rows = list(pool.map(lambda cm: grade(options.project, ids, *cm), chosen))
+        rows = list(pool.map(lambda cm: grade(options.project, ids, options.set, *cm), chosen))
     options.out.write_text(json.dumps(rows, indent=1))
     mistakes = [r for r in rows if r.get("kind") == "mistake"]
     correct = [r for r in rows if r.get("kind") == "correct"]
