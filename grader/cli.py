@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from grader.commands.merge_cli import merge_command, shard_argument
+from grader.commands.options import JUNIT, REVIEW, SIMILARITY_THRESHOLD
 from grader.commands.term import term_options
 from grader.exports.cli import export
 from grader.workbook.paths import EXERCISES_DIR
@@ -28,9 +29,6 @@ LIMIT = click.option(
     multiple=True,
     metavar="NAME=VALUE",
     help="Override a worker limit from workbook.toml (memory=2GiB, cpu=60, ...).",
-)
-JUNIT = click.option(
-    "--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here."
 )
 
 
@@ -187,19 +185,8 @@ def watch_command(exercise_id: str | None, submission: Path, poll: bool) -> None
 )
 @JUNIT
 @LIMIT
-@click.option(
-    "--review/--no-review",
-    default=True,
-    help="Write OUT/review.json: integrity flags and similar pairs, for review (on by default; "
-    "never changes a score).",
-)
-@click.option(
-    "--similarity-threshold",
-    type=click.FloatRange(0, 1),
-    default=None,
-    metavar="X",
-    help="List pairs whose most alike exercise file scores X or more (default 0.5).",
-)
+@REVIEW
+@SIMILARITY_THRESHOLD
 @click.option(
     "--shard",
     callback=shard_argument,

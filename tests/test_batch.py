@@ -200,3 +200,21 @@ def test_an_id_chosen_to_equal_a_classmates_hashed_key_gets_a_key_of_its_own():
     chooser = Entry(victim.key, Path(victim.key))  # a username spelt like bob smith's file name
     assert chooser.key != victim.key
     assert chooser.key.lower() != victim.key.lower()
+
+
+def test_the_grading_processes_are_forked_after_one_import_of_torch_and_pytest():
+    """The batch imports torch and pytest once and forks its grading processes from that; torch
+    imported with its default threads starts one of its own, which made them spawned, each
+    importing both again (about 3 s of CPU per grading process)."""
+    probe = (
+        "import os, sys\n"
+        "from grader.commands.batch import _grading_context\n"
+        "name = _grading_context().get_start_method()\n"
+        "print(name, 'torch' in sys.modules, len(os.listdir('/proc/self/task')),"
+        " os.environ.get('OMP_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.stdout.split() == ["fork", "True", "1", "None"], done.stdout + done.stderr

@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -195,11 +196,19 @@ def _grading_context() -> multiprocessing.context.BaseContext:
     pytest (while the zygote imports torch too, on the other core), so that N grading processes
     cost one import, not N on a machine whose cores the start already keeps busy. A process that
     runs more than one thread cannot be forked safely (the fork copies only the calling
-    thread): then each grading process is spawned and imports for itself."""
-    import pytest  # noqa: F401
-    import torch  # noqa: F401
+    thread): then each grading process is spawned and imports for itself. Imported with one
+    OpenMP thread (each grading process sets torch to one anyway), torch starts none of its own."""
+    unset = "OMP_NUM_THREADS" not in os.environ
+    if unset and "torch" not in sys.modules:
+        os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import pytest  # noqa: F401
+        import torch  # noqa: F401
 
-    import grader.checking.runner  # noqa: F401
+        import grader.checking.runner  # noqa: F401
+    finally:
+        if unset:  # what this process starts later inherits the caller's environment
+            os.environ.pop("OMP_NUM_THREADS", None)
 
     if len(os.listdir("/proc/self/task")) == 1:
         return multiprocessing.get_context("fork")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from grader.commands.options import JUNIT, LATE_POLICY, OVERRIDES, REVIEW, SIMILARITY_THRESHOLD
 from grader.workbook.shards import parse_shard
 
 
@@ -33,27 +34,11 @@ def shard_argument(context: click.Context, parameter: click.Parameter, value: st
     required=True,
     help="Folder for the class's grades.csv, grades.json, feedback/, review and report.html.",
 )
-@click.option(
-    "--junit", type=click.Path(path_type=Path, dir_okay=False), help="Also write JUnit XML here."
-)
-@click.option("--review/--no-review", default=True, help="Write OUT/review.json (default: on).")
-@click.option(
-    "--similarity-threshold",
-    type=click.FloatRange(0, 1),
-    default=None,
-    metavar="X",
-    help="List pairs whose most alike exercise file scores X or more (default 0.5).",
-)
-@click.option(
-    "--late-policy",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A TOML file: deadline, penalty_per_day or _per_hour, cap, [extensions].",
-)
-@click.option(
-    "--overrides",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="A CSV file: student,exercise,points,reason (empty points: a comment).",
-)
+@JUNIT
+@REVIEW
+@SIMILARITY_THRESHOLD
+@LATE_POLICY
+@OVERRIDES
 def merge_command(
     shards: tuple[Path, ...],
     out: Path,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from grader.commands.options import LATE_POLICY, OVERRIDES
 from grader.commands.preflight import InputError
 from grader.reports.escape import terminal
 from grader.workbook.entries import Survey
@@ -165,16 +166,8 @@ _OPTIONS = (
         help="The assignment part of GitHub Classroom's or Blackboard's entry names "
         "(default: found as common to the batch).",
     ),
-    click.option(
-        "--late-policy",
-        type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        help="A TOML file: deadline, penalty_per_day or _per_hour, cap, [extensions].",
-    ),
-    click.option(
-        "--overrides",
-        type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        help="A CSV file: student,exercise,points,reason (empty points: a comment).",
-    ),
+    LATE_POLICY,
+    OVERRIDES,
 )
 
 
