@@ -50,7 +50,7 @@ class KeptZygote:
         self.supervisor = Supervisor()
         self.folder = hugepages.Collapser()
         self.last_used = time.monotonic()
-        self.key_checked = time.monotonic()
+        self.key_checked = -KEY_EVERY  # the first look at the files: as soon as it is idle
         self.stale = False
 
     def serve(self) -> None:
