@@ -84,10 +84,23 @@ def test_the_next_check_reuses_the_zygote_and_grades_alike(kept):
     assert kept_zygote.running_zygotes(kept) == []  # --no-keep kept nothing
     first = _check(kept)
     [pid] = kept_zygote.running_zygotes(kept)
+    # what a zygote keeps of a command is modules: another command's warm-ups, imported now
+    zygote = kept_zygote.connect()
+    assert zygote is not None
+    warm = Worker(("torchvision", "optimizer"), zygote=zygote)
+    warm.wait_ready()
+    warm.close()
+    zygote.close()
+    assert "torchvision" in _modules_of(pid)
     second = _check(kept)
     assert kept_zygote.running_zygotes(kept) == [pid]  # the same process: no torch import again
     assert own["total"] == own["max_total"]
     assert first == own and second == own
+
+
+def _modules_of(pid: int) -> str:
+    """The files a process has mapped (a module with C code shows as its .so)."""
+    return Path(f"/proc/{pid}/maps").read_text()
 
 
 ECHO = "def echo(token):\n    return [token, 'echoed']\n"

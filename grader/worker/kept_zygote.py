@@ -28,7 +28,7 @@ import time
 
 from grader.workbook.zygote_place import code_key
 from grader.worker import hugepages
-from grader.worker.zygote import Supervisor, preload, take_request
+from grader.worker.zygote import REFOLD_AFTER, Supervisor, preload, take_request
 
 KEY_EVERY = 60.0  # seconds between two looks at the grader's files
 
@@ -52,6 +52,7 @@ class KeptZygote:
         self.last_used = time.monotonic()
         self.key_checked = -KEY_EVERY  # the first look at the files: as soon as it is idle
         self.stale = False
+        self.forks = 0
 
     def serve(self) -> None:
         self.folder.start()
@@ -90,12 +91,13 @@ class KeptZygote:
             conn.close()  # another user: never read a byte of it
 
     def _answer(self, conn: socket.socket) -> None:
-        still_open, imported, _ = take_request(conn, self.supervisor)
+        still_open, imported, forked = take_request(conn, self.supervisor)
+        self.forks += forked
         if not still_open:
             self.connections.discard(conn)
             conn.close()
-        elif imported:
-            self.folder.start()
+        elif imported or (forked and self.forks % REFOLD_AFTER == 0 and self.folder.folded):
+            self.folder.start()  # new modules, or the pages its own writes split since
 
     def _should_go(self) -> bool:
         now = time.monotonic()
