@@ -45,8 +45,8 @@ def _reaped_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def timed(command: list[str], folder: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of `command`, the kept zygote's growth included."""
+def timed(command: list[str], folder: Path) -> tuple[float, float, float]:
+    """Wall and CPU seconds of `command`, the kept zygote's growth included, and that growth."""
     before = {pid: process_cpu(pid) for pid in running_zygotes(folder)}
     cpu, start = _reaped_cpu(), time.perf_counter()
     done = subprocess.run(
@@ -61,9 +61,8 @@ def timed(command: list[str], folder: Path) -> tuple[float, float]:
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed with exit code {done.returncode}")
     time.sleep(0.2)  # the zygote reaps the worker the check killed
-    used = _reaped_cpu() - cpu
-    used += sum(process_cpu(pid) - before.get(pid, 0.0) for pid in running_zygotes(folder))
-    return elapsed, used
+    grown = sum(process_cpu(pid) - before.get(pid, 0.0) for pid in running_zygotes(folder))
+    return elapsed, _reaped_cpu() - cpu + grown, grown
 
 
 def kill_kept(folder: Path) -> None:
@@ -79,10 +78,12 @@ def settle(folder: Path) -> float:
     fork: about a second of CPU once in its life); its CPU seconds meanwhile."""
     pids = running_zygotes(folder)
     start = last = sum(map(process_cpu, pids))
-    for _ in range(60):
+    quiet = 0
+    for _ in range(120):
         time.sleep(0.5)
         now = sum(map(process_cpu, pids))
-        if now == last:
+        quiet = quiet + 1 if now == last else 0
+        if quiet == 3:  # still for 1.5 s: a loaded machine may leave it waiting a while
             break
         last = now
     return last - start
@@ -97,7 +98,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="cnn-bench-")) / "zygotes"
     check = [GRADER, "check", options.id, "--submission", str(SOLUTIONS_DIR)]
     kinds = ("import torch", "first check", "second check", "--no-keep check")
-    figures: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    figures: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}
     folding = []
     loads = []
     try:
@@ -127,11 +128,16 @@ def main() -> None:
         f"{options.id}: medians of {options.runs} rounds; load average (1 min) median "
         f"{statistics.median(loads):.2f}, range {min(loads):.2f}-{max(loads):.2f}"
     )
-    print(f"{'command':<18}{'wall s':>8}{'x torch':>9}{'CPU s':>8}{'x torch':>9}")
+    print(f"{'command':<18}{'wall s':>8}{'x torch':>9}{'CPU s':>8}{'x torch':>9}{'zygote s':>10}")
     for kind in kinds:
         wall = statistics.median(t[0] for t in figures[kind])
         cpu = statistics.median(t[1] for t in figures[kind])
-        print(f"{kind:<18}{wall:>8.2f}{wall / wall0:>9.2f}{cpu:>8.2f}{cpu / cpu0:>9.2f}")
+        grown = statistics.median(t[2] for t in figures[kind])
+        print(
+            f"{kind:<18}{wall:>8.2f}{wall / wall0:>9.2f}{cpu:>8.2f}{cpu / cpu0:>9.2f}{grown:>10.2f}"
+        )
+    pairs = [b[1] / a[1] for a, b in zip(figures["import torch"], figures["second check"])]
+    print(f"second check / import torch CPU, round by round: {' '.join(f'{r:.2f}' for r in pairs)}")
     print(
         f"the kept zygote's CPU after a first check, idle (folding): median "
         f"{statistics.median(folding):.2f} s"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from grader.supervisor import kept_zygote
+from grader.supervisor.pool import WorkerPool
 from grader.supervisor.process import Worker
 from grader.supervisor.zygote_client import Forked
 from grader.wire import protocol
@@ -108,8 +109,10 @@ CLIENT = """
 import json, sys
 from pathlib import Path
 from grader.supervisor import kept_zygote
+from grader.supervisor.pool import WorkerPool
 from grader.supervisor.process import Worker
 from grader.supervisor.zygote_client import Forked
+from grader.supervisor.pool import WorkerPool
 from grader.supervisor.process import Worker
 zygote = kept_zygote.connect()
 assert zygote is not None, "no kept zygote"
@@ -156,12 +159,36 @@ def test_two_racing_commands_start_one_zygote_and_get_their_own_answers(
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_dead_zygote_is_replaced_and_an_idle_one_leaves(kept):
-    old = kept_zygote.running_zygotes(kept)
-    for pid in old:  # the first test's (or none, when run alone)
+def test_a_zygote_dead_mid_command_gives_way_to_one_of_the_commands_own(kept):
+    pool = WorkerPool()
+    pool.keep_zygote = True
+    pool.expect([])  # no spare: each take forks one worker
+    try:
+        first = pool.take()
+        first.wait_ready()
+        first.close()
+        [pid] = kept_zygote.running_zygotes(kept)  # the first test's, or one started now
         os.kill(pid, signal.SIGKILL)
         assert _wait_gone(pid, 10)
-    assert old == [] or list(kept.glob("*.sock"))  # its socket is left behind, stale
+        second = pool.take()
+        second.wait_ready()
+        assert isinstance(second.process, Forked)  # by a zygote: not a second of torch afresh
+        assert pool._zygote is not None and pool._zygote.process is not None  # the command's own
+        second.close()
+    finally:
+        pool.shutdown()
+
+
+def test_a_dead_zygote_is_replaced_and_an_idle_one_leaves(kept):
+    if not list(kept.glob("*.sock")):  # run alone: a zygote to kill first
+        started = kept_zygote.connect()
+        assert started is not None
+        started.close()
+    old = kept_zygote.running_zygotes(kept)
+    for pid in old:  # none after the test above: it killed the one it used
+        os.kill(pid, signal.SIGKILL)
+        assert _wait_gone(pid, 10)
+    assert list(kept.glob("*.sock"))  # the killed zygote's socket is left behind, stale
     zygote = kept_zygote.connect()
     assert zygote is not None
     [pid] = kept_zygote.running_zygotes(kept)

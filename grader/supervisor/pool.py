@@ -41,7 +41,7 @@ class WorkerPool:
         if self._use_zygote and self._zygote is None:
             kept = kept_zygote.connect() if self.keep_zygote else None
             self._zygote, self._kept = kept or Zygote(), kept is not None
-        elif self._kept and self._zygote is not None and self._zygote.broken:
+        elif self._kept and self._zygote and (self._zygote.broken or self._zygote.hung_up()):
             self._zygote.close()  # the kept one died: one of our own for the rest of the command
             self._zygote, self._kept = Zygote(), False
         return Worker(warm_up, self.limits, self._zygote)
