@@ -133,8 +133,7 @@ class KeptZygote:
 
 def main(argv: list[str]) -> None:
     """`LISTEN_FD IDLE_SECONDS SOCKET LOCK KEY`."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # its own session has no terminal: no SIGHUP
     listener = socket.socket(fileno=int(argv[0]))
     preload(set())
     KeptZygote(listener, float(argv[1]), argv[2], argv[3], argv[4]).serve()
