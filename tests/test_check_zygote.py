@@ -261,3 +261,14 @@ def test_a_folder_not_the_users_alone_is_refused_and_said(tmp_path, monkeypatch,
     said = capsys.readouterr().err
     assert said.count("not keeping the zygote") == 1 and str(place) in said
     assert not list((tmp_path / "elsewhere").glob("*")) if how == "a link" else True
+
+
+def test_the_folder_is_in_the_runtime_dir_when_there_is_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(zygote_place.FOLDER_VARIABLE)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert zygote_place.private_folder() == runtime / "cnn-grader"
+    assert (runtime / "cnn-grader").stat().st_mode & 0o777 == 0o700
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "gone"))  # set, but no such folder
+    assert zygote_place.private_folder() == Path(f"/tmp/cnn-grader-{os.getuid()}")

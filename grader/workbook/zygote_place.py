@@ -32,7 +32,7 @@ def private_folder() -> Path:
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if chosen:
         folder = Path(chosen)
-    elif runtime and os.path.isabs(runtime):
+    elif runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
         folder = Path(runtime) / "cnn-grader"
     else:
         folder = Path(f"/tmp/cnn-grader-{os.getuid()}")
