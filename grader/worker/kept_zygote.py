@@ -17,9 +17,11 @@ out.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -118,10 +120,12 @@ class KeptZygote:
             if select.select([self.listener], [], [], 0)[0]:
                 self.last_used = time.monotonic()  # someone just connected: stay
                 return False
-            try:
-                os.unlink(self.path)
-            except FileNotFoundError:
-                pass
+            stem = self.path.removesuffix(".sock")
+            for leftover in (self.path, stem + ".pid", stem + ".log"):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+            # its working folder and HOME (imports may cache there): the lock file alone stays
+            shutil.rmtree(stem, ignore_errors=True)
             self.listener.close()
             return True
         except BlockingIOError:
