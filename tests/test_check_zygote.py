@@ -272,4 +272,4 @@ def test_the_folder_is_in_the_runtime_dir_when_there_is_one(tmp_path, monkeypatc
     assert zygote_place.private_folder() == runtime / "cnn-grader"
     assert (runtime / "cnn-grader").stat().st_mode & 0o777 == 0o700
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "gone"))  # set, but no such folder
-    assert zygote_place.private_folder() == Path(f"/tmp/cnn-grader-{os.getuid()}")
+    assert zygote_place.chosen_folder() == Path(f"/tmp/cnn-grader-{os.getuid()}")

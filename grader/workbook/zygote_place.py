@@ -25,17 +25,22 @@ class Refused(Exception):
     user should look at it. Said once on stderr; the check goes on with its own zygote."""
 
 
-def private_folder() -> Path:
-    """The folder of this user's kept zygotes, made 0700 if need be; `Refused` if it is not
-    this user's alone. Never through a link: it is looked at with lstat, not followed."""
+def chosen_folder() -> Path:
+    """$CNN_GRADER_ZYGOTE_DIR, else $XDG_RUNTIME_DIR/cnn-grader if that folder exists, else
+    /tmp/cnn-grader-<uid>."""
     chosen = os.environ.get(FOLDER_VARIABLE)
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if chosen:
-        folder = Path(chosen)
-    elif runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
-        folder = Path(runtime) / "cnn-grader"
-    else:
-        folder = Path(f"/tmp/cnn-grader-{os.getuid()}")
+        return Path(chosen)
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
+        return Path(runtime) / "cnn-grader"
+    return Path(f"/tmp/cnn-grader-{os.getuid()}")
+
+
+def private_folder() -> Path:
+    """The folder of this user's kept zygotes, made 0700 if need be; `Refused` if it is not
+    this user's alone. Never through a link: it is looked at with lstat, not followed."""
+    folder = chosen_folder()
     try:
         os.mkdir(folder, 0o700)
     except FileExistsError:
