@@ -72,6 +72,11 @@ def list_command(submission: Path) -> None:
     help="Also write the results with pictures (heat maps, digits) as one HTML page "
     "(default: check.html beside the grader's state, .grader/).",
 )
+@click.option(
+    "--no-keep",
+    is_flag=True,
+    help="Start a zygote for this check alone, not the one kept for the next checks.",
+)
 def check_command(
     ids: tuple[str, ...],
     submission: Path,
@@ -81,12 +86,16 @@ def check_command(
     limits: tuple[str, ...],
     check_timeout: float | None,
     html: str | None,
+    no_keep: bool,
 ) -> None:
     """Run the checks of exercises IDS (default: all) on your submission."""
     from grader.commands.check import html_target, run_check
 
     ids, page = html_target(ids, html)
-    sys.exit(run_check(ids, submission, as_json, junit, verbose, limits, check_timeout, page))
+    code = run_check(
+        ids, submission, as_json, junit, verbose, limits, check_timeout, page, not no_keep
+    )
+    sys.exit(code)
 
 
 @main.command("hint")

@@ -1351,3 +1351,83 @@ def test_a_batch_mates_setsid_processes_cost_the_victim_nothing(tmp_path):
     print(victim["train_digits"]["checks"][0]["message"])
     for exercise in victim.values():
         assert exercise["score"] == exercise["max_score"], exercise
+
+
+REACH_KEPT_ZYGOTE = """
+import socket
+
+
+def reach(path):
+    try:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        sock.connect(path)
+    except OSError as exc:
+        return type(exc).__name__
+    return "connected"
+"""
+
+
+def test_the_kept_zygote_is_reached_by_no_worker_and_no_other_user(tmp_path_factory, monkeypatch):
+    """The zygote `grader check` keeps between commands listens on a named socket: a worker it
+    forked tries to connect to it (to ask for a worker not yet locked down), and so does
+    another user's process; neither connects, and a connection from another uid is closed
+    unread (SO_PEERCRED), even where the folder would let it through."""
+    from grader.supervisor import kept_zygote
+    from grader.supervisor.process import Worker
+    from grader.wire import protocol
+    from grader.workbook import zygote_place
+    from grader.worker.kept_zygote import peer_is_us
+
+    folder = tmp_path_factory.mktemp("kz") / "zygotes"
+    monkeypatch.setenv(zygote_place.FOLDER_VARIABLE, str(folder))
+    monkeypatch.delenv(zygote_place.NO_KEEP_VARIABLE, raising=False)
+    zygote = kept_zygote.connect()
+    assert zygote is not None
+    [path] = [str(p) for p in folder.glob("zygote-*.sock")]
+    source = tmp_path_factory.mktemp("kz-src") / "reach.py"
+    source.write_text(REACH_KEPT_ZYGOTE)
+    worker = Worker((), zygote=zygote)
+    try:
+        assert worker.request(worker.load_request(source, "reach"), timeout=120) == {"ok": True}
+        call = {"op": "call", "function": "reach", "return_args": False, "seed": 0}
+        call |= {"args": protocol.encode([path]), "kwargs": protocol.encode({})}
+        reply = worker.request(call, timeout=120)
+        assert protocol.decode(reply["value"]) in ("PermissionError", "FileNotFoundError"), reply
+    finally:
+        worker.close()
+        zygote.close()
+        for pid in kept_zygote.running_zygotes(folder):
+            os.kill(pid, 9)
+    if os.geteuid() != 0:
+        return  # giving a process another uid needs root
+    open_folder = Path(tempfile.mkdtemp(prefix="cnn-kz-open-", dir="/tmp"))  # pytest's is 0700
+    open_folder.chmod(0o777)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(str(open_folder / "z.sock"))
+    os.chmod(open_folder / "z.sock", 0o777)
+    listener.listen()
+    child = os.fork()
+    if child == 0:  # another user: the private folder stops it; an open one would not
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            outcomes = []
+            for target in (path, str(open_folder / "z.sock")):
+                try:
+                    socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET).connect(target)
+                    outcomes.append(0)
+                except PermissionError:
+                    outcomes.append(1)
+            os._exit(outcomes[0] * 2 + outcomes[1])  # 2: refused there, connected here
+        finally:
+            os._exit(9)
+    try:
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 2
+        listener.settimeout(5)
+        connection, _ = listener.accept()
+        assert not peer_is_us(connection)  # and the zygote closes it unread
+        connection.close()
+    finally:
+        listener.close()
+        shutil.rmtree(open_folder)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from grader.reports.escape import terminal
+from grader.supervisor.kept_zygote import kept_zygote_enabled
 from grader.supervisor.pool import shared_pool
 from grader.workbook import state
 from grader.workbook.catalog import Exercise, exercise_by_id, load_catalog
@@ -134,9 +135,12 @@ def run_check(
     limits: tuple[str, ...],
     check_timeout: float | None,
     html: Path | None = None,
+    keep: bool = True,
 ) -> int:
-    """`grader check`: the exit code is 0 when every check passed; with `html`, the page too."""
+    """`grader check`: the exit code is 0 when every check passed; with `html`, the page too.
+    `keep`: fork the workers from the zygote kept between checks (`supervisor/kept_zygote.py`)."""
     exercises = chosen_exercises(ids)
+    shared_pool().keep_zygote = keep and kept_zygote_enabled()
     result = grade_submission(submission, exercises, junit, limits, check_timeout)
     from grader.reports.terminal import format_exercise, format_summary
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import os
 
+from grader.supervisor import kept_zygote
 from grader.supervisor.environment import NO_ZYGOTE_VARIABLE
 from grader.supervisor.process import Worker
 from grader.supervisor.zygote_client import Zygote
@@ -29,6 +30,8 @@ class WorkerPool:
             not os.environ.get(NO_ZYGOTE_VARIABLE) if use_zygote is None else use_zygote
         )
         self._zygote: Zygote | None = None
+        self.keep_zygote = False  # `grader check`: the zygote kept between commands, if it can be
+        self._kept = False
 
     def attach_zygote(self, zygote: Zygote) -> None:
         """Fork from a zygote shared with other grading processes (a batch's)."""
@@ -36,7 +39,11 @@ class WorkerPool:
 
     def _new_worker(self, warm_up: tuple[str, ...]) -> Worker:
         if self._use_zygote and self._zygote is None:
-            self._zygote = Zygote()
+            kept = kept_zygote.connect() if self.keep_zygote else None
+            self._zygote, self._kept = kept or Zygote(), kept is not None
+        elif self._kept and self._zygote and (self._zygote.broken or self._zygote.hung_up()):
+            self._zygote.close()  # the kept one died: one of our own for the rest of the command
+            self._zygote, self._kept = Zygote(), False
         return Worker(warm_up, self.limits, self._zygote)
 
     def set_limits(self, limits: Limits) -> None:

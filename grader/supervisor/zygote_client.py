@@ -101,6 +101,11 @@ class Zygote:
         """What another process passes as `attach` to share this zygote."""
         return self.socket, self.warm_socket
 
+    def hung_up(self) -> bool:
+        """Whether the zygote has closed its end: it never writes on this socket, so readable
+        means gone (a kept zygote killed between two workers of a command)."""
+        return bool(select.select([self.socket], [], [], 0)[0])
+
     def fork(self, request: dict, fds: tuple[int, ...]) -> tuple[socket.socket, bool] | None:
         """Ask for a worker; returns the socket its answer comes on and whether the warm zygote
         was asked, or None when the zygote is gone."""

@@ -33,7 +33,7 @@ NAMESPACES = "PID, network and IPC namespaces"  # what a supervised worker enter
 REFOLD_AFTER = 64  # forks: the zygote's own writes after each fork split a few huge pages again
 
 
-def _preload(warm_up: set[str]) -> bool:
+def preload(warm_up: set[str]) -> bool:
     """Imports only: what every worker needs, and what a warm-up asked for (torchvision). Whether
     anything was imported."""
     before = len(sys.modules)
@@ -119,7 +119,7 @@ def _become_worker(request: dict, fds: list[int], supervised: bool) -> None:
         os._exit(code)
 
 
-class _Supervisor:
+class Supervisor:
     """The zygote as each worker's parent. As root, it forks each worker straight into a new PID
     namespace (back to its own first, with setns, then unshare), so the worker is PID 1 there
     and no second fork of this large process is needed; it then tells the grader the worker's
@@ -181,7 +181,7 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
     While nothing waits, the zygote folds its memory into huge pages, a slice at a time (unless
     `fold` is False: a zygote whose warm sibling takes over after the first second)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
-    supervisor = _Supervisor()
+    supervisor = Supervisor()
     folder, forks = hugepages.Collapser(), 0
     if fold:
         folder.start()
@@ -196,44 +196,55 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
             if not ready and not folder.done:
                 folder.step()
             continue
-        try:
-            message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 5)
-        except (ConnectionError, OSError):
-            return
-        if not message:
+        still_open, imported, forked = take_request(sock, supervisor)
+        if not still_open:
             return  # the grader closed its end
-        if len(fds) != 5:
-            for fd in fds:
-                os.close(fd)
-            continue
-        reply, fds = socket.socket(fileno=fds[0]), fds[1:]
-        try:
-            request = json.loads(message)
-            if not isinstance(request, dict):
-                raise ValueError("a fork request is a JSON object")
-            if _preload(set(request.get("warm_up", []))) and fold:
-                folder.start()  # what was just imported, folded too while idle
-            threads = len(os.listdir("/proc/self/task"))
-            if threads != 1:  # a fork would copy one of them: refuse, the grader starts afresh
-                raise RuntimeError(f"the zygote runs {threads} threads")
-        except Exception as exc:  # noqa: BLE001 - a bad request is answered, not fatal
-            for fd in fds:
-                os.close(fd)
-            _answer(reply, {"error": f"{type(exc).__name__}: {exc}"}, [])
-            continue
-        gc.freeze()  # a child's garbage collections then leave the inherited objects' pages shared
-        pid, supervised = supervisor.fork()
-        if pid == 0:
-            _become_worker(request, fds, supervised)
-        forks += 1
-        if forks % REFOLD_AFTER == 0 and folder.done and folder.folded:
+        if imported and fold:
+            folder.start()  # what was just imported, folded too while idle
+        forks += forked
+        if forked and forks % REFOLD_AFTER == 0 and folder.done and folder.folded:
             folder.start()
-        for fd in (fds[0], fds[1], fds[3]):
+
+
+def take_request(sock: socket.socket, supervisor: Supervisor) -> tuple[bool, bool, bool]:
+    """Read one fork request on `sock` and answer it: whether `sock` is still open, whether the
+    request's warm-ups imported something, and whether a worker was forked."""
+    try:
+        message, fds, _, _ = socket.recv_fds(sock, MAX_REQUEST, 5)
+    except (ConnectionError, OSError):
+        return False, False, False
+    if not message:
+        return False, False, False
+    if len(fds) != 5:
+        for fd in fds:
             os.close(fd)
-        pidfd = supervisor.adopt(pid, supervised, fds[2])
-        _answer(reply, {"pid": pid}, pidfd)
-        for fd in pidfd:
+        return True, False, False
+    reply, fds = socket.socket(fileno=fds[0]), fds[1:]
+    imported = False
+    try:
+        request = json.loads(message)
+        if not isinstance(request, dict):
+            raise ValueError("a fork request is a JSON object")
+        imported = preload(set(request.get("warm_up", [])))
+        threads = len(os.listdir("/proc/self/task"))
+        if threads != 1:  # a fork would copy one of them: refuse, the grader starts afresh
+            raise RuntimeError(f"the zygote runs {threads} threads")
+    except Exception as exc:  # noqa: BLE001 - a bad request is answered, not fatal
+        for fd in fds:
             os.close(fd)
+        _answer(reply, {"error": f"{type(exc).__name__}: {exc}"}, [])
+        return True, imported, False
+    gc.freeze()  # a child's garbage collections then leave the inherited objects' pages shared
+    pid, supervised = supervisor.fork()
+    if pid == 0:
+        _become_worker(request, fds, supervised)
+    for fd in (fds[0], fds[1], fds[3]):
+        os.close(fd)
+    pidfd = supervisor.adopt(pid, supervised, fds[2])
+    _answer(reply, {"pid": pid}, pidfd)
+    for fd in pidfd:
+        os.close(fd)
+    return True, imported, True
 
 
 def _answer(reply: socket.socket, message: dict, fds: list[int]) -> None:
@@ -255,13 +266,13 @@ def main(argv: list[str]) -> None:
     cage.die_with_parent()
     sock = socket.socket(fileno=int(argv[0]))
     warm = socket.socket(fileno=int(argv[1])) if len(argv) > 1 else None
-    _preload(set())
+    preload(set())
     if warm is not None:
         if os.fork() == 0:
             try:
                 cage.die_with_parent()
                 sock.close()
-                _preload(set(argv[2:]))
+                preload(set(argv[2:]))
                 serve(warm)
             finally:
                 os._exit(0)
