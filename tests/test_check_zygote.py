@@ -234,7 +234,6 @@ def test_the_key_follows_the_graders_files(tmp_path, monkeypatch):
     package.mkdir()
     (package / "a.py").write_text("x = 1\n")
     monkeypatch.setattr(zygote_place, "_PACKAGE", package)
-    monkeypatch.setattr(zygote_place, "_DRIVERS", tmp_path / "none")
     before = zygote_place.code_key()
     assert zygote_place.code_key() == before
     (package / "a.py").write_text("x = 22\n")

@@ -17,7 +17,6 @@ NO_KEEP_VARIABLE = "CNN_GRADER_NO_KEEP"  # set: every `grader check` starts its 
 IDLE_SECONDS = 600.0
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # grader/
-_DRIVERS = _PACKAGE.parent / "checks" / "drivers"  # run in the worker, beside student code
 
 
 class Refused(Exception):
@@ -64,14 +63,15 @@ def _stamp(path: Path) -> str:
 
 
 def code_key() -> str:
-    """A hash of what a zygote runs: the grader's files (names, times, sizes), the drivers', the
-    Python executable and torch's version file. A `git pull` changes it: the next check then
-    never talks to the old zygote, which exits on its own."""
-    parts = [sys.executable, sys.version]
-    for top in (_PACKAGE, _DRIVERS):
-        for folder, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            parts += [_stamp(Path(folder) / name) for name in sorted(files) if name.endswith(".py")]
+    """A hash of what a zygote runs: the grader's files (names, times, sizes; the exercises'
+    drivers are read afresh by each worker), the Python environment and torch's version file.
+    A `git pull` changes it: the next check then never talks to the old zygote, which exits on
+    its own."""
+    # the environment, not the name it was started by (python, python3: one interpreter)
+    parts = [sys.prefix, os.path.realpath(sys.executable), sys.version]
+    for folder, dirs, files in os.walk(_PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        parts += [_stamp(Path(folder) / name) for name in sorted(files) if name.endswith(".py")]
     spec = importlib.util.find_spec("torch")
     if spec is not None and spec.origin:
         parts.append(_stamp(Path(spec.origin).with_name("version.py")))
