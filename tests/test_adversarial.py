@@ -66,6 +66,28 @@ def grade(
     return json.loads(done.stdout)["exercises"][exercise]
 
 
+def grade_here(
+    folder: Path, *limits: str, check_timeout: float | None = None, exercise: str = EXERCISE
+) -> dict:
+    """What `grade` returns (the `--json` exercise), graded by `grader check`'s own function in
+    this process: its pool and zygote are kept between gradings, so an attack costs its grading
+    and not two imports of torch (3.5 -> 0.3 CPU s). The worker and its cage are the ones
+    `grader check` starts; honest_scores, graded by `grader check` itself, are what it must score."""
+    from grader.commands.check import grade_submission
+    from grader.reports.causes import exercise_json
+    from grader.workbook.catalog import exercise_by_id
+
+    result = grade_submission(
+        folder, [exercise_by_id(exercise)], limits=limits, check_timeout=check_timeout
+    )
+    return exercise_json(result.exercises[exercise])
+
+
+# attacks on the grading process itself keep a `grader check` of their own: if one got through,
+# it would end that process, not the test run
+AT_THE_GRADER = {"kills_the_grader", "writes_grader_memory"}
+
+
 def _digest(paths: list[Path]) -> dict[str, str]:
     digests = {}
     for top in paths:
@@ -303,11 +325,15 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(
     )
     watch = _MemoryWatch() if memory else None
     try:
-        result = grade(
-            _write(tmp_path, attack, victim, port, unix_paths, other_scratch),
-            *(f"--limit={limit}" for limit in attack.limits),
-            check_timeout=attack.check_timeout,
-        )
+        folder = _write(tmp_path, attack, victim, port, unix_paths, other_scratch)
+        if attack.name in AT_THE_GRADER:
+            result = grade(
+                folder,
+                *(f"--limit={limit}" for limit in attack.limits),
+                check_timeout=attack.check_timeout,
+            )
+        else:
+            result = grade_here(folder, *attack.limits, check_timeout=attack.check_timeout)
     finally:
         if watch:
             watch.stop()
@@ -336,7 +362,7 @@ def test_attack_scores_what_an_honest_wrong_answer_scores(
 def test_symlinks_to_the_reference_are_not_followed(tmp_path):
     (tmp_path / FILENAME).symlink_to(SOLUTIONS_DIR / FILENAME)
     (tmp_path / "nested").symlink_to(SOLUTIONS_DIR, target_is_directory=True)
-    result = grade(tmp_path)
+    result = grade_here(tmp_path)
     assert result["score"] == 0 and result["status"] == "not attempted"
 
 
@@ -369,7 +395,7 @@ def test_zip_slip_entries_land_nowhere_outside(tmp_path, victim, listener):
         link = zipfile.ZipInfo("student/link.py")
         link.external_attr = 0o120777 << 16
         zipped.writestr(link, str(SOLUTIONS_DIR / FILENAME))
-    result = grade(archive)
+    result = grade_here(archive)
     assert result["score"] == 11
     assert not outside.exists() and not (tmp_path.parent / "escaped.py").exists()
 
