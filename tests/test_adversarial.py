@@ -71,8 +71,8 @@ def grade_here(
 ) -> dict:
     """What `grade` returns (the `--json` exercise), graded by `grader check`'s own function in
     this process: its pool and zygote are kept between gradings, so an attack costs its grading
-    and not two imports of torch (3.5 -> 0.3 CPU s). The worker and its cage are the ones
-    `grader check` starts; honest_scores, graded by `grader check` itself, are what it must score."""
+    and not two imports of torch (3.5 -> 0.1 CPU s). The worker and its cage are the ones
+    `grader check` starts; it must score honest_scores, graded by `grader check` itself."""
     from grader.commands.check import grade_submission
     from grader.reports.causes import exercise_json
     from grader.workbook.catalog import exercise_by_id
