@@ -1,7 +1,10 @@
 """The grader against hostile and faulty submissions (tests/attacks.py): each attack scores exactly
 what an honest wrong answer scores, and the grader, its files, other submissions and the machine
-are unharmed. Each grading runs `grader check` in its own process, so an attack that got through
-fails its test instead of taking the test run down with it."""
+are unharmed. Most attacks are graded by `grader check`'s own function (`grade_here`) in this
+process, whose zygote is kept between them (an attack costs its grading, not two imports of torch);
+the honest answers they must score are graded by `grader check` itself, and the attacks aimed at
+the grading process (AT_THE_GRADER, IN_ITS_OWN_PROCESS) by a `grader check` of their own, so that
+one that got through fails its test instead of taking the test run down with it."""
 
 from __future__ import annotations
 
