@@ -24,6 +24,18 @@ os.environ["CNN_GRADER_ZYGOTE_DIR"] = str(_STATE_DIR / "zygotes")
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread():
+    """torch in the test process on one thread, as in a batch's grading processes
+    (grader/commands/batch.py) and a notebook's check: the checks graded here and the tests'
+    own small tensors. A second thread only spins beside them: test_eval_mode's 1,500 tiny
+    forwards took 90 CPU s on two threads of a loaded machine, 2 on one. Subprocesses (grader
+    check, the zygote, its workers) keep their own settings."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _own_state():
     yield
     from grader.supervisor.kept_zygote import running_zygotes

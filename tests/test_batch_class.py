@@ -117,7 +117,7 @@ def graded_class(tmp_path_factory):
             "--out",
             str(root / "out"),
             "--workers",
-            "2",
+            "2",  # the last file `-n 2 --dist loadfile` hands out (fewest tests): two at once
             "--junit",
             str(root / "junit.xml"),
             *[a for i in IDS for a in ("--only", i)],

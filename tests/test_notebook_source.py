@@ -186,7 +186,17 @@ def test_a_batch_of_notebooks_earns_the_points_of_the_same_py_files(tmp_path):
                 (folder / "work.ipynb").write_bytes(notebook(("%time 1", []), (text, tags)))
     out = tmp_path / "out"
     done = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(out), "--only", "count_parameters"],
+        [
+            GRADER,
+            "grade",
+            str(batch),
+            "--out",
+            str(out),
+            "--only",
+            "count_parameters",
+            "--workers",
+            "1",
+        ],
         capture_output=True,
         text=True,
         timeout=600,

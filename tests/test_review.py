@@ -340,7 +340,7 @@ def test_grade_writes_the_review(tmp_path):
     out = tmp_path / "out"
     only = ["--only", "edge_filter", "--only", "count_parameters"]
     done = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(out), *only],
+        [GRADER, "grade", str(batch), "--out", str(out), *only, "--workers", "1"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -379,7 +379,8 @@ def test_grade_writes_the_review(tmp_path):
     shutil.copytree(out / ".results", again / ".results")
     shutil.copy(out / "grading.key", again / "grading.key")
     done = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(again), *only, "--resume", "--no-review"],
+        [GRADER, "grade", str(batch), "--out", str(again), *only, "--resume", "--no-review"]
+        + ["--workers", "1"],
         capture_output=True,
         text=True,
         timeout=600,

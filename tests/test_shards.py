@@ -50,7 +50,7 @@ def graded(tmp_path_factory) -> dict:
     batch = make_batch(root)
     pair = copy_pair(batch)
     one = subprocess.run(
-        [GRADER, "grade", str(batch), "--out", str(root / "one"), *ONLY, "--workers", "2"],
+        [GRADER, "grade", str(batch), "--out", str(root / "one"), *ONLY, "--workers", "1"],
         env=environment(CNN_GRADING_KEY=KEY),
         capture_output=True,
         text=True,
