@@ -183,6 +183,13 @@ def _conv_count(in_channels: int, out_channels: int, kernel_size, bias: bool) ->
     return sum(p.numel() for p in layer.parameters())
 
 
+def _one_factor_missing(cin: int, cout: int, kh: int, kw: int, bias: bool) -> list[int]:
+    """The conv's count with each one of its four sizes left out of the weights."""
+    sizes = [cin, cout, kh, kw]
+    biases = cout if bias else 0
+    return [sizes[(i + 1) % 4] * sizes[(i + 2) % 4] * sizes[(i + 3) % 4] + biases for i in range(4)]
+
+
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_conv2d_param_count(submission):
@@ -200,13 +207,18 @@ def test_conv2d_param_count(submission):
                 a, *_terms(("in_channels", "out_channels", "kh", "kw"), sizes, bias)
             ),
             likely=[
-                when(lambda a: a == expected + cout, "bias=False still adds the biases."),
+                when(
+                    lambda a: not bias and a == expected + cout, "bias=False still adds the biases."
+                ),
                 when(
                     lambda a: a == expected - (cout if bias else 0),
                     "the biases (one per output channel) are missing.",
                 ),
-                when(
-                    lambda a: a == cout * kh * kw + (cout if bias else 0),
+                when(  # only when no other one factor left out gives the same count
+                    lambda a: (
+                        a == cout * kh * kw + (cout if bias else 0)
+                        and _one_factor_missing(cin, cout, kh, kw, bias).count(a) == 1
+                    ),
                     "in_channels is missing: each filter has in_channels x kh x kw weights.",
                 ),
                 when(
@@ -239,7 +251,10 @@ def test_linear_param_count(submission):
                 a, *_terms(("in_features", "out_features"), sizes, bias)
             ),
             likely=[
-                when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
+                when(
+                    lambda a: not bias and a == fin * fout + fout,
+                    "bias=False still adds the biases.",
+                ),
                 when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
                 reproduced(
                     lambda i, o, b: i * o + (o if b else 0),

@@ -19,6 +19,11 @@ from grader.checking.reproduce import reproduced
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
 
+def _formula_slips(size: int, kernel: int, stride: int = 1, padding: int = 0) -> tuple[int, int]:
+    """The size without its + 1, and with the padding added once: what else a slip gives."""
+    return (size + 2 * padding - kernel) // stride, (size + padding - kernel) // stride + 1
+
+
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_conv_output_size(submission, reference, expected):
@@ -48,8 +53,12 @@ def test_conv_output_size(submission, reference, expected):
                 when(
                     lambda a: isinstance(a, float), "use integer division // so the size is an int."
                 ),
-                when(
-                    lambda a, unpadded=unpadded: unpadded is not None and a == unpadded,
+                when(  # not when the + 1 left out, or padding added once, gives that size too
+                    lambda a, unpadded=unpadded, args=args: (
+                        unpadded is not None
+                        and a == unpadded
+                        and unpadded not in _formula_slips(*args)
+                    ),
                     "padding is missing: it adds 2*padding to the size.",
                 ),
                 reproduced(
@@ -204,8 +213,9 @@ def test_simple_cnn_forward(submission, reference, driver, expected):
         ),
         when(  # lost, not just wrong: the 3 samples merged into one flat row or vector
             lambda a: a.shape[0] != 3 and (a.dim() == 1 or a.shape[0] == 1),
-            "the batch dimension was lost: flatten with x.view(x.size(0), -1) "
-            "or torch.flatten(x, 1), not x.view(-1).",
+            "the output does not have one row per image (3 images in, "
+            "shape (3, 10) expected): keep the batch dimension first through forward "
+            "(torch.flatten(x, 1) flattens each image, not the batch).",
         ),
     ]
     found = model_compare.reference_stages_for(
@@ -267,7 +277,8 @@ def test_trace_shapes(submission, reference, driver, expected, batch):
             ),
             when(
                 lambda a: any(type(s) is tuple and s[0] != batch for _, s in a),
-                "a stage lost the batch dimension: flatten with torch.flatten(x, 1).",
+                f"a stage's shape does not start with the batch size {batch}: every stage "
+                "keeps the batch dimension first (torch.flatten(x, 1) flattens each image).",
             ),
         ],
     )

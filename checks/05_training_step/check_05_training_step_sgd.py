@@ -47,8 +47,9 @@ def test_sgd_step_updates_the_parameters(submission, inputs, oracle, expected, s
         likely=[
             when(
                 lambda a: same_state(a, before),
-                "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
-                "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
+                "nothing changed: every parameter still holds its value from before the call. "
+                "Update each in place: p -= lr * p.grad (inside torch.no_grad()); a new tensor "
+                "bound to the loop variable (p = p - lr * p.grad) changes nothing.",
             ),
             when(
                 lambda a: flipped is not None and same_state(a, flipped),
@@ -90,8 +91,9 @@ def test_sgd_step_works_in_place(submission, inputs, oracle, expected, seeds):
                     same_state(a, {name: before[name] for name in params})
                     and same_state(result["state"], before)
                 ),
-                "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
-                "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
+                "nothing changed: every parameter still holds its value from before the call. "
+                "Update each in place: p -= lr * p.grad (inside torch.no_grad()); a new tensor "
+                "bound to the loop variable (p = p - lr * p.grad) changes nothing.",
             ),
         ],
     )
@@ -194,7 +196,11 @@ def test_compute_gradients_complete_and_detached(submission, inputs, oracle, exp
         setup["state"],
         what="the model after compute_gradients (it must not change)",
         likely=[
-            when(lambda a: True, "compute_gradients must not update the model: no optimizer step.")
+            when(
+                lambda a: True,
+                "compute_gradients changed the model's parameters: it must leave them as they "
+                "were (no update, no optimizer step).",
+            )
         ],
     )
     expect_state(
@@ -204,8 +210,9 @@ def test_compute_gradients_complete_and_detached(submission, inputs, oracle, exp
         likely=[
             when(
                 lambda a: True,
-                "the returned tensors are the parameters' .grad tensors themselves: the next "
-                "zero_grad() or backward() changes them. Return copies (p.grad.detach().clone()).",
+                "the returned tensors changed when the model's .grad tensors were zeroed: they "
+                "share the .grad tensors' storage, so the next zero_grad() or backward() changes "
+                "them. Return copies (p.grad.detach().clone()).",
             )
         ],
     )
