@@ -301,10 +301,11 @@ def test_edge_magnitude(submission, reference, expected, figures):
             looks_like(
                 gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."
             ),
-            looks_like(  # proven on the values: the magnitude of the unpadded filters
+            looks_like(  # the values, not their cause: a convolve2d that ignores padding or a
+                # crop of the padded result gives them too
                 (_conv(image, gh_kernel) ** 2 + _conv(image, gv_kernel) ** 2).sqrt(),
-                "padding=1 is missing: the filters ran on the unpadded image, so the output "
-                "shrank to (H-2, W-2).",
+                "the output is the magnitude of the filters run on the unpadded image, (H-2, "
+                "W-2): with padding=1 on all four sides it keeps the image's size.",
             ),
             when(  # only the shape: other values have other causes, so no cause is said
                 lambda a: a.shape == (6, 6),

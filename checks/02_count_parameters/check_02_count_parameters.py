@@ -232,15 +232,20 @@ def test_conv2d_param_count(submission):
                     [cin, cout, k, bias],
                     ["in_channels", "out_channels", "kernel_size", "bias"],
                     what="conv2d_param_count",
+                    confirm=lambda i, o, k, b: submission.conv2d_param_count(i, o, k, bias=b),
+                    others=CONV_CASES,
                 ),
             ],
         )
 
 
+LINEAR_CASES = [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]
+
+
 @pytest.mark.points(1)
 @pytest.mark.public
 def test_linear_param_count(submission):
-    for fin, fout, bias in [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]:
+    for fin, fout, bias in LINEAR_CASES:
         expected = fin * fout + (fout if bias else 0)
         expect_value(
             submission.linear_param_count(fin, fout, bias=bias),
@@ -261,6 +266,8 @@ def test_linear_param_count(submission):
                     [fin, fout, bias],
                     ["in_features", "out_features", "bias"],
                     what="linear_param_count",
+                    confirm=lambda i, o, b: submission.linear_param_count(i, o, bias=b),
+                    others=LINEAR_CASES,
                 ),
             ],
         )

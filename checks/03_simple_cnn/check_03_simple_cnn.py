@@ -24,18 +24,21 @@ def _formula_slips(size: int, kernel: int, stride: int = 1, padding: int = 0) ->
     return (size + 2 * padding - kernel) // stride, (size + padding - kernel) // stride + 1
 
 
+CONV_SIZES = [
+    (28, 3, 1, 1),
+    (28, 3),
+    (14, 3, 1, 1),
+    (28, 5, 1, 1),
+    (7, 3, 2, 0),
+    (10, 4, 3, 2),
+    (5, 5),
+]
+
+
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_conv_output_size(submission, reference, expected):
-    for args in [
-        (28, 3, 1, 1),
-        (28, 3),
-        (14, 3, 1, 1),
-        (28, 5, 1, 1),
-        (7, 3, 2, 0),
-        (10, 4, 3, 2),
-        (5, 5),
-    ]:
+    for args in CONV_SIZES:
         want, unpadded = expected(
             "conv_output_size",
             lambda args=args: (
@@ -66,6 +69,8 @@ def test_conv_output_size(submission, reference, expected):
                     args,
                     ["size", "kernel_size", "stride", "padding"],
                     what="conv_output_size",
+                    confirm=submission.conv_output_size,
+                    others=CONV_SIZES,
                 ),
             ],
         )
@@ -79,10 +84,13 @@ def test_conv_output_size(submission, reference, expected):
         )
 
 
+POOL_SIZES = [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2)]
+
+
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_pool_output_size(submission, reference, expected):
-    for args in [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2)]:
+    for args in POOL_SIZES:
         want = expected(
             "pool_output_size", lambda args=args: reference.pool_output_size(*args), args
         )
@@ -104,6 +112,8 @@ def test_pool_output_size(submission, reference, expected):
                     args,
                     ["size", "kernel_size", "stride"],
                     what="pool_output_size",
+                    confirm=submission.pool_output_size,
+                    others=POOL_SIZES,
                 ),
             ],
         )
