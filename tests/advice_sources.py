@@ -114,6 +114,18 @@ def _message(node: ast.AST | None) -> str:
     return ast.unparse(node)
 
 
+def _named_mistake(call: ast.Call) -> ast.AST | None:
+    """A failure's third argument (`mistake`), when it is words the check wrote (not a mistake
+    passed on from another producer, such as a variable)."""
+    given = call.args[2] if len(call.args) >= 3 else None
+    for keyword in call.keywords:
+        if keyword.arg == "mistake":
+            given = keyword.value
+    if isinstance(given, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call)):
+        return given
+    return None
+
+
 def _predicate(call: ast.Call, functions: dict[str, ast.FunctionDef]) -> tuple[ast.AST, set]:
     pred = call.args[0]
     if isinstance(pred, ast.Lambda):
@@ -136,6 +148,10 @@ def advice_in(path: Path) -> list[Advice]:
         if name in BY_CONSTRUCTION:
             message = _message(node.args[1] if len(node.args) > 1 else None)
             found.append(Advice(relative, node.lineno, name, "reproduced", message))
+        elif name in ("fail", "CheckFailure") and _named_mistake(node) is not None:
+            # a failure that names a mistake: its proof is the check's own test before it
+            message = _message(_named_mistake(node))
+            found.append(Advice(relative, node.lineno, name, "given", message))
         elif name == "when" and node.args:
             body, answer = _predicate(node, functions)
             proof = _proof(body, answer) if answer else ""

@@ -70,6 +70,21 @@ OBSERVATIONS = {
     _07 + "return a Python float (.item()).": TYPE,
     _07 + "counts should be int64 (torch.zeros(..., dtype=torch.int64))": TYPE,
     _07 + "the matrix should be num_classes x num_classes ({} x {} here": "the shape read",
+    # failures that name a mistake after the check's own test (fail(..., mistake))
+    _03 + "_layer_mistake(name, got, want)": "said only when the layer differs from the "
+    "spec's in that one setting (in_features of fc1, padding of a conv)",
+    _05S + "call model.train() before the loop (train_step's semantics):": "reproduced: the "
+    "learner's parameters are what the oracle's epoch in evaluation mode gives",
+    _06 + "__getitem__ returns (label, image): return (image, label), t": "reproduced: the "
+    "first element is exactly the expected label and the second exactly the expected image",
+    _06 + "the seed goes to torch's global generator (torch.manual_seed": "observed: the same "
+    "seed gives the same order twice, and another once other code drew random numbers",
+    _06 + "pass the argument on: MNIST(..., download=download); its def": "observed: the "
+    "worker saw a download asked for exactly when download was not given, or the reverse",
+    _07 + "call model.eval() first. In training mode dropout drops unit": "observed: the "
+    "batch norm statistics changed, which only a forward in training mode does",
+    _07 + "run the model inside `with torch.no_grad():` (or torch.infer": "observed: the "
+    "check's model refused its in-place counter, which happens only while autograd records",
 }
 
 

@@ -24,6 +24,47 @@ class NearMiss:
 
 
 NEAR_MISSES = [
+    NearMiss(  # the pair swapped: named, as each element is exactly the other's expected value
+        "pair_swapped",
+        "data",
+        (("        return image, self.labels[idx]\n", "        return self.labels[idx], image\n"),),
+        "dataset_length_and_items",
+        (),
+        ("returns (label, image)",),
+    ),
+    NearMiss(  # the label first, but the image doubled: not the swap, so the swap is not named
+        "pair_swapped_image_doubled",
+        "data",
+        (
+            (
+                "        return image, self.labels[idx]\n",
+                "        return self.labels[idx], image * 2\n",
+            ),
+        ),
+        "dataset_length_and_items",
+        ("returns (label, image)",),
+    ),
+    NearMiss(  # the number of tensors: named, both numbers being the tensors' counts
+        "tensors_counted",
+        "count_parameters",
+        (
+            ("total = sum(p.numel() for p in params)", "total = len(params)"),
+            (
+                "sum(p.numel() for p in params if p.requires_grad)",
+                "len([p for p in params if p.requires_grad])",
+            ),
+        ),
+        "count_parameters_plain_model",
+        (),
+        ("number of parameter tensors",),
+    ),
+    NearMiss(  # only the total counts tensors: not both numbers, so no tensors' count is named
+        "total_counts_tensors",
+        "count_parameters",
+        (("total = sum(p.numel() for p in params)", "total = len(params)"),),
+        "count_parameters_plain_model",
+        ("number of parameter tensors",),
+    ),
     NearMiss(  # biases counted twice with bias=True: not "bias=False still adds"
         "biases_twice",
         "count_parameters",

@@ -30,6 +30,11 @@ def _miscount_mistakes(model) -> list:
             "the counts are tensors (0-d ones, from torch.tensor(p.shape).prod() or a sum of "
             "tensors), not Python ints: use p.numel(), or .item() on the sum.",
         ),
+        when(  # both numbers are the tensors' counts: (number of tensors, of trainable ones)
+            lambda a: by(lambda p: 1) != _counts(model) and a == by(lambda p: 1),
+            "the counts are the number of parameter tensors (a weight is one tensor), not the "
+            "number of values in them: add up p.numel() for each parameter p.",
+        ),
         when(
             lambda a: by(len) != _counts(model) and a == by(len),
             "len(p) counts only a parameter's first dimension (its rows); p.numel() counts "
