@@ -66,10 +66,18 @@ def _values_of(node: ast.AST, answer: set[str]) -> bool:
     return False
 
 
-def _proof(body: ast.AST, answer: set[str]) -> str:
+def _proof(body: ast.AST, answer: set[str], functions: dict | None = None, depth: int = 0) -> str:
     if not _mentions(body, answer):
         return "given"
     for node in ast.walk(body):
+        # a helper of the same file given the answer: its own body, with that parameter
+        helper = (functions or {}).get(_name(node)) if isinstance(node, ast.Call) else None
+        if helper is not None and depth < 3:
+            for index, arg in enumerate(node.args[: len(helper.args.args)]):
+                if isinstance(arg, ast.Name) and arg.id in answer:
+                    inner = {helper.args.args[index].arg}
+                    if _proof(helper, inner, functions, depth + 1) == "reproduced":
+                        return "reproduced"
         if isinstance(node, ast.Compare):
             ops_ok = all(isinstance(op, (ast.Eq, ast.In, ast.Lt, ast.LtE)) for op in node.ops)
             sides = [node.left, *node.comparators]
@@ -154,7 +162,7 @@ def advice_in(path: Path) -> list[Advice]:
             found.append(Advice(relative, node.lineno, name, "given", message))
         elif name == "when" and node.args:
             body, answer = _predicate(node, functions)
-            proof = _proof(body, answer) if answer else ""
+            proof = _proof(body, answer, functions) if answer else ""
             message = _message(node.args[1] if len(node.args) > 1 else None)
             found.append(Advice(relative, node.lineno, name, proof, message))
     return found

@@ -158,3 +158,10 @@ def test_in_channels_missing_is_said_only_when_no_other_factor_gives_the_count(
 
 def test_a_scan_of_a_file_with_no_rules_is_empty(kinds):
     assert ast.parse("x = 1") and kinds("x = 1") == []
+
+
+def test_a_helper_given_the_answer_is_read_for_its_proof(kinds):
+    helper = "def close(x, w):\n    return abs(x - w['after']) < 1e-5\n"
+    guess = "def big(x, w):\n    return x > 3\n"
+    assert kinds(helper + "when(lambda a: close(a, want), 'x')") == ["reproduced"]
+    assert kinds(guess + "when(lambda a: big(a, want), 'x')") == [""]

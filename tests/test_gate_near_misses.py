@@ -24,6 +24,39 @@ class NearMiss:
 
 
 NEAR_MISSES = [
+    NearMiss(  # accuracy from a second forward after the step: reproduced by the oracle
+        "accuracy_after_step",
+        "training_step",
+        (
+            (
+                "        correct += (outputs.argmax(dim=1) == labels).sum().item()\n",
+                "        correct += (model(images).argmax(dim=1) == labels).sum().item()\n",
+            ),
+        ),
+        "train_epoch_accuracy",
+        (),
+        ("second forward pass after optimizer.step()",),
+    ),
+    NearMiss(  # accuracy one sample short: no second forward, no rounding named
+        "accuracy_one_short",
+        "training_step",
+        (
+            (
+                "    return total_loss / seen, 100.0 * correct / seen",
+                "    return total_loss / seen, 100.0 * (correct - 1) / seen",
+            ),
+        ),
+        "train_epoch_accuracy",
+        ("second forward", "rounded", "divided by"),
+    ),
+    NearMiss(  # accuracy floored: the anatomy of the number says so
+        "accuracy_floored",
+        "evaluate",
+        (("    return 100.0 * correct / total", "    return 100.0 * correct // total"),),
+        "accuracy",
+        (),
+        ("cut to a whole number",),
+    ),
     NearMiss(  # the pair swapped: named, as each element is exactly the other's expected value
         "pair_swapped",
         "data",

@@ -148,6 +148,7 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
         want,
         what="accuracy(model, loader)",
         inputs="13 samples in batches of 5, 5, 3",
+        facts={"the number of samples": 13, "the number of batches": 3, "the batch size": 5},
         likely=[
             when(
                 lambda a: abs(a * 100 - want) < 1e-6,
