@@ -13,7 +13,7 @@ import pytest
 
 from grader.checking import exercise_rules, translate
 from grader.workbook.catalog import load_catalog
-from tests.advice_sources import ROOT, advice_in, all_advice
+from tests.advice_sources import advice_in, all_advice
 
 _01 = "checks/01_edge_filter/check_01_edge_filter.py: "
 _02 = "checks/02_count_parameters/check_02_count_parameters.py: "
@@ -131,29 +131,6 @@ def test_every_error_rule_is_gated_or_general():
     for exercise in load_catalog():
         for name, (_text, needs) in exercise_rules.advice(exercise.id).items():
             assert needs, f"{exercise.id}: the advice for {name} names no fact it rests on"
-
-
-@pytest.mark.parametrize(
-    ("cin", "cout", "k", "bias", "said"),
-    [
-        ((3, 16, (3, 5), True, False)),  # in_channels == kh: leaving out kh gives the same count
-        ((4, 8, 3, True, True)),
-    ],
-)
-def test_in_channels_missing_is_said_only_when_no_other_factor_gives_the_count(
-    cin, cout, k, bias, said
-):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "check02", ROOT / "checks/02_count_parameters/check_02_count_parameters.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    kh, kw = (k, k) if isinstance(k, int) else k
-    counts = module._one_factor_missing(cin, cout, kh, kw, bias)
-    answer = cout * kh * kw + (cout if bias else 0)
-    assert (counts.count(answer) == 1) is said
 
 
 def test_a_scan_of_a_file_with_no_rules_is_empty(kinds):

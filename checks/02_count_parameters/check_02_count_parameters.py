@@ -5,6 +5,7 @@ import torch
 
 from grader.checking.anatomy_counts import explain, explain_formula, pair_explainer, parts_of
 from grader.checking.compare import expect_value, when
+from grader.checking.formula_cases import elsewhere, layer_terms
 from grader.checking.reproduce import reproduced
 
 PAIR = ("total", "trainable")
@@ -160,15 +161,13 @@ def test_count_parameters_frozen(submission, driver):
     )
 
 
-def _terms(names: tuple, sizes: tuple, bias: bool) -> tuple:
-    """A layer's count as a formula: the weights (a product of every size) and the biases (one
-    per output), which are counted only with bias=True."""
-    biases = {"the biases": (names[1],)}
-    return (
-        dict(zip(names, sizes)),
-        {"the weights": names, **(biases if bias else {})},
-        ({} if bias else biases),
-    )
+def _conv_terms(cin: int, cout: int, k, bias: bool) -> tuple:
+    kh, kw = (k, k) if isinstance(k, int) else k
+    return layer_terms(("in_channels", "out_channels", "kh", "kw"), (cin, cout, kh, kw), bias)
+
+
+def _linear_terms(fin: int, fout: int, bias: bool) -> tuple:
+    return layer_terms(("in_features", "out_features"), (fin, fout), bias)
 
 
 CONV_CASES = [
@@ -188,13 +187,6 @@ def _conv_count(in_channels: int, out_channels: int, kernel_size, bias: bool) ->
     return sum(p.numel() for p in layer.parameters())
 
 
-def _one_factor_missing(cin: int, cout: int, kh: int, kw: int, bias: bool) -> list[int]:
-    """The conv's count with each one of its four sizes left out of the weights."""
-    sizes = [cin, cout, kh, kw]
-    biases = cout if bias else 0
-    return [sizes[(i + 1) % 4] * sizes[(i + 2) % 4] * sizes[(i + 3) % 4] + biases for i in range(4)]
-
-
 @pytest.mark.points(2)
 @pytest.mark.public
 def test_conv2d_param_count(submission):
@@ -208,8 +200,10 @@ def test_conv2d_param_count(submission):
             expected,
             what="conv2d_param_count",
             inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
-            explain=lambda a, sizes=(cin, cout, kh, kw), bias=bias: explain_formula(
-                a, *_terms(("in_channels", "out_channels", "kh", "kw"), sizes, bias)
+            explain=lambda a, case=(cin, cout, k, bias): explain_formula(
+                a,
+                *_conv_terms(*case),
+                others=elsewhere(submission.conv2d_param_count, case, CONV_CASES, _conv_terms),
             ),
             likely=[
                 when(
@@ -219,13 +213,7 @@ def test_conv2d_param_count(submission):
                     lambda a: a == expected - (cout if bias else 0),
                     "the biases (one per output channel) are missing.",
                 ),
-                when(  # only when no other one factor left out gives the same count
-                    lambda a: (
-                        a == cout * kh * kw + (cout if bias else 0)
-                        and _one_factor_missing(cin, cout, kh, kw, bias).count(a) == 1
-                    ),
-                    "in_channels is missing: each filter has in_channels x kh x kw weights.",
-                ),
+                # in_channels (or any one size) left out: explain_formula, confirmed elsewhere
                 when(
                     lambda a: (
                         not isinstance(k, int) and a == cin * cout * kh * kh + (cout if bias else 0)
@@ -257,8 +245,10 @@ def test_linear_param_count(submission):
             expected,
             what="linear_param_count",
             inputs=f"({fin}, {fout}, bias={bias})",
-            explain=lambda a, sizes=(fin, fout), bias=bias: explain_formula(
-                a, *_terms(("in_features", "out_features"), sizes, bias)
+            explain=lambda a, case=(fin, fout, bias): explain_formula(
+                a,
+                *_linear_terms(*case),
+                others=elsewhere(submission.linear_param_count, case, LINEAR_CASES, _linear_terms),
             ),
             likely=[
                 when(
