@@ -24,6 +24,21 @@ class NearMiss:
 
 
 NEAR_MISSES = [
+    NearMiss(  # train_step's loss from a second forward after the step: reproduced
+        "step_loss_after_step",
+        "training_step",
+        (("    return loss.item()\n", "    return criterion(model(images), labels).item()\n"),),
+        "train_step_returns_the_loss_as_float",
+        (),
+        ("second forward pass after optimizer.step()",),
+    ),
+    NearMiss(  # train_step's loss halved: not a second forward
+        "step_loss_halved",
+        "training_step",
+        (("    return loss.item()\n", "    return loss.item() / 2\n"),),
+        "train_step_returns_the_loss_as_float",
+        ("second forward",),
+    ),
     NearMiss(  # accuracy from a second forward after the step: reproduced by the oracle
         "accuracy_after_step",
         "training_step",

@@ -55,6 +55,8 @@ def train_steps(setup: dict, batches: list, *, stale: bool, start_eval: bool, va
             if variant == "zero_grad_after_backward":
                 optimizer.zero_grad()
             optimizer.step()
+        if variant == "loss_after_step":  # a second forward, by the updated model
+            loss = nn.functional.cross_entropy(model(images), labels)
         losses.append(loss.item())
     return {"losses": losses, "state": _state(model)}
 
