@@ -136,3 +136,20 @@ def test_the_search_is_bounded():
     assert time.process_time() - started < 2.0
     assert MAX_CANDIDATES <= 10_000
     assert explain(5, [Part(f"p{i}", 1) for i in range(100)]) == ""  # too many parts: no claim
+
+
+def test_a_formula_change_is_said_only_when_the_learners_other_counts_show_it_too():
+    def conv(cin, cout, k, bias=True):
+        return _conv(cin, cout, k, k, bias=bias)
+
+    words = "the biases use in_channels where out_channels belongs"
+    assert words in explain_formula(292, *conv(4, 8, 3))  # one count: said alone
+    with_in = [(6 * 2 * 9 + 2, *conv(2, 6, 3))]  # the learner's (2, 6, 3): biases of in_channels
+    other = [(6 * 2 * 9 + 1, *conv(2, 6, 3))]  # the learner's (2, 6, 3): another slip
+    same = [(3 * 3 * 9 + 3, *conv(3, 3, 3))]  # in == out: this case tells nothing apart
+    assert words in explain_formula(292, *conv(4, 8, 3), others=with_in)
+    assert explain_formula(292, *conv(4, 8, 3), others=other) == ""
+    assert explain_formula(292, *conv(4, 8, 3), others=same) == ""
+    assert explain_formula(292, *conv(4, 8, 3), others=[(None, *conv(2, 6, 3))]) == ""
+    assert explain_formula(292, *conv(4, 8, 3), others=[]) == ""
+    assert explain_formula(292, *conv(4, 8, 3), others=with_in + other) == ""  # one contradicts

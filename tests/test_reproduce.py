@@ -76,7 +76,14 @@ def test_a_correct_answer_names_nothing():
 
 def test_swapped_numbers_are_named_but_not_numbers_one_off_for_a_single_number():
     names = ["size", "kernel_size", "stride", "padding"]
-    assert "stride and padding swapped" in named(size(12, 3, 1, 2), size, [12, 3, 2, 1], names)
+
+    def swapped(n, k, s=1, p=0):
+        return size(n, k, p, s)
+
+    mistake = reproduced(
+        size, [12, 3, 2, 1], names, what="f", confirm=swapped, others=[[12, 3, 2, 1], [10, 3, 3, 1]]
+    )
+    assert mistake.matches(size(12, 3, 1, 2)) and "stride and padding swapped" in mistake.message
     # (28 + 2 - 3) // 1 is also the answer of kernel_size=4 or size=27: a number one off proves
     # nothing about which input the code mishandled
     assert named(27, size, [28, 3, 1, 1], names) == ""
@@ -117,3 +124,49 @@ def test_random_wrong_answers_never_match():
         right = conv(image, kernel)
         answer = right + torch.randn(right.shape, generator=generator) * 0.1
         assert named(answer, conv, [image, kernel, 1, 0], NAMES) == "", trial
+
+
+def _count(cin, cout, k, bias):
+    return cout * cin * k * k + (cout if bias else 0)
+
+
+def _count_without_kh(cin, cout, k, bias):
+    return cout * cin * k + (cout if bias else 0)
+
+
+COUNT_NAMES = ["in_channels", "out_channels", "kernel_size", "bias"]
+COUNT_CASES = [[1, 4, 3, True], [4, 8, 3, True], [2, 6, 1, False]]
+
+
+def test_a_single_number_is_named_only_when_the_change_gives_the_learners_answer_elsewhere():
+    args = [1, 4, 3, True]  # without kh: 1 * 4 * 3 + 4 = 16, also the count of (3, 4, 1)
+    answer = _count_without_kh(*args)
+    assert answer == _count(3, 4, 1, True)
+    alone = reproduced(_count, args, COUNT_NAMES, what="count")
+    assert not alone.matches(answer)  # one number, no second input: nothing proven
+    elsewhere = reproduced(
+        _count, args, COUNT_NAMES, what="count", confirm=_count_without_kh, others=COUNT_CASES
+    )
+    assert not elsewhere.matches(answer)  # on (4, 8, 3) the swap gives 392, the learner 104
+
+    def truly_swapped(cin, cout, k, bias):
+        return _count(k, cout, cin, bias)
+
+    proven = reproduced(
+        _count, args, COUNT_NAMES, what="count", confirm=truly_swapped, others=COUNT_CASES
+    )
+    assert proven.matches(truly_swapped(*args))
+    assert "in_channels and kernel_size swapped" in proven.message
+
+
+def test_a_confirmation_that_raises_or_tells_nothing_apart_proves_nothing():
+    args = [1, 4, 3, True]
+
+    def refuses(*a):
+        raise ValueError("no")
+
+    raising = reproduced(_count, args, COUNT_NAMES, what="c", confirm=refuses, others=COUNT_CASES)
+    assert not raising.matches(_count(3, 4, 1, True))
+    # the only other input has in_channels == kernel_size: the swap changes nothing there
+    same = reproduced(_count, args, COUNT_NAMES, what="c", confirm=_count, others=[[3, 4, 3, True]])
+    assert not same.matches(_count(3, 4, 1, True))

@@ -125,8 +125,8 @@ def test_filter(submission, figures, name, values):
             *(_laplacian_mistakes() if name == "laplacian_filter" else []),
             when(
                 lambda a: a.dtype == torch.int64,
-                "torch.tensor([[1, ...]]) of Python ints makes an int64 tensor: "
-                "add dtype=torch.float32 or write the numbers as floats.",
+                "the result is an int64 tensor, not float32: torch.tensor([[1, ...]]) of "
+                "Python ints makes int64; add dtype=torch.float32 or write the numbers as floats.",
             ),
         ],
     )
@@ -284,8 +284,9 @@ def test_edge_magnitude(submission, reference, expected, figures):
     image[2:6, 3:7] = 1.0
     image += 0.1 * torch.randn(8, 8)
     want = expected("edge_magnitude", lambda: reference.edge_magnitude(image), image)
-    gh = _conv(image, torch.tensor(HORIZONTAL, dtype=torch.float32), padding=1)
-    gv = _conv(image, torch.tensor(VERTICAL, dtype=torch.float32), padding=1)
+    gh_kernel = torch.tensor(HORIZONTAL, dtype=torch.float32)
+    gv_kernel = torch.tensor(VERTICAL, dtype=torch.float32)
+    gh, gv = _conv(image, gh_kernel, padding=1), _conv(image, gv_kernel, padding=1)
     got = submission.edge_magnitude(image)
     figures.compare("edge_magnitude of a noisy square", want, got)
     expect_tensor(
@@ -300,9 +301,16 @@ def test_edge_magnitude(submission, reference, expected, figures):
             looks_like(
                 gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."
             ),
-            when(
+            looks_like(  # the values, not their cause: a convolve2d that ignores padding or a
+                # crop of the padded result gives them too
+                (_conv(image, gh_kernel) ** 2 + _conv(image, gv_kernel) ** 2).sqrt(),
+                "the output is the magnitude of the filters run on the unpadded image, (H-2, "
+                "W-2): with padding=1 on all four sides it keeps the image's size.",
+            ),
+            when(  # only the shape: other values have other causes, so no cause is said
                 lambda a: a.shape == (6, 6),
-                "padding=1 is missing, so the output shrank to (H-2, W-2).",
+                "the output is (6, 6) for an (8, 8) image, 2 rows and 2 columns short: with "
+                "padding=1 it keeps the image's size.",
             ),
         ],
     )

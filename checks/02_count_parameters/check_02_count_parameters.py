@@ -5,6 +5,7 @@ import torch
 
 from grader.checking.anatomy_counts import explain, explain_formula, pair_explainer, parts_of
 from grader.checking.compare import expect_value, when
+from grader.checking.formula_cases import elsewhere, layer_terms
 from grader.checking.reproduce import reproduced
 
 PAIR = ("total", "trainable")
@@ -29,6 +30,11 @@ def _miscount_mistakes(model) -> list:
             lambda a: type(a) is tuple and any(type(v) is torch.Tensor for v in a),
             "the counts are tensors (0-d ones, from torch.tensor(p.shape).prod() or a sum of "
             "tensors), not Python ints: use p.numel(), or .item() on the sum.",
+        ),
+        when(  # both numbers are the tensors' counts: (number of tensors, of trainable ones)
+            lambda a: by(lambda p: 1) != _counts(model) and a == by(lambda p: 1),
+            "the counts are the number of parameter tensors (a weight is one tensor), not the "
+            "number of values in them: add up p.numel() for each parameter p.",
         ),
         when(
             lambda a: by(len) != _counts(model) and a == by(len),
@@ -155,15 +161,13 @@ def test_count_parameters_frozen(submission, driver):
     )
 
 
-def _terms(names: tuple, sizes: tuple, bias: bool) -> tuple:
-    """A layer's count as a formula: the weights (a product of every size) and the biases (one
-    per output), which are counted only with bias=True."""
-    biases = {"the biases": (names[1],)}
-    return (
-        dict(zip(names, sizes)),
-        {"the weights": names, **(biases if bias else {})},
-        ({} if bias else biases),
-    )
+def _conv_terms(cin: int, cout: int, k, bias: bool) -> tuple:
+    kh, kw = (k, k) if isinstance(k, int) else k
+    return layer_terms(("in_channels", "out_channels", "kh", "kw"), (cin, cout, kh, kw), bias)
+
+
+def _linear_terms(fin: int, fout: int, bias: bool) -> tuple:
+    return layer_terms(("in_features", "out_features"), (fin, fout), bias)
 
 
 CONV_CASES = [
@@ -196,19 +200,20 @@ def test_conv2d_param_count(submission):
             expected,
             what="conv2d_param_count",
             inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
-            explain=lambda a, sizes=(cin, cout, kh, kw), bias=bias: explain_formula(
-                a, *_terms(("in_channels", "out_channels", "kh", "kw"), sizes, bias)
+            explain=lambda a, case=(cin, cout, k, bias): explain_formula(
+                a,
+                *_conv_terms(*case),
+                others=elsewhere(submission.conv2d_param_count, case, CONV_CASES, _conv_terms),
             ),
             likely=[
-                when(lambda a: a == expected + cout, "bias=False still adds the biases."),
+                when(
+                    lambda a: not bias and a == expected + cout, "bias=False still adds the biases."
+                ),
                 when(
                     lambda a: a == expected - (cout if bias else 0),
                     "the biases (one per output channel) are missing.",
                 ),
-                when(
-                    lambda a: a == cout * kh * kw + (cout if bias else 0),
-                    "in_channels is missing: each filter has in_channels x kh x kw weights.",
-                ),
+                # in_channels (or any one size) left out: explain_formula, confirmed elsewhere
                 when(
                     lambda a: (
                         not isinstance(k, int) and a == cin * cout * kh * kh + (cout if bias else 0)
@@ -220,32 +225,44 @@ def test_conv2d_param_count(submission):
                     [cin, cout, k, bias],
                     ["in_channels", "out_channels", "kernel_size", "bias"],
                     what="conv2d_param_count",
+                    confirm=lambda i, o, k, b: submission.conv2d_param_count(i, o, k, bias=b),
+                    others=CONV_CASES,
                 ),
             ],
         )
 
 
+LINEAR_CASES = [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]
+
+
 @pytest.mark.points(1)
 @pytest.mark.public
 def test_linear_param_count(submission):
-    for fin, fout, bias in [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]:
+    for fin, fout, bias in LINEAR_CASES:
         expected = fin * fout + (fout if bias else 0)
         expect_value(
             submission.linear_param_count(fin, fout, bias=bias),
             expected,
             what="linear_param_count",
             inputs=f"({fin}, {fout}, bias={bias})",
-            explain=lambda a, sizes=(fin, fout), bias=bias: explain_formula(
-                a, *_terms(("in_features", "out_features"), sizes, bias)
+            explain=lambda a, case=(fin, fout, bias): explain_formula(
+                a,
+                *_linear_terms(*case),
+                others=elsewhere(submission.linear_param_count, case, LINEAR_CASES, _linear_terms),
             ),
             likely=[
-                when(lambda a: a == fin * fout + fout, "bias=False still adds the biases."),
+                when(
+                    lambda a: not bias and a == fin * fout + fout,
+                    "bias=False still adds the biases.",
+                ),
                 when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
                 reproduced(
                     lambda i, o, b: i * o + (o if b else 0),
                     [fin, fout, bias],
                     ["in_features", "out_features", "bias"],
                     what="linear_param_count",
+                    confirm=lambda i, o, b: submission.linear_param_count(i, o, bias=b),
+                    others=LINEAR_CASES,
                 ),
             ],
         )

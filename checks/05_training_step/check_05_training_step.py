@@ -118,6 +118,7 @@ def test_train_step_returns_the_loss_as_float(submission, inputs, oracle, expect
         "correct",
     )
     softmax_loss = _softmax_loss(oracle, expected, setup)  # always, so an export records it
+    after_step = _softmax_loss(oracle, expected, setup, "loss_after_step")
     expect_number(
         result["values"][0],
         want["losses"][0],
@@ -134,23 +135,32 @@ def test_train_step_returns_the_loss_as_float(submission, inputs, oracle, expect
                 lambda a: softmax_loss is not None and abs(a - softmax_loss) < 1e-5,
                 MISTAKES["softmax_before_loss"],
             ),
+            when(  # reproduced: the loss of a second forward after optimizer.step()
+                lambda a: (
+                    after_step is not None
+                    and abs(after_step - want["losses"][0]) > 1e-6
+                    and abs(a - after_step) < 1e-5
+                ),
+                "this is the loss of a second forward pass after optimizer.step(), by the "
+                "updated model: return the value of the loss backward() was called on, from before "
+                "the step.",
+            ),
         ],
     )
 
 
-def _softmax_loss(oracle, expected, setup) -> float | None:
-    """The loss a softmax before CrossEntropyLoss gives (None where a handout did not record it)."""
+def _softmax_loss(oracle, expected, setup, variant: str = "softmax_before_loss") -> float | None:
+    """The loss a softmax before CrossEntropyLoss gives, or another of the oracle's variants
+    (None where a handout did not record it)."""
     batches = setup["batches"][:1]
     steps = expected.optional(
         "train_steps",
-        lambda: oracle.train_steps(
-            setup, batches, stale=False, start_eval=False, variant="softmax_before_loss"
-        ),
+        lambda: oracle.train_steps(setup, batches, stale=False, start_eval=False, variant=variant),
         setup,
         batches,
         False,
         False,
-        "softmax_before_loss",
+        variant,
     )
     return None if steps is None else steps["losses"][0]
 

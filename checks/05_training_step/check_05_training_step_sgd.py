@@ -47,8 +47,9 @@ def test_sgd_step_updates_the_parameters(submission, inputs, oracle, expected, s
         likely=[
             when(
                 lambda a: same_state(a, before),
-                "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
-                "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
+                "nothing changed: every parameter still holds its value from before the call. "
+                "Update each in place: p -= lr * p.grad (inside torch.no_grad()); a new tensor "
+                "bound to the loop variable (p = p - lr * p.grad) changes nothing.",
             ),
             when(
                 lambda a: flipped is not None and same_state(a, flipped),
@@ -90,8 +91,9 @@ def test_sgd_step_works_in_place(submission, inputs, oracle, expected, seeds):
                     same_state(a, {name: before[name] for name in params})
                     and same_state(result["state"], before)
                 ),
-                "nothing changed: `p = p - lr * p.grad` only rebinds the loop variable to a "
-                "new tensor. Update in place: p -= lr * p.grad (inside torch.no_grad()).",
+                "nothing changed: every parameter still holds its value from before the call. "
+                "Update each in place: p -= lr * p.grad (inside torch.no_grad()); a new tensor "
+                "bound to the loop variable (p = p - lr * p.grad) changes nothing.",
             ),
         ],
     )
@@ -194,7 +196,11 @@ def test_compute_gradients_complete_and_detached(submission, inputs, oracle, exp
         setup["state"],
         what="the model after compute_gradients (it must not change)",
         likely=[
-            when(lambda a: True, "compute_gradients must not update the model: no optimizer step.")
+            when(
+                lambda a: True,
+                "compute_gradients changed the model's parameters: it must leave them as they "
+                "were (no update, no optimizer step).",
+            )
         ],
     )
     expect_state(
@@ -204,8 +210,9 @@ def test_compute_gradients_complete_and_detached(submission, inputs, oracle, exp
         likely=[
             when(
                 lambda a: True,
-                "the returned tensors are the parameters' .grad tensors themselves: the next "
-                "zero_grad() or backward() changes them. Return copies (p.grad.detach().clone()).",
+                "the returned tensors changed when the model's .grad tensors were zeroed: they "
+                "share the .grad tensors' storage, so the next zero_grad() or backward() changes "
+                "them. Return copies (p.grad.detach().clone()).",
             )
         ],
     )
@@ -236,6 +243,21 @@ def _epoch(submission, inputs, oracle, expected, seeds):
     return result, want
 
 
+def _after_step(answer, want: dict, key: str) -> bool:
+    """The answer is what a second forward after each step gives, and that is not the right one
+    (a handout that did not record it says nothing)."""
+    after = want.get(f"{key}_after_step")
+    return (
+        type(after) is float
+        and type(answer) in (int, float)
+        and abs(after - want[key]) > 1e-6
+        and abs(answer - after) <= 1e-5 * max(1.0, abs(after))
+    )
+
+
+EPOCH_FACTS = {"the number of samples": 22, "the number of batches": 3, "the batch size": 8}
+
+
 @pytest.mark.points(2)
 def test_train_epoch_mean_loss(submission, inputs, oracle, expected, seeds):
     result, want = _epoch(submission, inputs, oracle, expected, seeds)
@@ -244,12 +266,18 @@ def test_train_epoch_mean_loss(submission, inputs, oracle, expected, seeds):
         want["loss"],
         what="train_epoch's mean loss per sample",
         inputs="22 samples in batches of 8, 8 and 6",
+        facts=EPOCH_FACTS,
         likely=[
             when(
                 lambda a: abs(a - want["mean_of_batch_means"]) < 1e-5,
                 "this is the mean of the batch means, which gives the last, smaller batch "
                 "as much weight as a full one: weight each batch's loss by its size "
                 "(loss.item() * len(labels)) and divide by the number of samples.",
+            ),
+            when(
+                lambda a: _after_step(a, want, "loss"),
+                "this is the loss of a second forward pass after optimizer.step(), by the "
+                "updated model: add up the loss.item() the step was computed from.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (loss.item())."),
         ],
@@ -264,11 +292,17 @@ def test_train_epoch_accuracy(submission, inputs, oracle, expected, seeds):
         result["value"][1],
         want["accuracy"],
         what="train_epoch's accuracy",
+        facts=EPOCH_FACTS,
         likely=[
             when(
                 lambda a: abs(a * 100 - want["accuracy"]) < 1e-4 and want["accuracy"] > 0,
                 "the accuracy is a fraction (0-1); the spec asks for percent (0-100): "
                 "multiply by 100.",
+            ),
+            when(
+                lambda a: _after_step(a, want, "accuracy"),
+                "these are the predictions of a second forward pass after optimizer.step(), by "
+                "the updated model: count them from the outputs the loss was computed on.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
             integer_division(want["accuracy"], 22, "seen"),

@@ -4,6 +4,7 @@ The inputs are built by inputs.py (a handout holds that one, not this)."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import torch
@@ -54,6 +55,8 @@ def train_steps(setup: dict, batches: list, *, stale: bool, start_eval: bool, va
             if variant == "zero_grad_after_backward":
                 optimizer.zero_grad()
             optimizer.step()
+        if variant == "loss_after_step":  # a second forward, by the updated model
+            loss = nn.functional.cross_entropy(model(images), labels)
         losses.append(loss.item())
     return {"losses": losses, "state": _state(model)}
 
@@ -83,6 +86,7 @@ def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
     model = driver.build(setup["state"], train=train)
     optimizer = driver.PlainSGD(model.parameters(), LR)
     weighted, batch_means, correct, seen = 0.0, [], 0, 0
+    after_loss, after_correct = 0.0, 0  # the mistake of a second forward after the step
     for images, labels in batches:
         optimizer.zero_grad()
         outputs = model(images)
@@ -93,9 +97,15 @@ def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
         batch_means.append(loss.item())
         correct += (outputs.argmax(1) == labels).sum().item()
         seen += len(labels)
+        with torch.no_grad():  # on a copy, whose batch norm statistics may move
+            again = copy.deepcopy(model)(images)
+        after_loss += nn.functional.cross_entropy(again, labels).item() * len(labels)
+        after_correct += (again.argmax(1) == labels).sum().item()
     return {
         "loss": weighted / seen,
         "mean_of_batch_means": sum(batch_means) / len(batch_means),
         "accuracy": 100.0 * correct / seen,
         "state": _state(model),
+        "loss_after_step": after_loss / seen,
+        "accuracy_after_step": 100.0 * after_correct / seen,
     }

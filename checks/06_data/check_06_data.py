@@ -24,19 +24,37 @@ def test_dataset_length_and_items(submission):
     result = submission.drive("dataset_items", images, labels)
     expect_value(result["len"], 7, what="len(SimpleDataset(7 images, 7 labels))")
     for index, item in zip(sorted({0, 3, 6}), result["items"]):
-        image, label = _pair(item, index)
+        image, label = _pair(item, index, (images[index], labels[index]))
         expect_tensor(image, images[index], what=f"the image of dataset[{index}]")
         expect_tensor(label, labels[index], what=f"the label of dataset[{index}]")
 
 
-def _pair(item, index: int) -> tuple:
-    """dataset[index] as (image, label), or a failure that says what it was instead."""
+def _pair(item, index: int, want: tuple | None = None) -> tuple:
+    """dataset[index] as (image, label), or a failure that says what it was instead: (label,
+    image) is named only when each element is exactly the other's expected value."""
     if type(item) is not tuple or len(item) != 2:
         fail(
             f"dataset[{index}] should return a tuple (image, label) but returned {kind_of(item)}.",
             f"It returned {describe(item)}.",
         )
+    if want is not None and _equal(item[0], want[1]) and _equal(item[1], want[0]):
+        fail(
+            f"dataset[{index}] returned the pair in the wrong order.",
+            f"Its first element is the label ({describe(item[0])}) and its second the image "
+            f"({describe(item[1])}).",
+            "__getitem__ returns (label, image): return (image, label), the order a DataLoader "
+            "and the training loop (for images, labels in loader) expect.",
+        )
     return item
+
+
+def _equal(value, want: torch.Tensor) -> bool:
+    return (
+        type(value) is torch.Tensor
+        and value.shape == want.shape
+        and not value.is_complex()
+        and torch.equal(value.double(), want.double())
+    )
 
 
 @pytest.mark.points(2)
@@ -44,7 +62,7 @@ def test_dataset_applies_transform(submission):
     images, labels = torch.randn(5, 1, 4, 4), torch.arange(5)
     result = submission.drive("dataset_items", images, labels, transform="affine")
     for index, item in zip(sorted({0, 2, 4}), result["items"]):
-        image, _ = _pair(item, index)
+        image, _ = _pair(item, index, (images[index] * 2.0 + 1.0, labels[index]))
         expect_tensor(
             image,
             images[index] * 2.0 + 1.0,

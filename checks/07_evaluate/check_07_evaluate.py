@@ -92,8 +92,8 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
         want,
         what="predict(model, 13 images)",
         likely=[
-            when(
-                lambda a: a.shape == (10,),
+            when(  # proven on the values: the argmax over the images, for each class
+                lambda a: a.shape == (10,) and torch.equal(a, scores.argmax(dim=0)),
                 "the argmax is over the wrong dimension: dim=0 picks, for each "
                 "class, the image with the highest score. Use dim=1, the class dimension.",
             ),
@@ -122,7 +122,8 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
         likely=[
             when(
                 lambda a: a.shape == (),
-                "a batch of one gave a 0-d tensor, as .squeeze() makes of shape (1,): return "
+                "a batch of one gave a 0-d tensor, shape (), where one class index per image, "
+                "shape (1,), is expected (.squeeze() and argmax() without dim give 0-d): return "
                 "argmax(dim=1) as it is, shape (B,).",
             )
         ],
@@ -147,6 +148,7 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
         want,
         what="accuracy(model, loader)",
         inputs="13 samples in batches of 5, 5, 3",
+        facts={"the number of samples": 13, "the number of batches": 3, "the batch size": 5},
         likely=[
             when(
                 lambda a: abs(a * 100 - want) < 1e-6,

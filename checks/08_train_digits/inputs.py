@@ -115,8 +115,9 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
     if not finite.all():
         share = 100.0 * (~finite).sum().item() / len(scores)
         return (
-            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf): training "
-            "diverged. Lower the learning rate (Adam with lr=1e-3 is a safe start).",
+            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf). If the "
+            "loss grew during fit, training diverged: lower the learning rate (Adam with "
+            "lr=1e-3 is a safe start).",
             "",
         )
     sums = scores.sum(dim=1)
@@ -130,15 +131,15 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
         )
     if scores.abs().max().item() > 1e6:
         return (
-            "the model's scores are enormous (over a million): training is exploding. Lower the "
-            "learning rate.",
+            "the model's scores are enormous (over a million). If the loss grew during fit, "
+            "training exploded: lower the learning rate.",
             "",
         )
     if (scores - scores[0]).abs().max().item() < 1e-6:
         return "", (
-            "The model gives every digit the same scores, so it predicts one class for all: "
-            "training collapsed, typically because the learning rate is far too high (Adam with "
-            "lr=1e-3 is a safe start)."
+            "The model gives every digit the same scores, so it predicts one class for all. "
+            "Training that collapsed gives this (a learning rate far too high; Adam with "
+            "lr=1e-3 is a safe start), and so does a forward that ignores its input."
         )
     if accuracy < 20:
         return "", "That is about chance (10 %)." + _how_fit_trained(report)

@@ -6,7 +6,7 @@ when exactly one such explanation of the smallest size fits: two that fit say no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -195,13 +195,55 @@ def explain_formula(
     factors: dict[str, int],
     terms: dict[str, tuple[str, ...]],
     absent: dict[str, tuple[str, ...]] | None = None,
+    others: Iterable[tuple[Any, dict, dict, dict]] | None = None,
 ) -> str:
     """A count from a formula (`terms`: products of named `factors` that add up to the right
     count; `absent`: terms that must not be counted) explained by one change: a term left out
     or counted although absent, a factor left out of a term or put in place of another. Said
-    only when exactly one change makes `number`."""
+    only when exactly one change makes `number`, and, given `others` (the learner's count on
+    other inputs, with their factors, terms and absent terms), only when the same change also
+    makes the learner's count on some other input that tells it apart, and on every one: one
+    number is matched by unrelated slips too easily (37 for (1, 4, 3) is the biases counted
+    with in_channels, and also a bias of 1)."""
     if type(number) is not int or number.bit_length() > 64 or len(factors) > 8:
         return ""
+    fits = [w for w, value in _formula_changes(factors, terms, absent).items() if value == number]
+    right = sum(_product(factors, names) for names in terms.values())
+    if len(fits) != 1 or number == right:
+        return ""
+    if others is not None and not _same_change_elsewhere(fits[0], others):
+        return ""
+    return f"your count, {number:,}: {fits[0]}."
+
+
+def _same_change_elsewhere(words: str, others: Iterable[tuple[Any, dict, dict, dict]]) -> bool:
+    shown = 0
+    for number, factors, terms, absent in others:
+        if len(factors) > 8:
+            return False
+        value = _formula_changes(factors, terms, absent).get(words)
+        right = sum(_product(factors, names) for names in terms.values())
+        if value is None or value == right:
+            continue  # this input does not tell the change apart
+        if type(number) is not int or number != value:
+            return False
+        shown += 1
+    return shown > 0
+
+
+def _product(factors: dict[str, int], names: Sequence[str]) -> int:
+    value = 1
+    for name in names:
+        value *= factors[name]
+    return value
+
+
+def _formula_changes(
+    factors: dict[str, int],
+    terms: dict[str, tuple[str, ...]],
+    absent: dict[str, tuple[str, ...]] | None,
+) -> dict[str, int]:
+    """{one change, in words: the count it makes}."""
 
     def product(names: Sequence[str]) -> int:
         value = 1
@@ -225,5 +267,4 @@ def explain_formula(
                     )
     for term, names in (absent or {}).items():
         candidates[f"{term} are counted although they should not be"] = right + product(names)
-    fits = [words for words, value in candidates.items() if value == number != right]
-    return f"your count, {number:,}: {fits[0]}." if len(fits) == 1 else ""
+    return candidates

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.checking import anatomy, anatomy_records, tensor_text
+from grader.checking import anatomy, anatomy_numbers, anatomy_records, tensor_text
 from grader.checking.anatomy import Finding
 from grader.checking.submission import LoadError, StudentError
 from grader.checking.type_text import type_words
@@ -240,8 +240,10 @@ def expect_number(
     rel: float = 1e-5,
     abs_tol: float = 1e-6,
     likely: Iterable[Mistake] = (),
+    facts: Mapping[str, float] | None = None,
 ) -> None:
-    """A Python float (an int is accepted too) close to `expected`."""
+    """A Python float (an int is accepted too) close to `expected`. `facts`: numbers the check
+    knows (the batch size...), by name, for the anatomy of a wrong number (anatomy_numbers)."""
     context = f"Input: {inputs}" if inputs else ""
     likely = list(likely)
     if type(actual) not in (float, int):
@@ -253,10 +255,12 @@ def expect_number(
     if not math.isfinite(actual) or not math.isclose(
         actual, expected, rel_tol=rel, abs_tol=abs_tol
     ):
+        mistake = _diagnose(actual, likely)
         fail(
             f"{what} is wrong.",
             f"It is {actual:.6g}, expected {expected:.6g}.\n{context}",
-            _diagnose(actual, likely),
+            mistake,
+            None if mistake else anatomy_numbers.finding(actual, expected, facts),
         )
 
 
