@@ -6,7 +6,7 @@ import torch
 from grader.checking.anatomy_counts import explain, explain_formula, pair_explainer, parts_of
 from grader.checking.compare import expect_value, when
 from grader.checking.formula_cases import elsewhere, layer_terms
-from grader.checking.reproduce import reproduced
+from grader.checking.reproduce import Unless, reproduced
 
 PAIR = ("total", "trainable")
 
@@ -195,16 +195,17 @@ def test_conv2d_param_count(submission):
     for cin, cout, k, bias in CONV_CASES:
         expected = sum(p.numel() for p in nn.Conv2d(cin, cout, k, bias=bias).parameters())
         kh, kw = (k, k) if isinstance(k, int) else k
+        formula = lambda a, case=(cin, cout, k, bias): explain_formula(  # noqa: E731
+            a,
+            *_conv_terms(*case),
+            others=elsewhere(submission.conv2d_param_count, case, CONV_CASES, _conv_terms),
+        )
         expect_value(
             submission.conv2d_param_count(cin, cout, k, bias=bias),
             expected,
             what="conv2d_param_count",
             inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
-            explain=lambda a, case=(cin, cout, k, bias): explain_formula(
-                a,
-                *_conv_terms(*case),
-                others=elsewhere(submission.conv2d_param_count, case, CONV_CASES, _conv_terms),
-            ),
+            explain=formula,
             likely=[
                 when(
                     lambda a: not bias and a == expected + cout, "bias=False still adds the biases."
@@ -220,13 +221,16 @@ def test_conv2d_param_count(submission):
                     ),
                     "a (kh, kw) kernel_size is treated as square.",
                 ),
-                reproduced(
-                    _conv_count,
-                    [cin, cout, k, bias],
-                    ["in_channels", "out_channels", "kernel_size", "bias"],
-                    what="conv2d_param_count",
-                    confirm=lambda i, o, k, b: submission.conv2d_param_count(i, o, k, bias=b),
-                    others=CONV_CASES,
+                Unless(  # a swap that only moves the biases is also a bias per input
+                    reproduced(
+                        _conv_count,
+                        [cin, cout, k, bias],
+                        ["in_channels", "out_channels", "kernel_size", "bias"],
+                        what="conv2d_param_count",
+                        confirm=lambda i, o, k, b: submission.conv2d_param_count(i, o, k, bias=b),
+                        others=CONV_CASES,
+                    ),
+                    formula,
                 ),
             ],
         )
@@ -240,29 +244,33 @@ LINEAR_CASES = [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]
 def test_linear_param_count(submission):
     for fin, fout, bias in LINEAR_CASES:
         expected = fin * fout + (fout if bias else 0)
+        formula = lambda a, case=(fin, fout, bias): explain_formula(  # noqa: E731
+            a,
+            *_linear_terms(*case),
+            others=elsewhere(submission.linear_param_count, case, LINEAR_CASES, _linear_terms),
+        )
         expect_value(
             submission.linear_param_count(fin, fout, bias=bias),
             expected,
             what="linear_param_count",
             inputs=f"({fin}, {fout}, bias={bias})",
-            explain=lambda a, case=(fin, fout, bias): explain_formula(
-                a,
-                *_linear_terms(*case),
-                others=elsewhere(submission.linear_param_count, case, LINEAR_CASES, _linear_terms),
-            ),
+            explain=formula,
             likely=[
                 when(
                     lambda a: not bias and a == fin * fout + fout,
                     "bias=False still adds the biases.",
                 ),
                 when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
-                reproduced(
-                    lambda i, o, b: i * o + (o if b else 0),
-                    [fin, fout, bias],
-                    ["in_features", "out_features", "bias"],
-                    what="linear_param_count",
-                    confirm=lambda i, o, b: submission.linear_param_count(i, o, bias=b),
-                    others=LINEAR_CASES,
+                Unless(  # a swap that only moves the biases is also a bias per input
+                    reproduced(
+                        lambda i, o, b: i * o + (o if b else 0),
+                        [fin, fout, bias],
+                        ["in_features", "out_features", "bias"],
+                        what="linear_param_count",
+                        confirm=lambda i, o, b: submission.linear_param_count(i, o, bias=b),
+                        others=LINEAR_CASES,
+                    ),
+                    formula,
                 ),
             ],
         )

@@ -16,6 +16,8 @@ from grader.checking.compare_state import NO_GRAD_NEEDED, expect_state, same_sta
 from grader.checking.explain_errors import explain_errors
 
 MISTAKES = {
+    "no_step": "optimizer.step() is never called: backward() computes the gradients but nothing "
+    "applies them; call optimizer.step() after loss.backward().",
     "no_zero_grad": "gradients are not cleared before backward (no optimizer.zero_grad()): "
     "PyTorch adds new gradients to the old ones, so the step also applied the old gradients.",
     "zero_grad_after_backward": "zero_grad runs after backward: it wipes the gradients just "
@@ -34,6 +36,7 @@ MISTAKES = {
 
 
 ORDER_MISTAKES = (
+    "no_step",
     "no_zero_grad",
     "zero_grad_after_backward",
     "step_before_backward",

@@ -23,6 +23,7 @@ VARIANTS = (
     "eval_mode",
     "softmax_before_loss",
     "no_backward",
+    "no_step",
 )
 
 
@@ -46,6 +47,8 @@ def train_steps(setup: dict, batches: list, *, stale: bool, start_eval: bool, va
         loss = nn.functional.cross_entropy(scores, labels)
         if variant == "no_backward":
             optimizer.step()
+        elif variant == "no_step":  # the gradients are computed, and nothing applies them
+            loss.backward()
         elif variant == "step_before_backward":
             optimizer.zero_grad()
             optimizer.step()

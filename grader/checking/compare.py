@@ -29,13 +29,14 @@ class Mistake:
 
     matches: Callable[[Any], bool]
     message: str
+    by_value: bool = False  # judged on the answer's value alone (not on other observations)
 
 
 def looks_like(
     candidate: torch.Tensor, message: str, rtol: float = 1e-4, atol: float = 1e-4
 ) -> Mistake:
     """The mistake whose wrong answer is the tensor `candidate`."""
-    return Mistake(lambda actual: _close(actual, candidate, rtol, atol), message)
+    return Mistake(lambda actual: _close(actual, candidate, rtol, atol), message, by_value=True)
 
 
 def when(predicate: Callable[[Any], bool], message: str) -> Mistake:
@@ -91,13 +92,21 @@ def _close(actual: Any, expected: torch.Tensor, rtol: float, atol: float) -> boo
     return bool(torch.equal(actual, expected))
 
 
-def _diagnose(actual: Any, likely: Iterable[Mistake]) -> str:
+def _diagnose(actual: Any, likely: Iterable[Mistake], expected: Any) -> str:
+    """The first listed mistake that matches `actual`; one judged by value alone that the right
+    answer satisfies too (a transposed symmetric kernel) proves nothing and is passed over."""
     for mistake in likely:
         try:
-            if mistake.matches(actual):
-                return mistake.message
+            if not mistake.matches(actual):
+                continue
         except Exception:  # noqa: BLE001 - a diagnosis that does not apply says nothing
             continue
+        try:
+            also_right = getattr(mistake, "by_value", False) and bool(mistake.matches(expected))
+        except Exception:  # noqa: BLE001 - it cannot even be asked of the right answer
+            also_right = False
+        if not also_right:
+            return mistake.message
     return ""
 
 
@@ -167,27 +176,27 @@ def expect_tensor(
         fail(
             f"{what} should be a torch.Tensor but is {kind_of(actual)}.",
             f"It is {describe(actual)}.\n{context}",
-            _diagnose(actual, likely),
+            _diagnose(actual, likely, expected),
         )
     if actual.shape != expected.shape:
         fail(
             f"{what} has the wrong shape.",
             f"Its shape is {tuple(actual.shape)}, expected {tuple(expected.shape)}.\n{context}",
-            _diagnose(actual, likely),
+            _diagnose(actual, likely, expected),
             anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
     if actual.dtype != expected.dtype:
         fail(
             f"{what} has dtype {actual.dtype}, expected {expected.dtype}.",
             context,
-            _diagnose(actual, likely),
+            _diagnose(actual, likely, expected),
             anatomy.explain_dtype(actual, expected, rtol=rtol, atol=atol),
         )
     if not _close(actual, expected, rtol, atol):
         fail(
             f"{what} has the right shape but wrong values.",
             f"{tensor_text.difference(actual, expected, rtol, atol)}\n{context}",
-            _diagnose(actual, likely),
+            _diagnose(actual, likely, expected),
             anatomy.explain(actual, expected, rtol=rtol, atol=atol, facts=facts),
         )
 
@@ -212,13 +221,13 @@ def expect_value(
         fail(
             f"{what} has the wrong type.",
             anatomy_records.words(actual, expected, fields, typed) + f"\n{context}",
-            _diagnose(actual, likely) or anatomy_records.explained(explain, actual),
+            _diagnose(actual, likely, expected) or anatomy_records.explained(explain, actual),
         )
     if actual != expected:
         fail(
             f"{what} is wrong.",
             f"{anatomy_records.words(actual, expected, fields, '')}\n{context}",
-            _diagnose(actual, likely) or anatomy_records.explained(explain, actual),
+            _diagnose(actual, likely, expected) or anatomy_records.explained(explain, actual),
         )
 
 
@@ -250,12 +259,12 @@ def expect_number(
         fail(
             f"{what} should be a Python float but is {kind_of(actual)}.",
             f"It is {describe(actual)}.\n{context}",
-            _diagnose(actual, likely),
+            _diagnose(actual, likely, expected),
         )
     if not math.isfinite(actual) or not math.isclose(
         actual, expected, rel_tol=rel, abs_tol=abs_tol
     ):
-        mistake = _diagnose(actual, likely)
+        mistake = _diagnose(actual, likely, expected)
         fail(
             f"{what} is wrong.",
             f"It is {actual:.6g}, expected {expected:.6g}.\n{context}",

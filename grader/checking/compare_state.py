@@ -50,6 +50,7 @@ def expect_state(
     differ = [n for n in expected if not same_state({n: actual.get(n)}, {n: expected[n]})]
     if not differ:
         return
+    first = expected[differ[0]]
     try:
         expect_tensor(
             actual.get(differ[0]),
@@ -57,7 +58,16 @@ def expect_state(
             what=differ[0],
             atol=1e-5,
             rtol=1e-4,
-            likely=[Mistake(lambda _a, m=m: m.matches(actual), m.message) for m in likely],
+            # each mistake judges whole states: the learner's, and (for the gate in
+            # compare._diagnose) the expected one
+            likely=[
+                Mistake(
+                    lambda a, m=m: m.matches(expected if a is first else actual),
+                    m.message,
+                    getattr(m, "by_value", False),
+                )
+                for m in likely
+            ],
         )
     except CheckFailure as failure:
         named = ", ".join(differ[:6]) + (", ..." if len(differ) > 6 else "")

@@ -177,5 +177,21 @@ class Reproduced:
         return f"{self.what} returned exactly what correct code returns with {self.change}."
 
 
+class Unless:
+    """`mistake`, named only when `rival(answer)` says nothing: when another explanation fits
+    the same values (in * out + in is the arguments swapped, and also a bias per input), the
+    cause is open, and the rival's words, which say only what the arithmetic shows, are said."""
+
+    def __init__(self, mistake: Reproduced, rival: Callable[[Any], str]) -> None:
+        self.mistake, self.rival = mistake, rival
+
+    def matches(self, answer: Any) -> bool:
+        return not self.rival(answer) and self.mistake.matches(answer)
+
+    @property
+    def message(self) -> str:
+        return self.mistake.message
+
+
 _REFUSED = object()  # what `correct` gives for inputs it refuses
 reproduced = Reproduced  # what checks put in likely=[...], beside their Mistakes
