@@ -187,6 +187,20 @@ def keep(warm_ups) -> None:
             _KEPT[(n, seed)] = make_digits(n, seed)
 
 
+_SHARED: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
+
+
+def shared_digits(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """make_digits(n, seed), drawn once per process and copied out: the held-out digits of a run
+    are the same for every submission a grading process checks (a few seeds kept at most)."""
+    if (n, seed) not in _SHARED:
+        if len(_SHARED) >= 4:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[(n, seed)] = make_digits(n, seed)
+    images, labels = _SHARED[(n, seed)]
+    return images.clone(), labels.clone()
+
+
 def digit_loader(
     n: int, seed: int, batch_size: int = 64, shuffle: bool = True, relabel: list[int] | None = None
 ) -> DataLoader:

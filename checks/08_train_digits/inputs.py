@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.digits import digit_loader, make_digits
+from grader.digits import digit_loader, shared_digits
 
 TEST_SIZE, CHUNK = 2_000, 500
 MAX_PARAMETERS = 100_000
@@ -36,7 +36,8 @@ def points_for(accuracy: float) -> int:
 
 
 def held_out(seed: int, size: int = TEST_SIZE) -> tuple[torch.Tensor, torch.Tensor]:
-    return make_digits(size, seed=seed)
+    """Drawn once per grading process (the same for every submission of a run), then copied."""
+    return shared_digits(size, seed)
 
 
 def relabelling(seed: int) -> torch.Tensor:
