@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -194,7 +195,10 @@ def _grading_context() -> multiprocessing.context.BaseContext:
     pytest (while the zygote imports torch too, on the other core), so that N grading processes
     cost one import, not N on a machine whose cores the start already keeps busy. A process that
     runs more than one thread cannot be forked safely (the fork copies only the calling
-    thread): then each grading process is spawned and imports for itself."""
+    thread): then each grading process is spawned and imports for itself. torch starts one at
+    import unless OpenMP is told to use one thread, as each grading process does anyway."""
+    if "torch" not in sys.modules:  # torch's OpenMP starts no thread at import with one thread
+        os.environ["OMP_NUM_THREADS"] = "1"  # (each grading process runs one thread anyway)
     import pytest  # noqa: F401
     import torch  # noqa: F401
 
