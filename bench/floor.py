@@ -154,15 +154,14 @@ def _timed(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     return _children_cpu() - cpu, wall
 
 
-def floor_rows(
-    runs: int, workers: int = 2, against: Path | None = None
-) -> list[tuple[str, str, str]]:
-    """The batch and the floor (and with `against`, another checkout's batch: its own .venv),
+def floor_rows(runs: int, workers: int = 2, against: list[Path] = ()) -> list[tuple[str, str, str]]:
+    """The batch and the floor (and with `against`, other checkouts' batches: their own .venv),
     interleaved `runs` times; rows of medians and ratios."""
     here = str(Path(__file__).resolve())
-    graders = {"this checkout": (BIN / "grader", ROOT)}
-    if against is not None:
-        graders[against.resolve().name] = (against.resolve() / ".venv/bin/grader", against)
+    graders = {
+        other.resolve().name: (other.resolve() / ".venv/bin/grader", other) for other in against
+    }
+    graders["this checkout"] = (BIN / "grader", ROOT)
     with tempfile.TemporaryDirectory(prefix="floor-class-") as folder:
         batch, recording = Path(folder) / "batch", Path(folder) / "calls.json"
         make_class(batch)
@@ -202,7 +201,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--record", nargs=2, type=Path, metavar=("BATCH", "FILE"))
     parser.add_argument("--replay", type=Path, metavar="FILE")
-    parser.add_argument("--against", type=Path, metavar="DIR", help="another checkout, beside")
+    parser.add_argument(
+        "--against", type=Path, action="append", default=[], metavar="DIR", help="other checkouts"
+    )
     args = parser.parse_args()
     if args.record:
         record(*args.record)

@@ -338,7 +338,7 @@ def main() -> None:
     if "floor" in parts:
         from bench.floor import floor_rows
 
-        rows += floor_rows(args.runs, against=args.against)
+        rows += floor_rows(args.runs, against=[args.against] if args.against else [])
     if "against" in parts:
         rows += against(args.against, args.students, args.runs)
     if "watch" in parts:
