@@ -174,6 +174,8 @@ def floor_rows(runs: int, workers: int = 2, against: list[Path] = ()) -> list[tu
                 grade = [str(grader), "grade", str(batch), "--out", str(out), "--key", KEY]
                 got[name].append(_timed([*grade, "--workers", str(workers)], cwd))
             got["floor"].append(_timed([sys.executable, here, "--replay", str(recording)]))
+            seen = ", ".join(f"{k} {v[-1][0]:.1f} CPU s {v[-1][1]:.1f} s" for k, v in got.items())
+            print(f"# run {len(got['floor'])}: {seen}", file=sys.stderr, flush=True)
     cpu = {k: statistics.median(c for c, _ in v) for k, v in got.items()}
     wall = {k: statistics.median(w for _, w in v) for k, v in got.items()}
     rows = [
