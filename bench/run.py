@@ -10,6 +10,7 @@
 - scaling: the batch with 1 and 2 workers only, and 1 worker with every process on one core
          (what a second core adds, all of it; not run by default).
 - watch: `grader watch` re-running exercises 01-07 after a save (its own "checked in" figure).
+- floor: a class of 20 graded by `grader grade` beside the compute floor (bench/floor.py).
 - against: with `--against DIR` (another checkout of the project, with its own .venv), this
          checkout's `grader check edge_filter` and batch (1 and 2 workers) beside that one's, on
          the same class: how a change moved the speed.
@@ -334,6 +335,10 @@ def main() -> None:
             ),
             ("grader check (all 8, reference)", f"{got['all']:.2f} s", ""),
         ]
+    if "floor" in parts:
+        from bench.floor import floor_rows
+
+        rows += floor_rows(args.runs, against=[args.against] if args.against else [])
     if "against" in parts:
         rows += against(args.against, args.students, args.runs)
     if "watch" in parts:

@@ -14,6 +14,7 @@ import pytest
 
 # exercise_of, and the fixtures the checks take their references, oracles, inputs and expected
 # values from (registered here by being imported)
+from grader.checking import drawn_once
 from grader.checking.fixtures import exercise_of, expected, inputs, oracle, reference  # noqa: F401
 from grader.reports.escape import terminal
 from grader.supervisor.pool import WorkerPool, shared_pool
@@ -99,9 +100,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_deadline_key] = time.monotonic() + limits.submission_time
     first = _first_exercise(config)
     if first is not None:
-        pool.prestart(
-            first.warm_up
-        )  # imports torch while pytest collects: the two overlap on two cores
+        # imports torch while pytest collects: the two overlap on two cores
+        pool.prestart(drawn_once.warm_up(first, _key(config)))
 
 
 def _settings(config: pytest.Config) -> CheckSettings:
@@ -174,7 +174,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     exercises = list(
         dict.fromkeys(e for item in items if (e := exercise_of(Path(str(item.fspath)))))
     )
-    config.stash[_pool_key].expect([e.warm_up for e in exercises])
+    key = _key(config)
+    config.stash[_pool_key].expect([drawn_once.warm_up(e, key) for e in exercises])
     for item in items:
         exercise = exercise_of(Path(str(item.fspath)))
         if exercise is None:
@@ -199,6 +200,7 @@ def submission(request: pytest.FixtureRequest):
         request.config.stash[_pool_key],
         time_limit=request.config.stash[_settings_key].check_timeout,
         deadline=request.config.stash[_deadline_key],
+        warm_up=drawn_once.warm_up(exercise, _key(request.config)),
     )
     yield handle
     handle.close()

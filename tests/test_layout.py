@@ -20,7 +20,8 @@ GRADER = PROJECT_ROOT / "grader"
 ALLOWED = {
     "workbook": {"workbook"},
     "wire": {"wire"},  # shared by both sides of the trust line: imports neither
-    "worker": {"workbook", "wire", "worker"},  # beside student code: never the grader's side
+    # beside student code: never the grader's side; digits: 08's training digits drawn before a fork
+    "worker": {"workbook", "wire", "worker", "digits"},
     "supervisor": {"workbook", "wire", "supervisor"},  # the grader's handle on workers
     "checking": {"workbook", "wire", "supervisor", "checking", "digits"},
     "reports": {"workbook", "reports"},

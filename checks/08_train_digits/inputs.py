@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.digits import digit_loader, make_digits
+from grader.digits import digit_loader, shared_digits
 
 TEST_SIZE, CHUNK = 2_000, 500
 MAX_PARAMETERS = 100_000
@@ -18,6 +18,9 @@ FIT_WALL_SECONDS = 600
 EVALUATION_SECONDS = 10  # CPU time for the scores of all held-out digits
 SCORING_WALL_SECONDS = 300  # wall time for them (under a load of 36 on 2 cores they took 40 s)
 SCORING_SLACK = 3  # what scoring may add to the 60 s (it takes well under 1 s): all is charged
+# the training digits fit gets (seed name, public seed, count: the driver's TRAIN_SIZE), the same
+# for every submission of a run: drawn once, before the workers fork (checking/drawn_once.py)
+DRAWN_ONCE = (("training", 0, 10_000),)
 FRESH_SIZE, FRESH_MAX = 500, 25.0  # the fresh model's digits, and its accuracy that means trained
 # accuracy (percent) on held-out digits -> points; see bench/calibrate_digits.py
 THRESHOLDS = ((30.0, 4), (50.0, 8), (70.0, 12), (80.0, 16), (85.0, 20))  # cumulative points
@@ -33,7 +36,8 @@ def points_for(accuracy: float) -> int:
 
 
 def held_out(seed: int, size: int = TEST_SIZE) -> tuple[torch.Tensor, torch.Tensor]:
-    return make_digits(size, seed=seed)
+    """Drawn once per grading process (the same for every submission of a run), then copied."""
+    return shared_digits(size, seed)
 
 
 def relabelling(seed: int) -> torch.Tensor:

@@ -61,8 +61,10 @@ class Submission:
         pool: WorkerPool,
         time_limit: float | None = None,
         deadline: float | None = None,
+        warm_up: tuple[str, ...] | None = None,
     ) -> None:
         self.exercise = exercise
+        self.warm_up = exercise.warm_up if warm_up is None else warm_up  # see drawn_once
         self.time_limit = time_limit or exercise.time_limit
         self.deadline = deadline  # time.monotonic() by which all of the submission's checks end
         self.submission_dir = submission_dir
@@ -180,9 +182,7 @@ class Submission:
         return {"wall": time.monotonic() - self._loaded_at, "cpu": cpu}
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        self._discard_worker()
 
     # -- machinery ----------------------------------------------------------------------------
 
@@ -259,7 +259,7 @@ class Submission:
             raise self._load_problem
         if self._worker is not None and self._worker.alive:
             return self._worker
-        self._worker = self._pool.take(self.exercise.warm_up)
+        self._worker = self._pool.take(self.warm_up)
         driver = part(self.exercise, DRIVER)
         try:
             self._worker.wait_ready()

@@ -75,7 +75,9 @@ def _grade_folder(
     shared_pool().set_limits(settings.limits)
     attempted = [e for e in exercises if find_exercise_file(submission, e)]
     if attempted:
-        shared_pool().prestart(attempted[0].warm_up)
+        from grader.checking.drawn_once import warm_up
+
+        shared_pool().prestart(warm_up(attempted[0], None))  # a public run: no key
     from grader.checking.runner import RunnerError, run_checks
 
     try:

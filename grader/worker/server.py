@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from grader import digits
 from grader.wire import files as worker_files
 from grader.wire import protocol
 from grader.wire.frames import (
@@ -245,6 +246,7 @@ def _warm_up(what: set[str]) -> None:
         import PIL.Image  # noqa: F401
         import torchvision.datasets  # noqa: F401
         import torchvision.transforms  # noqa: F401
+    digits.keep(what)  # a worker started afresh: drawn before it is ready, not charged either
     if "optimizer" not in what:
         return
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.Flatten(), torch.nn.Linear(8, 2))
