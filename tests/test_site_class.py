@@ -118,12 +118,15 @@ def _alive(process: tuple[int, str]) -> bool:
 
 
 def _start(batch: Path, out: Path) -> subprocess.Popen:
+    """The command as a terminal starts it: SIGINT at its default (an xdist worker ignores
+    SIGINT, and a process inherits that; Python then never raises KeyboardInterrupt)."""
     return subprocess.Popen(
         [GRADER, "grade", str(batch), "--out", str(out), *ONLY, "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -101,10 +101,20 @@ def running_zygotes(folder: Path) -> list[int]:
     for path in sorted(folder.glob("zygote-*.pid")):
         with contextlib.suppress(OSError, ValueError):
             pid = int(path.read_text())
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"grader.worker.kept_zygote" in cmdline:
+            if b"grader.worker.kept_zygote" in _command_line(pid):
                 pids.append(pid)
     return pids
+
+
+def _command_line(pid: int) -> bytes:
+    """A process's command line; read again for a moment while it is empty, as it is for a
+    process just started (seen right after `_start` returned)."""
+    for _ in range(50):
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if cmdline:
+            return cmdline
+        time.sleep(0.02)
+    return b""
 
 
 def _start(folder: Path, path: Path, lock: Path, key: str) -> socket.socket | None:
