@@ -118,8 +118,9 @@ def _alive(process: tuple[int, str]) -> bool:
 
 
 def _start(batch: Path, out: Path) -> subprocess.Popen:
-    """The command as a terminal starts it: SIGINT at its default (an xdist worker ignores
-    SIGINT, and a process inherits that; Python then never raises KeyboardInterrupt)."""
+    """The command as a terminal starts it: SIGINT at its default (a suite started in the
+    background by a non-interactive shell ignores SIGINT, as POSIX says, and every process it
+    starts inherits that; Python then never raises KeyboardInterrupt)."""
     return subprocess.Popen(
         [GRADER, "grade", str(batch), "--out", str(out), *ONLY, "--workers", "2"],
         stdout=subprocess.PIPE,

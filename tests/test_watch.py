@@ -56,8 +56,15 @@ def test_watch_rechecks_a_saved_file_and_shows_the_next_exercise(tmp_path, mode)
     command = [GRADER, "watch", "--submission", str(tmp_path)] + (
         ["--poll"] if mode == "polling" else []
     )
+    # SIGINT at its default, as a terminal starts it: a suite started in the background by a
+    # non-interactive shell ignores SIGINT, every process inherits that, and Ctrl-C is lost
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     screen = Screen(process)
     try:
