@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import children_cpu  # noqa: E402
 from grader.workbook.catalog import load_catalog  # noqa: E402
 from grader.workbook.paths import SOLUTIONS_DIR  # noqa: E402
 
@@ -139,11 +139,6 @@ def replay(recording: Path) -> None:
     os._exit(0)  # as the grader's processes end: no teardown of torch
 
 
-def _children_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _adopt_orphans() -> None:
     """Become the subreaper of what we start: a process whose parent ended before reaping it (the
     warm zygote, forked by a zygote that is killed at the end, and the workers it forked) comes
@@ -156,7 +151,7 @@ def _adopt_orphans() -> None:
 def _timed(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """(CPU seconds of `command` and of every process it started, wall seconds)."""
     _adopt_orphans()
-    cpu, start = _children_cpu(), time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     while True:  # the orphans that came to us, once they end
         try:
@@ -166,7 +161,7 @@ def _timed(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     wall = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
-    return _children_cpu() - cpu, wall
+    return children_cpu() - cpu, wall
 
 
 def floor_rows(runs: int, workers: int = 2, against: list[Path] = ()) -> list[tuple[str, str, str]]:

@@ -71,26 +71,21 @@ def test_sgd_step_works_in_place(submission, inputs, oracle, expected, seeds):
     result = _sgd(submission, inputs, setup, as_generator=False)
     before, want = setup["state"], _sgd_expected(oracle, expected, setup)
     params = {name: want[name] for name in result["aliases"]}
+    held = {name: before[name] for name in params}  # what the old storage held before the call
     expect_state(
         result["aliases"],
         params,
         what="the parameters' storage from before the call",
         likely=[  # new tensors only when the parameters themselves did move as they should
             when(
-                lambda a: (
-                    same_state(a, {name: before[name] for name in params})
-                    and same_state(result["state"], want)
-                ),
+                lambda a: same_state(a, held) and same_state(result["state"], want),
                 "the parameters were given new tensors (for example p.data = p - lr * p.grad) "
                 "instead of being updated in place: whatever else holds them (an optimizer, a "
                 "view) keeps the old values. Use p -= lr * p.grad or p.sub_(lr * p.grad), inside "
                 "torch.no_grad().",
             ),
             when(
-                lambda a: (
-                    same_state(a, {name: before[name] for name in params})
-                    and same_state(result["state"], before)
-                ),
+                lambda a: same_state(a, held) and same_state(result["state"], before),
                 "nothing changed: every parameter still holds its value from before the call. "
                 "Update each in place: p -= lr * p.grad (inside torch.no_grad()); a new tensor "
                 "bound to the loop variable (p = p - lr * p.grad) changes nothing.",
