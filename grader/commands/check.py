@@ -4,6 +4,7 @@ process, show the results, and remember them for `grader list`."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +22,22 @@ from grader.workbook.results import SubmissionResult
 
 # torch, pytest and the runner are imported inside the functions, after a worker has been
 # started: the two imports of torch then overlap on two cores.
+
+
+def _one_torch_thread() -> None:
+    """The checks' reference computations on one thread, as in a batch (the same rounding). Imported
+    with OMP_NUM_THREADS=1, torch starts no OpenMP pool, whose spinning threads made each small
+    conv2d of 01's expected values cost about 8 ms of CPU instead of 0.01 ms (workers and zygotes
+    get their own environment; what this process starts later inherits the caller's)."""
+    unset = "OMP_NUM_THREADS" not in os.environ and "torch" not in sys.modules
+    if unset:
+        os.environ["OMP_NUM_THREADS"] = "1"
+    try:
+        import torch
+    finally:
+        if unset:
+            os.environ.pop("OMP_NUM_THREADS", None)
+    torch.set_num_threads(1)
 
 
 def chosen_exercises(ids: tuple[str, ...]) -> list[Exercise]:
@@ -78,6 +95,7 @@ def _grade_folder(
         from grader.checking.drawn_once import warm_up
 
         shared_pool().prestart(warm_up(attempted[0], None))  # a public run: no key
+    _one_torch_thread()
     from grader.checking.runner import RunnerError, run_checks
 
     try:
