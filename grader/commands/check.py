@@ -3,15 +3,14 @@ process, show the results, and remember them for `grader list`."""
 
 from __future__ import annotations
 
-import gc
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
+from grader.commands.check_start import PLUGINS, import_for_checks, no_plugin_autoload
 from grader.reports.escape import terminal
 from grader.supervisor.kept_zygote import kept_zygote_enabled
 from grader.supervisor.pool import shared_pool
@@ -23,38 +22,6 @@ from grader.workbook.results import SubmissionResult
 
 # torch, pytest and the runner are imported inside the functions, after a worker has been
 # started: the two imports of torch then overlap on two cores.
-
-
-def _import_for_checks() -> None:
-    """torch, pytest and the runner, imported for the checks. Their reference computations run on
-    one thread, as in a batch (the same rounding): imported with OMP_NUM_THREADS=1, torch starts
-    no OpenMP pool, whose spinning threads made each small conv2d of 01's expected values cost
-    about 8 ms of CPU instead of 0.01 ms (workers and zygotes get their own environment; what
-    this process starts later inherits the caller's). The imports run without the garbage
-    collector (about 400 collections, 3 of them full, 0.2 s of CPU in torch's import alone), and
-    what they made is frozen: it lives as long as this process, no later collection walks it."""
-    if "torch" in sys.modules:
-        import torch
-
-        torch.set_num_threads(1)
-        return
-    unset = "OMP_NUM_THREADS" not in os.environ
-    if unset:
-        os.environ["OMP_NUM_THREADS"] = "1"
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        import pytest  # noqa: F401
-        import torch
-
-        import grader.checking.runner  # noqa: F401
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-        if unset:
-            os.environ.pop("OMP_NUM_THREADS", None)
-    torch.set_num_threads(1)
 
 
 def chosen_exercises(ids: tuple[str, ...]) -> list[Exercise]:
@@ -112,15 +79,14 @@ def _grade_folder(
         from grader.checking.drawn_once import warm_up
 
         shared_pool().prestart(warm_up(attempted[0], None))  # a public run: no key
-    _import_for_checks()
+    import_for_checks()
     from grader.checking.runner import RunnerError, run_checks
 
     try:
-        result = run_checks(
-            submission=submission,
-            exercises=exercises,
-            settings=settings,
-        )
+        with no_plugin_autoload():
+            result = run_checks(
+                submission=submission, exercises=exercises, settings=settings, pytest_args=PLUGINS
+            )
     except RunnerError as exc:
         raise click.ClickException(terminal(exc)) from None
     if junit is not None:
