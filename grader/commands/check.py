@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from grader.commands.check_start import PLUGINS, import_for_checks, no_plugin_autoload
+from grader.commands.check_start import import_for_checks, no_plugin_autoload, plugin_arguments
 from grader.reports.escape import terminal
 from grader.supervisor.kept_zygote import kept_zygote_enabled
 from grader.supervisor.pool import shared_pool
@@ -85,7 +85,10 @@ def _grade_folder(
     try:
         with no_plugin_autoload():
             result = run_checks(
-                submission=submission, exercises=exercises, settings=settings, pytest_args=PLUGINS
+                submission=submission,
+                exercises=exercises,
+                settings=settings,
+                pytest_args=plugin_arguments(),
             )
     except RunnerError as exc:
         raise click.ClickException(terminal(exc)) from None

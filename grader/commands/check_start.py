@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
 
 # pytest's plugins, named rather than found: scanning every installed distribution's entry points
 # and importing what they name (xdist, execnet, platformdirs' plugin) cost about 0.04 s of CPU per
-# check, and a learner's own plugins then never change a check
-PLUGINS = ["-p", "grader.pytest_plugin", "-p", "pytest_timeout"]
+# check, and plugins installed beside the grader then never change a check
+PLUGINS = ("grader.pytest_plugin", "pytest_timeout")
+
+
+def plugin_arguments() -> list[str]:
+    """`-p NAME` for each of PLUGINS that is installed (pytest-timeout is a dependency, but a
+    hand-made environment may lack it: pytest then runs without, as when autoload found none)."""
+    return [arg for name in PLUGINS if importlib.util.find_spec(name) for arg in ("-p", name)]
 
 
 def import_for_checks() -> None:
