@@ -18,13 +18,8 @@ from grader.checking.compare import (
 from grader.checking.own_model import run_on_own_model
 from grader.checking.problems import SubmissionProblem
 from grader.checking.reproduce import reproduced
+from grader.checking.size_slips import CONV_SLIPS, POOL_SLIPS, SizeSlip
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
-
-
-def _formula_slips(size: int, kernel: int, stride: int = 1, padding: int = 0) -> tuple[int, int]:
-    """The size without its + 1, and with the padding added once: what else a slip gives."""
-    return (size + 2 * padding - kernel) // stride, (size + padding - kernel) // stride + 1
-
 
 CONV_SIZES = [
     (28, 3, 1, 1),
@@ -33,6 +28,7 @@ CONV_SIZES = [
     (28, 5, 1, 1),
     (7, 3, 2, 0),
     (10, 4, 3, 2),
+    (8, 3, 2, 1),  # a second input that tells a ceil from the floor: one number proves little
     (5, 5),
 ]
 
@@ -41,7 +37,7 @@ CONV_SIZES = [
 @pytest.mark.public
 def test_conv_output_size(submission, reference, expected):
     for args in CONV_SIZES:
-        want, unpadded = expected(
+        want, _unpadded = expected(
             "conv_output_size",
             lambda args=args: (
                 reference.conv_output_size(*args),
@@ -58,13 +54,14 @@ def test_conv_output_size(submission, reference, expected):
                 when(
                     lambda a: isinstance(a, float), "use integer division // so the size is an int."
                 ),
-                when(  # not when the + 1 left out, or padding added once, gives that size too
-                    lambda a, unpadded=unpadded, args=args: (
-                        unpadded is not None
-                        and a == unpadded
-                        and unpadded not in _formula_slips(*args)
-                    ),
-                    "padding is missing: it adds 2*padding to the size.",
+                SizeSlip(  # the + 1, the padding, the stride...: proven on every input
+                    lambda *a: reference.conv_output_size(*a),  # a handout has none: silent
+                    args,
+                    CONV_SIZES,
+                    submission.conv_output_size,
+                    what="conv_output_size",
+                    defaults=(None, None, 1, 0),
+                    slips=CONV_SLIPS,
                 ),
                 reproduced(
                     lambda *a: reference.conv_output_size(*a),  # a handout has none: silent
@@ -86,7 +83,9 @@ def test_conv_output_size(submission, reference, expected):
         )
 
 
-POOL_SIZES = [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2)]
+# (9, 2) and (12, 3, 2): second inputs on which a ceil, or a stride ignored, gives another size
+POOL_SIZES = [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2), (9, 2)]
+POOL_SIZES += [(12, 3, 2)]
 
 
 @pytest.mark.points(2)
@@ -102,9 +101,14 @@ def test_pool_output_size(submission, reference, expected):
             what="pool_output_size",
             inputs=f"size, kernel_size[, stride] = {args}",
             likely=[
-                when(
-                    lambda a, args=args: len(args) == 2 and a == args[0] - args[1] + 1,
-                    "the default stride should be kernel_size (as in nn.MaxPool2d), not 1.",
+                SizeSlip(  # the default stride, the + 1, a ceil...: proven on every input
+                    lambda *a: reference.pool_output_size(*a),
+                    args,
+                    POOL_SIZES,
+                    submission.pool_output_size,
+                    what="pool_output_size",
+                    defaults=(None, None, None),
+                    slips=POOL_SLIPS,
                 ),
                 when(
                     lambda a: isinstance(a, float), "use integer division //: pooling rounds down."
