@@ -147,6 +147,51 @@ NEAR_MISSES = [
         ("padding=1 is missing", "square root"),
         ("unpadded image",),
     ),
+    NearMiss(  # padded 1 before and 2p - 1 after: lopsided, but not all on one side
+        "pad_lopsided",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = F.pad(image, (min(padding, 1), 2 * padding - min(padding, 1)) * 2)",
+            ),
+        ),
+        "convolve2d_padding[2]",
+        ("all on one side", "only the height", "only the width"),
+    ),
+    NearMiss(  # all the padding after the image: reproduced by that F.pad
+        "pad_after",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = F.pad(image, (0, 2 * padding, 0, 2 * padding))",
+            ),
+        ),
+        "convolve2d_padding",
+        ("in-place",),
+        ("all on one side of each dimension (right and bottom)",),
+    ),
+    NearMiss(  # the product written back into the padded image: reproduced
+        "product_in_place",
+        "edge_filter",
+        (("out[i, j] = (patch * kernel).sum()", "out[i, j] = patch.mul_(kernel).sum()"),),
+        "convolve2d_matches_conv2d",
+        (),
+        ("written back into the padded image",),
+    ),
+    NearMiss(  # each product doubled, in place on a copy: no window reads another's product
+        "product_doubled_in_place_on_a_copy",
+        "edge_filter",
+        (
+            (
+                "out[i, j] = (patch * kernel).sum()",
+                "out[i, j] = patch.clone().mul_(2 * kernel).sum()",
+            ),
+        ),
+        "convolve2d_matches_conv2d",
+        ("written back", "in-place"),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

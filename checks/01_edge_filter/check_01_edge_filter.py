@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_raises, expect_tensor, looks_like, show, when
+from grader.checking.conv_slips import magnitude_mistakes, window_mistakes
 from grader.checking.reproduce import reproduced
 
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]  # fixed by the spec, as the tests show them
@@ -52,7 +53,7 @@ def _conv_mistakes(image, kernel, stride, padding):
             ),
             "rows and columns are swapped somewhere: i indexes rows (height), j columns (width).",
         ),
-        *_size_and_window_mistakes(image, kernel, stride, padding),
+        *window_mistakes(image, kernel, stride, padding),
         reproduced(
             _conv,
             [image, kernel, stride, padding],
@@ -60,44 +61,6 @@ def _conv_mistakes(image, kernel, stride, padding):
             what="convolve2d",
         ),
     ]
-
-
-def _size_and_window_mistakes(image, kernel, stride, padding):
-    """Padding on one side only, a window that ignores the stride, an output size without its
-    + 1: each named only when the learner's answer is what that mistake computes."""
-    expected = _conv(image, kernel, stride, padding)
-    likely = []
-    width_only = F.pad(image, (padding, padding))
-    if padding and all(k <= n for k, n in zip(kernel.shape, width_only.shape)):
-        likely.append(
-            looks_like(
-                _conv(width_only, kernel, stride, 0),
-                f"only the width is padded: F.pad(image, ({padding}, {padding})) pads the last "
-                f"dimension alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
-            )
-        )
-    if stride > 1:
-        rows, cols = expected.shape
-        likely.append(
-            looks_like(
-                _conv(image, kernel, 1, padding)[:rows, :cols],
-                f"the output has the right size but the window moves 1 pixel at a time: with "
-                f"stride={stride} the patch for out[i, j] starts at row i * stride and column "
-                "j * stride.",
-            )
-        )
-    if not padding and min(expected.shape) > 1:
-        # the expected output without its last row and column, and only without padding: padded
-        # on the top and left alone, one padding row short gives these very values too
-        likely.append(
-            looks_like(
-                expected[:-1, :-1],
-                "the output is one row and one column short: the size is "
-                "(size + 2 * padding - kernel) // stride + 1, and the + 1 counts the first "
-                "window.",
-            )
-        )
-    return likely
 
 
 @pytest.mark.points(2)
@@ -307,6 +270,7 @@ def test_edge_magnitude(submission, reference, expected, figures):
                 "the output is the magnitude of the filters run on the unpadded image, (H-2, "
                 "W-2): with padding=1 on all four sides it keeps the image's size.",
             ),
+            *magnitude_mistakes(image, gh_kernel, gv_kernel),
             when(  # only the shape: other values have other causes, so no cause is said
                 lambda a: a.shape == (6, 6),
                 "the output is (6, 6) for an (8, 8) image, 2 rows and 2 columns short: with "
