@@ -180,3 +180,71 @@ class SizeSlip:
             f"{self.what} returned {self.found.formula} on each of {self.shown} of the check's "
             f"{len(self.inputs) + 1} inputs: {self.found.change}."
         )
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a size that is a product (fc's inputs: channels * side * side): its right
+    value for a case first, then its slips, each (words, value for a case)."""
+
+    options: tuple[tuple[str, Callable[[Any], int]], ...]
+    power: int = 1
+
+
+class ProductSlip:
+    """A number that is a product of factors (fc's in_features = channels * S * S), named by
+    the slips of its factors that give the learner's number on every case of the check (each a
+    configuration; `answer_for(case)` the learner's number there), when exactly one such
+    combination does and it differs from the right number on at least two cases. Used like a
+    `Mistake`; the answer given to `matches` is not read (each case's number is)."""
+
+    def __init__(
+        self,
+        factors: Sequence[Factor],
+        cases: Sequence[Any],
+        answer_for: Callable[[Any], Any],
+        *,
+        what: str,
+    ) -> None:
+        self.factors, self.cases, self.answer_for, self.what = factors, cases, answer_for, what
+        self.found: tuple[str, ...] = ()
+
+    def _value(self, choice: Sequence[int], case: Any) -> int:
+        value = 1
+        for factor, index in zip(self.factors, choice):
+            value *= factor.options[index][1](case) ** factor.power
+        return value
+
+    def matches(self, answer: Any = None) -> bool:
+        self.found = ()
+        try:
+            answers = [self.answer_for(case) for case in self.cases]
+        except SubmissionProblem:  # a configuration the learner's code refuses: no proof
+            return False
+        if not all(type(a) is int for a in answers):
+            return False
+        right = tuple(0 for _ in self.factors)
+        fits = []
+        for choice in _choices([len(f.options) for f in self.factors]):
+            if choice == right:
+                continue
+            values = [self._value(choice, case) for case in self.cases]
+            told = sum(v != self._value(right, c) for v, c in zip(values, self.cases))
+            if values == answers and told >= 2:
+                fits.append(choice)
+        if len(fits) == 1:
+            self.found = tuple(f.options[i][0] for f, i in zip(self.factors, fits[0]))
+        return bool(self.found)
+
+    @property
+    def message(self) -> str:
+        if not self.found:
+            return ""
+        return f"on each of the {len(self.cases)} configurations checked, {self.what(*self.found)}"
+
+
+def _choices(sizes: Sequence[int]) -> list[tuple[int, ...]]:
+    found: list[tuple[int, ...]] = [()]
+    for size in sizes:
+        found = [(*c, i) for c in found for i in range(size)]
+    return found
