@@ -192,6 +192,27 @@ NEAR_MISSES = [
         "convolve2d_matches_conv2d",
         ("written back", "in-place"),
     ),
+    NearMiss(  # 'same' padding: fc's S = image_size fits the conv, whose padding is the mistake
+        "same_padding",
+        "layer_tweaks",
+        (
+            (
+                "nn.Conv2d(1, num_filters, kernel_size, padding=1)",
+                "nn.Conv2d(1, num_filters, kernel_size, padding=kernel_size // 2)",
+            ),
+            ("side = image_size + 2 - kernel_size + 1", "side = image_size"),
+        ),
+        "tinycnn_configurations",
+        ("kernel_size is not used",),
+    ),
+    NearMiss(  # S without the padding, conv right: the slip of fc's formula, on every config
+        "side_without_padding",
+        "layer_tweaks",
+        (("side = image_size + 2 - kernel_size + 1", "side = image_size - kernel_size + 1"),),
+        "tinycnn_default_layers",
+        (),
+        ("the padding of 1 on each side is left out",),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

@@ -132,3 +132,57 @@ def test_without_a_correct_function_nothing_is_said():
         handout, (28, 3, 1, 1), CONV, conv, what="f", defaults=(None, None, 1, 0), slips=CONV_SLIPS
     )
     assert not mistake.matches(27) and mistake.message == ""
+
+
+def _configs():
+    from grader.checking.submission import load_driver
+
+    return load_driver("layer_tweaks").CONFIGS
+
+
+def _fc(learner):
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.exercise_folder import ORACLE, part
+    from grader.workbook.files import load_file
+
+    oracle = load_file("oracle_layer_tweaks", part(exercise_by_id("layer_tweaks"), ORACLE))
+    return oracle.FC_INPUTS, lambda c: learner(
+        c.get("num_filters", 3),
+        c.get("kernel_size", 3),
+        c.get("extra_conv_filters", 0),
+        c.get("image_size", 28),
+    )
+
+
+def _fc_said(learner, cases=None) -> str:
+    from grader.checking.size_slips import ProductSlip
+
+    factors, answer_for = _fc(learner)
+    slip = ProductSlip(factors, cases or _configs(), answer_for, what=lambda c, s: f"C={c}; S={s}")
+    return slip.message if slip.matches() else ""
+
+
+def test_fc_inputs_named_by_the_slip_of_each_factor():
+    assert "padding of 1" in _fc_said(lambda n, k, e, i: (e or n) * (i - k + 1) ** 2)
+    assert "kernel_size is not used" in _fc_said(lambda n, k, e, i: (e or n) * i**2)
+    assert "C=num_filters, even" in _fc_said(lambda n, k, e, i: n * (i + 3 - k) ** 2)
+    assert "C=3," in _fc_said(lambda n, k, e, i: 3 * (i + 3 - k) ** 2)
+
+
+def test_fc_inputs_near_misses_say_nothing():
+    right = lambda n, k, e, i: (e or n) * (i + 3 - k) ** 2  # noqa: E731
+    assert _fc_said(right) == ""  # right everywhere: nothing to explain
+    # the padding left out for kernel_size 5 only: no slip fits every configuration
+    assert _fc_said(lambda n, k, e, i: (e or n) * (i - k + 1 if k == 5 else i + 3 - k) ** 2) == ""
+    # the padding left out, and one more input: no combination of slips gives it
+    assert _fc_said(lambda n, k, e, i: (e or n) * (i - k + 1) ** 2 + 1) == ""
+    # only configurations with kernel_size 3: the kernel ignored is the right size, told on none
+    same_kernel = [c for c in _configs() if c.get("kernel_size", 3) == 3]
+    assert _fc_said(lambda n, k, e, i: (e or n) * i**2, same_kernel) == ""
+
+    def refuses(n, k, e, i):
+        if e:
+            raise SubmissionProblem("no conv2 here")
+        return n * (i - k + 1) ** 2
+
+    assert _fc_said(refuses) == ""
