@@ -213,6 +213,27 @@ NEAR_MISSES = [
         (),
         ("the padding of 1 on each side is left out",),
     ),
+    NearMiss(  # the batch means summed, divided by the samples: reproduced by the oracle
+        "epoch_loss_divided_twice",
+        "training_step",
+        (("total_loss += loss.item() * len(labels)", "total_loss += loss.item()"),),
+        "train_epoch_mean_loss",
+        (),
+        (
+            "the sum of the batches' mean losses (loss.item(), already a mean) divided by the "
+            "number of samples",
+        ),
+    ),
+    NearMiss(  # the same, one sample more in the division: no sum and division gives it
+        "epoch_loss_divided_by_one_more",
+        "training_step",
+        (
+            ("total_loss += loss.item() * len(labels)", "total_loss += loss.item()"),
+            ("return total_loss / seen,", "return total_loss / (seen + 1),"),
+        ),
+        "train_epoch_mean_loss",
+        ("divided by the number of samples:", "divided by the batch size", "not divided"),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

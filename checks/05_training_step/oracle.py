@@ -83,6 +83,32 @@ def gradients(setup: dict) -> dict:
     }
 
 
+def _loss_slips(weighted: float, means: float, seen: int, count: int, size: int) -> list:
+    """[(words, number)]: the epoch's loss summed one way and divided another, each a slip of
+    (sum of loss.item() * len(labels)) / samples, kept only when no other gives its number."""
+    sums = [
+        ("the sum of the batches' mean losses (loss.item(), already a mean)", means),
+        ("the sum of loss.item() * len(labels)", weighted),
+    ]
+    counts = [("the number of samples", seen), ("the batch size", size), ("nothing", 1)]
+    counts.append(("the number of batches", count))
+    made = [
+        (f"this is {total} divided by {by}", value / n)
+        for total, value in sums
+        for by, n in counts
+        if not (by == "the number of batches" and value == means)  # said on its own: unweighted
+    ]
+    right = weighted / seen
+    return [
+        (words.replace(" divided by nothing", ", not divided"), number)
+        for words, number in made
+        if all(
+            abs(number - other) > 1e-4 * max(1.0, abs(other))
+            for other in [right, means / count] + [n for w, n in made if w != words]
+        )
+    ]
+
+
 def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
     """A correct epoch on a model handed over in evaluation mode; `train=False`: the mistake of
     leaving it in that mode."""
@@ -107,6 +133,9 @@ def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
     return {
         "loss": weighted / seen,
         "mean_of_batch_means": sum(batch_means) / len(batch_means),
+        "loss_slips": _loss_slips(
+            weighted, sum(batch_means), seen, len(batch_means), len(batches[0][1])
+        ),
         "accuracy": 100.0 * correct / seen,
         "state": _state(model),
         "loss_after_step": after_loss / seen,
