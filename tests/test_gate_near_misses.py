@@ -234,6 +234,21 @@ NEAR_MISSES = [
         "train_epoch_mean_loss",
         ("divided by the number of samples:", "divided by the batch size", "not divided"),
     ),
+    NearMiss(  # fc1 of conv1's channels after one pooling: its count, fc1's inputs named
+        "fc1_784",
+        "count_parameters",
+        (("linear_param_count(8 * 7 * 7, 64)", "linear_param_count(4 * 14 * 14, 64)"),),
+        "simple_cnn_param_count",
+        (),
+        ("fc1 taking 784 inputs",),
+    ),
+    NearMiss(  # fc1's bias left out: the parts say it, not a size of fc1's inputs
+        "fc1_bias_left_out",
+        "count_parameters",
+        (("linear_param_count(8 * 7 * 7, 64)", "linear_param_count(8 * 7 * 7, 64) - 64"),),
+        "simple_cnn_param_count",
+        ("fc1 taking",),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",
