@@ -249,6 +249,21 @@ NEAR_MISSES = [
         "simple_cnn_param_count",
         ("fc1 taking",),
     ),
+    NearMiss(  # TinyCNN(5): the 5 went to num_filters, reproduced by the reference's layers
+        "kernel5_positional",
+        "layer_tweaks",
+        (('"kernel5": TinyCNN(kernel_size=5)', '"kernel5": TinyCNN(5)'),),
+        "make_variants",
+        (),
+        ("TinyCNN(num_filters=5)",),
+    ),
+    NearMiss(  # a kernel of 4: no value of the config went to another parameter
+        "kernel4",
+        "layer_tweaks",
+        (('"kernel5": TinyCNN(kernel_size=5)', '"kernel5": TinyCNN(kernel_size=4)'),),
+        "make_variants",
+        ("went to",),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

@@ -6,6 +6,7 @@ no oracle: there the slip is not named."""
 from __future__ import annotations
 
 from grader.checking.size_slips import Factor, ProductSlip
+from grader.wire.probe_tools import describe_layers
 
 
 def _side(c, padding=2, image=None, kernel=None, plus=1):
@@ -61,3 +62,30 @@ def fc_slip(submission, configs, spec_layers) -> ProductSlip:
         answer_for,
         what=lambda c, s: f"fc's in_features is C * S * S with C = {c}, and S = {s}.",
     )
+
+
+FIRST = ", TinyCNN's first positional parameter"
+PARAMETERS = ("num_filters", "kernel_size", "use_relu", "extra_conv_filters", "image_size")
+
+
+def moved(config: dict, reference, names: list) -> list[tuple[str, dict]]:
+    """[(words, the layers)]: the reference TinyCNN(**config) with a value given to another
+    parameter of its kind (TinyCNN(5) is num_filters=5, not kernel_size=5)."""
+    found = []
+    for key, value in config.items():
+        for other in PARAMETERS:
+            if other == key or (type(value) is bool) != (other == "use_relu"):
+                continue
+            try:
+                layers = describe_layers(reference.TinyCNN(**{other: value}), names)
+            except Exception:  # noqa: BLE001 - a value the reference refuses there: no candidate
+                continue
+            found.append(
+                (
+                    f"these are the layers of TinyCNN({other}={value!r}): the {value!r} went to "
+                    f"{other}{FIRST if other == PARAMETERS[0] else ''}; pass it by name, "
+                    f"TinyCNN({key}={value!r}).",
+                    layers,
+                )
+            )
+    return found
