@@ -172,6 +172,31 @@ NEAR_MISSES = [
         ("in-place",),
         ("all on one side of each dimension (right and bottom)",),
     ),
+    NearMiss(  # a border of ones: reproduced by that padding
+        "pad_with_ones",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = F.pad(image, (padding, padding, padding, padding), value=1.0)",
+            ),
+        ),
+        "convolve2d_padding",
+        (),
+        ("padded with ones",),
+    ),
+    NearMiss(  # a border of halves: no filling of the family gives it
+        "pad_with_halves",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = F.pad(image, (padding, padding, padding, padding), value=0.5)",
+            ),
+        ),
+        "convolve2d_padding",
+        ("padded with", "on one side", "only the"),
+    ),
     NearMiss(  # the product written back into the padded image: reproduced
         "product_in_place",
         "edge_filter",

@@ -1,9 +1,10 @@
 """A 2-D convolution by hand (cross-correlation, as nn.Conv2d) computed again with one slip of
 the loop that learners write, each a `looks_like`: named only when the learner's tensor is
 exactly what that slip computes. The slips: the image padded on other sides than p on each
-(the width only, all on one side), a window that does not move by the stride, an output one row
-and one column short, and a window product written back into the padded image (an in-place
-multiply on a slice, which is a view), so that later windows overlap values already multiplied.
+(the width only, all on one side) or with other values than zeros (ones, its edge, a
+reflection), a window that does not move by the stride, an output one row and one column short,
+and a window product written back into the padded image (an in-place multiply on a slice, which
+is a view), so that later windows overlap values already multiplied.
 
 A slip whose values equal another's, or the right ones, is left out: it proves nothing."""
 
@@ -57,6 +58,28 @@ def _placements(padding: int) -> list[tuple[tuple[int, int, int, int], str]]:
     return found
 
 
+def _fillings(image: torch.Tensor, padding: int) -> list[tuple[torch.Tensor, str]]:
+    """The image padded by `padding` on every side with something else than zeros."""
+    p, found = padding, []
+    for what, kwargs in (
+        ("ones", {"value": 1.0}),
+        ("copies of the edge pixels (mode='replicate')", {"mode": "replicate"}),
+        ("a reflection of the image (mode='reflect')", {"mode": "reflect"}),
+    ):
+        try:
+            padded = F.pad(image[None, None], (p,) * 4, **kwargs)[0, 0]
+        except (RuntimeError, ValueError, NotImplementedError):  # a reflection wider than it
+            continue
+        found.append(
+            (
+                padded,
+                f"the border is padded with {what}, not zeros: your values are those of that "
+                f"image; F.pad(image, ({p}, {p}, {p}, {p})) pads with zeros.",
+            )
+        )
+    return found
+
+
 def in_place_products(image, kernel, stride: int = 1, padding: int = 0) -> torch.Tensor:
     """The loop with `patch *= kernel` on a slice of the padded image: each window's product
     stays in the padded image, and the windows after it read it."""
@@ -100,6 +123,8 @@ def _candidates(image, kernel, stride: int, padding: int) -> list[tuple[torch.Te
             padded = F.pad(image, pads)
             if _fits(padded, kernel):
                 candidates.append((conv(padded, kernel, stride), words))
+        for padded, words in _fillings(image, padding):
+            candidates.append((conv(padded, kernel, stride), words))
     if stride > 1:
         rows, cols = expected.shape
         candidates.append(
