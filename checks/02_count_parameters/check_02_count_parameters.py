@@ -90,8 +90,7 @@ def test_count_parameters_shared_weight(submission, driver):
                 lambda a: a[0] == twice,
                 "the shared weight is counted twice. It is one tensor used by two layers: "
                 "model.parameters() yields it once, but summing over every layer's own "
-                "parameters (or state_dict(), or named_parameters(remove_duplicate=False)) "
-                "sees it twice.",
+                "parameters (or named_parameters(remove_duplicate=False)) sees it twice.",
             ),
             *_miscount_mistakes(model),
         ],
