@@ -289,6 +289,31 @@ NEAR_MISSES = [
         "make_variants",
         ("went to",),
     ),
+    NearMiss(  # the number correct returned: reproduced by the oracle's epoch
+        "epoch_accuracy_count",
+        "training_step",
+        (
+            (
+                "return total_loss / seen, 100.0 * correct / seen",
+                "return total_loss / seen, correct",
+            ),
+        ),
+        "train_epoch_accuracy",
+        (),
+        ("this is the number correct, not divided",),
+    ),
+    NearMiss(  # the number correct plus one: no sum and division gives it
+        "epoch_accuracy_count_plus_one",
+        "training_step",
+        (
+            (
+                "return total_loss / seen, 100.0 * correct / seen",
+                "return total_loss / seen, correct + 1.5",
+            ),
+        ),
+        "train_epoch_accuracy",
+        ("this is the",),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

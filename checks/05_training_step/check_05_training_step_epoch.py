@@ -53,6 +53,9 @@ _MEAN_LOSS = "the mean loss per sample is the sum of loss.item() * len(labels), 
 _MEAN_LOSS += "number of samples."
 
 
+_ACCURACY = "the accuracy is 100 times the number correct, divided by the number of samples."
+
+
 def _same_number(answer, number: float) -> bool:
     return type(answer) in (int, float) and abs(answer - number) <= 1e-5 * max(1.0, abs(number))
 
@@ -112,5 +115,9 @@ def test_train_epoch_accuracy(submission, inputs, oracle, expected, seeds):
             ),
             when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
             integer_division(want["accuracy"], 22, "seen"),
+            *(
+                when(lambda a, v=v: _same_number(a, v), f"{words}: {_ACCURACY}")
+                for words, v in want.get("accuracy_slips", [])
+            ),
         ],
     )
