@@ -314,6 +314,21 @@ NEAR_MISSES = [
         "train_epoch_accuracy",
         ("this is the",),
     ),
+    NearMiss(  # the horizontal filter alone: reproduced
+        "magnitude_horizontal_only",
+        "edge_filter",
+        (("return torch.sqrt(gh**2 + gv**2)", "return gh.abs()"),),
+        "edge_magnitude",
+        (),
+        ("horizontal filter's response alone",),
+    ),
+    NearMiss(  # the horizontal filter, doubled: not one filter's response
+        "magnitude_horizontal_doubled",
+        "edge_filter",
+        (("return torch.sqrt(gh**2 + gv**2)", "return 2 * gh.abs()"),),
+        "edge_magnitude",
+        ("response alone",),
+    ),
     NearMiss(  # ten predictions, but the first ten images' (argmax over dim=1): not dim=0
         "ten_predictions",
         "evaluate",

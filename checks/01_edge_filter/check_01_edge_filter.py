@@ -270,6 +270,14 @@ def test_edge_magnitude(submission, reference, expected, figures):
                 "the output is the magnitude of the filters run on the unpadded image, (H-2, "
                 "W-2): with padding=1 on all four sides it keeps the image's size.",
             ),
+            *(  # one filter's response alone: the other filter left out
+                looks_like(
+                    g.abs(),
+                    f"this is the {which} filter's response alone (its absolute "
+                    "value); the magnitude combines both: sqrt(gh**2 + gv**2).",
+                )
+                for which, g in (("horizontal", gh), ("vertical", gv))
+            ),
             *magnitude_mistakes(image, gh_kernel, gv_kernel),
             when(  # only the shape: other values have other causes, so no cause is said
                 lambda a: a.shape == (6, 6),
