@@ -4,7 +4,8 @@ exactly what that slip computes. The slips: the image padded on other sides than
 (the width only, all on one side) or with other values than zeros (ones, its edge, a
 reflection), a window that does not move by the stride, an output one row and one column short,
 and a window product written back into the padded image (an in-place multiply on a slice, which
-is a view), so that later windows overlap values already multiplied.
+is a view), so that later windows overlap values already multiplied (a loop computed by the
+exercise's oracle, `more=`: it holds the right loop, which a handout must not).
 
 A slip whose values equal another's, or the right ones, is left out: it proves nothing."""
 
@@ -80,33 +81,21 @@ def _fillings(image: torch.Tensor, padding: int) -> list[tuple[torch.Tensor, str
     return found
 
 
-def in_place_products(image, kernel, stride: int = 1, padding: int = 0) -> torch.Tensor:
-    """The loop with `patch *= kernel` on a slice of the padded image: each window's product
-    stays in the padded image, and the windows after it read it."""
-    padded = F.pad(image, (padding,) * 4).clone()
-    kh, kw = kernel.shape
-    rows = (padded.shape[0] - kh) // stride + 1
-    cols = (padded.shape[1] - kw) // stride + 1
-    out = torch.zeros(rows, cols)
-    for i in range(rows):
-        for j in range(cols):
-            patch = padded[i * stride : i * stride + kh, j * stride : j * stride + kw]
-            patch.mul_(kernel)
-            out[i, j] = patch.sum()
-    return out
-
-
-def window_mistakes(image, kernel, stride: int = 1, padding: int = 0) -> list[Mistake]:
-    """Each slip as a `looks_like`, when its values differ from the right ones and each other's."""
+def window_mistakes(image, kernel, stride: int = 1, padding: int = 0, more=None) -> list[Mistake]:
+    """Each slip as a `looks_like`, when its values differ from the right ones and each other's.
+    `more(image, kernel, stride, padding)`: further (values, words), from an exercise's oracle
+    (a loop that computes a slip holds the right loop too, which a handout must not)."""
     expected = conv(image, kernel, stride, padding)
-    found = _distinct(_candidates(image, kernel, stride, padding), expected)
+    found = _distinct(_candidates(image, kernel, stride, padding, more), expected)
     return [looks_like(values, words) for values, words in found]
 
 
-def magnitude_mistakes(image, first, second, padding: int = 1) -> list[Mistake]:
+def magnitude_mistakes(image, first, second, padding: int = 1, more=None) -> list[Mistake]:
     """sqrt(a**2 + b**2) of two convolutions (an edge magnitude) made with the same slip."""
     expected = (conv(image, first, 1, padding) ** 2 + conv(image, second, 1, padding) ** 2).sqrt()
-    pairs = zip(_candidates(image, first, 1, padding), _candidates(image, second, 1, padding))
+    pairs = zip(
+        _candidates(image, first, 1, padding, more), _candidates(image, second, 1, padding, more)
+    )
     candidates = [
         ((a**2 + b**2).sqrt(), f"in the convolutions, {words[0].lower()}{words[1:]}")
         for (a, words), (b, _) in pairs
@@ -115,7 +104,7 @@ def magnitude_mistakes(image, first, second, padding: int = 1) -> list[Mistake]:
     return [looks_like(values, words) for values, words in _distinct(candidates, expected)]
 
 
-def _candidates(image, kernel, stride: int, padding: int) -> list[tuple[torch.Tensor, str]]:
+def _candidates(image, kernel, stride: int, padding: int, more) -> list[tuple[torch.Tensor, str]]:
     expected = conv(image, kernel, stride, padding)
     candidates: list[tuple[torch.Tensor, str]] = []
     if padding:
@@ -146,15 +135,8 @@ def _candidates(image, kernel, stride: int, padding: int) -> list[tuple[torch.Te
                 "window.",
             )
         )
-    candidates.append(
-        (
-            in_place_products(image, kernel, stride, padding),
-            "each window's product was written back into the padded image (an in-place "
-            "multiply, such as patch *= kernel, on a slice, which is a view of it), so later "
-            "windows read values already multiplied: multiply out of place, "
-            "(patch * kernel).sum().",
-        )
-    )
+    if more is not None:
+        candidates += more(image, kernel, stride, padding)
     return candidates
 
 
