@@ -186,3 +186,29 @@ def test_fc_inputs_near_misses_say_nothing():
         return n * (i - k + 1) ** 2
 
     assert _fc_said(refuses) == ""
+
+
+def test_a_batch_flattened_into_other_rows_is_said_from_the_error_and_the_batch():
+    from grader.checking.flatten_rows import flatten_words
+
+    error = "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)"
+    assert "flattened into 2 rows of 980" in flatten_words(error, 5)
+    assert flatten_words(error, 2) == ""  # as many rows as samples: the features differ, no more
+    assert flatten_words(error, 4) == ""  # 2 x 980 is not 4 x 392: not this batch's values
+    one_row = "mat1 and mat2 shapes cannot be multiplied (1x1960 and 392x64)"
+    assert flatten_words(one_row, 5) == ""  # one row: the error rule's own words say it
+    quoted = (
+        'x\n  File "f.py", line 3\n    mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)'
+    )
+    assert flatten_words(quoted, 5) == ""  # the learner's line in the traceback proves nothing
+
+
+def test_a_hidden_check_says_the_flattening_without_its_numbers():
+    from grader.checking.flatten_rows import explain_flatten
+    from grader.checking.submission import StudentError
+
+    text = "f raised RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)"
+    with pytest.raises(StudentError) as raised, explain_flatten(5):
+        raise StudentError(text, ("RuntimeError",), hidden="f raised RuntimeError")
+    assert "2 rows of 980" in raised.value.message
+    assert "flattened" in raised.value.hidden_message and "980" not in raised.value.hidden_message
