@@ -1,7 +1,7 @@
 """Checks for exercise 05, part three: train_epoch (what the checks send and compare is
 described in check_05_training_step.py). The oracle replays a correct epoch, and the mistakes
 whose numbers are named: the mean of the batch means, a second forward after each step, the
-loss summed one way and divided another (oracle._loss_slips), evaluation mode.
+loss or accuracy summed one way and divided another (oracle._slips), evaluation mode.
 """
 
 import pytest
