@@ -21,6 +21,7 @@ _03 = "checks/03_simple_cnn/check_03_simple_cnn.py: "
 _04 = "checks/04_layer_tweaks/check_04_layer_tweaks.py: "
 _05 = "checks/05_training_step/check_05_training_step.py: "
 _05S = "checks/05_training_step/check_05_training_step_sgd.py: "
+_05E = "checks/05_training_step/check_05_training_step_epoch.py: "
 _06 = "checks/06_data/check_06_data.py: "
 _07 = "checks/07_evaluate/check_07_evaluate.py: "
 
@@ -55,8 +56,8 @@ OBSERVATIONS = {
     "the check saw the parameters differ from before the call",
     _05S + "the returned tensors changed when the model's .grad tensors ": "said only when "
     "the check saw the returned tensors change after it zeroed the .grad tensors",
-    _05S + "return Python floats (loss.item()).": TYPE,
-    _05S + "return Python floats (.item()).": TYPE,
+    _05E + "return Python floats (loss.item()).": TYPE,
+    _05E + "return Python floats (.item()).": TYPE,
     _05S + "its .grad is None: return torch.zeros_like(p) instead.": TYPE,
     _06 + "batch_size is not passed on to the DataLoader.": "every batch of 1 sample, read",
     _06 + "the channel dimension is missing: ToTensor gives (1, 28, 28)": "the shape read",
@@ -73,7 +74,7 @@ OBSERVATIONS = {
     # failures that name a mistake after the check's own test (fail(..., mistake))
     _03 + "_layer_mistake(name, got, want)": "said only when the layer differs from the "
     "spec's in that one setting (in_features of fc1, padding of a conv)",
-    _05S + "call model.train() before the loop (train_step's semantics):": "reproduced: the "
+    _05E + "call model.train() before the loop (train_step's semantics):": "reproduced: the "
     "learner's parameters are what the oracle's epoch in evaluation mode gives",
     _06 + "__getitem__ returns (label, image): return (image, label), t": "reproduced: the "
     "first element is exactly the expected label and the second exactly the expected image",
@@ -129,8 +130,9 @@ def test_every_error_rule_is_gated_or_general():
 
     assert {rule.name for rule in translate.RULES} <= {n.split("/")[0] for n in NEAR_MISSES}
     for exercise in load_catalog():
-        for name, (_text, needs) in exercise_rules.advice(exercise.id).items():
-            assert needs, f"{exercise.id}: the advice for {name} names no fact it rests on"
+        for name, entries in exercise_rules.advice(exercise.id).items():
+            for _text, needs in entries:
+                assert needs, f"{exercise.id}: the advice for {name} names no fact it rests on"
 
 
 def test_a_scan_of_a_file_with_no_rules_is_empty(kinds):

@@ -167,6 +167,12 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("miss", NEAR_MISSES, ids=lambda m: f"{m.exercise}-{m.name}")
 def test_a_near_miss_loses_points_and_is_not_misnamed(miss, tmp_path):
+    check_near_miss(miss, tmp_path)
+
+
+def check_near_miss(miss: NearMiss, tmp_path) -> None:
+    """The edited reference loses points, `miss.check` fails, the resembled words are absent
+    and the proven ones said."""
     exercise = exercise_by_id(miss.exercise)
     source = (SOLUTIONS_DIR / exercise.filename).read_text()
     for old, new in miss.edits:

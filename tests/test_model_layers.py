@@ -47,6 +47,16 @@ def test_the_first_differing_stage_is_named_and_agreeing_models_are_not():
     assert "agree up to fc, the last; what forward does after fc differs" in sentence
 
 
+def test_a_localised_failure_keeps_what_its_values_show():
+    from grader.checking.anatomy_tools import Finding
+    from grader.checking.compare import CheckFailure
+
+    shows = Finding("your tensor equals softmax of the expected one")
+    failure = CheckFailure("wrong values.", "the grids", "", shows)
+    localised = stages.localised(failure, ("It parts at fc.", "Up to fc they agree."))
+    assert localised.shows is shows and "It parts at fc." in localised.headline
+
+
 def test_stages_that_cannot_be_lined_up_say_nothing():
     images = torch.randn(1, 1, 28, 28)
     want = _stages("", images)

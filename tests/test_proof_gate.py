@@ -42,6 +42,16 @@ NEAR_MISSES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         {"exercise": "edge_filter", "arguments": (("padding", 1),)},
         ("F.pad",),
     ),
+    "sizes_differ/stride_1": (  # no stride asked: no window past the edge from a stride
+        _PAD.replace("dimension 0", "dimension 1"),
+        {"exercise": "edge_filter", "arguments": (("stride", 1), ("padding", 0))},
+        ("past the edge",),
+    ),
+    "sizes_differ/first_larger": (  # a stride, but the first operand is the larger one
+        _PAD.replace("a (2)", "a (4)").replace("dimension 0", "dimension 1"),
+        {"exercise": "edge_filter", "arguments": (("stride", 2), ("padding", 0))},
+        ("past the edge",),
+    ),
     "float_size": ("ones_like() takes 1 positional argument but 2 were given", {}, ()),
     "float_size_tuple": ("'str' object cannot be interpreted as an integer", {}, ()),
     "tuple_times": (  # 02's advice needs a tuple multiplied and a tuple among the arguments
@@ -141,6 +151,16 @@ PROVEN: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         ("batch of one",),
     ),
 }
+
+
+def test_01_a_patch_cut_short_with_a_stride_is_said_with_its_facts():
+    told = translate.translate(
+        "RuntimeError",
+        _PAD.replace("dimension 0", "dimension 1"),
+        exercise="edge_filter",
+        arguments=(("stride", 2), ("padding", 0)),
+    )
+    assert "past the edge of the padded image" in told and "// s + 1" in told
 
 
 def test_every_rule_has_a_near_miss():

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_raises, expect_tensor, looks_like, show, when
+from grader.checking.conv_slips import magnitude_mistakes, window_mistakes
 from grader.checking.reproduce import reproduced
 
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]  # fixed by the spec, as the tests show them
@@ -25,7 +26,7 @@ def _inputs(image, kernel, stride=1, padding=0):
     return f"image {show(image)}, kernel {show(kernel)}, stride={stride}, padding={padding}"
 
 
-def _conv_mistakes(image, kernel, stride, padding):
+def _conv_mistakes(image, kernel, stride, padding, oracle):
     return [
         looks_like(
             _conv(image, kernel.flip(0, 1), stride, padding),
@@ -52,7 +53,7 @@ def _conv_mistakes(image, kernel, stride, padding):
             ),
             "rows and columns are swapped somewhere: i indexes rows (height), j columns (width).",
         ),
-        *_size_and_window_mistakes(image, kernel, stride, padding),
+        *window_mistakes(image, kernel, stride, padding, oracle and oracle.slips),
         reproduced(
             _conv,
             [image, kernel, stride, padding],
@@ -60,44 +61,6 @@ def _conv_mistakes(image, kernel, stride, padding):
             what="convolve2d",
         ),
     ]
-
-
-def _size_and_window_mistakes(image, kernel, stride, padding):
-    """Padding on one side only, a window that ignores the stride, an output size without its
-    + 1: each named only when the learner's answer is what that mistake computes."""
-    expected = _conv(image, kernel, stride, padding)
-    likely = []
-    width_only = F.pad(image, (padding, padding))
-    if padding and all(k <= n for k, n in zip(kernel.shape, width_only.shape)):
-        likely.append(
-            looks_like(
-                _conv(width_only, kernel, stride, 0),
-                f"only the width is padded: F.pad(image, ({padding}, {padding})) pads the last "
-                f"dimension alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
-            )
-        )
-    if stride > 1:
-        rows, cols = expected.shape
-        likely.append(
-            looks_like(
-                _conv(image, kernel, 1, padding)[:rows, :cols],
-                f"the output has the right size but the window moves 1 pixel at a time: with "
-                f"stride={stride} the patch for out[i, j] starts at row i * stride and column "
-                "j * stride.",
-            )
-        )
-    if not padding and min(expected.shape) > 1:
-        # the expected output without its last row and column, and only without padding: padded
-        # on the top and left alone, one padding row short gives these very values too
-        likely.append(
-            looks_like(
-                expected[:-1, :-1],
-                "the output is one row and one column short: the size is "
-                "(size + 2 * padding - kernel) // stride + 1, and the + 1 counts the first "
-                "window.",
-            )
-        )
-    return likely
 
 
 @pytest.mark.points(2)
@@ -153,7 +116,7 @@ CASES = [  # (image size, kernel size) for seeded random inputs, plus fixed edge
 
 
 @pytest.mark.points(4)
-def test_convolve2d_matches_conv2d(submission, reference, expected, figures):
+def test_convolve2d_matches_conv2d(submission, reference, expected, figures, oracle):
     for image_size, kernel_size in CASES:
         image, kernel = torch.randn(image_size), torch.randn(kernel_size)
         want = expected("convolve2d", lambda: reference.convolve2d(image, kernel), image, kernel)
@@ -167,13 +130,13 @@ def test_convolve2d_matches_conv2d(submission, reference, expected, figures):
             inputs=_inputs(image, kernel),
             atol=1e-4,
             rtol=1e-4,
-            likely=_conv_mistakes(image, kernel, 1, 0),
+            likely=_conv_mistakes(image, kernel, 1, 0, oracle),
         )
 
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("padding", [1, 2])
-def test_convolve2d_padding(submission, reference, expected, figures, padding):
+def test_convolve2d_padding(submission, reference, expected, figures, padding, oracle):
     # and a kernel larger than the image that fits the padded one: valid, it must not raise
     larger = {1: ((2, 2), (3, 3)), 2: ((1, 3), (5, 4))}[padding]
     for image_size, kernel_size in (((5, 6), (3, 3)), larger):
@@ -194,13 +157,13 @@ def test_convolve2d_padding(submission, reference, expected, figures, padding):
             inputs=_inputs(image, kernel, 1, padding),
             atol=1e-4,
             rtol=1e-4,
-            likely=_conv_mistakes(image, kernel, 1, padding),
+            likely=_conv_mistakes(image, kernel, 1, padding, oracle),
         )
 
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("stride, padding", [(2, 0), (3, 1)], ids=["2", "3_padded"])
-def test_convolve2d_stride(submission, reference, expected, figures, stride, padding):
+def test_convolve2d_stride(submission, reference, expected, figures, stride, padding, oracle):
     image, kernel = torch.randn(9, 8), torch.randn(3, 3)
     want = expected(
         "convolve2d_strided",
@@ -219,7 +182,7 @@ def test_convolve2d_stride(submission, reference, expected, figures, stride, pad
         inputs=_inputs(image, kernel, stride, padding),
         atol=1e-4,
         rtol=1e-4,
-        likely=_conv_mistakes(image, kernel, stride, padding),
+        likely=_conv_mistakes(image, kernel, stride, padding, oracle),
     )
 
 
@@ -279,7 +242,7 @@ def test_convolve2d_rejects_bad_input(submission, cases, why):
 
 
 @pytest.mark.points(2)
-def test_edge_magnitude(submission, reference, expected, figures):
+def test_edge_magnitude(submission, reference, expected, figures, oracle):
     image = torch.zeros(8, 8)
     image[2:6, 3:7] = 1.0
     image += 0.1 * torch.randn(8, 8)
@@ -307,6 +270,15 @@ def test_edge_magnitude(submission, reference, expected, figures):
                 "the output is the magnitude of the filters run on the unpadded image, (H-2, "
                 "W-2): with padding=1 on all four sides it keeps the image's size.",
             ),
+            *(  # one filter's response alone: the other filter left out
+                looks_like(
+                    g.abs(),
+                    f"this is the {which} filter's response alone (its absolute "
+                    "value); the magnitude combines both: sqrt(gh**2 + gv**2).",
+                )
+                for which, g in (("horizontal", gh), ("vertical", gv))
+            ),
+            *magnitude_mistakes(image, gh_kernel, gv_kernel, 1, oracle and oracle.slips),
             when(  # only the shape: other values have other causes, so no cause is said
                 lambda a: a.shape == (6, 6),
                 "the output is (6, 6) for an (8, 8) image, 2 rows and 2 columns short: with "

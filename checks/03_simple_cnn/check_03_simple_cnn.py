@@ -5,26 +5,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checking import anatomy_records, layer_text, model_compare, model_structure
-from grader.checking.compare import (
-    CheckFailure,
-    expect_raises,
-    expect_tensor,
-    expect_value,
-    fail,
-    looks_like,
-    when,
-)
+from grader.checking import anatomy_records, compare, layer_text, model_compare, model_structure
+from grader.checking.compare import CheckFailure, expect_raises, expect_tensor, expect_value, fail
+from grader.checking.flatten_rows import explain_flatten
 from grader.checking.own_model import run_on_own_model
 from grader.checking.problems import SubmissionProblem
 from grader.checking.reproduce import reproduced
+from grader.checking.size_slips import CONV_SLIPS, POOL_SLIPS, SizeSlip
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
-
-
-def _formula_slips(size: int, kernel: int, stride: int = 1, padding: int = 0) -> tuple[int, int]:
-    """The size without its + 1, and with the padding added once: what else a slip gives."""
-    return (size + 2 * padding - kernel) // stride, (size + padding - kernel) // stride + 1
-
 
 CONV_SIZES = [
     (28, 3, 1, 1),
@@ -33,6 +21,7 @@ CONV_SIZES = [
     (28, 5, 1, 1),
     (7, 3, 2, 0),
     (10, 4, 3, 2),
+    (8, 3, 2, 1),  # a second input that tells a ceil from the floor: one number proves little
     (5, 5),
 ]
 
@@ -41,7 +30,7 @@ CONV_SIZES = [
 @pytest.mark.public
 def test_conv_output_size(submission, reference, expected):
     for args in CONV_SIZES:
-        want, unpadded = expected(
+        want, _unpadded = expected(
             "conv_output_size",
             lambda args=args: (
                 reference.conv_output_size(*args),
@@ -55,16 +44,17 @@ def test_conv_output_size(submission, reference, expected):
             what="conv_output_size",
             inputs=f"size, kernel_size, stride, padding = {args}",
             likely=[
-                when(
+                compare.when(
                     lambda a: isinstance(a, float), "use integer division // so the size is an int."
                 ),
-                when(  # not when the + 1 left out, or padding added once, gives that size too
-                    lambda a, unpadded=unpadded, args=args: (
-                        unpadded is not None
-                        and a == unpadded
-                        and unpadded not in _formula_slips(*args)
-                    ),
-                    "padding is missing: it adds 2*padding to the size.",
+                SizeSlip(  # the + 1, the padding, the stride...: proven on every input
+                    lambda *a: reference.conv_output_size(*a),  # a handout has none: silent
+                    args,
+                    CONV_SIZES,
+                    submission.conv_output_size,
+                    what="conv_output_size",
+                    defaults=(None, None, 1, 0),
+                    slips=CONV_SLIPS,
                 ),
                 reproduced(
                     lambda *a: reference.conv_output_size(*a),  # a handout has none: silent
@@ -86,7 +76,9 @@ def test_conv_output_size(submission, reference, expected):
         )
 
 
-POOL_SIZES = [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2)]
+# (9, 2) and (12, 3, 2): second inputs on which a ceil, or a stride ignored, gives another size
+POOL_SIZES = [(28, 2), (14, 2), (7, 2), (28, 2, 2), (9, 3), (10, 3, 1), (2, 2), (3, 3, 2), (9, 2)]
+POOL_SIZES += [(12, 3, 2)]
 
 
 @pytest.mark.points(2)
@@ -102,11 +94,16 @@ def test_pool_output_size(submission, reference, expected):
             what="pool_output_size",
             inputs=f"size, kernel_size[, stride] = {args}",
             likely=[
-                when(
-                    lambda a, args=args: len(args) == 2 and a == args[0] - args[1] + 1,
-                    "the default stride should be kernel_size (as in nn.MaxPool2d), not 1.",
+                SizeSlip(  # the default stride, the + 1, a ceil...: proven on every input
+                    lambda *a: reference.pool_output_size(*a),
+                    args,
+                    POOL_SIZES,
+                    submission.pool_output_size,
+                    what="pool_output_size",
+                    defaults=(None, None, None),
+                    slips=POOL_SLIPS,
                 ),
-                when(
+                compare.when(
                     lambda a: isinstance(a, float), "use integer division //: pooling rounds down."
                 ),
                 reproduced(
@@ -196,34 +193,34 @@ def _forward(reference, state: dict, images) -> dict:
 @pytest.mark.points(4)
 def test_simple_cnn_forward(submission, reference, driver, expected):
     images = torch.randn(3, 1, 28, 28)
-    result = submission.drive("forward", images)
+    with explain_flatten(3):
+        result = submission.drive("forward", images)
     # the spec's keys only: a layer also kept in an nn.Sequential is named twice in a state_dict
     keys = expected("state_keys", lambda: list(reference.SimpleCNN().state_dict()))
     state, output = without_aliases(result["state"], keys), result["output"]
     _same_structure(submission, reference, driver, expected, state)
     want = expected.optional("forward", lambda: _forward(reference, state, images), state, images)
-    if (
-        want is None
-    ):  # a handout that never saw these parameters: the learner's model on recorded ones
+    # a handout that never saw these parameters: the learner's model on recorded ones
+    if want is None:
         state, want = expected.recorded_state("forward", (), state, images)
         output = submission.drive("forward_with", state, images)
     if want["error"]:
         fail("SimpleCNN's parameters do not match the tutorial's layers.", want["error"])
     likely = [
-        looks_like(want["no_relu1"], "the ReLU after conv1 is missing."),
-        looks_like(want["no_relu2"], "the ReLU after conv2 is missing."),
-        looks_like(want["no_relu3"], "the ReLU after fc1 is missing."),
-        looks_like(
+        compare.looks_like(want["no_relu1"], "the ReLU after conv1 is missing."),
+        compare.looks_like(want["no_relu2"], "the ReLU after conv2 is missing."),
+        compare.looks_like(want["no_relu3"], "the ReLU after fc1 is missing."),
+        compare.looks_like(
             F.relu(want["output"]),
             "there is a ReLU after fc2: the last layer gives raw scores (logits).",
         ),
-        looks_like(
+        compare.looks_like(
             want["channels_last"],
             "the features are flattened channels-last (after a permute to (N, H, W, C)): "
             "fc1's weights expect the (N, C, H, W) order that torch.flatten(x, 1) keeps. "
             "Flatten without permuting.",
         ),
-        when(  # lost, not just wrong: the 3 samples merged into one flat row or vector
+        compare.when(  # lost, not just wrong: the 3 samples merged into one flat row or vector
             lambda a: a.shape[0] != 3 and (a.dim() == 1 or a.shape[0] == 1),
             "the output does not have one row per image (3 images in, "
             "shape (3, 10) expected): keep the batch dimension first through forward "
@@ -274,7 +271,8 @@ def test_trace_shapes(submission, reference, driver, expected, batch):
     )
     want = [(name, tuple(shape)) for name, shape in want]
     try:
-        actual = submission.drive("trace", batch)
+        with explain_flatten(batch):
+            actual = submission.drive("trace", batch)
     except SubmissionProblem as problem:  # model.layers(), say: the learner's own model, verified
         spec = ("TrustedSimpleCNN", driver.TrustedSimpleCNN(), driver.LAYERS)
         actual = run_on_own_model(submission, problem, spec, "trace_own", images)
@@ -283,15 +281,15 @@ def test_trace_shapes(submission, reference, driver, expected, batch):
         want,
         what=f"trace_shapes for a batch of {batch}",
         likely=[
-            when(
+            compare.when(
                 lambda a: [n for n, _ in a] != [n for n, _ in want],
                 "the stage names or their order differ: " + ", ".join(n for n, _ in want) + ".",
             ),
-            when(
+            compare.when(
                 lambda a: any(type(s) is not tuple for _, s in a),
                 "each shape must be a tuple of ints: tuple(x.shape).",
             ),
-            when(
+            compare.when(
                 lambda a: any(type(s) is tuple and s[0] != batch for _, s in a),
                 f"a stage's shape does not start with the batch size {batch}: every stage "
                 "keeps the batch dimension first (torch.flatten(x, 1) flattens each image).",

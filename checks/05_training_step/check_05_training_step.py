@@ -1,5 +1,5 @@
 """Checks for exercise 05: one step of learning (train_step here; sgd_step, compute_gradients and
-train_epoch in check_05_training_step_sgd.py).
+train_epoch in check_05_training_step_sgd.py and check_05_training_step_epoch.py).
 
 The checks send a model's parameters and buffers (with batch norm, so the mode shows in the
 values), batches and old gradients; the driver runs the learner's function in the worker and sends

@@ -1,5 +1,6 @@
-"""Checks for exercise 05, part two: sgd_step, compute_gradients and train_epoch (the train_step
-checks are in check_05_training_step.py; what both send and compare is described there).
+"""Checks for exercise 05, part two: sgd_step and compute_gradients (the train_step checks are
+in check_05_training_step.py, which describes what they send and compare; train_epoch's in
+check_05_training_step_epoch.py).
 """
 
 import pytest
@@ -7,7 +8,6 @@ import torch
 
 from grader.checking.compare import (
     describe,
-    expect_number,
     expect_tensor,
     fail,
     kind_of,
@@ -15,7 +15,6 @@ from grader.checking.compare import (
 )
 from grader.checking.compare_state import NO_GRAD_NEEDED, expect_state, same_state
 from grader.checking.explain_errors import explain_errors
-from grader.checking.known_mistakes import integer_division
 
 
 def _sgd(submission, inputs, setup, as_generator):
@@ -209,97 +208,5 @@ def test_compute_gradients_complete_and_detached(submission, inputs, oracle, exp
                 "share the .grad tensors' storage, so the next zero_grad() or backward() changes "
                 "them. Return copies (p.grad.detach().clone()).",
             )
-        ],
-    )
-
-
-def _epoch(submission, inputs, oracle, expected, seeds):
-    seed = seeds.get("setup", 11)
-    setup, batches = inputs.make_setup(seed), inputs.epoch_batches(seed)
-    result = submission.drive("run_train_epoch", setup["state"], batches, inputs.LR)
-    value = result["value"]
-    if not isinstance(value, tuple) or len(value) != 2:
-        fail(
-            f"train_epoch should return a tuple (mean loss, accuracy), got {kind_of(value)}.",
-            f"It returned {describe(value)}.",
-        )
-    want = expected("epoch", lambda: oracle.train_epoch(setup, batches), setup, batches)
-    # train_epoch gets a model in evaluation mode (run_train_epoch): the mistake of leaving it so
-    stayed = expected.optional(
-        "epoch_in_eval_mode", lambda: oracle.train_epoch(setup, batches, train=False), setup
-    )
-    if stayed is not None and same_state(result["state"], stayed["state"]):
-        fail(
-            "train_epoch trained the model in evaluation mode.",
-            mistake="call model.train() before the loop (train_step's semantics): the model "
-            "arrives in evaluation mode, and batch norm and dropout behave differently in the "
-            "two modes.",
-        )
-    return result, want
-
-
-def _after_step(answer, want: dict, key: str) -> bool:
-    """The answer is what a second forward after each step gives, and that is not the right one
-    (a handout that did not record it says nothing)."""
-    after = want.get(f"{key}_after_step")
-    return (
-        type(after) is float
-        and type(answer) in (int, float)
-        and abs(after - want[key]) > 1e-6
-        and abs(answer - after) <= 1e-5 * max(1.0, abs(after))
-    )
-
-
-EPOCH_FACTS = {"the number of samples": 22, "the number of batches": 3, "the batch size": 8}
-
-
-@pytest.mark.points(2)
-def test_train_epoch_mean_loss(submission, inputs, oracle, expected, seeds):
-    result, want = _epoch(submission, inputs, oracle, expected, seeds)
-    expect_number(
-        result["value"][0],
-        want["loss"],
-        what="train_epoch's mean loss per sample",
-        inputs="22 samples in batches of 8, 8 and 6",
-        facts=EPOCH_FACTS,
-        likely=[
-            when(
-                lambda a: abs(a - want["mean_of_batch_means"]) < 1e-5,
-                "this is the mean of the batch means, which gives the last, smaller batch "
-                "as much weight as a full one: weight each batch's loss by its size "
-                "(loss.item() * len(labels)) and divide by the number of samples.",
-            ),
-            when(
-                lambda a: _after_step(a, want, "loss"),
-                "this is the loss of a second forward pass after optimizer.step(), by the "
-                "updated model: add up the loss.item() the step was computed from.",
-            ),
-            when(lambda a: type(a) is torch.Tensor, "return Python floats (loss.item())."),
-        ],
-    )
-    expect_state(result["state"], want["state"], what="the model after train_epoch")
-
-
-@pytest.mark.points(2)
-def test_train_epoch_accuracy(submission, inputs, oracle, expected, seeds):
-    result, want = _epoch(submission, inputs, oracle, expected, seeds)
-    expect_number(
-        result["value"][1],
-        want["accuracy"],
-        what="train_epoch's accuracy",
-        facts=EPOCH_FACTS,
-        likely=[
-            when(
-                lambda a: abs(a * 100 - want["accuracy"]) < 1e-4 and want["accuracy"] > 0,
-                "the accuracy is a fraction (0-1); the spec asks for percent (0-100): "
-                "multiply by 100.",
-            ),
-            when(
-                lambda a: _after_step(a, want, "accuracy"),
-                "these are the predictions of a second forward pass after optimizer.step(), by "
-                "the updated model: count them from the outputs the loss was computed on.",
-            ),
-            when(lambda a: type(a) is torch.Tensor, "return Python floats (.item())."),
-            integer_division(want["accuracy"], 22, "seen"),
         ],
     )

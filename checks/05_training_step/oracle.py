@@ -83,12 +83,67 @@ def gradients(setup: dict) -> dict:
     }
 
 
+def _slips(sums: list, counts: list, said: dict) -> list:
+    """[(words, number)]: an epoch's figure summed one way and divided another (each of `sums`
+    by each of `counts`), kept only when neither the right number nor one said elsewhere nor
+    another slip gives its number. `said`: {(sum's words, count's words): its number}, the right
+    one and the mistakes a check names on its own."""
+    made = [
+        (f"this is {total} divided by {by}", value / n)
+        for total, value in sums
+        for by, n in counts
+        if (total, by) not in said
+    ]
+    return [
+        (words.replace(" divided by nothing", ", not divided"), number)
+        for words, number in made
+        if number != 0  # 0 has too many causes to name one
+        and all(
+            abs(number - other) > 1e-4 * max(1.0, abs(other))
+            for other in [*said.values()] + [n for w, n in made if w != words]
+        )
+    ]
+
+
+def _epoch_slips(weighted, means, correct, accuracies, seen, count, size) -> dict:
+    """The loss's and the accuracy's slips (`_slips`) for one epoch."""
+    counts = [("the number of samples", seen), ("the batch size", size), ("nothing", 1)]
+    counts.append(("the number of batches", count))
+    mean_sum = "the sum of the batches' mean losses (loss.item(), already a mean)"
+    weighted_sum = "the sum of loss.item() * len(labels)"
+    right, hundred = "100 times the number correct", "the number correct"
+    return {
+        "loss_slips": _slips(
+            [(mean_sum, means), (weighted_sum, weighted)],
+            counts,
+            {
+                (weighted_sum, counts[0][0]): weighted / seen,
+                (mean_sum, counts[3][0]): means / count,  # the unweighted mean, named on its own
+            },
+        ),
+        "accuracy_slips": _slips(
+            [
+                (right, 100.0 * correct),
+                ("the sum of the batches' accuracies (each in percent)", accuracies),
+                (hundred, float(correct)),
+            ],
+            counts,
+            {
+                (right, counts[0][0]): 100.0 * correct / seen,
+                (hundred, counts[0][0]): correct / seen,  # a fraction, named on its own
+                ("cut", "down"): float(100 * correct // seen),  # integer division, likewise
+                ("cut", "near"): float(round(100.0 * correct / seen)),
+            },
+        ),
+    }
+
+
 def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
     """A correct epoch on a model handed over in evaluation mode; `train=False`: the mistake of
     leaving it in that mode."""
     model = driver.build(setup["state"], train=train)
     optimizer = driver.PlainSGD(model.parameters(), LR)
-    weighted, batch_means, correct, seen = 0.0, [], 0, 0
+    weighted, batch_means, correct, seen, accuracies = 0.0, [], 0, 0, 0.0
     after_loss, after_correct = 0.0, 0  # the mistake of a second forward after the step
     for images, labels in batches:
         optimizer.zero_grad()
@@ -99,6 +154,7 @@ def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
         weighted += loss.item() * len(labels)
         batch_means.append(loss.item())
         correct += (outputs.argmax(1) == labels).sum().item()
+        accuracies += 100.0 * (outputs.argmax(1) == labels).sum().item() / len(labels)
         seen += len(labels)
         with torch.no_grad():  # on a copy, whose batch norm statistics may move
             again = copy.deepcopy(model)(images)
@@ -107,6 +163,15 @@ def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
     return {
         "loss": weighted / seen,
         "mean_of_batch_means": sum(batch_means) / len(batch_means),
+        **_epoch_slips(
+            weighted,
+            sum(batch_means),
+            correct,
+            accuracies,
+            seen,
+            len(batch_means),
+            len(batches[0][1]),
+        ),
         "accuracy": 100.0 * correct / seen,
         "state": _state(model),
         "loss_after_step": after_loss / seen,

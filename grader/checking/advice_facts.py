@@ -12,6 +12,11 @@ def _padding_given(match, context) -> bool:
     return type(padding) is int and padding > 0
 
 
+def _stride_given(match, context) -> bool:
+    stride = context.argument("stride")
+    return type(stride) is int and stride > 1
+
+
 def _tuple_argument(match, context) -> bool:
     return any(type(value) is tuple for _, value in context.arguments)
 
@@ -19,6 +24,13 @@ def _tuple_argument(match, context) -> bool:
 FACTS: dict[str, Fact] = {
     # the failing call was asked to pad (padding=1, not padding=0 or no padding at all)
     "padding given": Fact("padding given", _padding_given),
+    # the failing call was asked to move its window by more than 1 (stride=2, not 1 or none)
+    "stride given": Fact("stride given", _stride_given),
+    # a size mismatch (sizes_differ) whose first operand is the smaller, as a patch cut short
+    # by the image's edge is in `patch * kernel`
+    "the first size smaller": Fact(
+        "the first size smaller", lambda m, c: int(m.group(1)) < int(m.group(2))
+    ),
     # a size mismatch (sizes_differ) in dimension 0, the rows of a 2-D patch
     "dimension 0 differs": Fact("dimension 0 differs", lambda m, c: m.group(3) == "0"),
     # one of the call's arguments is a tuple, such as kernel_size=(3, 5)

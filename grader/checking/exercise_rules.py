@@ -3,7 +3,8 @@ may hold a torch-free `rules.py` whose ADVICE maps a rule's name to what to chec
 exercise (it replaces the rule's general "What to check", for the rules that leave it open).
 
 An advice is a text, or {"text": ..., "needs": [fact names]} (grader/checking/advice_facts.py):
-the text is said only when those facts hold for the error at hand."""
+the text is said only when those facts hold for the error at hand; or a list of such, the
+first whose facts hold said."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from grader.workbook.files import load_file
 
 
 @functools.cache
-def advice(exercise_id: str) -> Mapping[str, tuple[str, tuple[Fact, ...]]]:
-    """{rule name: (what to check, the facts it needs)} for the exercise; empty for none, or an
-    id the catalog lacks."""
+def advice(exercise_id: str) -> Mapping[str, tuple[tuple[str, tuple[Fact, ...]], ...]]:
+    """{rule name: ((what to check, the facts it needs), ...)} for the exercise, in the order
+    to try them; empty for none, or an id the catalog lacks."""
     try:
         path = part(exercise_by_id(exercise_id), RULES)
     except KeyError:
@@ -31,7 +32,12 @@ def advice(exercise_id: str) -> Mapping[str, tuple[str, tuple[Fact, ...]]]:
     found = getattr(load_file(f"rules_{exercise_id}", path), "ADVICE", {})
     if not isinstance(found, dict) or not all(isinstance(k, str) for k in found):
         raise TypeError(f"{path}: ADVICE must be a dict {{rule name: text}}")
-    return MappingProxyType({name: _entry(path, name, value) for name, value in found.items()})
+    return MappingProxyType(
+        {
+            name: tuple(_entry(path, name, v) for v in (value if type(value) is list else [value]))
+            for name, value in found.items()
+        }
+    )
 
 
 def _entry(path, name: str, value) -> tuple[str, tuple[Fact, ...]]:

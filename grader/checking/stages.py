@@ -133,4 +133,5 @@ def localised(failure: CheckFailure, found: tuple[str, str] | None) -> CheckFail
         f"{failure.headline} {sentence}",
         "\n".join(part for part in (details, failure.details) if part),
         failure.mistake,
+        failure.shows,  # what the values show (a softmax of the output...) stays said
     )

@@ -60,8 +60,10 @@ def _advice(rule: Rule, match, context: Context) -> str:
     """The exercise's advice for `rule`, when every fact it needs holds here; else ""."""
     if not context.exercise:
         return ""
-    text, needs = advice(context.exercise).get(rule.name, ("", ()))
-    return text if all(fact(match, context) for fact in needs) else ""
+    for text, needs in advice(context.exercise).get(rule.name, ()):
+        if all(fact(match, context) for fact in needs):
+            return text
+    return ""
 
 
 def rule_for(message: str) -> str:

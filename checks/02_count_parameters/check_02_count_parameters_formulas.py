@@ -1,0 +1,164 @@
+"""Checks for exercise 02, part two: the parameter counts computed by formula (conv2d, linear,
+the tutorial's SimpleCNN). A wrong count is explained by a change of its formula confirmed on
+the other cases (anatomy_counts.explain_formula), or by the parts the model is made of."""
+
+import pytest
+
+from grader.checking.anatomy_counts import explain, explain_formula, parts_of
+from grader.checking.compare import expect_value, when
+from grader.checking.formula_cases import elsewhere, layer_terms
+from grader.checking.reproduce import Unless, reproduced
+
+
+def _conv_terms(cin: int, cout: int, k, bias: bool) -> tuple:
+    kh, kw = (k, k) if isinstance(k, int) else k
+    return layer_terms(("in_channels", "out_channels", "kh", "kw"), (cin, cout, kh, kw), bias)
+
+
+def _linear_terms(fin: int, fout: int, bias: bool) -> tuple:
+    return layer_terms(("in_features", "out_features"), (fin, fout), bias)
+
+
+CONV_CASES = [
+    (1, 4, 3, True),
+    (4, 8, 3, True),
+    (3, 16, (3, 5), True),
+    (2, 6, 1, False),
+    (8, 8, (2, 4), False),
+]
+
+
+def _conv_count(in_channels: int, out_channels: int, kernel_size, bias: bool) -> int:
+    """What nn.Conv2d holds: the trusted count the reproduced mistakes start from."""
+    from torch import nn
+
+    layer = nn.Conv2d(in_channels, out_channels, kernel_size, bias=bias)
+    return sum(p.numel() for p in layer.parameters())
+
+
+@pytest.mark.points(2)
+@pytest.mark.public
+def test_conv2d_param_count(submission):
+    from torch import nn
+
+    for cin, cout, k, bias in CONV_CASES:
+        expected = sum(p.numel() for p in nn.Conv2d(cin, cout, k, bias=bias).parameters())
+        kh, kw = (k, k) if isinstance(k, int) else k
+        formula = lambda a, case=(cin, cout, k, bias): explain_formula(  # noqa: E731
+            a,
+            *_conv_terms(*case),
+            others=elsewhere(submission.conv2d_param_count, case, CONV_CASES, _conv_terms),
+        )
+        expect_value(
+            submission.conv2d_param_count(cin, cout, k, bias=bias),
+            expected,
+            what="conv2d_param_count",
+            inputs=f"({cin}, {cout}, {k!r}, bias={bias})",
+            explain=formula,
+            likely=[
+                when(
+                    lambda a: not bias and a == expected + cout, "bias=False still adds the biases."
+                ),
+                when(
+                    lambda a: a == expected - (cout if bias else 0),
+                    "the biases (one per output channel) are missing.",
+                ),
+                # in_channels (or any one size) left out: explain_formula, confirmed elsewhere
+                when(
+                    lambda a: (
+                        not isinstance(k, int) and a == cin * cout * kh * kh + (cout if bias else 0)
+                    ),
+                    "a (kh, kw) kernel_size is treated as square.",
+                ),
+                Unless(  # a swap that only moves the biases is also a bias per input
+                    reproduced(
+                        _conv_count,
+                        [cin, cout, k, bias],
+                        ["in_channels", "out_channels", "kernel_size", "bias"],
+                        what="conv2d_param_count",
+                        confirm=lambda i, o, k, b: submission.conv2d_param_count(i, o, k, bias=b),
+                        others=CONV_CASES,
+                    ),
+                    formula,
+                ),
+            ],
+        )
+
+
+LINEAR_CASES = [(392, 64, True), (64, 10, True), (7, 3, False), (1, 1, True)]
+
+
+@pytest.mark.points(1)
+@pytest.mark.public
+def test_linear_param_count(submission):
+    for fin, fout, bias in LINEAR_CASES:
+        expected = fin * fout + (fout if bias else 0)
+        formula = lambda a, case=(fin, fout, bias): explain_formula(  # noqa: E731
+            a,
+            *_linear_terms(*case),
+            others=elsewhere(submission.linear_param_count, case, LINEAR_CASES, _linear_terms),
+        )
+        expect_value(
+            submission.linear_param_count(fin, fout, bias=bias),
+            expected,
+            what="linear_param_count",
+            inputs=f"({fin}, {fout}, bias={bias})",
+            explain=formula,
+            likely=[
+                when(
+                    lambda a: not bias and a == fin * fout + fout,
+                    "bias=False still adds the biases.",
+                ),
+                when(lambda a: a == fin * fout, "the biases (one per output feature) are missing."),
+                Unless(  # a swap that only moves the biases is also a bias per input
+                    reproduced(
+                        lambda i, o, b: i * o + (o if b else 0),
+                        [fin, fout, bias],
+                        ["in_features", "out_features", "bias"],
+                        what="linear_param_count",
+                        confirm=lambda i, o, b: submission.linear_param_count(i, o, bias=b),
+                        others=LINEAR_CASES,
+                    ),
+                    formula,
+                ),
+            ],
+        )
+
+
+@pytest.mark.points(1)
+@pytest.mark.public
+def test_simple_cnn_param_count(submission):
+    expect_value(
+        submission.simple_cnn_param_count(),
+        26138,
+        what="simple_cnn_param_count()",
+        explain=lambda a: explain(a, parts_of(_simple_cnn_layers())[0]),
+        likely=[
+            when(lambda a: a == 26138 - 4 - 8 - 64 - 10, "the biases are missing."),
+            *(  # fc1 of another model's feature map (channels * side * side): its count
+                when(
+                    lambda a, x=x: a == 26138 + (x - 392) * 64 and not _by_parts(a),
+                    f"your count is the right one with fc1 taking {x} inputs instead of 8 * 7 "
+                    "* 7 = 392: conv2's 8 channels, and two poolings take 28 to 14 to 7.",
+                )
+                for x in FC1_INPUTS
+            ),
+        ],
+    )
+
+
+# feature-map sizes of the tutorial's model: channels 1, 4, 8; sides with and without padding
+FC1_INPUTS = sorted({c * s * s for c in (1, 4, 8) for s in (28, 14, 7, 26, 13, 11, 5)} - {392})
+
+
+def _by_parts(answer) -> str:
+    """The count explained by parts left out or added (a rival explanation), or ""."""
+    return explain(answer, parts_of(_simple_cnn_layers())[0])
+
+
+def _simple_cnn_layers():
+    """The tutorial's SimpleCNN's layers by name, whose parts explain a wrong total."""
+    from torch import nn
+
+    layers = [nn.Conv2d(1, 4, 3), nn.Conv2d(4, 8, 3), nn.Linear(392, 64), nn.Linear(64, 10)]
+    return nn.ModuleDict(dict(zip(["conv1", "conv2", "fc1", "fc2"], layers)))

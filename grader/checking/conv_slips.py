@@ -1,0 +1,154 @@
+"""A 2-D convolution by hand (cross-correlation, as nn.Conv2d) computed again with one slip of
+the loop that learners write, each a `looks_like`: named only when the learner's tensor is
+exactly what that slip computes. The slips: the image padded on other sides than p on each
+(the width only, all on one side) or with other values than zeros (ones, its edge, a
+reflection), a window that does not move by the stride, an output one row and one column short,
+and a window product written back into the padded image (an in-place multiply on a slice, which
+is a view), so that later windows overlap values already multiplied (a loop computed by the
+exercise's oracle, `more=`: it holds the right loop, which a handout must not).
+
+A slip whose values equal another's, or the right ones, is left out: it proves nothing."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from grader.checking.compare import Mistake, looks_like
+
+_SIDES = ("left", "right", "top", "bottom")  # F.pad's order for the last two dimensions
+
+
+def conv(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1, padding: int = 0):
+    """What nn.Conv2d computes (cross-correlation), as an independent oracle."""
+    return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+
+
+def _fits(image: torch.Tensor, kernel: torch.Tensor) -> bool:
+    return all(k <= n for k, n in zip(kernel.shape, image.shape))
+
+
+def _placements(padding: int) -> list[tuple[tuple[int, int, int, int], str]]:
+    """Padding put elsewhere than p on every side, with what F.pad was given, in words."""
+    p, two = padding, 2 * padding
+    found = []
+    for pads in ((0, two, 0, two), (two, 0, two, 0), (0, two, two, 0), (two, 0, 0, two)):
+        sides = " and ".join(s for s, n in zip(_SIDES, pads) if n)
+        found.append(
+            (
+                pads,
+                f"the padding is all on one side of each dimension ({sides}): your values are "
+                f"those of the image padded by F.pad(image, {pads}); F.pad(image, ({p}, {p}, "
+                f"{p}, {p})) puts {p} on each side.",
+            )
+        )
+    found.append(
+        (
+            (0, 0, p, p),
+            f"only the height is padded: your values are those of F.pad(image, (0, 0, {p}, "
+            f"{p})); F.pad(image, ({p}, {p}, {p}, {p})) pads the width and the height.",
+        )
+    )
+    found.append(
+        (
+            (p, p, 0, 0),
+            f"only the width is padded: F.pad(image, ({p}, {p})) pads the last dimension "
+            f"alone; F.pad(image, (p, p, p, p)) pads the width and the height.",
+        )
+    )
+    return found
+
+
+def _fillings(image: torch.Tensor, padding: int) -> list[tuple[torch.Tensor, str]]:
+    """The image padded by `padding` on every side with something else than zeros."""
+    p, found = padding, []
+    for what, kwargs in (
+        ("ones", {"value": 1.0}),
+        ("copies of the edge pixels (mode='replicate')", {"mode": "replicate"}),
+        ("a reflection of the image (mode='reflect')", {"mode": "reflect"}),
+    ):
+        try:
+            padded = F.pad(image[None, None], (p,) * 4, **kwargs)[0, 0]
+        except (RuntimeError, ValueError, NotImplementedError):  # a reflection wider than it
+            continue
+        found.append(
+            (
+                padded,
+                f"the border is padded with {what}, not zeros: your values are those of that "
+                f"image; F.pad(image, ({p}, {p}, {p}, {p})) pads with zeros.",
+            )
+        )
+    return found
+
+
+def window_mistakes(image, kernel, stride: int = 1, padding: int = 0, more=None) -> list[Mistake]:
+    """Each slip as a `looks_like`, when its values differ from the right ones and each other's.
+    `more(image, kernel, stride, padding)`: further (values, words), from an exercise's oracle
+    (a loop that computes a slip holds the right loop too, which a handout must not)."""
+    expected = conv(image, kernel, stride, padding)
+    found = _distinct(_candidates(image, kernel, stride, padding, more), expected)
+    return [looks_like(values, words) for values, words in found]
+
+
+def magnitude_mistakes(image, first, second, padding: int = 1, more=None) -> list[Mistake]:
+    """sqrt(a**2 + b**2) of two convolutions (an edge magnitude) made with the same slip."""
+    expected = (conv(image, first, 1, padding) ** 2 + conv(image, second, 1, padding) ** 2).sqrt()
+    pairs = zip(
+        _candidates(image, first, 1, padding, more), _candidates(image, second, 1, padding, more)
+    )
+    candidates = [
+        ((a**2 + b**2).sqrt(), f"in the convolutions, {words[0].lower()}{words[1:]}")
+        for (a, words), (b, _) in pairs
+        if a.shape == b.shape
+    ]
+    return [looks_like(values, words) for values, words in _distinct(candidates, expected)]
+
+
+def _candidates(image, kernel, stride: int, padding: int, more) -> list[tuple[torch.Tensor, str]]:
+    expected = conv(image, kernel, stride, padding)
+    candidates: list[tuple[torch.Tensor, str]] = []
+    if padding:
+        for pads, words in _placements(padding):
+            padded = F.pad(image, pads)
+            if _fits(padded, kernel):
+                candidates.append((conv(padded, kernel, stride), words))
+        for padded, words in _fillings(image, padding):
+            candidates.append((conv(padded, kernel, stride), words))
+    if stride > 1:
+        rows, cols = expected.shape
+        candidates.append(
+            (
+                conv(image, kernel, 1, padding)[:rows, :cols],
+                f"the output has the right size but the window moves 1 pixel at a time: with "
+                f"stride={stride} the patch for out[i, j] starts at row i * stride and column "
+                "j * stride.",
+            )
+        )
+    if not padding and min(expected.shape) > 1:
+        # without padding only: padded on the top and left alone, one padding row short gives
+        # these very values too
+        candidates.append(
+            (
+                expected[:-1, :-1],
+                "the output is one row and one column short: the size is "
+                "(size + 2 * padding - kernel) // stride + 1, and the + 1 counts the first "
+                "window.",
+            )
+        )
+    if more is not None:
+        candidates += more(image, kernel, stride, padding)
+    return candidates
+
+
+def _distinct(candidates, expected):
+    """The candidates whose values neither the right answer nor another candidate has."""
+
+    def same(a: torch.Tensor, b: torch.Tensor) -> bool:
+        return a.shape == b.shape and torch.allclose(a, b, atol=1e-4, rtol=1e-4)
+
+    kept = []
+    for index, (values, words) in enumerate(candidates):
+        others = [v for k, (v, _) in enumerate(candidates) if k != index]
+        if not same(values, expected) and not any(same(values, v) for v in others):
+            kept.append((values, words))
+    return kept
