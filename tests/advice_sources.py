@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("checks", "grader/checking")
 # constructors whose mistake is the answer the mistake itself computes
-BY_CONSTRUCTION = {"looks_like", "reproduced", "Reproduced", "integer_division"}
+BY_CONSTRUCTION = {"looks_like", "reproduced", "Reproduced", "integer_division", "Aggregated"}
 # functions that compare their first argument's values with a computed value
 VALUE_COMPARES = {"same_state", "_same", "_close", "_close_to", "allclose", "equal", "isclose"}
 # the answer differs from the spec's structure, a fact the sentence may state with the spec

@@ -21,12 +21,36 @@ MEAN, STD = 0.1307, 0.3081
 @pytest.mark.points(2)
 def test_dataset_length_and_items(submission):
     images, labels = torch.randn(7, 1, 4, 4), torch.arange(7) % 3
-    result = submission.drive("dataset_items", images, labels)
-    expect_value(result["len"], 7, what="len(SimpleDataset(7 images, 7 labels))")
-    for index, item in zip(sorted({0, 3, 6}), result["items"]):
+    result = submission.drive("dataset_items", images, labels, indices=[0, 3, 6])
+    if result["len"] != 7:
+        _expect_length(submission, result["len"])
+    for index, item in zip([0, 3, 6], result["items"]):
         image, label = _pair(item, index, (images[index], labels[index]))
         expect_tensor(image, images[index], what=f"the image of dataset[{index}]")
         expect_tensor(label, labels[index], what=f"the label of dataset[{index}]")
+
+
+def _expect_length(submission, size) -> None:
+    """len(dataset) of 7 samples is wrong: off by the same number on a dataset of 4 samples too
+    (a second input, as one number proves little) names the offset."""
+    other = submission.drive("dataset_items", torch.zeros(4, 1, 2, 2), torch.arange(4), indices=[])
+    offset = other["len"] - 4 if type(other["len"]) is int else 0
+    words = {-1: "one less than", 1: "one more than"}.get(
+        offset, f"{abs(offset)} {'more' if offset > 0 else 'less'} than"
+    )
+    expect_value(
+        size,
+        7,
+        what="len(SimpleDataset(7 images, 7 labels))",
+        likely=[
+            when(
+                lambda a: offset != 0 and type(a) is int and a == 7 + offset,
+                f"len(dataset) is {words} the number of samples on both datasets tried "
+                f"({7 + offset} for 7, {4 + offset} for 4): __len__ must return the number of "
+                "samples, len(self.images).",
+            )
+        ],
+    )
 
 
 def _pair(item, index: int, want: tuple | None = None) -> tuple:
@@ -60,19 +84,35 @@ def _equal(value, want: torch.Tensor) -> bool:
 @pytest.mark.points(2)
 def test_dataset_applies_transform(submission):
     images, labels = torch.randn(5, 1, 4, 4), torch.arange(5)
-    result = submission.drive("dataset_items", images, labels, transform="affine")
-    for index, item in zip(sorted({0, 2, 4}), result["items"]):
-        image, _ = _pair(item, index, (images[index] * 2.0 + 1.0, labels[index]))
+    result = submission.drive(
+        "dataset_items", images, labels, transform="affine", indices=[0, 2, 4]
+    )
+    pairs = [
+        _pair(item, i, (images[i] * 2.0 + 1.0, labels[i]))
+        for i, item in zip([0, 2, 4], result["items"])
+    ]
+    # every label is 2y + 1 and every image untouched: the transform ran on the labels
+    on_labels = all(
+        _equal(image, images[i]) and _equal(label, labels[i] * 2.0 + 1.0)
+        for i, (image, label) in zip([0, 2, 4], pairs)
+    )
+    for index, (image, _) in zip([0, 2, 4], pairs):
         expect_tensor(
             image,
             images[index] * 2.0 + 1.0,
             what=f"dataset[{index}]'s image with transform x -> 2x + 1",
             likely=[
+                when(
+                    lambda a: on_labels and torch.equal(a, images[index]),
+                    "the transform is applied to the label, not to the image: every label "
+                    "came back as 2y + 1 and every image unchanged. In __getitem__, "
+                    "return self.transform(image), label.",
+                ),
                 looks_like(
                     images[index],
                     "the transform is not applied: in __getitem__, "
                     "return self.transform(image) when a transform was given.",
-                )
+                ),
             ],
         )
 
@@ -89,11 +129,18 @@ def test_dataset_rejects_mismatched_lengths(submission):
 @pytest.mark.points(2)
 def test_loader_keeps_every_sample_and_the_last_batch(submission):
     run = submission.drive("loader_runs", 10, 4, True, [0])[0]
+    fixed = None if run["sizes"] == [4, 4, 2] else _fixed_batch_size(submission, run["sizes"])
     expect_value(
         run["sizes"],
         [4, 4, 2],
         what="the batch sizes of make_loader(10 samples, batch_size=4)",
         likely=[
+            when(
+                lambda a: fixed is not None and a == _batches(10, fixed),
+                f"the batches are of {fixed} samples whatever batch_size asks (on 10 samples "
+                "with batch_size=4, and on 40 with batch_size=8): batch_size is not passed on "
+                "to the DataLoader.",
+            ),
             when(
                 lambda a: a == [4, 4],
                 "the last, smaller batch is dropped (drop_last=True): keep it.",
@@ -106,6 +153,26 @@ def test_loader_keeps_every_sample_and_the_last_batch(submission):
     expect_value(
         sorted(run["order"]), list(range(10)), what="the samples one epoch yields (sorted)"
     )
+
+
+def _batches(size: int, batch_size: int) -> list[int]:
+    """The batch sizes a DataLoader without drop_last gives."""
+    return [min(batch_size, size - start) for start in range(0, size, batch_size)]
+
+
+def _fixed_batch_size(submission, sizes) -> int | None:
+    """The one batch size other than the asked one that gives `sizes` for 10 samples with
+    batch_size=4 and also a second loader's for 40 samples with batch_size=8, or None: a batch
+    size that does not follow the argument, proven on two loaders."""
+    if type(sizes) is not list or not sizes or any(type(s) is not int or s < 1 for s in sizes):
+        return None
+    other = submission.drive("loader_runs", 40, 8, False, [0])[0]["sizes"]
+    fits = [
+        b
+        for b in range(1, 42)  # 40 and 41 alike: one batch of all 40, not proven
+        if b not in (4, 8) and _batches(10, b) == sizes and _batches(40, b) == other
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 @pytest.mark.points(3)

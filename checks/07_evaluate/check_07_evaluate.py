@@ -10,6 +10,7 @@ model, images and labels from inputs.py."""
 import pytest
 import torch
 
+from grader.checking.anatomy_batches import Aggregated
 from grader.checking.compare import (
     StudentError,
     expect_number,
@@ -139,6 +140,7 @@ def test_predict_uses_eval_mode(submission, mode_case, inputs):
 def test_accuracy_in_percent(submission, case, inputs, reference, expected):
     model = inputs.model_for(case)
     want = expected("accuracy", lambda: reference.accuracy(model, case["batches"]), case)
+    regrouped = _regroup(case, (4, 4, 4, 1))  # to confirm a way of putting batches together
     with torch.no_grad():
         per_batch = [
             100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in case["batches"]
@@ -162,8 +164,30 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
             integer_division(want, len(case["labels"]), "total"),
+            Aggregated(
+                _parts(model, case["batches"]),
+                _parts(model, regrouped["batches"]),
+                lambda: _run(submission, regrouped, "accuracy")["value"],
+                what="your accuracy",
+            ),
         ],
     )
+
+
+def _regroup(case: dict, sizes: tuple[int, ...]) -> dict:
+    """The same samples in batches of `sizes`."""
+    batches, start = [], 0
+    for size in sizes:
+        stop = start + size
+        batches.append((case["images"][start:stop], case["labels"][start:stop]))
+        start = stop
+    return {**case, "batches": batches}
+
+
+def _parts(model, batches) -> list[tuple[float, int]]:
+    """Per batch: (correct predictions, samples), in evaluation mode."""
+    with torch.no_grad():
+        return [(float((model(x).argmax(1) == y).sum()), len(y)) for x, y in batches]
 
 
 @pytest.mark.points(2)
