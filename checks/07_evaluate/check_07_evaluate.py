@@ -10,7 +10,7 @@ model, images and labels from inputs.py."""
 import pytest
 import torch
 
-from grader.checking.anatomy_batches import Aggregated
+from grader.checking.anatomy_batches import Aggregated, counted_batches, regroup
 from grader.checking.compare import (
     StudentError,
     expect_number,
@@ -140,7 +140,8 @@ def test_predict_uses_eval_mode(submission, mode_case, inputs):
 def test_accuracy_in_percent(submission, case, inputs, reference, expected):
     model = inputs.model_for(case)
     want = expected("accuracy", lambda: reference.accuracy(model, case["batches"]), case)
-    regrouped = _regroup(case, (4, 4, 4, 1))  # to confirm a way of putting batches together
+    # the same samples in other batches, to confirm a way of putting batches together
+    regrouped = {**case, "batches": regroup(case["images"], case["labels"], (4, 4, 4, 1))}
     with torch.no_grad():
         per_batch = [
             100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in case["batches"]
@@ -172,16 +173,6 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
             ),
         ],
     )
-
-
-def _regroup(case: dict, sizes: tuple[int, ...]) -> dict:
-    """The same samples in batches of `sizes`."""
-    batches, start = [], 0
-    for size in sizes:
-        stop = start + size
-        batches.append((case["images"][start:stop], case["labels"][start:stop]))
-        start = stop
-    return {**case, "batches": batches}
 
 
 def _parts(model, batches) -> list[tuple[float, int]]:
@@ -216,6 +207,7 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
                 lambda a: a.dtype != torch.int64,
                 "counts should be int64 (torch.zeros(..., dtype=torch.int64)).",
             ),
+            *counted_batches(_batch_matrices(inputs.model_for(case), case["batches"])),
         ],
     )
     # the whole contract: num_classes by default, and beyond every label and prediction seen
@@ -251,15 +243,17 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
         )
 
 
+def _batch_matrices(model, batches) -> list[torch.Tensor]:
+    with torch.no_grad():
+        return [
+            torch.bincount(y * 10 + model(x).argmax(1), minlength=100).view(10, 10)
+            for x, y in batches
+        ]
+
+
 def _once_per_batch(model, batches) -> torch.Tensor:
     """What matrix[labels, predictions] += 1 gives: a pair repeated within a batch counts once."""
-    matrix = torch.zeros(10, 10, dtype=torch.int64)
-    with torch.no_grad():
-        for images, labels in batches:
-            seen = torch.zeros(10, 10, dtype=torch.int64)
-            seen[labels, model(images).argmax(1)] = 1
-            matrix += seen
-    return matrix
+    return sum((m > 0).long() for m in _batch_matrices(model, batches))
 
 
 @pytest.mark.points(2)

@@ -3,7 +3,8 @@ wrong way: one batch only, the total over the number of batches or the batch siz
 ratios summed, every batch but the last, or the count never divided. A single number is matched
 by unrelated slips too easily, so a way is named only when it also gives the learner's answer on
 the same samples grouped into other batches (`confirm`), where it gives another number, and when
-exactly one way does so on both."""
+exactly one way does so on both. A total of counts (a confusion matrix) over only some of the
+batches is said by its many values alone (`counted_batches`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import torch
+
+from grader.checking.compare import Mistake, looks_like
+
 Parts = Sequence[tuple[float, int]]  # per batch: (the sum of what is averaged, its samples)
+
+
+def regroup(images: torch.Tensor, labels: torch.Tensor, sizes: Sequence[int]) -> list[tuple]:
+    """The same samples in batches of `sizes`, in order."""
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return [(images[a : a + n], labels[a : a + n]) for a, n in zip(starts, sizes)]
 
 
 def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
@@ -115,3 +126,24 @@ class Aggregated:
         if not self.words:
             return ""
         return f"{self.what}, here and on the same samples in other batches, is {self.words}."
+
+
+def counted_batches(each: Sequence[torch.Tensor]) -> list[Mistake]:
+    """A total of non-negative counts over the batches (a confusion matrix), counted over only
+    some of them: one mistake per proper subset of the batches, its sum. Every batch adds a
+    count, so no two subsets give the same total, and a match says which batches were counted."""
+    found, last = [], len(each) - 1
+    for mask in range(1, 2 ** len(each) - 1):
+        chosen = [i for i in range(len(each)) if mask >> i & 1]
+        if chosen == [0]:
+            words = "only the first batch is counted, as a return inside the loop gives."
+        elif chosen == [last]:
+            words = "only the last batch is counted, as a total made anew inside the loop gives."
+        elif chosen == list(range(last)):
+            words = "every batch but the last is counted: the loop leaves the last batch out."
+        else:
+            words = (
+                f"only batches {', '.join(str(i + 1) for i in chosen)} of {last + 1} are counted."
+            )
+        found.append(looks_like(sum(each[i] for i in chosen), words))
+    return found
