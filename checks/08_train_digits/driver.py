@@ -29,7 +29,7 @@ _trained: dict = {}
 # torch.Tensor at import cannot change what the driver measures with these.
 _CLONE, _DETACH = torch._C.TensorBase.clone, torch._C.TensorBase.detach
 _NE, _SUM, _ITEM = torch._C.TensorBase.ne, torch._C.TensorBase.sum, torch._C.TensorBase.item
-_NUMEL = torch._C.TensorBase.numel
+_NUMEL, _SUB, _MUL = torch._C.TensorBase.numel, torch._C.TensorBase.sub, torch._C.TensorBase.mul
 _NAMED_PARAMETERS, _MODULES = torch.nn.Module.named_parameters, torch.nn.Module.modules
 
 
@@ -78,6 +78,22 @@ def _moved(before: dict, model) -> int:
     return moved
 
 
+def _largest_change(before: dict, model) -> float | None:
+    """The largest relative change of a parameter tensor over fit, |after - before| / |before|
+    (norms), over those of the same shape that were not all zeros; None if there is none."""
+    largest = None
+    for name, new in _NAMED_PARAMETERS(model):
+        old = before.get(name)
+        if old is None or old.shape != new.shape:
+            continue
+        size = float(_ITEM(_SUM(_MUL(old, old))))
+        if size > 0:
+            step = _SUB(_DETACH(new), old)
+            change = (float(_ITEM(_SUM(_MUL(step, step)))) / size) ** 0.5
+            largest = change if largest is None else max(largest, change)
+    return largest
+
+
 def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
     """Fit the model `describe_model` built, in the modes it was built in, on the training digits
     drawn from `seed` (each glyph's label given by `relabel`); it is kept here for `scores`."""
@@ -96,6 +112,8 @@ def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
         "backwards": watch["backwards"],
         "stale": watch["stale"],
         "moved": _moved(_trained["fresh"], model),
+        "largest_change": _largest_change(_trained["fresh"], model),
+        "epoch_batches": len(loader),
     }
 
 

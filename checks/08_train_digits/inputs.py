@@ -105,12 +105,37 @@ def _how_fit_trained(report) -> str:
             f" fit ran {backwards} backward passes, but no parameter of the model moved: "
             "optimizer.step() is never called, or the optimizer holds another model's parameters."
         )
+    return _how_much(facts, backwards)
+
+
+TINY_CHANGE = 0.01  # the reference's parameter tensors move by 18 % to 120 % of their size
+
+
+def _how_much(facts: dict, backwards: int) -> str:
+    """How much fit trained, said only as the worker's counts show it: fewer backward passes
+    than one epoch's batches, or parameters that all moved by less than 1 % of their size."""
+    batches, change = facts.get("epoch_batches"), facts.get("largest_change")
+    if type(batches) is int and 0 < backwards < batches:
+        return (
+            f" fit ran only {backwards} backward pass{'es' if backwards > 1 else ''} in all, where "
+            f"one pass over the training digits is {batches} batches (a return or break inside "
+            "the training loop gives this)."
+        )
+    if type(change) is float and 0 <= change < TINY_CHANGE:
+        return (
+            f" fit ran {backwards} backward passes, but no parameter tensor moved by more than "
+            f"{100 * change:.2g} % of its size (its norm): the updates were tiny, as a learning "
+            "rate far too small (or a loss scaled down) gives. Adam with lr=1e-3 is a safe start."
+        )
     return ""
 
 
-def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, str]:
+def diagnosis(
+    scores: torch.Tensor, accuracy: float, report=None, fresh_varied: bool = False
+) -> tuple[str, str]:
     """(a named mistake the scores (or the worker's account of fit's backward passes) show, or
-    "", and what the numbers say otherwise)."""
+    "", and what the numbers say otherwise). `fresh_varied`: the model's scores before fit
+    differed from digit to digit (seen by the check)."""
     never_cleared = _never_cleared(report, accuracy)
     if never_cleared:
         return never_cleared, ""
@@ -139,6 +164,13 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
             "training exploded: lower the learning rate.",
             "",
         )
+    if (scores - scores[0]).abs().max().item() < 1e-6 and fresh_varied:
+        return "", (
+            "The model gives every digit the same scores, so it predicts one class for all; "
+            "before fit its scores differed from digit to digit, so fit made the output ignore "
+            "the input: training collapsed, as too high a learning rate gives (Adam with "
+            "lr=1e-3 is a safe start)."
+        )
     if (scores - scores[0]).abs().max().item() < 1e-6:
         return "", (
             "The model gives every digit the same scores, so it predicts one class for all. "
@@ -147,7 +179,12 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
         )
     if accuracy < 20:
         return "", "That is about chance (10 %)." + _how_fit_trained(report)
-    return "", "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+    facts = report if isinstance(report, dict) else {}
+    backwards = facts.get("backwards")
+    done = _how_much(facts, backwards) if type(backwards) is int else ""
+    return "", (
+        done.strip() or "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+    )
 
 
 def score_locally(module, seed: int = 0) -> dict:
