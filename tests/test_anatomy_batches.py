@@ -97,6 +97,14 @@ def test_08_says_how_much_fit_trained_only_on_the_counts_that_show_it():
         assert "only" not in advice and "too small" not in advice, near
     _, advice = oracle.diagnosis(scores, 55.0, {**one, "backwards": 40})  # above chance too
     assert advice.startswith("fit ran only 40 backward passes")
+    drawn = {**tiny, "backwards": 314, "largest_change": 0.5, "digits": 10_000}
+    _, advice = oracle.diagnosis(scores, 63.4, {**drawn, "digits_drawn": 128})
+    assert "drew only 128 distinct digits of the 10,000" in advice
+    for near in (4_000, 0, 10_000, "128"):  # a subset of its own, none drawn, all, no account
+        _, advice = oracle.diagnosis(scores, 63.4, {**drawn, "digits_drawn": near})
+        assert "distinct digits" not in advice, near
+    _, advice = oracle.diagnosis(scores, 63.4, {**drawn, "backwards": 6, "digits_drawn": 128})
+    assert "distinct digits" not in advice  # each digit used about three times: not named
 
 
 def test_08_says_training_collapsed_only_when_the_fresh_model_told_digits_apart():

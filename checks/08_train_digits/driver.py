@@ -11,6 +11,7 @@ the worker, and the accuracy, thresholds and timing are all decided outside (inp
 from __future__ import annotations
 
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
 from grader.digits import digit_loader
 
@@ -102,7 +103,9 @@ def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
         part.training = mode
     parameters = sum(p.numel() for p in model.parameters())
     watch = _watch_gradients(model)
-    loader = digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE, relabel=relabel)
+    given = digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE, relabel=relabel)
+    counted = _Counted(*given.dataset.tensors)  # the same digits, in the same order
+    loader = DataLoader(counted, batch_size=BATCH_SIZE, shuffle=True, generator=given.generator)
     try:
         module.fit(model, loader)
     finally:
@@ -114,7 +117,22 @@ def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
         "moved": _moved(_trained["fresh"], model),
         "largest_change": _largest_change(_trained["fresh"], model),
         "epoch_batches": len(loader),
+        "digits_drawn": len(counted.seen),
+        "digits": len(counted),
     }
+
+
+class _Counted(TensorDataset):
+    """The training digits, noting which were drawn (a few batches used over and over show as
+    few digits drawn); still a TensorDataset with its .tensors, for a fit that reads them."""
+
+    def __init__(self, *tensors: torch.Tensor) -> None:
+        super().__init__(*tensors)
+        self.seen: set[int] = set()
+
+    def __getitem__(self, index):
+        self.seen.add(int(index))
+        return super().__getitem__(index)
 
 
 def _watch_gradients(model) -> dict:

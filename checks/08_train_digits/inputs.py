@@ -108,6 +108,14 @@ def _how_fit_trained(report) -> str:
     return _how_much(facts, backwards)
 
 
+def _few_drawn(drawn, digits, batches, backwards: int) -> bool:
+    """At most ten batches' worth of distinct digits drawn, each used four times or more."""
+    if type(drawn) is not int or type(digits) is not int or type(batches) is not int:
+        return False
+    batch = digits / max(batches, 1)
+    return 0 < drawn <= 10 * batch and backwards * batch >= 4 * drawn and drawn < digits
+
+
 TINY_CHANGE = 0.01  # the reference's parameter tensors move by 18 % to 120 % of their size
 
 
@@ -120,6 +128,13 @@ def _how_much(facts: dict, backwards: int) -> str:
             f" fit ran only {backwards} backward pass{'es' if backwards > 1 else ''} in all, where "
             f"one pass over the training digits is {batches} batches (a return or break inside "
             "the training loop gives this)."
+        )
+    drawn, digits = facts.get("digits_drawn"), facts.get("digits")
+    if _few_drawn(drawn, digits, batches, backwards):
+        return (
+            f" fit ran {backwards} backward passes, but drew only {drawn:,} distinct digits of "
+            f"the {digits:,} the loader holds: it trains on the same few batches over and over "
+            "(as next(iter(loader)) in the loop gives: each call starts a new pass for one batch)."
         )
     if type(change) is float and 0 <= change < TINY_CHANGE:
         return (
