@@ -82,18 +82,21 @@ def _fit(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[dict, dict, 
         "fit",
         seeds.get("training", 0),
         relabel.tolist(),
+        stop_after=inputs.FIT_SECONDS + 0.25,  # over the budget by the worker's lower bound
         time_limit=inputs.FIT_WALL_SECONDS,
         cpu_limit=inputs.FIT_SECONDS + 1,
     )
     used = submission.usage()
     budgets = {"cpu": inputs.FIT_SECONDS, "wall": inputs.FIT_WALL_SECONDS}
     for kind, allowed in budgets.items():
-        if used[kind] > allowed:
+        stopped = kind == "cpu" and isinstance(report, dict) and report.get("stopped") is True
+        if used[kind] > allowed or stopped:
             fail(
-                f"loading your file and fit took {used['cpu']:.0f} s of CPU time "
+                f"loading your file and fit took {used['cpu']:.{int(stopped)}f} s of CPU time "
                 f"({used['wall']:.0f} s of wall time), more than the {allowed} s of {kind} time "
                 "allowed (work done at import counts too): fewer epochs or a smaller model"
-                + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else ".")
+                + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else "."),
+                inputs.how_far(report),
             )
     return used, report, varied
 

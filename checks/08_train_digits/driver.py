@@ -10,6 +10,8 @@ the worker, and the accuracy, thresholds and timing are all decided outside (inp
 
 from __future__ import annotations
 
+import time
+
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -32,6 +34,14 @@ _CLONE, _DETACH = torch._C.TensorBase.clone, torch._C.TensorBase.detach
 _NE, _SUM, _ITEM = torch._C.TensorBase.ne, torch._C.TensorBase.sum, torch._C.TensorBase.item
 _NUMEL, _SUB, _MUL = torch._C.TensorBase.numel, torch._C.TensorBase.sub, torch._C.TensorBase.mul
 _NAMED_PARAMETERS, _MODULES = torch.nn.Module.named_parameters, torch.nn.Module.modules
+# this process's CPU time from just before the learner's file loads: never more than the grader's
+# own measure, which starts earlier and counts children too
+_CPU = time.process_time
+_CPU_AT_LOAD = _CPU()
+
+
+class _OutOfTime(Exception):
+    """Raised in a backward pass once fit has used more CPU than it may: it fails anyway."""
 
 
 def build(module) -> dict:
@@ -95,22 +105,30 @@ def _largest_change(before: dict, model) -> float | None:
     return largest
 
 
-def fit(module, seed: int, relabel: list[int] | None = None) -> dict:
+def fit(
+    module, seed: int, relabel: list[int] | None = None, stop_after: float | None = None
+) -> dict:
     """Fit the model `describe_model` built, in the modes it was built in, on the training digits
-    drawn from `seed` (each glyph's label given by `relabel`); it is kept here for `scores`."""
+    drawn from `seed` (each glyph's label given by `relabel`); it is kept here for `scores`.
+    `stop_after`: CPU seconds after which a backward pass stops fit, so that the report can say
+    how far it got (the grader's own measure, larger, fails it then)."""
     model = _trained["model"]
     for part, mode in zip(_MODULES(model), _trained["modes"]):
         part.training = mode
     parameters = sum(p.numel() for p in model.parameters())
-    watch = _watch_gradients(model)
+    watch = _watch_gradients(model, stop_after)
     given = digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE, relabel=relabel)
     counted = _Counted(*given.dataset.tensors)  # the same digits, in the same order
     loader = DataLoader(counted, batch_size=BATCH_SIZE, shuffle=True, generator=given.generator)
+    stopped = False
     try:
         module.fit(model, loader)
+    except _OutOfTime:
+        stopped = True
     finally:
         watch["handle"] and watch["handle"].remove()
     return {
+        "stopped": stopped,
         "parameters": parameters,
         "backwards": watch["backwards"],
         "stale": watch["stale"],
@@ -135,9 +153,10 @@ class _Counted(TensorDataset):
         return super().__getitem__(index)
 
 
-def _watch_gradients(model) -> dict:
+def _watch_gradients(model, stop_after: float | None = None) -> dict:
     """Count the backward passes and those that met a parameter whose .grad still held earlier
-    gradients (not cleared since the last backward): what a fit without zero_grad does."""
+    gradients (not cleared since the last backward): what a fit without zero_grad does. Past
+    `stop_after` CPU seconds, a backward pass raises _OutOfTime."""
     watch = {"backwards": 0, "stale": 0, "handle": None}
     first = next((p for p in model.parameters() if p.requires_grad), None)
     if first is None:
@@ -146,6 +165,8 @@ def _watch_gradients(model) -> dict:
     def seen(grad):
         watch["backwards"] += 1
         watch["stale"] += int(first.grad is not None and bool(first.grad.any()))
+        if stop_after is not None and _CPU() - _CPU_AT_LOAD > stop_after:
+            raise _OutOfTime
         return grad
 
     watch["handle"] = first.register_hook(seen)

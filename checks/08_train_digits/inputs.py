@@ -116,6 +116,19 @@ def _few_drawn(drawn, digits, batches, backwards: int) -> bool:
     return 0 < drawn <= 10 * batch and backwards * batch >= 4 * drawn and drawn < digits
 
 
+def how_far(report) -> str:
+    """How far fit had got when the driver stopped it at the CPU limit (the worker's account)."""
+    facts = report if isinstance(report, dict) else {}
+    backwards, batches = facts.get("backwards"), facts.get("epoch_batches")
+    if facts.get("stopped") is not True or type(backwards) is not int or type(batches) is not int:
+        return ""
+    return (
+        f"fit was still training when its CPU time ran out: {backwards:,} backward passes by "
+        f"then, {backwards / max(batches, 1):.1f} passes over the training digits ({batches} "
+        "batches each)."
+    )
+
+
 TINY_CHANGE = 0.01  # the reference's parameter tensors move by 18 % to 120 % of their size
 
 
