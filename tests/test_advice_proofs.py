@@ -63,7 +63,8 @@ OBSERVATIONS = {
     _06 + "the images are not transformed: pass transform=mnist_transfo": "an untransformed "
     "image's type (PIL or numpy) read: no transform ran on it",
     _07 + "the predictions are a column, shape (N, 1) (as argmax(dim=1,": "the shape read",
-    _07 + "these are the scores: take the argmax over dim=1.": "the scores' shape read",
+    _07 + "one row of 10 values per image, the scores' shape: predict r": "the scores' shape "
+    "read, and what the spec asks",
     _07 + "class indices should be int64 (what argmax returns).": TYPE,
     _07 + "a batch of one gave a 0-d tensor, shape (), where one class ": "the shape read; "
     "both ways of getting it are named as examples",

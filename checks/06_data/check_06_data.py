@@ -302,7 +302,8 @@ def test_load_mnist_reads_idx_files(submission, driver):
             likely=[
                 when(
                     lambda a: train is not None and a == len(data["test" if train else "train"][1]),
-                    "the train argument is not passed on: train=train.",
+                    f"{call} loaded the {'test' if train else 'training'} split (its size): "
+                    "pass the argument on as it is, train=train.",
                 )
             ],
         )
