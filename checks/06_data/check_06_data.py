@@ -303,7 +303,7 @@ def test_load_mnist_reads_idx_files(submission, driver):
                 when(
                     lambda a: train is not None and a == len(data["test" if train else "train"][1]),
                     f"{call} loaded the {'test' if train else 'training'} split (its size): "
-                    "pass the argument on as it is, train=train.",
+                    "the train argument is not passed on as given: train=train.",
                 )
             ],
         )

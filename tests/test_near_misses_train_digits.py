@@ -1,0 +1,63 @@
+"""08's account of how much fit trained (checks/08_train_digits/inputs.py), end to end: each said
+on a fit that shows it, and silent on a near miss (a slow learning rate that still moves the
+parameters). Each file is an edit of the reference; each trains for a few seconds of CPU."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_gate_near_misses import NearMiss
+from tests.test_gate_near_misses import (
+    test_a_near_miss_loses_points_and_is_not_misnamed as graded_and_read,
+)
+
+_STEP = "            optimizer.step()\n"
+_ADAM = "torch.optim.Adam(model.parameters(), lr=1e-3)"
+_LOOP = "        for images, labels in train_loader:\n"
+_CHECK = "held_out_accuracy_at_least"
+
+CASES = [
+    NearMiss(  # a return inside the loop: one backward pass
+        "returns_after_one_batch",
+        "train_digits",
+        ((_STEP, _STEP + "            return\n"),),
+        _CHECK,
+        ("distinct digits", "updates were tiny"),
+        ("fit ran only 1 backward pass in all, where one pass over the training digits is 157",),
+    ),
+    NearMiss(  # next(iter(loader)) each step: the same few batches over and over
+        "same_batch_over_and_over",
+        "train_digits",
+        (
+            (
+                _LOOP,
+                "        for _ in range(len(train_loader)):\n"
+                "            images, labels = next(iter(train_loader))\n",
+            ),
+        ),
+        _CHECK,
+        ("only 1 backward", "updates were tiny"),
+        ("distinct digits of the 10,000 the loader holds",),
+    ),
+    NearMiss(  # SGD with a learning rate far too small: every tensor moves by under 1 %
+        "lr_far_too_small",
+        "train_digits",
+        ((_ADAM, "torch.optim.SGD(model.parameters(), lr=1e-6)"),),
+        _CHECK,
+        ("distinct digits", "only 1 backward"),
+        ("the updates were tiny, as a learning rate far too small",),
+    ),
+    NearMiss(  # SGD slow but moving: short of the thresholds, and not said to be tiny
+        "lr_small_but_moving",
+        "train_digits",
+        ((_ADAM, "torch.optim.SGD(model.parameters(), lr=1e-3)"),),
+        _CHECK,
+        ("updates were tiny", "distinct digits", "only 1 backward"),
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("miss", CASES, ids=lambda m: m.name)
+def test_said_on_the_fit_that_shows_it_or_silent(miss, tmp_path):
+    graded_and_read(miss, tmp_path)
