@@ -25,19 +25,19 @@ CASES = [
         ("distinct digits", "updates were tiny"),
         ("fit ran only 1 backward pass in all, where one pass over the training digits is 157",),
     ),
-    NearMiss(  # next(iter(loader)) each step: the same few batches over and over
+    NearMiss(  # one batch per epoch, taken before the loop, trained on over and over
         "same_batch_over_and_over",
         "train_digits",
         (
             (
                 _LOOP,
-                "        for _ in range(len(train_loader)):\n"
-                "            images, labels = next(iter(train_loader))\n",
+                "        images, labels = next(iter(train_loader))\n"
+                "        for _ in range(len(train_loader)):\n",
             ),
         ),
         _CHECK,
         ("only 1 backward", "updates were tiny"),
-        ("distinct digits of the 10,000 the loader holds",),
+        ("drew only 128 distinct digits of the 10,000 the loader holds",),
     ),
     NearMiss(  # SGD with a learning rate far too small: every tensor moves by under 1 %
         "lr_far_too_small",
