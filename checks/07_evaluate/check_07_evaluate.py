@@ -10,7 +10,12 @@ model, images and labels from inputs.py."""
 import pytest
 import torch
 
-from grader.checking.anatomy_batches import Aggregated, counted_batches, regroup
+from grader.checking.anatomy_batches import (
+    Aggregated,
+    confusion_counts,
+    counted_batches,
+    regroup,
+)
 from grader.checking.compare import (
     StudentError,
     expect_number,
@@ -106,6 +111,11 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
             ),
             looks_like(scores, "these are the model's scores: take the argmax over dim=1."),
             looks_like(
+                scores.max(dim=1).values,
+                "these are the highest scores (torch.max(...)[0], the values): the class indices "
+                "are torch.max(...)[1], or argmax(dim=1).",
+            ),
+            looks_like(
                 scores.softmax(dim=1),
                 "these are the class probabilities (a softmax of the scores): take the argmax "
                 "over dim=1.",
@@ -181,7 +191,7 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
 
 
 def _parts(model, batches) -> list[tuple[float, int]]:
-    return [(float(m.trace()), int(m.sum())) for m in _batch_matrices(model, batches)]
+    return [(float(m.trace()), int(m.sum())) for m in confusion_counts(model, batches)]
 
 
 @pytest.mark.points(2)
@@ -210,7 +220,7 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
                 lambda a: a.dtype != torch.int64,
                 "counts should be int64 (torch.zeros(..., dtype=torch.int64)).",
             ),
-            *counted_batches(_batch_matrices(inputs.model_for(case), case["batches"])),
+            *counted_batches(confusion_counts(inputs.model_for(case), case["batches"])),
         ],
     )
     # the whole contract: num_classes by default, and beyond every label and prediction seen
@@ -246,17 +256,9 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
         )
 
 
-def _batch_matrices(model, batches) -> list[torch.Tensor]:
-    with torch.no_grad():
-        return [
-            torch.bincount(y * 10 + model(x).argmax(1), minlength=100).view(10, 10)
-            for x, y in batches
-        ]
-
-
 def _once_per_batch(model, batches) -> torch.Tensor:
     """What matrix[labels, predictions] += 1 gives: a pair repeated within a batch counts once."""
-    return sum((m > 0).long() for m in _batch_matrices(model, batches))
+    return sum((m > 0).long() for m in confusion_counts(model, batches))
 
 
 @pytest.mark.points(2)

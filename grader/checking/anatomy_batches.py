@@ -25,6 +25,35 @@ def regroup(images: torch.Tensor, labels: torch.Tensor, sizes: Sequence[int]) ->
     return [(images[a : a + n], labels[a : a + n]) for a, n in zip(starts, sizes)]
 
 
+def batch_sizes(size: int, batch_size: int) -> list[int]:
+    """The batch sizes a DataLoader without drop_last gives."""
+    return [min(batch_size, size - start) for start in range(0, size, batch_size)]
+
+
+def one_batch_size(runs: Sequence[tuple[int, int, Any]]) -> int | None:
+    """The one batch size, other than each run's asked one, that gives every run's batch sizes
+    (runs of (samples, asked batch size, sizes)); None when none or several fit (one batch of
+    all samples fits every size from there up, so it proves none)."""
+    largest = max(n for n, _, _ in runs) + 1
+    fits = [
+        b
+        for b in range(1, largest + 1)
+        if all(b != asked and batch_sizes(n, b) == sizes for n, asked, sizes in runs)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def confusion_counts(model: Callable, batches: Sequence[tuple], classes: int = 10) -> list:
+    """Each batch's (classes, classes) counts of [label, prediction] for `model`."""
+    with torch.no_grad():
+        return [
+            torch.bincount(y * classes + model(x).argmax(1), minlength=classes**2).view(
+                classes, classes
+            )
+            for x, y in batches
+        ]
+
+
 def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
     """Each wrong way's value on `parts` and its words, which quote only the batches' sizes (a
     hidden check's mistake quotes no value of its inputs). The right way: the total over all
