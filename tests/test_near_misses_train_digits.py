@@ -61,3 +61,28 @@ CASES = [
 @pytest.mark.parametrize("miss", CASES, ids=lambda m: m.name)
 def test_said_on_the_fit_that_shows_it_or_silent(miss, tmp_path):
     graded_and_read(miss, tmp_path)
+
+
+BUILT = [
+    NearMiss(  # the class itself: said, as the worker saw an nn.Module subclass
+        "returns_the_class",
+        "train_digits",
+        (("    return _TutorialCNN()\n", "    return _TutorialCNN\n"),),
+        _CHECK,
+        (),
+        ("returned a class: an nn.Module subclass itself",),
+    ),
+    NearMiss(  # a function that makes the model: not a class, not said to be one
+        "returns_a_maker",
+        "train_digits",
+        (("    return _TutorialCNN()\n", "    return lambda: _TutorialCNN()\n"),),
+        _CHECK,
+        ("returned a class",),
+        ("It returned a function",),
+    ),
+]
+
+
+@pytest.mark.parametrize("miss", BUILT, ids=lambda m: m.name)
+def test_a_class_for_a_model_is_said_only_of_a_class(miss, tmp_path):
+    graded_and_read(miss, tmp_path)

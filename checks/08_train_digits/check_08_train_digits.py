@@ -21,6 +21,12 @@ from grader.checking.problems import CheckTimeout
 
 def _describe(submission, inputs) -> None:
     built = submission.drive("build")
+    if not built["is_module"] and built.get("module_class") is True:
+        fail(
+            "build_model() should return an nn.Module, but returned a class: an nn.Module "
+            "subclass itself, not a model made from it. Call the class: return MyNet(), not "
+            "return MyNet."
+        )
     if not built["is_module"]:
         fail("build_model() should return an nn.Module.", f"It returned a {built['type']}.")
     model = submission.drive("describe_model")  # a forward first: lazy layers get parameters

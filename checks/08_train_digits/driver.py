@@ -49,7 +49,8 @@ def build(module) -> dict:
     names it and nothing else."""
     model = module.build_model()
     if not isinstance(model, torch.nn.Module):
-        return {"is_module": False, "type": type(model).__name__}
+        a_class = isinstance(model, type) and issubclass(model, torch.nn.Module)
+        return {"is_module": False, "type": type(model).__name__, "module_class": a_class}
     _trained.update(model=model, modes=[m.training for m in _MODULES(model)])
     return {"is_module": True}
 
