@@ -116,3 +116,23 @@ def test_08_says_training_collapsed_only_when_the_fresh_model_told_digits_apart(
     assert "before fit" not in advice and "so does a forward that ignores its input" in advice
     _, advice = oracle.diagnosis(torch.randn(20, 10), 10.0, {}, True)  # scores that differ
     assert "collapsed" not in advice
+
+
+def test_08_says_why_no_parameter_moved_from_the_optimizer_steps_seen():
+    oracle, scores = _oracle(), torch.randn(20, 10)
+    base = {"backwards": 314, "stale": 313, "moved": 0, "epoch_batches": 157}
+    said = {
+        (0, 0, 0): "no torch.optim optimizer's step() ran",
+        (314, 0, 0): "314 optimizer steps ran, none over a parameter of this model",
+        (314, 314, 0): "as zero_grad() between backward() and step() gives",
+        (314, 314, 314): "as a learning rate of 0 gives",
+    }
+    for (steps, on_model, with_gradients), words in said.items():
+        counts = {"steps": steps, "steps_on_model": on_model}
+        report = {**base, **counts, "steps_with_gradients": with_gradients}
+        mistake, _ = oracle.diagnosis(scores, 10.0, report)
+        assert words in mistake and "never cleared" not in mistake, mistake
+    mistake, advice = oracle.diagnosis(scores, 10.0, {**base, "stale": 0, "steps": "0"})  # no count
+    assert "step() is never called, or the optimizer holds another" in mistake + advice
+    mistake, _ = oracle.diagnosis(scores, 10.0, {**base, "moved": 5, "steps": 0})  # it moved
+    assert "step() ran" not in mistake

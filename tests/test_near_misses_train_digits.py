@@ -47,6 +47,33 @@ CASES = [
         ("distinct digits", "only 1 backward"),
         ("the updates were tiny, as a learning rate far too small",),
     ),
+    NearMiss(  # no step at all: the worker saw no optimizer step
+        "no_step",
+        "train_digits",
+        ((_STEP, ""),),
+        _CHECK,
+        ("another model", "zero_grad() between"),
+        ("no torch.optim optimizer's step() ran",),
+    ),
+    NearMiss(  # zero_grad between backward and step: every step met gradients of None
+        "zero_grad_before_step",
+        "train_digits",
+        ((_STEP, "            optimizer.zero_grad()\n" + _STEP),),
+        _CHECK,
+        ("step() is never called", "another model", "no torch.optim"),
+        ("as zero_grad() between backward() and step() gives",),
+    ),
+    NearMiss(  # the optimizer over a copy of the model: steps, none over its parameters
+        "optimizer_over_a_copy",
+        "train_digits",
+        (
+            (_ADAM, "torch.optim.Adam(copy.deepcopy(model).parameters(), lr=1e-3)"),
+            ("import torch\n", "import copy\n\nimport torch\n"),
+        ),
+        _CHECK,
+        ("step() is never called", "zero_grad() between", "no torch.optim"),
+        ("none over a parameter of this model",),
+    ),
     NearMiss(  # SGD slow but moving: short of the thresholds, and not said to be tiny
         "lr_small_but_moving",
         "train_digits",

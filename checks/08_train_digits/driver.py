@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 import torch
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 from torch.utils.data import DataLoader, TensorDataset
 
 from grader.digits import digit_loader
@@ -37,6 +38,10 @@ _NAMED_PARAMETERS, _MODULES = torch.nn.Module.named_parameters, torch.nn.Module.
 # this process's CPU time from just before the learner's file loads: never more than the grader's
 # own measure, which starts earlier and counts children too
 _CPU = time.process_time
+_ANY, _STEP_PRE_HOOK = (
+    torch._C.TensorBase.any,
+    register_optimizer_step_pre_hook,
+)
 _CPU_AT_LOAD = _CPU()
 
 
@@ -117,7 +122,7 @@ def fit(
     for part, mode in zip(_MODULES(model), _trained["modes"]):
         part.training = mode
     parameters = sum(p.numel() for p in model.parameters())
-    watch = _watch_gradients(model, stop_after)
+    watch, steps = _watch_gradients(model, stop_after), _watch_steps(model)
     given = digit_loader(TRAIN_SIZE, seed=seed, batch_size=BATCH_SIZE, relabel=relabel)
     counted = _Counted(*given.dataset.tensors)  # the same digits, in the same order
     loader = DataLoader(counted, batch_size=BATCH_SIZE, shuffle=True, generator=given.generator)
@@ -128,7 +133,9 @@ def fit(
         stopped = True
     finally:
         watch["handle"] and watch["handle"].remove()
+        steps.pop("handle").remove()
     return {
+        **steps,
         "stopped": stopped,
         "parameters": parameters,
         "backwards": watch["backwards"],
@@ -152,6 +159,28 @@ class _Counted(TensorDataset):
     def __getitem__(self, index):
         self.seen.add(int(index))
         return super().__getitem__(index)
+
+
+def _watch_steps(model) -> dict:
+    """Count the steps of every torch.optim optimizer during fit (torch's global pre-step hook):
+    all, those over a parameter of this model, and those where one of these had a gradient that
+    was neither None nor zeros. The hook never raises into the learner's step."""
+    mine = {id(p) for p in model.parameters()}
+    watch = {"steps": 0, "steps_on_model": 0, "steps_with_gradients": 0}
+
+    def seen(optimizer, args, kwargs):
+        try:
+            watch["steps"] += 1
+            params = [p for g in optimizer.param_groups for p in g["params"] if id(p) in mine]
+            watch["steps_on_model"] += bool(params)
+            watch["steps_with_gradients"] += any(
+                p.grad is not None and bool(_ANY(p.grad)) for p in params
+            )
+        except Exception:  # noqa: BLE001 - a count, never a change to what fit does
+            pass
+
+    watch["handle"] = _STEP_PRE_HOOK(seen)
+    return watch
 
 
 def _watch_gradients(model, stop_after: float | None = None) -> dict:

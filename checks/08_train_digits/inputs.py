@@ -101,11 +101,40 @@ def _how_fit_trained(report) -> str:
             "another model, or none (loss.backward() on this model's outputs)."
         )
     if moved == 0:
-        return (
+        return _no_step_moved(facts, backwards) or (
             f" fit ran {backwards} backward passes, but no parameter of the model moved: "
             "optimizer.step() is never called, or the optimizer holds another model's parameters."
         )
     return _how_much(facts, backwards)
+
+
+def _no_step_moved(facts: dict, backwards: int) -> str:
+    """Why no parameter moved, as far as the worker's count of optimizer steps shows it."""
+    counts = [facts.get(k) for k in ("steps", "steps_on_model", "steps_with_gradients")]
+    if any(type(c) is not int for c in counts):
+        return ""
+    steps, on_model, with_gradients = counts
+    said = f" fit ran {backwards} backward passes, and no parameter of the model moved: "
+    if steps == 0:
+        return said + (
+            "no torch.optim optimizer's step() ran. Call optimizer.step() after each backward()."
+        )
+    if on_model == 0:
+        return said + (
+            f"{steps} optimizer steps ran, none over a parameter of this model: the optimizer "
+            "holds other tensors (another model's parameters, or copies). Make it from "
+            "model.parameters() of the model fit was given."
+        )
+    if with_gradients == 0:
+        return said + (
+            f"{on_model} optimizer steps ran over its parameters, each while their gradients "
+            "were None or zero, as zero_grad() between backward() and step() gives (it belongs "
+            "before backward())."
+        )
+    return said + (
+        f"{with_gradients} optimizer steps ran over its parameters with gradients, yet none "
+        "moved, as a learning rate of 0 gives."
+    )
 
 
 def _few_drawn(drawn, digits, batches, backwards: int) -> bool:
@@ -164,6 +193,12 @@ def diagnosis(
     """(a named mistake the scores (or the worker's account of fit's backward passes) show, or
     "", and what the numbers say otherwise). `fresh_varied`: the model's scores before fit
     differed from digit to digit (seen by the check)."""
+    facts = report if isinstance(report, dict) else {}
+    backwards = facts.get("backwards")
+    if facts.get("moved") == 0 and type(backwards) is int and backwards > 0 and accuracy < 85:
+        stuck = _no_step_moved(facts, backwards)  # before uncleared gradients: the cause of both
+        if stuck:
+            return stuck.strip(), ""
     never_cleared = _never_cleared(report, accuracy)
     if never_cleared:
         return never_cleared, ""
@@ -207,8 +242,6 @@ def diagnosis(
         )
     if accuracy < 20:
         return "", "That is about chance (10 %)." + _how_fit_trained(report)
-    facts = report if isinstance(report, dict) else {}
-    backwards = facts.get("backwards")
     done = _how_much(facts, backwards) if type(backwards) is int else ""
     return "", (
         done.strip() or "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
