@@ -113,7 +113,7 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
             looks_like(
                 scores.max(dim=1).values,
                 "these are the highest scores (torch.max(...)[0], the values): the class indices "
-                "are torch.max(...)[1], or argmax(dim=1).",
+                "are torch.max(...)[1], the positions of those scores.",
             ),
             looks_like(
                 scores.softmax(dim=1),
