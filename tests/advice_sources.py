@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("checks", "grader/checking")
 # constructors whose mistake is the answer the mistake itself computes
 BY_CONSTRUCTION = {
-    "looks_like", "reproduced", "Reproduced", "integer_division", "SizeSlip", "ProductSlip"
+    "looks_like", "reproduced", "Reproduced", "integer_division", "SizeSlip", "ProductSlip",
+    "Aggregated",
 }  # fmt: skip
 # functions that compare their first argument's values with a computed value
 VALUE_COMPARES = {"same_state", "_same", "_close", "_close_to", "allclose", "equal", "isclose"}

@@ -23,6 +23,7 @@ _05 = "checks/05_training_step/check_05_training_step.py: "
 _05S = "checks/05_training_step/check_05_training_step_sgd.py: "
 _05E = "checks/05_training_step/check_05_training_step_epoch.py: "
 _06 = "checks/06_data/check_06_data.py: "
+_06M = "checks/06_data/check_06_data_mnist.py: "
 _07 = "checks/07_evaluate/check_07_evaluate.py: "
 
 TYPE = "states the answer's type, which the predicate read, and what the spec asks for"
@@ -59,12 +60,12 @@ OBSERVATIONS = {
     _05E + "return Python floats (loss.item()).": TYPE,
     _05E + "return Python floats (.item()).": TYPE,
     _05S + "its .grad is None: return torch.zeros_like(p) instead.": TYPE,
-    _06 + "batch_size is not passed on to the DataLoader.": "every batch of 1 sample, read",
-    _06 + "the channel dimension is missing: ToTensor gives (1, 28, 28)": "the shape read",
-    _06 + "the images are not transformed: pass transform=mnist_transfo": "an untransformed "
+    _06M + "the channel dimension is missing: ToTensor gives (1, 28, 28)": "the shape read",
+    _06M + "the images are not transformed: pass transform=mnist_transfo": "an untransformed "
     "image's type (PIL or numpy) read: no transform ran on it",
     _07 + "the predictions are a column, shape (N, 1) (as argmax(dim=1,": "the shape read",
-    _07 + "these are the scores: take the argmax over dim=1.": "the scores' shape read",
+    _07 + "one row of 10 values per image, the scores' shape: predict r": "the scores' shape "
+    "read, and what the spec asks",
     _07 + "class indices should be int64 (what argmax returns).": TYPE,
     _07 + "a batch of one gave a 0-d tensor, shape (), where one class ": "the shape read; "
     "both ways of getting it are named as examples",
@@ -80,7 +81,7 @@ OBSERVATIONS = {
     "first element is exactly the expected label and the second exactly the expected image",
     _06 + "the seed goes to torch's global generator (torch.manual_seed": "observed: the same "
     "seed gives the same order twice, and another once other code drew random numbers",
-    _06 + "pass the argument on: MNIST(..., download=download); its def": "observed: the "
+    _06M + "pass the argument on: MNIST(..., download=download); its def": "observed: the "
     "worker saw a download asked for exactly when download was not given, or the reverse",
     _07 + "call model.eval() first. In training mode dropout drops unit": "observed: the "
     "batch norm statistics changed, which only a forward in training mode does",

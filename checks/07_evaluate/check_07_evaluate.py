@@ -10,6 +10,12 @@ model, images and labels from inputs.py."""
 import pytest
 import torch
 
+from grader.checking.anatomy_batches import (
+    Aggregated,
+    confusion_counts,
+    counted_batches,
+    regroup,
+)
 from grader.checking.compare import (
     StudentError,
     expect_number,
@@ -103,9 +109,21 @@ def test_predict_returns_classes(submission, case, inputs, reference, expected):
                 "gives): predict returns one class index per image, shape (N,), so leave "
                 "keepdim out.",
             ),
+            looks_like(scores, "these are the model's scores: take the argmax over dim=1."),
+            looks_like(
+                scores.max(dim=1).values,
+                "these are the highest scores (torch.max(...)[0], the values): the class indices "
+                "are torch.max(...)[1], the positions of those scores.",
+            ),
+            looks_like(
+                scores.softmax(dim=1),
+                "these are the class probabilities (a softmax of the scores): take the argmax "
+                "over dim=1.",
+            ),
             when(
                 lambda a: a.shape == scores.shape,
-                "these are the scores: take the argmax over dim=1.",
+                "one row of 10 values per image, the scores' shape: predict returns the argmax "
+                "over dim=1, one class index per image.",
             ),
             when(
                 lambda a: a.dtype != torch.int64,
@@ -139,10 +157,10 @@ def test_predict_uses_eval_mode(submission, mode_case, inputs):
 def test_accuracy_in_percent(submission, case, inputs, reference, expected):
     model = inputs.model_for(case)
     want = expected("accuracy", lambda: reference.accuracy(model, case["batches"]), case)
-    with torch.no_grad():
-        per_batch = [
-            100.0 * (model(x).argmax(1) == y).float().mean().item() for x, y in case["batches"]
-        ]
+    # the same samples in other batches, to confirm a way of putting batches together
+    regrouped = {**case, "batches": regroup(case["images"], case["labels"], (4, 4, 4, 1))}
+    parts = _parts(model, case["batches"])  # per batch: (correct, samples)
+    per_batch = [100.0 * c / n for c, n in parts]
     expect_number(
         _run(submission, case, "accuracy")["value"],
         want,
@@ -156,14 +174,24 @@ def test_accuracy_in_percent(submission, case, inputs, reference, expected):
                 "100.",
             ),
             when(
-                lambda a: abs(a - sum(per_batch) / len(per_batch)) < 1e-6,
+                lambda a: abs(a - sum(per_batch) / len(per_batch)) < 1e-4,
                 "this averages the batches' accuracies, which over-weights the last, smaller "
                 "batch: count correct predictions and samples over all batches, then divide.",
             ),
             when(lambda a: type(a) is torch.Tensor, "return a Python float (.item())."),
             integer_division(want, len(case["labels"]), "total"),
+            Aggregated(
+                parts,
+                _parts(model, regrouped["batches"]),
+                lambda: _run(submission, regrouped, "accuracy")["value"],
+                what="your accuracy",
+            ),
         ],
     )
+
+
+def _parts(model, batches) -> list[tuple[float, int]]:
+    return [(float(m.trace()), int(m.sum())) for m in confusion_counts(model, batches)]
 
 
 @pytest.mark.points(2)
@@ -192,6 +220,7 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
                 lambda a: a.dtype != torch.int64,
                 "counts should be int64 (torch.zeros(..., dtype=torch.int64)).",
             ),
+            *counted_batches(confusion_counts(inputs.model_for(case), case["batches"])),
         ],
     )
     # the whole contract: num_classes by default, and beyond every label and prediction seen
@@ -229,13 +258,7 @@ def test_confusion_matrix(submission, case, inputs, reference, expected, figures
 
 def _once_per_batch(model, batches) -> torch.Tensor:
     """What matrix[labels, predictions] += 1 gives: a pair repeated within a batch counts once."""
-    matrix = torch.zeros(10, 10, dtype=torch.int64)
-    with torch.no_grad():
-        for images, labels in batches:
-            seen = torch.zeros(10, 10, dtype=torch.int64)
-            seen[labels, model(images).argmax(1)] = 1
-            matrix += seen
-    return matrix
+    return sum((m > 0).long() for m in confusion_counts(model, batches))
 
 
 @pytest.mark.points(2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 # What the learner wrote that each driver function calls: messages name it, not the driver.
 LEARNER = {"run": "{0}"}  # run("predict", ...) calls predict
@@ -67,6 +68,16 @@ def build(state: dict | None, tripwire: bool = False) -> nn.Sequential:
     return model.train()  # as a model arrives straight from training
 
 
+def loader(batches: list) -> DataLoader:
+    """A DataLoader that yields exactly `batches`, in order, over one TensorDataset of their
+    samples: code written for the tutorial's loaders (len(loader.dataset), the number of
+    samples) runs on it as on any other."""
+    starts = [sum(len(y) for _, y in batches[:i]) for i in range(len(batches))]
+    indices = [list(range(a, a + len(y))) for a, (_, y) in zip(starts, batches)]
+    samples = TensorDataset(torch.cat([x for x, _ in batches]), torch.cat([y for _, y in batches]))
+    return DataLoader(samples, batch_sampler=indices)
+
+
 def run(module, function: str, state: dict, images, batches: list, tripwire: bool = False) -> dict:
     """Call predict(model, images), accuracy(model, batches) or confusion_matrix(model, batches,
     num_classes=10) (or with its default, or num_classes=13)."""
@@ -74,6 +85,7 @@ def run(module, function: str, state: dict, images, batches: list, tripwire: boo
     # a caller's code records by default; torch.no_grad() inside build() restores the mode
     # through torch.is_grad_enabled, which a learner's file may have patched
     _SET_GRAD_ENABLED(True)
+    batches = loader(batches)
     if function == "predict":
         value = module.predict(model, images)
     elif function == "accuracy":

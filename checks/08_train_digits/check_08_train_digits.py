@@ -21,6 +21,12 @@ from grader.checking.problems import CheckTimeout
 
 def _describe(submission, inputs) -> None:
     built = submission.drive("build")
+    if not built["is_module"] and built.get("module_class") is True:
+        fail(
+            "build_model() should return an nn.Module, but returned a class: an nn.Module "
+            "subclass itself, not a model made from it. Call the class: return MyNet(), not "
+            "return MyNet."
+        )
     if not built["is_module"]:
         fail("build_model() should return an nn.Module.", f"It returned a {built['type']}.")
     model = submission.drive("describe_model")  # a forward first: lazy layers get parameters
@@ -44,10 +50,10 @@ def _describe(submission, inputs) -> None:
         )
 
 
-def _fresh_accuracy(submission, inputs, seeds, relabel: torch.Tensor) -> float:
+def _fresh_accuracy(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[float, bool]:
     """The untrained model's accuracy on digits of its own, against the digits themselves and
     against this run's labels (whichever is higher): a model that recognises digits before fit
-    brought its training with it."""
+    brought its training with it. And whether its scores differ from digit to digit."""
     images, digits = inputs.held_out(seeds.get("fresh", 2000), inputs.FRESH_SIZE)
     start = submission.usage()
     try:
@@ -65,12 +71,13 @@ def _fresh_accuracy(submission, inputs, seeds, relabel: torch.Tensor) -> float:
     problem = inputs.malformed(scores, len(images))
     if problem:
         fail("the model's scores for digits before fit cannot be used.", f"{problem}.")
-    return max(inputs.accuracy(scores, digits), inputs.accuracy(scores, relabel[digits]))
+    varied = bool((scores.double() - scores[0].double()).abs().max().item() >= 1e-6)
+    return max(inputs.accuracy(scores, digits), inputs.accuracy(scores, relabel[digits])), varied
 
 
-def _fit(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[dict, dict]:
+def _fit(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[dict, dict, bool]:
     _describe(submission, inputs)
-    fresh = _fresh_accuracy(submission, inputs, seeds, relabel)
+    fresh, varied = _fresh_accuracy(submission, inputs, seeds, relabel)
     if fresh >= inputs.FRESH_MAX:
         fail(
             f"build_model() returned a model that already recognises digits ({fresh:.0f} % right "
@@ -81,20 +88,23 @@ def _fit(submission, inputs, seeds, relabel: torch.Tensor) -> tuple[dict, dict]:
         "fit",
         seeds.get("training", 0),
         relabel.tolist(),
+        stop_after=inputs.FIT_SECONDS + 0.25,  # over the budget by the worker's lower bound
         time_limit=inputs.FIT_WALL_SECONDS,
         cpu_limit=inputs.FIT_SECONDS + 1,
     )
     used = submission.usage()
     budgets = {"cpu": inputs.FIT_SECONDS, "wall": inputs.FIT_WALL_SECONDS}
     for kind, allowed in budgets.items():
-        if used[kind] > allowed:
+        stopped = kind == "cpu" and isinstance(report, dict) and report.get("stopped") is True
+        if used[kind] > allowed or stopped:
             fail(
-                f"loading your file and fit took {used['cpu']:.0f} s of CPU time "
+                f"loading your file and fit took {used['cpu']:.{int(stopped)}f} s of CPU time "
                 f"({used['wall']:.0f} s of wall time), more than the {allowed} s of {kind} time "
                 "allowed (work done at import counts too): fewer epochs or a smaller model"
-                + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else ".")
+                + (", and one thread (no torch.set_num_threads)." if kind == "cpu" else "."),
+                inputs.how_far(report),
             )
-    return used, report
+    return used, report, varied
 
 
 def _learned(report, summary: str) -> None:
@@ -146,7 +156,7 @@ def _score_held_out(submission, inputs, images) -> list:
 @pytest.fixture(scope="module")
 def trained(submission, inputs, seeds):
     relabel = inputs.relabelling(seeds.get("labels", -1))  # the digits themselves in public
-    used, report = _fit(submission, inputs, seeds, relabel)
+    used, report, varied = _fit(submission, inputs, seeds, relabel)
     images, digits = inputs.held_out(seeds.get("held-out", 1000))  # drawn after fit returned
     labels = relabel[digits]
     chunks = _score_held_out(submission, inputs, images)
@@ -173,7 +183,12 @@ def trained(submission, inputs, seeds):
     )
     if accuracy >= inputs.THRESHOLDS[0][0]:
         _learned(report, summary)
-    return accuracy, summary, *inputs.diagnosis(scores, accuracy, report), (images, labels, scores)
+    return (
+        accuracy,
+        summary,
+        *inputs.diagnosis(scores, accuracy, report, varied),
+        (images, labels, scores),
+    )
 
 
 THRESHOLDS = [30.0, 50.0, 70.0, 80.0, 85.0]

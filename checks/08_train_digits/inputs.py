@@ -101,16 +101,104 @@ def _how_fit_trained(report) -> str:
             "another model, or none (loss.backward() on this model's outputs)."
         )
     if moved == 0:
-        return (
+        return _no_step_moved(facts, backwards) or (
             f" fit ran {backwards} backward passes, but no parameter of the model moved: "
             "optimizer.step() is never called, or the optimizer holds another model's parameters."
+        )
+    return _how_much(facts, backwards)
+
+
+def _no_step_moved(facts: dict, backwards: int) -> str:
+    """Why no parameter moved, as far as the worker's count of optimizer steps shows it."""
+    counts = [facts.get(k) for k in ("steps", "steps_on_model", "steps_with_gradients")]
+    if any(type(c) is not int for c in counts):
+        return ""
+    steps, on_model, with_gradients = counts
+    said = f" fit ran {backwards} backward passes, and no parameter of the model moved: "
+    if steps == 0:
+        return said + (
+            "no torch.optim optimizer's step() ran. Call optimizer.step() after each backward()."
+        )
+    if on_model == 0:
+        return said + (
+            f"{steps} optimizer steps ran, none over a parameter of this model: the optimizer "
+            "holds other tensors (another model's parameters, or copies). Make it from "
+            "model.parameters() of the model fit was given."
+        )
+    if with_gradients == 0:
+        return said + (
+            f"{on_model} optimizer steps ran over its parameters, each while their gradients "
+            "were None or zero, as zero_grad() between backward() and step() gives (it belongs "
+            "before backward())."
+        )
+    return said + (
+        f"{with_gradients} optimizer steps ran over its parameters with gradients, yet none "
+        "moved, as a learning rate of 0 gives."
+    )
+
+
+def _few_drawn(drawn, digits, batches, backwards: int) -> bool:
+    """At most ten batches' worth of distinct digits drawn, each used four times or more."""
+    if type(drawn) is not int or type(digits) is not int or type(batches) is not int:
+        return False
+    batch = digits / max(batches, 1)
+    return 0 < drawn <= 10 * batch and backwards * batch >= 4 * drawn and drawn < digits
+
+
+def how_far(report) -> str:
+    """How far fit had got when the driver stopped it at the CPU limit (the worker's account)."""
+    facts = report if isinstance(report, dict) else {}
+    backwards, batches = facts.get("backwards"), facts.get("epoch_batches")
+    if facts.get("stopped") is not True or type(backwards) is not int or type(batches) is not int:
+        return ""
+    return (
+        f"fit was still training when its CPU time ran out: {backwards:,} backward passes by "
+        f"then, {backwards / max(batches, 1):.1f} passes over the training digits ({batches} "
+        "batches each)."
+    )
+
+
+TINY_CHANGE = 0.01  # the reference's parameter tensors move by 18 % to 120 % of their size
+
+
+def _how_much(facts: dict, backwards: int) -> str:
+    """How much fit trained, said only as the worker's counts show it: fewer backward passes
+    than one epoch's batches, or parameters that all moved by less than 1 % of their size."""
+    batches, change = facts.get("epoch_batches"), facts.get("largest_change")
+    if type(batches) is int and 0 < backwards < batches:
+        return (
+            f" fit ran only {backwards} backward pass{'es' if backwards > 1 else ''} in all, where "
+            f"one pass over the training digits is {batches} batches (a return or break inside "
+            "the training loop gives this)."
+        )
+    drawn, digits = facts.get("digits_drawn"), facts.get("digits")
+    if _few_drawn(drawn, digits, batches, backwards):
+        return (
+            f" fit ran {backwards} backward passes, but drew only {drawn:,} distinct digits of "
+            f"the {digits:,} the loader holds: it trains on the same few batches over and over "
+            "(as next(iter(loader)) in the loop gives: each call starts a new pass for one batch)."
+        )
+    if type(change) is float and 0 <= change < TINY_CHANGE:
+        return (
+            f" fit ran {backwards} backward passes, but no parameter tensor moved by more than "
+            f"{100 * change:.2g} % of its size (its norm): the updates were tiny, as a learning "
+            "rate far too small (or a loss scaled down) gives. Adam with lr=1e-3 is a safe start."
         )
     return ""
 
 
-def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, str]:
+def diagnosis(
+    scores: torch.Tensor, accuracy: float, report=None, fresh_varied: bool = False
+) -> tuple[str, str]:
     """(a named mistake the scores (or the worker's account of fit's backward passes) show, or
-    "", and what the numbers say otherwise)."""
+    "", and what the numbers say otherwise). `fresh_varied`: the model's scores before fit
+    differed from digit to digit (seen by the check)."""
+    facts = report if isinstance(report, dict) else {}
+    backwards = facts.get("backwards")
+    if facts.get("moved") == 0 and type(backwards) is int and backwards > 0 and accuracy < 85:
+        stuck = _no_step_moved(facts, backwards)  # before uncleared gradients: the cause of both
+        if stuck:
+            return stuck.strip(), ""
     never_cleared = _never_cleared(report, accuracy)
     if never_cleared:
         return never_cleared, ""
@@ -139,6 +227,13 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
             "training exploded: lower the learning rate.",
             "",
         )
+    if (scores - scores[0]).abs().max().item() < 1e-6 and fresh_varied:
+        return "", (
+            "The model gives every digit the same scores, so it predicts one class for all; "
+            "before fit its scores differed from digit to digit, so fit made the output ignore "
+            "the input: training collapsed, as too high a learning rate gives (Adam with "
+            "lr=1e-3 is a safe start)."
+        )
     if (scores - scores[0]).abs().max().item() < 1e-6:
         return "", (
             "The model gives every digit the same scores, so it predicts one class for all. "
@@ -147,7 +242,10 @@ def diagnosis(scores: torch.Tensor, accuracy: float, report=None) -> tuple[str, 
         )
     if accuracy < 20:
         return "", "That is about chance (10 %)." + _how_fit_trained(report)
-    return "", "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+    done = _how_much(facts, backwards) if type(backwards) is int else ""
+    return "", (
+        done.strip() or "More epochs, a convolutional layer, or Adam with lr=1e-3 should get there."
+    )
 
 
 def score_locally(module, seed: int = 0) -> dict:
