@@ -229,7 +229,8 @@ def figures(request: pytest.FixtureRequest):
     its result, except in a graded run's hidden checks, whose values stay hidden."""
     from grader.checking.figures import FIGURES, Figures  # late: it imports torch
 
-    book = Figures()
+    hidden = graded(request.config) and request.node.get_closest_marker("public") is None
+    book = Figures(kept=not hidden)  # a hidden check's figures are dropped: not drawn either
     request.node.stash[FIGURES] = book
     return book
 
