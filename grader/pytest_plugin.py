@@ -171,9 +171,10 @@ def submission_dir(config: pytest.Config) -> Path:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    exercises = list(
-        dict.fromkeys(e for item in items if (e := exercise_of(Path(str(item.fspath)))))
-    )
+    # One worker per check module (the `submission` fixture's scope), not per exercise: an
+    # exercise of two modules would otherwise throw away the spares of the exercises after it.
+    modules = list(dict.fromkeys(Path(str(item.fspath)) for item in items))
+    exercises = [e for m in modules if (e := exercise_of(m))]
     key = _key(config)
     config.stash[_pool_key].expect([drawn_once.warm_up(e, key) for e in exercises])
     for item in items:
@@ -228,7 +229,8 @@ def figures(request: pytest.FixtureRequest):
     its result, except in a graded run's hidden checks, whose values stay hidden."""
     from grader.checking.figures import FIGURES, Figures  # late: it imports torch
 
-    book = Figures()
+    hidden = graded(request.config) and request.node.get_closest_marker("public") is None
+    book = Figures(kept=not hidden)  # a hidden check's figures are dropped: not drawn either
     request.node.stash[FIGURES] = book
     return book
 

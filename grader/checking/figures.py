@@ -182,24 +182,28 @@ class Figures:
     """What one check draws (the `figures` fixture): added by the check, kept by the verdict
     unless the check is hidden in a graded run."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: bool = True) -> None:
         self.drawn: list[Figure] = []
+        self.kept = kept  # False: a hidden check of a graded run, whose figures are dropped anyway
 
     def add(self, figure: Figure | None) -> None:
         if figure is not None and len(self.drawn) < MAX_FIGURES:
             self.drawn.append(figure)
 
     def compare(self, title: str, expected: Any, got: Any, **tolerance: float) -> None:
-        self.add(comparison(title, expected, got, **tolerance))
+        if self.kept:
+            self.add(comparison(title, expected, got, **tolerance))
 
     def filter_on_digit(self, name: str, spec: torch.Tensor, got: Any) -> None:
-        self.add(filter_on_digit(name, spec, got))
+        if self.kept:
+            self.add(filter_on_digit(name, spec, got))
 
     def confusion(self, got: Any, expected: torch.Tensor) -> None:
-        self.add(confusion(got, expected))
+        if self.kept:
+            self.add(confusion(got, expected))
 
     def held_out(self, images: torch.Tensor, labels: torch.Tensor, scores: torch.Tensor) -> None:
-        for figure in held_out(images, labels, scores):
+        for figure in held_out(images, labels, scores) if self.kept else ():
             self.add(figure)
 
 

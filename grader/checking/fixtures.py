@@ -5,6 +5,7 @@ imports them. Torch is imported inside the fixtures: the plugin loads before a w
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ from grader.workbook.paths import EXPECTED_DIR, SOLUTIONS_DIR, is_handout
 def exercise_of(path: Path) -> Exercise | None:
     """The exercise a check file (or a folder under checks/) belongs to: its folder
     `checks/NN_<id>/`, as workbook.toml lists it. None for a file outside checks/."""
+    return _exercise_of(str(path))
+
+
+@cache  # asked thousands of times a session (every hook of every check), and resolve() stats
+def _exercise_of(name: str) -> Exercise | None:  # the catalog is cached per process too
+    path = Path(name)
     if path.is_file() and not path.match("check_*.py"):
         return None
     try:
@@ -72,7 +79,8 @@ def expected(request: pytest.FixtureRequest):
         values = Expected(RECORD, Path(record) / f"{exercise.id}.pt")
     elif is_handout():
         values = Expected(REPLAY, EXPECTED_DIR / f"{exercise.id}.pt")
-    else:
-        values = Expected(COMPUTE)
+    else:  # a batch's grading process computes what is the same for every student once
+        mark = request.getfixturevalue("seeds").get("expected values", 0)  # of the grading key
+        values = Expected(COMPUTE, scope=(str(request.module.__file__), mark))
     yield values
     values.save()

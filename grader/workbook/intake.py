@@ -139,7 +139,9 @@ def take_in(
     order = dict(precedence)
     for exercise in exercises:
         found = candidates.get(exercise.id, [])
-        stubs = {f.path for f in found if is_untouched_stub(f.data, exercise.filename)}
+        # whether a file is the stub only ranks it among others: a lone file is not parsed
+        many = len(found) > 1
+        stubs = {f.path for f in found if many and is_untouched_stub(f.data, exercise.filename)}
         ranked = sorted(found, key=lambda f: _rank(f, f.path in stubs, order, exercise.filename))
         if not ranked:
             continue

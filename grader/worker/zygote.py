@@ -30,7 +30,10 @@ from grader.worker import cage, cgroups, hugepages
 
 MAX_REQUEST = 1 << 16
 NAMESPACES = "PID, network and IPC namespaces"  # what a supervised worker enters
-REFOLD_AFTER = 64  # forks: the zygote's own writes after each fork split a few huge pages again
+# forks: the zygote's own writes after each fork split a few huge pages again. Only the kept
+# zygote refolds after so many: in a batch, refolding copied about 0.5 CPU s each time to save
+# about 1 ms a fork (docs/performance.md, "The compute floor").
+REFOLD_AFTER = 64
 
 
 def preload(warm_up: set[str]) -> bool:
@@ -196,7 +199,7 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
     `fold` is False: a zygote whose warm sibling takes over after the first second)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
     supervisor = Supervisor()
-    folder, forks = hugepages.Collapser(), 0
+    folder = hugepages.Collapser()
     if fold:
         folder.start()
     while True:
@@ -210,14 +213,11 @@ def serve(sock: socket.socket, fold: bool = True) -> None:
             if not ready and not folder.done:
                 folder.step()
             continue
-        still_open, imported, forked = take_request(sock, supervisor)
+        still_open, imported, _ = take_request(sock, supervisor)
         if not still_open:
             return  # the grader closed its end
         if imported and fold:
             folder.start()  # what was just imported, folded too while idle
-        forks += forked
-        if forked and forks % REFOLD_AFTER == 0 and folder.done and folder.folded:
-            folder.start()
 
 
 def take_request(sock: socket.socket, supervisor: Supervisor) -> tuple[bool, bool, bool]:
