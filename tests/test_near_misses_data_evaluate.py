@@ -33,6 +33,21 @@ CASES = [
         "dataset_length_and_items",
         ("less than the number", "__len__ must return"),
     ),
+    NearMiss(  # one short, but a second dataset is refused: the first said as it is
+        "len_minus_one_second_refused",
+        "data",
+        (
+            (_LEN, "        return len(self.images) - 1\n"),
+            (
+                "        if len(images) != len(labels):\n",
+                "        if len(images) == 4:\n            raise RuntimeError('four')\n"
+                "        if len(images) != len(labels):\n",
+            ),
+        ),
+        "dataset_length_and_items",
+        ("less than the number", "four"),
+        ("It is 6, expected 7.",),
+    ),
     NearMiss(  # batch_size hard-coded: 32 on both loaders
         "batch_size_fixed",
         "data",

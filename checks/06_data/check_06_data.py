@@ -5,6 +5,7 @@ import torch
 
 from grader.checking.anatomy_batches import batch_sizes, one_batch_size
 from grader.checking.compare import (
+    StudentError,
     describe,
     expect_raises,
     expect_tensor,
@@ -31,7 +32,11 @@ def test_dataset_length_and_items(submission):
 def _expect_length(submission, size) -> None:
     """len(dataset) of 7 samples is wrong: off by the same number on a dataset of 4 samples too
     (a second input, as one number proves little) names the offset."""
-    other = submission.drive("dataset_items", torch.zeros(4, 1, 2, 2), torch.arange(4), indices=[])
+    try:
+        four = torch.zeros(4, 1, 2, 2), torch.arange(4)
+        other = submission.drive("dataset_items", *four, indices=[])
+    except StudentError:  # a second dataset it cannot make proves nothing: the first is said
+        other = {"len": None}
     offset = other["len"] - 4 if type(other["len"]) is int else 0
     words = {-1: "one less than", 1: "one more than"}.get(
         offset, f"{abs(offset)} {'more' if offset > 0 else 'less'} than"
@@ -154,7 +159,10 @@ def test_loader_keeps_every_sample_and_the_last_batch(submission):
 def _fixed_batch_size(submission, sizes) -> int | None:
     """One batch size, not the asked one, for 10 samples with batch_size=4 and for a second
     loader of 40 samples with batch_size=8: a batch size that ignores the argument."""
-    other = submission.drive("loader_runs", 40, 8, False, [0])[0]["sizes"]
+    try:
+        other = submission.drive("loader_runs", 40, 8, False, [0])[0]["sizes"]
+    except StudentError:  # a second loader it cannot make proves nothing
+        return None
     return one_batch_size([(10, 4, sizes), (40, 8, other)])
 
 
