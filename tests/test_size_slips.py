@@ -196,7 +196,9 @@ def test_a_batch_flattened_into_other_rows_is_said_from_the_error_and_the_batch(
     assert flatten_words(error, 2) == ""  # as many rows as samples: the features differ, no more
     assert flatten_words(error, 4) == ""  # 2 x 980 is not 4 x 392: not this batch's values
     one_row = "mat1 and mat2 shapes cannot be multiplied (1x1960 and 392x64)"
-    assert flatten_words(one_row, 5) == ""  # one row: the error rule's own words say it
+    assert "flattened into a single row" in flatten_words(one_row, 5)  # 5 samples known
+    assert "not x.view(-1)" in flatten_words(one_row, 5)
+    assert flatten_words(one_row, 1) == ""  # one sample: its features, not a lost batch
     quoted = (
         'x\n  File "f.py", line 3\n    mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)'
     )

@@ -180,9 +180,9 @@ def test_loader_shuffle_is_seeded(submission):
         )
     if first["order"] != again["order"]:
         fail(
-            "two loaders made with the same seed give different orders: the shuffle is not seeded. "
-            "Give the DataLoader a generator: g = torch.Generator(); g.manual_seed(seed); "
-            "DataLoader(..., generator=g)."
+            "two loaders made with the same seed give different orders: each loader's order must "
+            "follow its own seed. Give each DataLoader a new generator: g = torch.Generator(); "
+            "g.manual_seed(seed); DataLoader(..., generator=g)."
         )
     if first["order"] == other["order"]:
         fail("seeds 3 and 4 give the same order: the seed argument is ignored.")

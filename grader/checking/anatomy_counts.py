@@ -200,20 +200,33 @@ def explain_formula(
     """A count from a formula (`terms`: products of named `factors` that add up to the right
     count; `absent`: terms that must not be counted) explained by one change: a term left out
     or counted although absent, a factor left out of a term or put in place of another. Said
-    only when exactly one change makes `number`, and, given `others` (the learner's count on
-    other inputs, with their factors, terms and absent terms), only when the same change also
-    makes the learner's count on some other input that tells it apart, and on every one: one
-    number is matched by unrelated slips too easily (37 for (1, 4, 3) is the biases counted
-    with in_channels, and also a bias of 1)."""
+    only when exactly one change makes `number` and, given `others` (the learner's count on
+    other inputs, with their factors, terms and absent terms), makes the learner's count on
+    some other input that tells it apart, and on every one: one number is matched by unrelated
+    slips too easily (37 for (1, 4, 3) is the biases counted with in_channels, and also a bias
+    of 1); of several changes that make `number`, the one the other inputs confirm is said."""
     if type(number) is not int or number.bit_length() > 64 or len(factors) > 8:
         return ""
     fits = [w for w, value in _formula_changes(factors, terms, absent).items() if value == number]
     right = sum(_product(factors, names) for names in terms.values())
-    if len(fits) != 1 or number == right:
+    if not fits or number == right:
         return ""
-    if others is not None and not _same_change_elsewhere(fits[0], others):
+    if others is not None:  # two changes that make this number: the other inputs may tell them
+        others = list(others)  # apart (the same change on every input that separates it)
+        fits = [words for words in fits if _same_change_elsewhere(words, others)]
+    if len(fits) != 1:
         return ""
     return f"your count, {number:,}: {fits[0]}."
+
+
+def one_change_counts(
+    factors: dict[str, int],
+    terms: dict[str, tuple[str, ...]],
+    absent: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, int]:
+    """{a change of the formula, in words: the count it makes}: every slip explain_formula
+    knows, for a rival explanation to test against."""
+    return _formula_changes(factors, terms, absent)
 
 
 def _same_change_elsewhere(words: str, others: Iterable[tuple[Any, dict, dict, dict]]) -> bool:

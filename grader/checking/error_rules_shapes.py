@@ -24,18 +24,37 @@ def _flattened_batch(m: re.Match, c: Context) -> tuple[str, str]:
         batch = cols // expected
         return (
             f"a layer that takes {expected} features per sample (a Linear({expected}, {out})) "
-            f"got 1 row of {cols} = {batch} x {expected} values: that is a batch of {batch} "
-            "flattened into a single row, the batch dimension lost (unless the input was a "
-            f"single sample, with {batch} times the features the layer takes).",
-            "flatten per sample: x.view(x.size(0), -1) or torch.flatten(x, 1), not x.view(-1) "
-            "or torch.flatten(x); for a single sample, the layers before this one (their "
-            "channels, padding, pooling) decide its size." + c.at_line(),
+            f"got 1 row of {cols} = {batch} x {expected} values: either a batch of {batch} "
+            "flattened into a single row (the batch dimension lost), or a single sample with "
+            f"{batch} times the features the layer takes.",
+            "print x.shape just before the layer: a batch is flattened per sample "
+            "(x.view(x.size(0), -1) or torch.flatten(x, 1)); for a single sample, the layers "
+            "before this one (their channels, padding, pooling) decide its size." + c.at_line(),
         )
     return (
         f"a matrix product (a Linear layer, or @) needs the input's last size to equal the "
         f"layer's in_features: the input has {cols} features per row, the layer takes {expected}.",
         f"print x.shape just before the layer and compare it with in_features={expected}: the "
         "layers before it (padding, pooling, channels) decide that size." + c.at_line(),
+    )
+
+
+def _view_size(m: re.Match, c: Context) -> tuple[str, str]:
+    # the error proves only that the sizes do not fit; which size is wrong, the code decides
+    sizes = [int(n) for n in m.group(1).replace(" ", "").split(",") if n]
+    fixed = 1
+    for n in sizes:
+        fixed *= n if n != -1 else 1
+    asks = (
+        f"the sizes other than -1 make {fixed:,}, which does not divide"
+        if -1 in sizes
+        else f"they hold {fixed:,} values, not"
+    )
+    return (
+        f"view/reshape was asked for the shape [{m.group(1)}]: {asks} the tensor's "
+        f"{int(m.group(2)):,} values.",
+        "print the tensor's shape just before this line and build each size from it "
+        "(x.size(0) for a batch, -1 for the one size left to fill)." + c.at_line(),
     )
 
 
@@ -253,11 +272,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "view_size",
         re.compile(r"shape '\[([-\d, ]+)\]' is invalid for input of size (\d+)"),
-        simple(
-            "view/reshape was asked for the shape [{0}], whose sizes cannot hold the tensor's "
-            "{1} values.",
-            "the sizes in the view: use x.size(0) for the batch and -1 for the rest.",
-        ),
+        _view_size,
     ),
     Rule(
         "view_stride",

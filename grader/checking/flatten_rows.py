@@ -24,8 +24,14 @@ def flatten_words(message: str, batch: int) -> str:
     if not found:
         return ""
     rows, cols, features, _ = (int(g) for g in found.groups())
-    if rows == batch or rows < 2 or rows * cols != batch * features:
-        return ""  # rows == 1 is the error rule's own case (a batch flattened into one row)
+    if rows == batch or rows < 1 or rows * cols != batch * features:
+        return ""
+    if rows == 1:  # the batch known to be more than one sample: not a single sample's features
+        return (
+            f"the {batch} samples' {batch} x {features:,} = {cols:,} values were flattened into "
+            "a single row: the batch dimension is lost. Flatten per sample: x.view(x.size(0), "
+            "-1) or torch.flatten(x, 1), not x.view(-1) or torch.flatten(x)."
+        )
     return (
         f"the {batch} samples' {batch} x {features:,} = {rows * cols:,} values were flattened "
         f"into {rows} rows of {cols:,}: a size was fixed (the {rows} rows, or the {cols:,} "
