@@ -65,6 +65,8 @@ PATTERNS = [
     ("no_border", E[1:-1, 1:-1], "without its border", _one_cell_off(E[1:-1, 1:-1], (1, 1))),
     ("extra_border", F.pad(E, (1, 1, 1, 1)), "with an extra border", None),
     ("size_one", E[None], "an extra dimension of size 1", _one_cell_off(E, (2, 2))[None]),
+    ("squared", E**2, "the expected one squared", _one_cell_off(E**2, by=0.01)),
+    ("square_root", E.sqrt(), "square root of the expected", _one_cell_off(E.sqrt(), by=0.01)),
     ("reshaped", E.reshape(25), "reshaped to (25,)", _one_cell_off(E).reshape(25)),
 ]
 

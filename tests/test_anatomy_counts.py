@@ -115,6 +115,9 @@ def test_a_formula_with_one_change_is_named():
     assert explain_formula(2 * 6 + 6, *_conv(2, 6, 1, 1, bias=False)) == (
         "your count, 18: the biases are counted although they should not be."
     )
+    assert explain_formula(4 * 8 * 9 + 16, *_conv(4, 8, 3, 3)) == (
+        "your count, 304: the biases are counted twice."
+    )
 
 
 def test_a_formula_silent_when_two_changes_fit_or_none():

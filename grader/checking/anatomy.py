@@ -134,6 +134,19 @@ def _clipped(a, e, tol, facts, floating) -> Finding | None:
     return None
 
 
+def _powers(a, e, tol, facts, floating) -> Finding | None:
+    """Squared, or a square root, where the values themselves belong (a magnitude's sqrt left
+    out): proven by two values whose square is not themselves (0 and 1 are their own squares)."""
+    moved = e[(e.abs() - 1).abs() > tol.atol + tol.rtol] if floating else e[:0]
+    if distinct(moved[moved.abs() > tol.atol].abs(), tol) < 2:
+        return None
+    if tol.close(prefix(a), prefix(e) ** 2) and tol.close(a, e**2):
+        return Finding("your tensor equals the expected one squared (each value times itself).")
+    if bool((e >= 0).all()) and tol.close(prefix(a), prefix(e).sqrt()) and tol.close(a, e.sqrt()):
+        return Finding("your tensor equals the square root of the expected one.")
+    return None
+
+
 _ROUNDINGS: tuple[tuple[str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
     ("rounded down (floor)", torch.floor),
     ("truncated toward zero (as int() or .long() does)", torch.trunc),
@@ -211,6 +224,7 @@ _PATTERNS = (
     offset,
     affine,
     _clipped,
+    _powers,
     _integers,
     _geometry,
     _row_sums,

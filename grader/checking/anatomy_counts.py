@@ -270,6 +270,7 @@ def _formula_changes(
     for term, names in terms.items():
         rest = right - values[term]
         candidates[f"{term} are missing"] = rest
+        candidates[f"{term} are counted twice"] = right + values[term]
         for i, name in enumerate(names):
             others = names[:i] + names[i + 1 :]
             candidates[f"{name} is missing from {term}"] = rest + product(others)

@@ -57,7 +57,9 @@ class CheckFailure(AssertionError):
         super().__init__(self.full())
 
     def full(self) -> str:
-        parts = (self.headline, self.details, self._named(), self._shown(hidden=False))
+        parts = [self.headline, self.details, self._named(), self._shown(hidden=False)]
+        if self.mistake and "\n".join(p for p in parts if p).count("\n") >= _FITS:
+            parts.pop()  # the named mistake says it; the block stays whole in a terminal
         return "\n".join(part for part in parts if part)
 
     def redacted(self) -> str:
@@ -71,6 +73,9 @@ class CheckFailure(AssertionError):
         if self.shows is None or (hidden and self.shows.carries_value):
             return ""
         return f"What the numbers show: {self.shows.text}"
+
+
+_FITS = 21  # lines under a failed check's title that a terminal shows whole (its MAX_LINES)
 
 
 def fail(headline: str, details: str = "", mistake: str = "", shows: Finding | None = None) -> None:

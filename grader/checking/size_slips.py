@@ -64,6 +64,12 @@ CONV_SLIPS = (  # conv_output_size(size, kernel_size, stride, padding)
         "the + 1 is inside the division; it belongs after it",
         lambda f, a: f(a[0] + 1, *a[1:]) - 1,
     ),
+    Slip(
+        "size + 2 * padding - kernel_size // stride + 1",
+        "brackets are missing: // stride divides kernel_size alone, but it divides "
+        "(size + 2 * padding - kernel_size)",
+        lambda f, a: f(a[0], a[1] // a[2], 1, a[3]),
+    ),
 )
 
 POOL_SLIPS = (  # pool_output_size(size, kernel_size, stride); stride None means kernel_size
