@@ -77,6 +77,8 @@ OBSERVATIONS = {
     "spec's in that one setting (in_features of fc1, padding of a conv)",
     _05E + "call model.train() before the loop (train_step's semantics):": "reproduced: the "
     "learner's parameters are what the oracle's epoch in evaluation mode gives",
+    _05E + "call optimizer.zero_grad() before each backward(): without i": "reproduced: the "
+    "learner's parameters are what the oracle's epoch without zero_grad gives",
     _06 + "__getitem__ returns (label, image): return (image, label), t": "reproduced: the "
     "first element is exactly the expected label and the second exactly the expected image",
     _06 + "the seed goes to torch's global generator (torch.manual_seed": "observed: the same "

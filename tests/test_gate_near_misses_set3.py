@@ -26,6 +26,47 @@ SET3 = [
         ("swapped",),
         ("the biases use in_channels where out_channels belongs",),
     ),
+    NearMiss(  # the width where the number of images belongs: named on both datasets
+        "len_is_width",
+        "data",
+        (("        return len(self.images)\n", "        return self.images.shape[-1]\n"),),
+        "dataset_length_and_items",
+        ("less than", "more than"),
+        ("len(dataset) is the images' width on both datasets",),
+    ),
+    NearMiss(  # a constant 4: the width of the first dataset only, not named as a size
+        "len_is_four",
+        "data",
+        (("        return len(self.images)\n", "        return 4\n"),),
+        "dataset_length_and_items",
+        ("width", "height", "channels"),
+    ),
+    NearMiss(  # train_epoch never clears the gradients: its final state reproduced
+        "epoch_no_zero_grad",
+        "training_step",
+        (
+            (
+                "        optimizer.zero_grad()\n        outputs = model(images)\n",
+                "        outputs = model(images)\n",
+            ),
+        ),
+        "train_epoch_mean_loss",
+        (),
+        ("never clears the gradients", "optimizer.zero_grad() before each backward()"),
+    ),
+    NearMiss(  # cleared on every other batch only: another state, not named so
+        "epoch_zero_grad_every_other",
+        "training_step",
+        (
+            (
+                "        optimizer.zero_grad()\n        outputs = model(images)\n",
+                "        if seen % 16 == 0:\n            optimizer.zero_grad()\n"
+                "        outputs = model(images)\n",
+            ),
+        ),
+        "train_epoch_mean_loss",
+        ("never clears the gradients",),
+    ),
     NearMiss(  # conv2 counted with its channels swapped: 4 fewer, as if conv1's biases were not
         "simple_cnn_conv2_swapped",
         "count_parameters",

@@ -34,6 +34,16 @@ def _epoch(submission, inputs, oracle, expected, seeds):
             "arrives in evaluation mode, and batch norm and dropout behave differently in the "
             "two modes.",
         )
+    uncleared = expected.optional(
+        "epoch_without_zero_grad", lambda: oracle.train_epoch(setup, batches, clear=False), setup
+    )
+    if uncleared is not None and same_state(result["state"], uncleared["state"]):
+        fail(
+            "after train_epoch the model holds what an epoch that never clears the gradients "
+            "gives.",
+            mistake="call optimizer.zero_grad() before each backward(): without it PyTorch adds "
+            "each batch's gradients to the earlier ones, so every step applies their sum.",
+        )
     return result, want
 
 

@@ -138,15 +138,16 @@ def _epoch_slips(weighted, means, correct, accuracies, seen, count, size) -> dic
     }
 
 
-def train_epoch(setup: dict, batches: list, train: bool = True) -> dict:
+def train_epoch(setup: dict, batches: list, train: bool = True, clear: bool = True) -> dict:
     """A correct epoch on a model handed over in evaluation mode; `train=False`: the mistake of
-    leaving it in that mode."""
+    leaving it in that mode; `clear=False`: of never calling zero_grad in the loop."""
     model = driver.build(setup["state"], train=train)
     optimizer = driver.PlainSGD(model.parameters(), LR)
     weighted, batch_means, correct, seen, accuracies = 0.0, [], 0, 0, 0.0
     after_loss, after_correct = 0.0, 0  # the mistake of a second forward after the step
     for images, labels in batches:
-        optimizer.zero_grad()
+        if clear:
+            optimizer.zero_grad()
         outputs = model(images)
         loss = nn.functional.cross_entropy(outputs, labels)
         loss.backward()

@@ -19,7 +19,7 @@ from grader.checking.compare import (
 
 @pytest.mark.points(2)
 def test_dataset_length_and_items(submission):
-    images, labels = torch.randn(7, 1, 4, 4), torch.arange(7) % 3
+    images, labels = torch.randn(*SEVEN), torch.arange(7) % 3
     result = submission.drive("dataset_items", images, labels, indices=[0, 3, 6])
     if result["len"] != 7:
         _expect_length(submission, result["len"])
@@ -29,11 +29,14 @@ def test_dataset_length_and_items(submission):
         expect_tensor(label, labels[index], what=f"the label of dataset[{index}]")
 
 
+SEVEN, FOUR = (7, 1, 4, 4), (4, 1, 2, 3)  # the two datasets' image shapes
+
+
 def _expect_length(submission, size) -> None:
     """len(dataset) of 7 samples is wrong: off by the same number on a dataset of 4 samples too
     (a second input, as one number proves little) names the offset."""
     try:
-        four = torch.zeros(4, 1, 2, 2), torch.arange(4)
+        four = torch.zeros(*FOUR), torch.arange(4)  # not square: each size its own
         other = submission.drive("dataset_items", *four, indices=[])
     except StudentError:  # a second dataset it cannot make proves nothing: the first is said
         other = {"len": None}
@@ -46,12 +49,23 @@ def _expect_length(submission, size) -> None:
         7,
         what="len(SimpleDataset(7 images, 7 labels))",
         likely=[
+            *(  # a size of each image where the number of images belongs, on both datasets
+                when(
+                    lambda a, d=d: type(a) is int and a == SEVEN[d] and other["len"] == FOUR[d],
+                    f"len(dataset) is the images' {name} on both datasets tried ({SEVEN[d]} for "
+                    f"7 images of {SEVEN[1]}x{SEVEN[2]}x{SEVEN[3]}, {FOUR[d]} for 4 of "
+                    f"{FOUR[1]}x{FOUR[2]}x{FOUR[3]}): __len__ must return the number of samples, "
+                    "len(self.images) (their first size).",
+                )
+                for d, name in ((1, "channels"), (2, "height"), (3, "width"))
+                if (SEVEN[d], FOUR[d]) not in {(SEVEN[o], FOUR[o]) for o in (1, 2, 3) if o != d}
+            ),
             when(
                 lambda a: offset != 0 and type(a) is int and a == 7 + offset,
                 f"len(dataset) is {words} the number of samples on both datasets tried "
                 f"({7 + offset} for 7, {4 + offset} for 4): __len__ must return the number of "
                 "samples, len(self.images).",
-            )
+            ),
         ],
     )
 
