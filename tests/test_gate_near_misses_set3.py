@@ -1,6 +1,6 @@
-"""The third blind held-out set's wrong words (bench/heldout25/), each closed by a mechanism and
-held here by an edit of the reference that makes the same values: the words it got are absent,
-what the values prove is said."""
+"""The third and fourth blind held-out sets' wrong words (bench/heldout25/, bench/heldout26/),
+each closed by a mechanism and held here by an edit of the reference that makes the same values:
+the words it got are absent, what the values prove is said."""
 
 from __future__ import annotations
 
@@ -67,6 +67,22 @@ SET3 = [
         "train_epoch_mean_loss",
         ("never clears the gradients",),
     ),
+    NearMiss(  # (set 4) the flatten stage left out: fc1 gets the maps, no size was fixed
+        "trace_without_flatten",
+        "simple_cnn",
+        (('        ("flatten", lambda t: torch.flatten(t, 1)),\n', ""),),
+        "trace_shapes",
+        ("a size was fixed", "flattened into"),
+        ("reached the layer unflattened",),
+    ),
+    NearMiss(  # (set 4) forward flattens from the height on: 16 rows of 49 for a batch of 2
+        "forward_flatten_from_2",
+        "simple_cnn",
+        (("        x = torch.flatten(x, 1)\n", "        x = torch.flatten(x, 2)\n"),),
+        "simple_cnn_forward",
+        ("a size was fixed",),
+        ("flattened only from dimension 2 on",),
+    ),
     NearMiss(  # conv2 counted with its channels swapped: 4 fewer, as if conv1's biases were not
         "simple_cnn_conv2_swapped",
         "count_parameters",
@@ -117,3 +133,19 @@ def test_one_row_of_twice_the_features_is_said_both_ways():
     meaning, check = _words("mat1 and mat2 shapes cannot be multiplied (1x4704 and 2352x10)")
     assert "either a batch of 2 flattened" in meaning and "or a single sample" in meaning
     assert "that is a batch" not in meaning and "print x.shape" in check
+
+
+def test_scores_driven_without_bound_name_both_causes_that_give_them():
+    # (set 4) NLLLoss on raw scores drives them up without bound, as a learning rate too high
+    # can: neither is said alone, and no remedy of one ("lower the learning rate") is given
+    import torch
+
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.files import load_file
+
+    inputs = load_file("set3_inputs", exercise_by_id("train_digits").folder / "inputs.py")
+    scores = torch.randn(20, 10) * 1e7
+    for found in (scores, torch.full((20, 10), float("nan"))):
+        likely, _ = inputs.diagnosis(found, 10.0)
+        assert "NLLLoss on raw scores" in likely and "learning rate far too high" in likely
+        assert "lower the learning rate" not in likely

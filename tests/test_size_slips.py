@@ -192,7 +192,14 @@ def test_a_batch_flattened_into_other_rows_is_said_from_the_error_and_the_batch(
     from grader.checking.flatten_rows import flatten_words
 
     error = "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)"
-    assert "flattened into 2 rows of 980" in flatten_words(error, 5)
+    assert "as 2 rows of 980: a size was fixed" in flatten_words(error, 5, (8, 7, 7))
+    assert "either the flatten is missing" in flatten_words(error, 5)  # no maps: both said
+    assert flatten_words(error, 5, (64,)) == ""  # another layer's maps: nothing proven
+    unflattened = "mat1 and mat2 shapes cannot be multiplied (112x7 and 392x64)"
+    said = flatten_words(unflattened, 2, (8, 7, 7))
+    assert "(2, 8, 7, 7) reached the layer unflattened" in said and "fixed" not in said
+    partly = "mat1 and mat2 shapes cannot be multiplied (16x49 and 392x64)"
+    assert "flattened only from dimension 2 on" in flatten_words(partly, 2, (8, 7, 7))
     assert flatten_words(error, 2) == ""  # as many rows as samples: the features differ, no more
     assert flatten_words(error, 4) == ""  # 2 x 980 is not 4 x 392: not this batch's values
     one_row = "mat1 and mat2 shapes cannot be multiplied (1x1960 and 392x64)"

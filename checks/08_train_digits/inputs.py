@@ -207,9 +207,10 @@ def diagnosis(
     if not finite.all():
         share = 100.0 * (~finite).sum().item() / len(scores)
         return (
-            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf). If the "
-            "loss grew during fit, training diverged: lower the learning rate (Adam with "
-            "lr=1e-3 is a safe start).",
+            f"{share:.0f} % of the held-out digits got non-finite scores (NaN or inf): fit "
+            "drove the parameters past what a float holds. A learning rate far too high does "
+            "this, and so does a loss unbounded below (nn.NLLLoss on raw scores: it expects "
+            "log-probabilities, so log_softmax first, or nn.CrossEntropyLoss).",
             "",
         )
     sums = scores.sum(dim=1)
@@ -223,8 +224,10 @@ def diagnosis(
         )
     if scores.abs().max().item() > 1e6:
         return (
-            "the model's scores are enormous (over a million). If the loss grew during fit, "
-            "training exploded: lower the learning rate.",
+            "the model's scores are enormous (over a million): fit drove them without bound. A "
+            "learning rate far too high does this, and so does a loss unbounded below "
+            "(nn.NLLLoss on raw scores: it expects log-probabilities, so log_softmax first, or "
+            "nn.CrossEntropyLoss).",
             "",
         )
     if (scores - scores[0]).abs().max().item() < 1e-6 and fresh_varied:

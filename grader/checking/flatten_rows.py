@@ -8,6 +8,7 @@ error's text is the learner's, and could carry a secret input out)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from grader.checking.submission import LoadError, StudentError
@@ -18,8 +19,9 @@ _HIDDEN += f"fixed (the rows, or the features) where the batch size belongs. {_F
 _SHAPES = re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
 
 
-def flatten_words(message: str, batch: int) -> str:
-    """The likely mistake for `message`, from a call with `batch` samples, or ""."""
+def flatten_words(message: str, batch: int, maps: tuple[int, ...] = ()) -> str:
+    """The likely mistake for `message`, from a call with `batch` samples whose maps before the
+    layer are `maps` per sample when the check knows them (SimpleCNN's (8, 7, 7)), or ""."""
     found = _SHAPES.search(message.split('\n  File "')[0])
     if not found:
         return ""
@@ -32,10 +34,28 @@ def flatten_words(message: str, batch: int) -> str:
             "a single row: the batch dimension is lost. Flatten per sample: x.view(x.size(0), "
             "-1) or torch.flatten(x, 1), not x.view(-1) or torch.flatten(x)."
         )
+    if maps and math.prod(maps) == features:
+        for start in range(1, len(maps)):  # the maps flattened from dimension start + 1 on
+            if cols == math.prod(maps[start:]) and rows == batch * math.prod(maps[:start]):
+                how = (
+                    "unflattened: a Linear acts on the last size"
+                    if start == len(maps) - 1
+                    else f"flattened only from dimension {start + 1} on"
+                )
+                shape = ", ".join(str(n) for n in (batch, *maps))
+                return (
+                    f"the maps of shape ({shape}) reached the layer {how}, as {rows} rows of "
+                    f"{cols}. {_FIX}"
+                )
+        fixed = "a size was fixed"
+    elif maps:
+        return ""  # another layer than the one whose maps are known: nothing proven
+    else:  # an unflattened map gives such rows too: the maps' shape would tell
+        fixed = "either the flatten is missing (a Linear acts on the last size) or a size was fixed"
     return (
-        f"the {batch} samples' {batch} x {features:,} = {rows * cols:,} values were flattened "
-        f"into {rows} rows of {cols:,}: a size was fixed (the {rows} rows, or the {cols:,} "
-        f"features) where the batch size belongs. {_FIX}"
+        f"the {batch} samples' {batch} x {features:,} = {rows * cols:,} values reached the layer "
+        f"as {rows} rows of {cols:,}: {fixed} (the {rows} rows, or the {cols:,} features) where "
+        f"the batch size belongs. {_FIX}"
     )
 
 
@@ -43,15 +63,15 @@ class explain_flatten:
     """`with explain_flatten(batch): submission.drive(...)`: a StudentError whose message is a
     batch flattened into the wrong number of rows gets the likely mistake added."""
 
-    def __init__(self, batch: int) -> None:
-        self.batch = batch
+    def __init__(self, batch: int, maps: tuple[int, ...] = ()) -> None:
+        self.batch, self.maps = batch, maps
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind, error, trace) -> bool:
         if isinstance(error, StudentError) and not isinstance(error, LoadError):
-            words = flatten_words(error.message, self.batch)
+            words = flatten_words(error.message, self.batch, self.maps)
             if words:
                 explained = StudentError(
                     f"{error.message}\nLikely mistake: {words}",
