@@ -83,6 +83,15 @@ SET3 = [
         ("a size was fixed",),
         ("flattened only from dimension 2 on",),
     ),
+    NearMiss(  # (set 5) patches from the unpadded image: with a stride and padding, a pad
+        # left out is as likely as the size formula, so both are said
+        "patch_from_unpadded_image",
+        "edge_filter",
+        (("            patch = padded[i * stride", "            patch = image[i * stride"),),
+        "convolve2d_stride[3_padded]",
+        ("past the edge of the padded image",),
+        ("F.pad(image, (p, p, p, p))", "(size + 2 * padding - kernel) // stride"),
+    ),
     NearMiss(  # conv2 counted with its channels swapped: 4 fewer, as if conv1's biases were not
         "simple_cnn_conv2_swapped",
         "count_parameters",

@@ -12,6 +12,11 @@ def _padding_given(match, context) -> bool:
     return type(padding) is int and padding > 0
 
 
+def _no_padding(match, context) -> bool:
+    padding = context.argument("padding")
+    return padding is None or padding == 0
+
+
 def _stride_given(match, context) -> bool:
     stride = context.argument("stride")
     return type(stride) is int and stride > 1
@@ -24,6 +29,8 @@ def _tuple_argument(match, context) -> bool:
 FACTS: dict[str, Fact] = {
     # the failing call was asked to pad (padding=1, not padding=0 or no padding at all)
     "padding given": Fact("padding given", _padding_given),
+    # the failing call asked for no padding (padding=0 or none): a missing pad cannot be it
+    "no padding": Fact("no padding", _no_padding),
     # the failing call was asked to move its window by more than 1 (stride=2, not 1 or none)
     "stride given": Fact("stride given", _stride_given),
     # a size mismatch (sizes_differ) whose first operand is the smaller, as a patch cut short

@@ -23,11 +23,15 @@ def describe_layer(layer: Any) -> Any:
             tuple(layer.padding) if not isinstance(layer.padding, str) else layer.padding,
             layer.bias is not None,
         )
-    if isinstance(layer, nn.MaxPool2d):
-        return ("MaxPool2d", layer.kernel_size, layer.stride)
+    if isinstance(layer, nn.MaxPool2d):  # 2 and (2, 2) are one pooling: compared as pairs
+        return ("MaxPool2d", _pair(layer.kernel_size), _pair(layer.stride))
     if isinstance(layer, nn.Linear):
         return ("Linear", layer.in_features, layer.out_features, layer.bias is not None)
     return (type(layer).__name__,)
+
+
+def _pair(value: Any) -> Any:
+    return (value, value) if isinstance(value, int) else tuple(value)
 
 
 def describe_layers(model: nn.Module, names: list[str]) -> dict[str, Any]:

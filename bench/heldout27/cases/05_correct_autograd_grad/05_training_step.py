@@ -1,0 +1,43 @@
+"""05_training_step: compute_gradients with torch.autograd.grad; sgd_step via .data; train_epoch reusing a helper."""
+
+import torch
+from torch import Tensor, nn
+
+
+def _forward_backward(model, images, labels, optimizer, criterion):
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    outputs = model(images)
+    loss = criterion(outputs, labels)
+    loss.backward()
+    optimizer.step()
+    return outputs.detach(), float(loss.detach())
+
+
+def train_step(model: nn.Module, images: Tensor, labels: Tensor, optimizer, criterion) -> float:
+    return _forward_backward(model, images, labels, optimizer, criterion)[1]
+
+
+def sgd_step(parameters, lr: float) -> None:
+    for p in list(parameters):
+        if p.grad is None:
+            continue
+        p.data.add_(p.grad.data, alpha=-lr)
+
+
+def compute_gradients(model: nn.Module, images: Tensor, labels: Tensor, criterion) -> dict[str, Tensor]:
+    named = list(model.named_parameters())
+    loss = criterion(model(images), labels)
+    grads = torch.autograd.grad(loss, [p for _, p in named], allow_unused=True)
+    return {name: (torch.zeros_like(p) if g is None else g.detach().clone())
+            for (name, p), g in zip(named, grads)}
+
+
+def train_epoch(model: nn.Module, loader, optimizer, criterion) -> tuple[float, float]:
+    loss_sum, hits, count = 0.0, 0, 0
+    for images, labels in loader:
+        outputs, loss = _forward_backward(model, images, labels, optimizer, criterion)
+        loss_sum += loss * len(labels)
+        hits += int((outputs.max(dim=1).indices == labels).sum())
+        count += len(labels)
+    return loss_sum / count, hits * 100.0 / count
