@@ -44,6 +44,10 @@ def test_silent_when_two_patterns_explain_the_number_alike():
     # 12.6 / 3 = 4.2, and 4.2 is not 12.6 rounded: one fit; but with a fact of 3 twice, none
     assert said(4.2, 12.6, {"the number of batches": 3, "the batch size": 3}) == ""
     assert said(0.0, 0.4) == ""  # zero has too many causes to be called a rounding
+    # (set 6) 100 * 1 / 13 is the expected 100 * 5 / 13 divided by the batch size, and one right
+    # answer counted where five were (the last batch alone): another count, so no factor is said
+    assert said(100 * 1 / 13, 100 * 5 / 13) == ""
+    assert said(1 / 13, 5 / 13) == ""  # the same as a fraction
 
 
 def test_hostile_values_are_silent():

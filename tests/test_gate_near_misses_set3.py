@@ -92,6 +92,18 @@ SET3 = [
         ("past the edge of the padded image",),
         ("F.pad(image, (p, p, p, p))", "(size + 2 * padding - kernel) // stride"),
     ),
+    NearMiss(  # (set 6) the total as len(p), each tensor's first size: no parts explain it
+        "total_from_len",
+        "count_parameters",
+        (
+            (
+                "    total = sum(p.numel() for p in params)\n",
+                "    total = sum(len(p) for p in params)\n",
+            ),
+        ),
+        "count_parameters",
+        ("is the total without",),
+    ),
     NearMiss(  # conv2 counted with its channels swapped: 4 fewer, as if conv1's biases were not
         "simple_cnn_conv2_swapped",
         "count_parameters",

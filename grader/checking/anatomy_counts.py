@@ -43,9 +43,11 @@ def explain(
     extras: Sequence[Part] = (),
     whole: str = "the total",
     yours: str = "your count",
+    most: int = MAX_CHANGES,
 ) -> str:
     """How `number` is made of `parts` (which add up to the right count) and `extras` (which
-    should not be counted), or "" when no unique smallest explanation exists."""
+    should not be counted), or "" when no unique smallest explanation of at most `most` changes
+    exists."""
     if type(number) is not int or len(parts) > MAX_PARTS or len(extras) > MAX_PARTS:
         return ""
     total = sum(p.size for p in parts)
@@ -53,7 +55,7 @@ def explain(
         return ""
     changes = _changes(parts, extras)
     tried = 0
-    for size in range(1, MAX_CHANGES + 1):
+    for size in range(1, most + 1):
         fits: dict[tuple, tuple[_Change, ...]] = {}
         for combo in combinations(changes, size):
             tried += 1
@@ -138,14 +140,15 @@ def pair_explainer(model: nn.Module) -> Callable[[Any], str]:
         if right[0] == right[1] and answer[0] == answer[1]:  # nothing frozen: one cause, once
             whole, yours = "the right count", "each of your two numbers"
             return explain(answer[0], parts, extras, whole, yours)
-        said = [
-            explain(answer[0], parts, extras, "the total", "your total"),
+        said = [  # one change each: two joined to fit one number are too easily a coincidence
+            explain(answer[0], parts, extras, "the total", "your total", most=1),
             explain(
                 answer[1],
                 trainable,
                 [*frozen, *extras],
                 "the trainable count",
                 "your trainable count",
+                most=1,
             ),
         ]
         kept = [s for s, n, r in zip(said, answer, right) if s and n != r]

@@ -53,6 +53,20 @@ def _factors(actual: float, expected: float, facts: Mapping[str, float]) -> list
     return found
 
 
+def _another_count(actual: float, facts: Mapping[str, float]) -> bool:
+    """Whether `actual` is also a whole count of the check's samples (as a fraction or a
+    percent): 100 * 1 / 13 is the expected 100 * 5 / 13 divided by a batch size of 5, and
+    also one right answer counted where five were; one number cannot tell which."""
+    samples = facts.get("the number of samples")
+    if type(samples) is not int or samples < 1:
+        return False
+    for scale in (1.0, 100.0):
+        count = actual * samples / scale
+        if 0 <= count <= samples and _near(count, round(count), 1e-9):
+            return True
+    return False
+
+
 def finding(
     actual: object, expected: float, facts: Mapping[str, float] | None = None
 ) -> Finding | None:
@@ -64,7 +78,8 @@ def finding(
     if _near(actual, expected, 1e-12):
         return None
     fits = _whole(actual, expected) + _decimals(actual, expected)
-    fits += _factors(actual, expected, facts or {})
+    if not _another_count(actual, facts or {}):
+        fits += _factors(actual, expected, facts or {})
     if _near(actual, -expected):
         fits.append(f"the expected {expected:.6g} with its sign flipped")
     if len(fits) != 1:  # two patterns explain it alike: neither is proven

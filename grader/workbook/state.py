@@ -4,9 +4,13 @@ or where $CNN_GRADER_STATE says (the project's own tests keep theirs apart from 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from grader.workbook.paths import PROJECT_ROOT
@@ -35,11 +39,31 @@ def _read() -> dict:
 
 
 def _write(data: dict) -> None:
+    # a temporary file of its own: two commands at once (a check beside `grader watch`) must
+    # not rename each other's half-written file
+    path = _path()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix="state.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, indent=1))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def _changing() -> Iterator[dict]:
+    """The state to change, read and written back under a lock, so that two commands at once
+    each add what they remember rather than the last one's write undoing the other's."""
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _read()
+        yield data
+        _write(data)
 
 
 def file_digest(path: Path) -> str:
@@ -47,12 +71,9 @@ def file_digest(path: Path) -> str:
 
 
 def remember_result(path: Path, exercise_json: dict) -> None:
-    data = _read()
-    data.setdefault("results", {})[str(path.resolve())] = {
-        "sha256": file_digest(path),
-        "result": exercise_json,
-    }
-    _write(data)
+    entry = {"sha256": file_digest(path), "result": exercise_json}
+    with _changing() as data:
+        data.setdefault("results", {})[str(path.resolve())] = entry
 
 
 def cached_result(path: Path) -> dict | None:
@@ -65,11 +86,10 @@ def cached_result(path: Path) -> dict | None:
 
 def next_hint_level(exercise_id: str, available: int) -> int:
     """1 the first time, then one more each time, staying on the last level."""
-    data = _read()
-    seen = int(data.get("hints", {}).get(exercise_id, 0))
-    level = min(seen + 1, available)
-    data.setdefault("hints", {})[exercise_id] = level
-    _write(data)
+    with _changing() as data:
+        seen = int(data.get("hints", {}).get(exercise_id, 0))
+        level = min(seen + 1, available)
+        data.setdefault("hints", {})[exercise_id] = level
     return level
 
 
@@ -77,11 +97,10 @@ def mark(kind: str, exercise_id: str) -> None:
     """Remember that the learner passed an exercise (`kind` "passed") or gave up on it ("gave_up"):
     `grader solution` shows the reference after either, and `grader list` says which were given
     up."""
-    data = _read()
-    marked = data.setdefault(kind, [])
-    if exercise_id not in marked:
-        marked.append(exercise_id)
-        _write(data)
+    with _changing() as data:
+        marked = data.setdefault(kind, [])
+        if exercise_id not in marked:
+            marked.append(exercise_id)
 
 
 def marked(kind: str) -> set[str]:
