@@ -170,3 +170,17 @@ def test_scores_driven_without_bound_name_both_causes_that_give_them():
         likely, _ = inputs.diagnosis(found, 10.0)
         assert "NLLLoss on raw scores" in likely and "learning rate far too high" in likely
         assert "lower the learning rate" not in likely
+
+
+def test_a_patch_cut_short_with_stride_and_padding_names_both_causes():
+    # (set 5) with padding, a pad left out is a rival of the size formula: both are said
+    from grader.checking import translate
+
+    message = "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
+    told = translate.translate(
+        "RuntimeError",
+        message + "dimension 1",
+        exercise="edge_filter",
+        arguments=(("stride", 2), ("padding", 1)),
+    )
+    assert "F.pad(image, (p, p, p, p))" in told and "// stride + 1" in told
