@@ -104,6 +104,20 @@ SET3 = [
         "count_parameters",
         ("is the total without",),
     ),
+    NearMiss(  # (set 7) convolve2d zeroes the caller's image: edge_magnitude's second filter
+        # sees zeros, which is not edge_magnitude leaving a filter out
+        "convolve_zeroes_its_image",
+        "edge_filter",
+        (
+            (
+                "    padded = F.pad(image, (padding, padding, padding, padding))\n",
+                "    padded = F.pad(image, (padding, padding, padding, padding))\n"
+                "    image.zero_()\n",
+            ),
+        ),
+        "edge_magnitude",
+        ("filter's response alone",),
+    ),
     NearMiss(  # conv2 counted with its channels swapped: 4 fewer, as if conv1's biases were not
         "simple_cnn_conv2_swapped",
         "count_parameters",

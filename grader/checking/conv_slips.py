@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import Mistake, looks_like
+from grader.checking.problems import SubmissionProblem
 
 _SIDES = ("left", "right", "top", "bottom")  # F.pad's order for the last two dimensions
 
@@ -152,3 +153,16 @@ def _distinct(candidates, expected):
         if not same(values, expected) and not any(same(values, v) for v in others):
             kept.append((values, words))
     return kept
+
+
+def changes_its_image(submission, image: torch.Tensor, kernel: torch.Tensor) -> str:
+    """Words when the learner's convolve2d changes the image it is given, else "": a rival to
+    edge_magnitude's one-filter words, since its second filter then sees what the first left
+    (a refusal proves nothing)."""
+    try:
+        call = submission.call("convolve2d", image.clone(), kernel, padding=1, return_args=True)
+    except SubmissionProblem:
+        return ""
+    after = call.args_after[0]
+    kept = type(after) is torch.Tensor and after.shape == image.shape and torch.equal(after, image)
+    return "" if kept else "convolve2d changes its image argument"
