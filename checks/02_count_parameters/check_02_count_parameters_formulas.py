@@ -2,6 +2,8 @@
 the tutorial's SimpleCNN). A wrong count is explained by a change of its formula confirmed on
 the other cases (anatomy_counts.explain_formula), or by the parts the model is made of."""
 
+import math
+
 import pytest
 
 from grader.checking.anatomy_counts import explain, explain_formula, one_change_counts, parts_of
@@ -176,7 +178,7 @@ def _by_layer_slip(answer) -> bool:
     parts or by fc1's inputs, since one number cannot tell them apart (conv2's biases counted
     with its 4 input channels is also conv1's 4 biases left out)."""
     for factors, terms, absent in _LAYER_CASES.values():
-        right = sum(_count(factors, names) for names in terms.values())
+        right = sum(math.prod(factors[n] for n in names) for names in terms.values())
         for words, count in one_change_counts(factors, terms, absent).items():
             # a whole term missing is the parts' own explanation; a term counted twice is
             # fc1 of twice the inputs, the likelier slip (784, the quick-start model's)
@@ -184,13 +186,6 @@ def _by_layer_slip(answer) -> bool:
                 if 26138 - right + count == answer:
                     return True
     return False
-
-
-def _count(factors: dict, names) -> int:
-    value = 1
-    for name in names:
-        value *= factors[name]
-    return value
 
 
 def _simple_cnn_layers():
