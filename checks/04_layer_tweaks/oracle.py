@@ -89,3 +89,33 @@ def moved(config: dict, reference, names: list) -> list[tuple[str, dict]]:
                 )
             )
     return found
+
+
+DEFAULTS = {"num_filters": 3, "kernel_size": 3, "image_size": 28}  # the spec's, of TinyCNN()
+
+
+def defaults(submission, reference, names: list, spec: dict) -> list[tuple[str, dict]]:
+    """[(words, the layers)]: the reference's TinyCNN(name=value), for each parameter whose
+    default the learner's TinyCNN(name=default) shows is the one that differs (given by name,
+    its layers are the spec's); the check names one only when TinyCNN()'s layers are exactly it."""
+    found = []
+    for name, default in DEFAULTS.items():
+        try:
+            if submission.drive("layers", {name: default})["layers"] != spec:
+                continue
+        except Exception:  # noqa: BLE001 - a learner's model that refuses it proves nothing
+            continue
+        for value in range(1, 65):
+            try:
+                layers = describe_layers(reference.TinyCNN(**{name: value}), names)
+            except Exception:  # noqa: BLE001 - a value the reference refuses: no candidate
+                continue
+            found.append(
+                (
+                    f"TinyCNN() builds the layers of TinyCNN({name}={value}), and "
+                    f"TinyCNN({name}={default}) the spec's: the default of {name} is {value}, "
+                    f"not the spec's {default}.",
+                    layers,
+                )
+            )
+    return found

@@ -1,0 +1,108 @@
+"""Wrong words found by reading the diagnoses of the references' mutants (exercises 01-04,
+docs/mutation.md, "Diagnoses of the mutants: 01-04"), each closed by a mechanism and held here
+by an edit of the reference that makes the mutant's values: the wrong words are absent, and
+what the values prove is said."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.checking.flatten_rows import explain_flatten
+from grader.checking.submission import StudentError
+from tests.test_gate_near_misses import NearMiss, check_near_miss
+
+_DEFAULTS = "(self, num_filters=3, kernel_size=3, use_relu=True, extra_conv_filters=0,"
+_CNN_COUNT = "    return (conv2d_param_count(1, 4, 3) + conv2d_param_count(4, 8, 3)"
+
+MUTANTS = [
+    NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
+        "fc2_of_63_inputs",
+        "count_parameters",
+        (("linear_param_count(64, 10))", "linear_param_count(63, 10))"),),
+        "simple_cnn_param_count",
+        ("without fc2's bias",),
+    ),
+    NearMiss(  # conv1 of 3 channels: 10 values fewer too (m0025)
+        "conv1_of_3_channels",
+        "count_parameters",
+        ((_CNN_COUNT, _CNN_COUNT.replace("(1, 4, 3)", "(1, 3, 3)")),),
+        "simple_cnn_param_count",
+        ("without fc2's bias",),
+    ),
+    NearMiss(  # the convs' biases left out by a default: no argument one off makes 12 (m0005)
+        "conv_bias_default_false",
+        "count_parameters",
+        (("kernel_size, bias: bool = True)", "kernel_size, bias: bool = False)"),),
+        "simple_cnn_param_count",
+        (),
+        ("without conv1's bias and conv2's bias",),
+    ),
+    NearMiss(  # TinyCNN() with 2 filters by default: fc fits its conv, so fc is no mistake
+        "default_two_filters",
+        "layer_tweaks",
+        ((_DEFAULTS, _DEFAULTS.replace("num_filters=3", "num_filters=2")),),
+        "tinycnn_default_layers",
+        ("fc must take", "conv is Conv2d"),
+        ("layers of TinyCNN(num_filters=2)", "the default of num_filters is 2"),
+    ),
+    NearMiss(  # a kernel of 2 by default (m0003)
+        "default_kernel_two",
+        "layer_tweaks",
+        ((_DEFAULTS, _DEFAULTS.replace("kernel_size=3", "kernel_size=2")),),
+        "tinycnn_default_layers",
+        ("fc must take", "conv is Conv2d"),
+        ("the default of kernel_size is 2",),
+    ),
+    NearMiss(  # image_size 27 by default: the conv is the spec's, only fc differs (m0009)
+        "default_image_27",
+        "layer_tweaks",
+        (("                 image_size=28):", "                 image_size=27):"),),
+        "tinycnn_default_layers",
+        (),
+        ("the default of image_size is 27",),
+    ),
+    NearMiss(  # padding 0 everywhere: TinyCNN(num_filters=3) is wrong too, no default named
+        "conv_padding_zero",
+        "layer_tweaks",
+        (("kernel_size, padding=1)\n        side", "kernel_size, padding=0)\n        side"),),
+        "tinycnn_default_layers",
+        ("the default of",),
+        ("conv is Conv2d(1, num_filters, kernel_size, padding=1)",),
+    ),
+    NearMiss(  # fc of the unpadded side on every configuration: the slip, not a default
+        "fc_side_unpadded",
+        "layer_tweaks",
+        (("side = image_size + 2 - kernel_size + 1", "side = image_size - kernel_size + 1"),),
+        "tinycnn_default_layers",
+        ("the default of",),
+        ("the padding of 1 on each side is left out",),
+    ),
+]
+
+
+@pytest.mark.parametrize("miss", MUTANTS, ids=lambda m: m.name)
+def test_mutant_words_are_gone(miss, tmp_path):
+    check_near_miss(miss, tmp_path)
+
+
+def _hidden(error: str, batch: int) -> str:
+    """The hidden words explain_flatten adds to a learner's error from a call on `batch`
+    samples of SimpleCNN's (8, 7, 7) maps."""
+    with pytest.raises(StudentError) as raised, explain_flatten(batch, (8, 7, 7)):
+        raise StudentError(f"f raised RuntimeError: {error}", ("RuntimeError",), hidden="f")
+    return raised.value.hidden_message
+
+
+def test_a_hidden_check_says_the_flattening_the_numbers_proved():
+    # no flatten in forward (m0093): (2, 8, 7, 7) reaches fc1 as 112 rows of 7
+    said = _hidden("mat1 and mat2 shapes cannot be multiplied (112x7 and 392x64)", 2)
+    assert "unflattened" in said and "fixed" not in said and "112" not in said
+    # torch.flatten(x, 2) (m0097): 16 rows of 49
+    said = _hidden("mat1 and mat2 shapes cannot be multiplied (16x49 and 392x64)", 2)
+    assert "from dimension 2 on" in said and "fixed" not in said and "49" not in said
+    # torch.flatten(x, 0) (m0090, m0096): the batch in a single row
+    said = _hidden("mat1 and mat2 shapes cannot be multiplied (1x784 and 392x64)", 2)
+    assert "a single row" in said and "fixed" not in said and "784" not in said
+    # rows that are neither: a size was fixed, said as before
+    said = _hidden("mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)", 5)
+    assert "a size was fixed" in said and "980" not in said
