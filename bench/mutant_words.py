@@ -1,6 +1,6 @@
 """Print, per caught mutant of a reference, its change and the words its feedback gives as causes.
 
-    python bench/mutant_words.py NN_stem [--work /tmp/mutants] [--all] [--group]
+    python bench/mutant_words.py NN_stem [--work /tmp/mutants] [--all] [--group] [--public]
 
 Reads the batch that `bench/mutants.py --only NN_stem --work WORK` graded (WORK/NN_stem/out/
 feedback/mNNNN.md) and prints, for each mutant that lost points: its line and operator, the
@@ -10,6 +10,8 @@ line of a failed check's message that is neither its input, a traceback nor a va
 --all, every line). The audit of issue 23 reads these against the change itself
 (docs/mutation.md, "Diagnoses of the mutants: 01-04"). --group prints mutants whose cause lines
 are the same text together, so each distinct sentence is read once beside all its mutants.
+--public reads instead what `grader check` says (no grading key: the public inputs, every
+check's words shown), by running the checks on each caught mutant's file in this process.
 """
 
 from __future__ import annotations
@@ -69,7 +71,19 @@ def cause_lines(lines: list[str], every: bool) -> list[str]:
     return kept
 
 
-def report(stem: str, work: Path, every: bool) -> list[tuple[str, str, list[str], str]]:
+def public_blocks(folder: Path, stem: str) -> list[tuple[str, list[str]]]:
+    """Each failed check's (name, message lines) in an unkeyed run, as `grader check` shows."""
+    from grader.checking.runner import run_checks
+    from grader.workbook.catalog import exercise_by_id
+
+    exercise = exercise_by_id(stem.split("_", 1)[1])
+    graded = run_checks(submission=folder, exercises=[exercise]).exercises[exercise.id]
+    return [(c.name, c.message.splitlines()) for c in graded.checks if not c.passed]
+
+
+def report(
+    stem: str, work: Path, every: bool, public: bool = False
+) -> list[tuple[str, str, list[str], str]]:
     """(mutant id, its change, cause lines, score) for every graded mutant that lost points."""
     original = ast.unparse(ast.parse((ROOT / "solutions" / f"{stem}.py").read_text()))
     feedback_dir = work / stem / "out" / "feedback"
@@ -86,7 +100,9 @@ def report(stem: str, work: Path, every: bool) -> list[tuple[str, str, list[str]
         change = f"line {mutant.line}: {mutant.change}\n    - " + "\n    - ".join(before)
         change += "\n    + " + "\n    + ".join(after)
         words = []
-        for heading, lines in message_blocks(text):
+        folder = work / stem / "batch" / f"m{n:04d}"
+        blocks = public_blocks(folder, stem) if public else message_blocks(text)
+        for heading, lines in blocks:
             kept = cause_lines(lines, every)
             if kept:
                 words.append(heading)
@@ -101,8 +117,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/mutants"))
     parser.add_argument("--all", action="store_true", help="every line of each message")
     parser.add_argument("--group", action="store_true", help="mutants with the same words together")
+    parser.add_argument("--public", action="store_true", help="what `grader check` says instead")
     args = parser.parse_args()
-    rows = report(args.stem, args.work, args.all)
+    rows = report(args.stem, args.work, args.all, args.public)
     with_cause = [r for r in rows if any(w.strip().startswith(CAUSE_HEADS) for w in r[2])]
     print(f"{args.stem}: {len(rows)} mutants lost points, {len(with_cause)} with a cause line")
     if args.group:

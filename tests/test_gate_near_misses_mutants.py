@@ -13,8 +13,29 @@ from tests.test_gate_near_misses import NearMiss, check_near_miss
 
 _DEFAULTS = "(self, num_filters=3, kernel_size=3, use_relu=True, extra_conv_filters=0,"
 _CNN_COUNT = "    return (conv2d_param_count(1, 4, 3) + conv2d_param_count(4, 8, 3)"
+_PATCH = "padded[i * stride : i * stride + kh, j * stride : j * stride + kw]"
+_EDGE_ALONE = (
+    "past the edge of the image. With",
+    "past the edge of the image it is taken from. Two",
+)
 
 MUTANTS = [
+    NearMiss(  # every patch a row short, its slice starting one on: not a window past the edge
+        "patch_rows_start_one_on",  # (m0130)
+        "edge_filter",
+        ((_PATCH, _PATCH.replace("[i * stride :", "[i * stride + 1 :")),),
+        "convolve2d_stride[2]",
+        _EDGE_ALONE,
+        ("or its slice is shorter than the kernel", "rows i * s to i * s + kh"),
+    ),
+    NearMiss(  # every patch a column short, with stride and padding (m0137)
+        "patch_columns_start_one_on",
+        "edge_filter",
+        ((_PATCH, _PATCH.replace("j * stride :", "j * stride + 1 :")),),
+        "convolve2d_stride[3_padded]",
+        _EDGE_ALONE,
+        ("or its slice is shorter than the kernel", "F.pad(image, (p, p, p, p))"),
+    ),
     NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
         "fc2_of_63_inputs",
         "count_parameters",
