@@ -36,6 +36,22 @@ MUTANTS = [
         _EDGE_ALONE,
         ("or its slice is shorter than the kernel", "F.pad(image, (p, p, p, p))"),
     ),
+    NearMiss(  # the output made (out_w, out_h): the loop's index is the size, no off-by-one
+        "output_sizes_swapped",  # (m0124)
+        "edge_filter",
+        (("torch.empty(out_h, out_w,", "torch.empty(out_w, out_h,"),),
+        "convolve2d",
+        ("an off-by-one",),
+        ("its sizes in another order",),
+    ),
+    NearMiss(  # the output's rows from the width: with padding the size formula is said too
+        "rows_from_the_width",  # (m0108)
+        "edge_filter",
+        (("out_h = (padded.shape[0] - kh)", "out_h = (padded.shape[1] - kh)"),),
+        "convolve2d_padding",
+        (),
+        ("(size + 2 * padding - kernel) // stride + 1 output rows",),
+    ),
     NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
         "fc2_of_63_inputs",
         "count_parameters",
