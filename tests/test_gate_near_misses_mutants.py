@@ -52,6 +52,14 @@ MUTANTS = [
         (),
         ("(size + 2 * padding - kernel) // stride + 1 output rows",),
     ),
+    NearMiss(  # the + 1 made - 1: the unpadded side's number, said as that, no pad left out
+        "side_plus_one_made_minus_one",  # (m0027)
+        "layer_tweaks",
+        (("side = image_size + 2 - kernel_size + 1", "side = image_size + 2 - kernel_size - 1"),),
+        "tinycnn_default_layers",
+        ("is left out",),
+        ("the side of a conv without the padding of 1 on each side",),
+    ),
     NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
         "fc2_of_63_inputs",
         "count_parameters",
@@ -112,7 +120,7 @@ MUTANTS = [
         (("side = image_size + 2 - kernel_size + 1", "side = image_size - kernel_size + 1"),),
         "tinycnn_default_layers",
         ("the default of",),
-        ("the padding of 1 on each side is left out",),
+        ("the side of a conv without the padding of 1 on each side",),
     ),
 ]
 

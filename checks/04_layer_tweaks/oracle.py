@@ -31,7 +31,9 @@ FC_INPUTS = (  # fc's in_features = channels * S * S: the right factor first, th
         (
             ("image_size + 2 - kernel_size + 1", _side),
             (
-                "image_size - kernel_size + 1: the padding of 1 on each side is left out",
+                # the value's words: + 2 - kernel_size - 1 is the same number on every config
+                "image_size - kernel_size + 1, the side of a conv without the padding of 1 on "
+                "each side",
                 lambda c: _side(c, 0),
             ),
             ("image_size + 2 - 3 + 1: kernel_size is not used", lambda c: _side(c, kernel=3)),
