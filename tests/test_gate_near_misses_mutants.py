@@ -60,6 +60,19 @@ MUTANTS = [
         ("is left out",),
         ("the side of a conv without the padding of 1 on each side",),
     ),
+    NearMiss(  # F.pad's arguments swapped: the tuple is the widths, not tensors to stack
+        "pad_arguments_swapped",  # (m0094)
+        "edge_filter",
+        (
+            (
+                "F.pad(image, (padding, padding, padding, padding))",
+                "F.pad((padding, padding, padding, padding), image)",
+            ),
+        ),
+        "convolve2d",
+        (),
+        ("the arguments are in another order",),
+    ),
     NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
         "fc2_of_63_inputs",
         "count_parameters",
