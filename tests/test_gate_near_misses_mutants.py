@@ -28,6 +28,14 @@ MUTANTS = [
         _EDGE_ALONE,
         ("or its slice is shorter than the kernel", "rows i * s to i * s + kh"),
     ),
+    NearMiss(  # every patch a row long (its slice ending one on), with padding: not "fewer"
+        "patch_rows_end_one_on",  # (m0132)
+        "edge_filter",
+        ((_PATCH, _PATCH.replace("i * stride + kh,", "i * stride + kh + 1,")),),
+        "convolve2d_padding",
+        ("fewer rows",),
+        ("different numbers of rows", "rows i * stride to i * stride + kh"),
+    ),
     NearMiss(  # every patch a column short, with stride and padding (m0137)
         "patch_columns_start_one_on",
         "edge_filter",

@@ -4,13 +4,15 @@ An advice that names a cause says which facts prove it (grader/checking/advice_f
 
 ADVICE = {
     # said only for a call that asked for padding (with padding=0 there is nothing to pad) and
-    # a patch short of rows (the height is what F.pad(image, (p, p)) leaves unpadded); the
-    # output's rows computed from the width cut a patch short too, so the size formula is said
+    # the rows differing (the height is what F.pad(image, (p, p)) leaves unpadded); the
+    # output's rows computed from the width cut a patch short too, so the size formula is said;
+    # which operand is the patch is the learner's (a slice one row long makes it the larger)
     "sizes_differ": [
         {
-            "text": "in convolve2d, a patch has fewer rows than the kernel (the sizes in the "
-            "error). Print the output's size and each patch's shape: there are (size + 2 * "
-            "padding - kernel) // stride + 1 output rows, and the patch for out[i, j] is rows "
+            "text": "in convolve2d, a patch and the kernel have different numbers of rows (the "
+            "sizes in the error). Print the output's size and each patch's shape: there are "
+            "(size + 2 * padding - kernel) // stride + 1 output rows, and the patch for out[i, j] "
+            "is rows "
             "i * stride to i * stride + kh and columns j * stride to j * stride + kw of the image "
             "padded on all four sides (F.pad(image, (p, p, p, p)); (p, p) pads the width alone).",
             "needs": ["padding given", "dimension 0 differs"],
