@@ -10,6 +10,7 @@ import pytest
 from grader.checking.flatten_rows import explain_flatten
 from grader.checking.submission import StudentError
 from tests.test_gate_near_misses import NearMiss, check_near_miss
+from tests.test_handout import handout  # noqa: F401, F811 - the fixture, built once per run
 
 _DEFAULTS = "(self, num_filters=3, kernel_size=3, use_relu=True, extra_conv_filters=0,"
 _CNN_COUNT = "    return (conv2d_param_count(1, 4, 3) + conv2d_param_count(4, 8, 3)"
@@ -172,3 +173,23 @@ def test_a_hidden_check_says_the_flattening_the_numbers_proved():
     # rows that are neither: a size was fixed, said as before
     said = _hidden("mat1 and mat2 shapes cannot be multiplied (2x980 and 392x64)", 5)
     assert "a size was fixed" in said and "980" not in said
+
+
+@pytest.mark.slow
+def test_a_handout_without_the_oracle_stays_silent_on_a_default(handout, tmp_path):  # noqa: F811
+    """Without the oracle no default is named; the conv's words stay silent too, as the learner's
+    own TinyCNN(num_filters=3, kernel_size=3) builds the spec's conv (m0001)."""
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.paths import SOLUTIONS_DIR
+    from tests.test_handout import checked
+
+    exercise = exercise_by_id("layer_tweaks")
+    source = (SOLUTIONS_DIR / exercise.filename).read_text()
+    assert source.count(_DEFAULTS) == 1
+    (tmp_path / exercise.filename).write_text(
+        source.replace(_DEFAULTS, _DEFAULTS.replace("num_filters=3", "num_filters=2"))
+    )
+    checks = checked(handout, tmp_path, "layer_tweaks")["exercises"]["layer_tweaks"]["checks"]
+    said = next(c["message"] for c in checks if c["name"] == "tinycnn_default_layers")
+    assert "conv has 2 output channels" in said
+    assert "conv is Conv2d" not in said and "fc must take" not in said and "default" not in said

@@ -17,7 +17,8 @@ from grader.checking.compare import (
 from grader.checking.model_compare import same_layers
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
-# make_variants's models, each one of the configurations tinycnn_configurations checks
+DEFAULTS = {"num_filters": 3, "kernel_size": 3}  # the spec's, which decide TinyCNN()'s conv
+# make_variants's models, each a configuration tinycnn_configurations checks
 VARIANTS = {
     "baseline": {},
     "eight_filters": {"num_filters": 8},
@@ -60,12 +61,16 @@ def test_tinycnn_default_layers(submission, reference, driver, expected, oracle)
                 lambda a: _inputs_differ(a, layers),
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
             ),
-            when(
-                lambda a: a["conv"] != layers["conv"],
+            when(  # not when the learner's conv is the spec's with the defaults given by name
+                lambda a: a["conv"] != layers["conv"] and not _conv_given(submission, layers),
                 "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
             ),
         ],
     )
+
+
+def _conv_given(submission, layers: dict) -> bool:  # the spec's conv, the defaults given: True
+    return submission.drive("layers", DEFAULTS)["layers"].get("conv") == layers["conv"]
 
 
 @pytest.mark.points(4)
@@ -134,17 +139,12 @@ def _layers(model, driver) -> dict:
     return {"layers": describe_layers(model, driver.LAYERS), "has_conv2": hasattr(model, "conv2")}
 
 
-def _without_relu(model, images):
-    x = model.conv(images)
+def _relu_variant(model, images, relu: bool):
+    """The model's output with (or without) a ReLU after each conv, whatever its use_relu."""
+    act = F.relu if relu else (lambda t: t)
+    x = act(model.conv(images))
     if hasattr(model, "conv2"):
-        x = model.conv2(x)
-    return model.fc(torch.flatten(x, 1))
-
-
-def _with_relu(model, images):
-    x = F.relu(model.conv(images))
-    if hasattr(model, "conv2"):
-        x = F.relu(model.conv2(x))
+        x = act(model.conv2(x))
     return model.fc(torch.flatten(x, 1))
 
 
@@ -229,8 +229,8 @@ def _forward(reference, config: dict, state: dict, images) -> dict:
         return {
             "error": "",
             "output": model(images),
-            "without_relu": _without_relu(model, images),
-            "with_relu": _with_relu(model, images),
+            "without_relu": _relu_variant(model, images, False),
+            "with_relu": _relu_variant(model, images, True),
             "no_relu_after_conv2": _without_relu_after_conv2(model, images, config),
         }
 
