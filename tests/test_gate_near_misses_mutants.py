@@ -82,19 +82,28 @@ MUTANTS = [
         (),
         ("the arguments are in another order",),
     ),
-    NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050)
+    NearMiss(  # fc2 of 63 inputs: 10 values fewer, as many as fc2's bias (m0050): all said
         "fc2_of_63_inputs",
         "count_parameters",
         (("linear_param_count(64, 10))", "linear_param_count(63, 10))"),),
         "simple_cnn_param_count",
-        ("without fc2's bias",),
+        ("is the total without fc2's bias.",),
+        ("without fc2's bias; the same number is the total with", "fc2 of 63 inputs"),
     ),
     NearMiss(  # conv1 of 3 channels: 10 values fewer too (m0025)
         "conv1_of_3_channels",
         "count_parameters",
         ((_CNN_COUNT, _CNN_COUNT.replace("(1, 4, 3)", "(1, 3, 3)")),),
         "simple_cnn_param_count",
-        ("without fc2's bias",),
+        ("is the total without fc2's bias.",),
+        ("conv1 of 3 output channels",),
+    ),
+    NearMiss(  # conv2's kernel 2: no part explains its 160 fewer, nothing is said
+        "conv2_kernel_two",
+        "count_parameters",
+        ((_CNN_COUNT, _CNN_COUNT.replace("(4, 8, 3)", "(4, 8, 2)")),),
+        "simple_cnn_param_count",
+        ("Likely mistake", "What the numbers show"),
     ),
     NearMiss(  # the convs' biases left out by a default: no argument one off makes 12 (m0005)
         "conv_bias_default_false",
