@@ -98,7 +98,7 @@ SLIP_NEAR_MISSES = [
         (("side = image_size + 2 - kernel_size + 1", "side = image_size - kernel_size + 1"),),
         "tinycnn_default_layers",
         (),
-        ("the padding of 1 on each side is left out",),
+        ("the side of a conv without the padding of 1 on each side",),
     ),
     NearMiss(  # the batch means summed, divided by the samples: reproduced by the oracle
         "epoch_loss_divided_twice",

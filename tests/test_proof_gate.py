@@ -133,7 +133,11 @@ PROVEN: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         ("unpack it first",),
     ),
     "channels": (_CONV.format(1), {}, ("channels-last", "permute")),
-    "index_range": ("index 5 is out of bounds for dimension 0 with size 5", {}, ("off-by-one",)),
+    "index_range": (  # the first index past the end: a loop too long or a tensor too small
+        "index 5 is out of bounds for dimension 0 with size 5",
+        {},
+        ("the first index past the end", "made smaller there"),
+    ),
     "to_tensor_twice": (
         "pic should be PIL Image or ndarray. Got <class 'torch.Tensor'>",
         {},

@@ -134,7 +134,7 @@ def test_simple_cnn_param_count(submission):
         submission.simple_cnn_param_count(),
         26138,
         what="simple_cnn_param_count()",
-        explain=lambda a: "" if _by_layer_slip(a) else _by_parts(a),
+        explain=_explained,
         likely=[
             when(
                 lambda a: a == 26138 - 4 - 8 - 64 - 10 and not _by_layer_slip(a),
@@ -158,6 +158,18 @@ def test_simple_cnn_param_count(submission):
 FC1_INPUTS = sorted({c * s * s for c in (1, 4, 8) for s in (28, 14, 7, 26, 13, 11, 5)} - {392})
 
 
+def _explained(answer) -> str:
+    """The parts' explanation with every layer of one argument one off that makes the same total
+    said beside it (one number cannot tell them apart); nothing when a formula slip fits too."""
+    if _by_layer_slip(answer, off_by_one=False):
+        return ""
+    words = _by_parts(answer)
+    rivals = [w for w, count in _argument_off_by_one_totals() if count == answer]
+    if words and rivals:
+        return f"{words[:-1]}; the same number is the total with {' or with '.join(rivals)}."
+    return "" if rivals else words
+
+
 def _by_parts(answer) -> str:
     """The count explained by parts left out or added (a rival explanation), or ""."""
     return explain(answer, parts_of(_simple_cnn_layers())[0])
@@ -172,7 +184,7 @@ _LAYER_CASES = {
 }
 
 
-def _by_layer_slip(answer) -> bool:
+def _by_layer_slip(answer, off_by_one: bool = True) -> bool:
     """Whether one slip inside one layer's formula (its channels swapped in the biases, a factor
     left out or put in place of another) also makes the total: a rival to every explanation by
     parts or by fc1's inputs, since one number cannot tell them apart (conv2's biases counted
@@ -185,7 +197,32 @@ def _by_layer_slip(answer) -> bool:
             if " are missing" not in words and "twice" not in words:
                 if 26138 - right + count == answer:
                     return True
-    return False
+    return off_by_one and any(count == answer for _, count in _argument_off_by_one_totals())
+
+
+_ARGUMENTS = {  # a call's argument: the factors it sets, and its words for a value
+    "in": ({"in_channels", "in_features"}, "of {0} input{1}"),
+    "out": ({"out_channels", "out_features"}, "of {0} output{1}"),
+    "kernel": ({"kh", "kw"}, "with a {0}x{0} kernel"),
+}
+
+
+def _argument_off_by_one_totals() -> list[tuple[str, int]]:
+    """(words, the total) with one layer's one call argument one more or one less (a kernel's
+    side moves kh and kw together), never 0: fc2 of 63 inputs loses 10 values, as many as its
+    bias (so does conv1 of 3 output channels), and one number cannot tell them apart."""
+    found = []
+    for layer, (factors, terms, _) in _LAYER_CASES.items():
+        right = sum(math.prod(factors[n] for n in t) for t in terms.values())
+        kind = " channels" if "in_channels" in factors else "s"
+        for names, words in _ARGUMENTS.values():
+            for step in (-1, 1):
+                moved = {n: v + step if n in names else v for n, v in factors.items()}
+                if all(moved.values()) and moved != factors:
+                    value = next(moved[n] for n in names if n in moved)
+                    count = sum(math.prod(moved[n] for n in t) for t in terms.values())
+                    found.append((f"{layer} {words.format(value, kind)}", 26138 - right + count))
+    return found
 
 
 def _simple_cnn_layers():

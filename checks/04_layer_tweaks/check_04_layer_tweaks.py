@@ -17,7 +17,8 @@ from grader.checking.compare import (
 from grader.checking.model_compare import same_layers
 from grader.wire.probe_tools import describe_layers, load_spec_state, without_aliases
 
-# make_variants's models, each one of the configurations tinycnn_configurations checks
+DEFAULTS = {"num_filters": 3, "kernel_size": 3}  # the spec's, which decide TinyCNN()'s conv
+# make_variants's models, each a configuration tinycnn_configurations checks
 VARIANTS = {
     "baseline": {},
     "eight_filters": {"num_filters": 8},
@@ -25,6 +26,10 @@ VARIANTS = {
     "no_relu": {"use_relu": False},
     "two_conv": {"extra_conv_filters": 6},
 }
+
+
+FORWARD_CONFIGS = [{}, {"use_relu": False}, {"extra_conv_filters": 6},
+    {"extra_conv_filters": 3, "use_relu": False, "kernel_size": 5, "image_size": 16}]  # fmt: skip
 
 
 def _config_text(config):
@@ -43,22 +48,29 @@ def test_tinycnn_default_layers(submission, reference, driver, expected, oracle)
             "TinyCNN() has an attribute conv2, but with extra_conv_filters=0 there must be none: "
             "create self.conv2 only when extra_conv_filters > 0."
         )
+    differs = oracle is not None and actual["layers"] != layers
+    defaults = oracle.defaults(submission, reference, driver.LAYERS, layers) if differs else []
     same_layers(
         actual["layers"],
         layers,
         "TinyCNN()",
         likely=[
+            *(when(lambda a, m=m: a == m, w) for w, m in defaults),
             *_fc_slip(oracle, submission, reference, driver, expected),
             when(
-                lambda a: _inputs_differ(a["fc"], layers["fc"]),
+                lambda a: _inputs_differ(a, layers),
                 "fc must take num_filters * 28 * 28 = 2352 inputs.",
             ),
-            when(
-                lambda a: a["conv"] != layers["conv"],
+            when(  # not when the learner's conv is the spec's with the defaults given by name
+                lambda a: a["conv"] != layers["conv"] and not _conv_given(submission, layers),
                 "conv is Conv2d(1, num_filters, kernel_size, padding=1).",
             ),
         ],
     )
+
+
+def _conv_given(submission, layers: dict) -> bool:  # the spec's conv, the defaults given: True
+    return submission.drive("layers", DEFAULTS)["layers"].get("conv") == layers["conv"]
 
 
 @pytest.mark.points(4)
@@ -91,7 +103,7 @@ def test_tinycnn_configurations(submission, reference, driver, expected, oracle)
             likely=[
                 *_fc_slip(oracle, submission, reference, driver, expected),
                 when(
-                    lambda a, layers=layers: _inputs_differ(a["fc"], layers["fc"]),
+                    lambda a, layers=layers: _inputs_differ(a, layers),
                     f"fc's input size: the conv output side is S = image_size + 2 - "
                     f"kernel_size + 1 = {side}, and fc takes channels * S * S = "
                     f"{layers['fc'][1]} (channels of the last conv).",
@@ -114,26 +126,25 @@ def _fc_slip(oracle, submission, reference, driver, expected) -> list:
     return [] if oracle is None else [oracle.fc_slip(submission, driver.CONFIGS, spec)]
 
 
-def _inputs_differ(got, want) -> bool:
-    """A Linear described by describe_layer takes another number of inputs than `want`."""
-    return isinstance(got, (tuple, list)) and len(got) > 1 and got[:2] != tuple(want[:2])
+def _inputs_differ(got: dict, want: dict) -> bool:
+    """fc takes another number of inputs than the spec's while the convs are the spec's (a conv
+    of other channels or kernel makes fc's number right for it: fc is then not the mistake)."""
+    fc, others = got.get("fc"), {k: v for k, v in got.items() if k != "fc"}
+    if others != {k: v for k, v in want.items() if k != "fc"}:
+        return False
+    return isinstance(fc, (tuple, list)) and len(fc) > 1 and fc[:2] != tuple(want["fc"][:2])
 
 
 def _layers(model, driver) -> dict:
     return {"layers": describe_layers(model, driver.LAYERS), "has_conv2": hasattr(model, "conv2")}
 
 
-def _without_relu(model, images):
-    x = model.conv(images)
+def _relu_variant(model, images, relu: bool):
+    """The model's output with (or without) a ReLU after each conv, whatever its use_relu."""
+    act = F.relu if relu else (lambda t: t)
+    x = act(model.conv(images))
     if hasattr(model, "conv2"):
-        x = model.conv2(x)
-    return model.fc(torch.flatten(x, 1))
-
-
-def _with_relu(model, images):
-    x = F.relu(model.conv(images))
-    if hasattr(model, "conv2"):
-        x = F.relu(model.conv2(x))
+        x = act(model.conv2(x))
     return model.fc(torch.flatten(x, 1))
 
 
@@ -145,16 +156,7 @@ def _without_relu_after_conv2(model, images, config):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize(
-    "config",
-    [
-        {},
-        {"use_relu": False},
-        {"extra_conv_filters": 6},
-        {"extra_conv_filters": 3, "use_relu": False, "kernel_size": 5, "image_size": 16},
-    ],
-    ids=lambda c: _config_text(c),
-)
+@pytest.mark.parametrize("config", FORWARD_CONFIGS, ids=lambda c: _config_text(c))
 def test_tinycnn_forward(submission, reference, driver, expected, config):
     side = config.get("image_size", 28)
     images = torch.randn(2, 1, side, side)
@@ -202,8 +204,7 @@ def test_tinycnn_forward(submission, reference, driver, expected, config):
 
 
 def _same_structure(submission, reference, driver, expected, config, state) -> None:
-    """A difference in the parameters' names or shapes, said once: by tinycnn_default_layers
-    when TinyCNN() itself differs."""
+    """Parameters' names or shapes that differ, said once (by default_layers if TinyCNN() does)."""
     want = expected.optional(
         "state_shapes",
         lambda: model_structure.shapes(reference.TinyCNN(**config).state_dict()),
@@ -220,8 +221,7 @@ def _same_structure(submission, reference, driver, expected, config, state) -> N
 
 
 def _forward(reference, config: dict, state: dict, images) -> dict:
-    """The reference TinyCNN(**config) with the learner's parameters: its output and what each
-    ReLU mistake gives (or why the parameters do not fit it)."""
+    """The reference TinyCNN(**config) with the learner's parameters: its output, ReLU slips'."""
     model = reference.TinyCNN(**config)
     if error := load_spec_state(model, state):
         return {"error": error}
@@ -229,8 +229,8 @@ def _forward(reference, config: dict, state: dict, images) -> dict:
         return {
             "error": "",
             "output": model(images),
-            "without_relu": _without_relu(model, images),
-            "with_relu": _with_relu(model, images),
+            "without_relu": _relu_variant(model, images, False),
+            "with_relu": _relu_variant(model, images, True),
             "no_relu_after_conv2": _without_relu_after_conv2(model, images, config),
         }
 

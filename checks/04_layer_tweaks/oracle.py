@@ -31,7 +31,9 @@ FC_INPUTS = (  # fc's in_features = channels * S * S: the right factor first, th
         (
             ("image_size + 2 - kernel_size + 1", _side),
             (
-                "image_size - kernel_size + 1: the padding of 1 on each side is left out",
+                # the value's words: + 2 - kernel_size - 1 is the same number on every config
+                "image_size - kernel_size + 1, the side of a conv without the padding of 1 on "
+                "each side",
                 lambda c: _side(c, 0),
             ),
             ("image_size + 2 - 3 + 1: kernel_size is not used", lambda c: _side(c, kernel=3)),
@@ -85,6 +87,36 @@ def moved(config: dict, reference, names: list) -> list[tuple[str, dict]]:
                     f"these are the layers of TinyCNN({other}={value!r}): the {value!r} went to "
                     f"{other}{FIRST if other == PARAMETERS[0] else ''}; pass it by name, "
                     f"TinyCNN({key}={value!r}).",
+                    layers,
+                )
+            )
+    return found
+
+
+DEFAULTS = {"num_filters": 3, "kernel_size": 3, "image_size": 28}  # the spec's, of TinyCNN()
+
+
+def defaults(submission, reference, names: list, spec: dict) -> list[tuple[str, dict]]:
+    """[(words, the layers)]: the reference's TinyCNN(name=value), for each parameter whose
+    default the learner's TinyCNN(name=default) shows is the one that differs (given by name,
+    its layers are the spec's); the check names one only when TinyCNN()'s layers are exactly it."""
+    found = []
+    for name, default in DEFAULTS.items():
+        try:
+            if submission.drive("layers", {name: default})["layers"] != spec:
+                continue
+        except Exception:  # noqa: BLE001 - a learner's model that refuses it proves nothing
+            continue
+        for value in range(1, 65):
+            try:
+                layers = describe_layers(reference.TinyCNN(**{name: value}), names)
+            except Exception:  # noqa: BLE001 - a value the reference refuses: no candidate
+                continue
+            found.append(
+                (
+                    f"TinyCNN() builds the layers of TinyCNN({name}={value}), and "
+                    f"TinyCNN({name}={default}) the spec's: the default of {name} is {value}, "
+                    f"not the spec's {default}.",
                     layers,
                 )
             )

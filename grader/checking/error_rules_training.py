@@ -96,7 +96,10 @@ def _not_tensor(m: re.Match, c: Context) -> tuple[str, str]:
         "list": "torch.tensor(...) turns a list into a tensor",
         "numpy.ndarray": "torch.from_numpy(...) turns an array into a tensor",
         "NoneType": "a function that returns nothing gives None: check its return",
-        "tuple": "a tuple is not a tensor: index it or torch.stack(...) it",
+        # a tuple of tensors, or another argument (a size, F.pad's widths) given first
+        "tuple": "a tuple is not a tensor: if it holds tensors, index it or torch.stack(...) "
+        "it; if it is another argument (a size, F.pad's widths), the arguments are in another "
+        "order",
     }.get(got, "pass a tensor")
     return (
         f"{function}() needs a Tensor as {argument!r} but got a {got}.",
