@@ -9,7 +9,7 @@ import pytest
 from tests.test_gate_near_misses import NearMiss, check_near_miss
 
 _COUNT = "        correct += (outputs.argmax(dim=1) == labels).sum().item()\n"
-_SHADOW_EPOCH = '''
+_SHADOW_EPOCH = """
 def train_epoch(model, loader, optimizer, criterion):
     import copy
 
@@ -29,7 +29,7 @@ def train_epoch(model, loader, optimizer, criterion):
         total_loss += loss.item() * len(labels)
         seen += len(labels)
     return total_loss / seen, 100.0 * correct / seen
-'''
+"""
 
 MUTANT_MISSES = [
     NearMiss(  # m0040/m0041 of 05: the model never trained, its accuracy met the second
@@ -53,6 +53,55 @@ MUTANT_MISSES = [
         ),
         "train_epoch_accuracy",
         ("second forward",),
+    ),
+    NearMiss(  # m0030 of 06: load_mnist's own default download=True, the argument passed on
+        "load_mnist_default_download_true",
+        "data",
+        (
+            (
+                "def load_mnist(root, train: bool = True, download: bool = False):",
+                "def load_mnist(root, train: bool = True, download: bool = True):",
+            ),
+        ),
+        "load_mnist_reads_idx_files",
+        ("pass the argument on",),
+        ("load_mnist's own default for download is not False",),
+    ),
+    NearMiss(  # download=True hard-coded: the argument is not passed on, said as before
+        "load_mnist_download_hard_coded",
+        "data",
+        (("train=train, download=download,", "train=train, download=True,"),),
+        "load_mnist_reads_idx_files",
+        ("own default",),
+        ("pass the argument on", "with download=False it asked too"),
+    ),
+    NearMiss(  # m0028 of 06: mnist_transform() returns None, the call passes it on
+        "mnist_transform_returns_none",
+        "data",
+        (
+            (
+                "    return transforms.Compose([transforms.ToTensor(), transforms.Normalize(("
+                "0.1307,), (0.3081,))])",
+                "    return None",
+            ),
+        ),
+        "load_mnist_reads_idx_files",
+        (),
+        ("mnist_transform() returns None",),
+    ),
+    NearMiss(  # a transform that makes no tensor: the dataset holds one, it is not missing
+        "mnist_transform_without_to_tensor",
+        "data",
+        (
+            (
+                "    return transforms.Compose([transforms.ToTensor(), transforms.Normalize(("
+                "0.1307,), (0.3081,))])",
+                "    return transforms.Compose([])",
+            ),
+        ),
+        "load_mnist_reads_idx_files",
+        ("pass transform=",),
+        ("the dataset's transform leaves them as stored",),
     ),
 ]
 
