@@ -5,7 +5,9 @@ makes the same kind of values: the words it got are absent, what the values prov
 from __future__ import annotations
 
 import pytest
+import torch
 
+from grader.checking.anatomy import explain
 from tests.test_gate_near_misses import NearMiss, check_near_miss
 
 _COUNT = "        correct += (outputs.argmax(dim=1) == labels).sum().item()\n"
@@ -103,9 +105,37 @@ MUTANT_MISSES = [
         ("pass transform=",),
         ("the dataset's transform leaves them as stored",),
     ),
+    NearMiss(  # m0033 of 07: predictions of argmax(dim=0) used as indices; no loop bound
+        "confusion_argmax_over_images",
+        "evaluate",
+        (
+            (
+                "        predictions = model(images).argmax(dim=1)\n",
+                "        predictions = model(images).argmax(dim=0)\n",
+            ),
+        ),
+        "confusion_matrix",
+        ("the loop bounds",),
+        ("a value used as an index",),
+    ),
 ]
 
 
 @pytest.mark.parametrize("miss", MUTANT_MISSES, ids=lambda m: m.name)
 def test_mutant_near_miss(miss: NearMiss, tmp_path):
     check_near_miss(miss, tmp_path)
+
+
+def test_a_few_cells_inside_are_no_ring():
+    """m0041 of 07 (`matrix[true, pred] = 1`): the counts of 2 or more, all inside the border of
+    a 10 x 10 confusion matrix, were 'only values inside the border differ'. A ring is a region
+    that differs: most of its values, not a few that fall in it."""
+    counts = torch.zeros(10, 10, dtype=torch.int64)
+    counts[0, 0], counts[9, 3], counts[4, 4], counts[6, 2], counts[5, 5] = 1, 1, 3, 2, 4
+    learner = counts.clamp(max=1)
+    found = explain(learner, counts, rtol=0, atol=0)
+    assert found is None or "border" not in found.text, found.text
+    inside = counts.clone()
+    inside[1:-1, 1:-1] += 1  # the whole inside differs: the ring is said, as before
+    found = explain(inside, counts, rtol=0, atol=0)
+    assert found is not None and "only values inside the border differ" in found.text
