@@ -56,6 +56,33 @@ MUTANT_MISSES = [
         "train_epoch_accuracy",
         ("second forward",),
     ),
+    NearMiss(  # m0057 of 05: 100 / correct / seen is the fraction when 10 are correct; here
+        # the fraction on one grouping of the samples only
+        "accuracy_fraction_on_one_grouping",
+        "training_step",
+        (
+            (
+                "    return total_loss / seen, 100.0 * correct / seen",
+                "    return total_loss / seen, "
+                "(1.0 if len(loader) == 3 else 100.0) * correct / seen",
+            ),
+        ),
+        "train_epoch_accuracy",
+        ("a fraction",),
+    ),
+    NearMiss(  # the fraction on every grouping: named, as before
+        "accuracy_fraction",
+        "training_step",
+        (
+            (
+                "    return total_loss / seen, 100.0 * correct / seen",
+                "    return total_loss / seen, correct / seen",
+            ),
+        ),
+        "train_epoch_accuracy",
+        (),
+        ("the accuracy is a fraction (0-1)",),
+    ),
     NearMiss(  # m0030 of 06: load_mnist's own default download=True, the argument passed on
         "load_mnist_default_download_true",
         "data",
@@ -139,3 +166,17 @@ def test_a_few_cells_inside_are_no_ring():
     inside[1:-1, 1:-1] += 1  # the whole inside differs: the ring is said, as before
     found = explain(inside, counts, rtol=0, atol=0)
     assert found is not None and "only values inside the border differ" in found.text
+
+
+def test_all_or_none_unchanged_by_the_regrouping_is_no_proof():
+    """m0009 of 07 (`correct` starting at 2, 11 of 13 right): 100 %, which the last batch alone
+    also gave on both groupings (all its samples right), was 'the last batch's alone'. A way the
+    regrouping leaves at 0 or 100 % is not named; one it moves still is."""
+    from grader.checking.anatomy_batches import Aggregated
+
+    parts = [(4.0, 5), (4.0, 5), (3.0, 3)]  # 11 of 13 right, in batches of 5, 5, 3
+    other = [(3.0, 4), (4.0, 4), (3.0, 4), (1.0, 1)]  # the same samples in 4, 4, 4, 1
+    mistake = Aggregated(parts, other, lambda: 100.0, what="your accuracy")
+    assert not mistake.matches(100.0), mistake.message
+    moved = Aggregated(parts, other, lambda: 75.0, what="your accuracy")  # the first batch's
+    assert moved.matches(80.0) and "the first batch's alone" in moved.message

@@ -145,10 +145,18 @@ class Aggregated:
             there = self.confirm()
         except Exception:  # noqa: BLE001 - the learner's refusal confirms nothing
             return False
-        hits = [k for k in hits if _close(there, others[k][0])]
+        hits = [k for k in hits if _close(there, others[k][0]) and self._told(ways[k], others[k])]
         if len(hits) == 1:  # two ways giving both answers alike: neither is proven
             self.words = ways[hits[0]][1]
         return bool(self.words)
+
+    def _told(self, here: tuple[float, str], there: tuple[float, str]) -> bool:
+        """A way the regrouping leaves at the same number is proven by that number alone, and
+        all or none (0, or the whole scale) has too many causes: counts + 2 of 13 were 100 %,
+        the last batch's alone on both groupings."""
+        return not (
+            _close(here[0], there[0]) and any(_close(here[0], x) for x in (0.0, self.scale))
+        )
 
     @property
     def message(self) -> str:
