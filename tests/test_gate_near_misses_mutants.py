@@ -132,6 +132,23 @@ MUTANT_MISSES = [
         ("pass transform=",),
         ("the dataset's transform leaves them as stored",),
     ),
+    NearMiss(  # m0007 of 08: conv1's kernel of 4 gives fc1 288 features; the kernel is named
+        # among the parts that set the size (the list was padding, pooling, channels)
+        "digits_conv_kernel_four",
+        "train_digits",
+        (("nn.Conv2d(1, 4, 3, padding=1)", "nn.Conv2d(1, 4, 4, padding=1)"),),
+        "",
+        (),
+        ("their kernel sizes",),
+    ),
+    NearMiss(  # m0053 of 08: torch.flatten(x, 2) gives 24 rows of 49, the values of 3 x 392
+        "digits_flatten_from_dim_two",
+        "train_digits",
+        (("torch.flatten(x, 1)", "torch.flatten(x, 2)"),),
+        "",
+        (),
+        ("flattened from a later dimension than the batch's", "24 rows of 49"),
+    ),
     NearMiss(  # m0033 of 07: predictions of argmax(dim=0) used as indices; no loop bound
         "confusion_argmax_over_images",
         "evaluate",
