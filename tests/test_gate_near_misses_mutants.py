@@ -149,6 +149,42 @@ MUTANT_MISSES = [
         (),
         ("flattened from a later dimension than the batch's", "24 rows of 49"),
     ),
+    NearMiss(  # m0010 of 07 (a total over 12 of 13 samples) met the batches' mean by chance;
+        # here the mean on the check's grouping only
+        "accuracy_batch_mean_on_one_grouping",
+        "evaluate",
+        (
+            (
+                "    correct, total = 0, 0\n",
+                "    correct, total, means = 0, 0, []\n",
+            ),
+            (
+                "        total += len(labels)\n",
+                "        total += len(labels)\n"
+                "        hits = model(images).argmax(dim=1) == labels\n"
+                "        means.append(100.0 * hits.float().mean())\n",
+            ),
+            (
+                "    return 100.0 * correct / total",
+                "    return float(sum(means) / 3) if len(means) == 3 else 100.0 * correct / total",
+            ),
+        ),
+        "accuracy_in_percent",
+        ("averages the batches",),
+    ),
+    NearMiss(  # m0025 of 07 (100 / c / n) is c / n when 10 are right; here the fraction on
+        # the check's 13 samples only
+        "accuracy_fraction_on_one_case",
+        "evaluate",
+        (
+            (
+                "    return 100.0 * correct / total",
+                "    return (1.0 if total == 13 else 100.0) * correct / total",
+            ),
+        ),
+        "accuracy_in_percent",
+        ("a fraction",),
+    ),
     NearMiss(  # m0033 of 07: predictions of argmax(dim=0) used as indices; no loop bound
         "confusion_argmax_over_images",
         "evaluate",

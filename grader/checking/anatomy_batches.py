@@ -90,6 +90,11 @@ def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
             total,
             f"the total, never divided by the number of samples ({samples})",
         ),
+        "mean": (  # one number alone met it by chance (a total over 12 samples of 13)
+            sum(scale * c / n for c, n in parts) / batches,
+            f"what averages the batches' own values ({batches} batches) gives, which "
+            "over-weights a smaller last batch: count over all batches, then divide once",
+        ),
     }
     if batches > 1:
         rest = parts[:-1]
