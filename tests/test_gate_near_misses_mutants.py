@@ -233,3 +233,34 @@ def test_all_or_none_unchanged_by_the_regrouping_is_no_proof():
     assert not mistake.matches(100.0), mistake.message
     moved = Aggregated(parts, other, lambda: 75.0, what="your accuracy")  # the first batch's
     assert moved.matches(80.0) and "the first batch's alone" in moved.message
+
+
+class _Epochs:
+    def __init__(self, pairs):
+        self._pairs = pairs
+
+    def pairs(self):
+        return self._pairs
+
+
+def test_a_count_a_constant_off_is_no_second_forward():
+    """m0031 of 05 (`correct = 2` to start) was 'a second forward after the step' on every
+    grouping of one key: the second forward's count was 2 above the right one each time. A cause
+    near the right count is named only when its distance from it varies over the epochs."""
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.files import load_file
+
+    folder = exercise_by_id("training_step").folder
+    check = load_file("epoch_check_test", folder / "check_05_training_step_epoch.py")
+
+    def epoch(right, after):
+        return {"accuracy": right, "accuracy_after_step": after}
+
+    shift = 200 / 23  # two counts of 23
+    first, others = epoch(30.0, 30.0 + shift), [epoch(40.0, 40.0 + shift), epoch(50.0, 50 + shift)]
+    steady = _Epochs([(o["accuracy"] + shift, o) for o in others])
+    assert not check._named(30.0 + shift, first, check._after_step_accuracy, steady, shift=True)
+    assert check._named(30.0 + shift, first, check._after_step_accuracy, steady)  # as before
+    moving = [epoch(40.0, 40.0 + 2 * shift), epoch(50.0, 50 + shift)]
+    varied = _Epochs([(o["accuracy_after_step"], o) for o in moving])
+    assert check._named(30.0 + shift, first, check._after_step_accuracy, varied, shift=True)
