@@ -264,3 +264,18 @@ def test_a_count_a_constant_off_is_no_second_forward():
     moving = [epoch(40.0, 40.0 + 2 * shift), epoch(50.0, 50 + shift)]
     varied = _Epochs([(o["accuracy_after_step"], o) for o in moving])
     assert check._named(30.0 + shift, first, check._after_step_accuracy, varied, shift=True)
+
+
+def test_a_total_over_one_sample_fewer_is_no_batch_left_out():
+    """m0010 of 07 (`total = -1` to start: 6 right over 12) was 'every batch but the last' on one
+    key: 5 right of the first 10 is 50 % too, and on 4, 4, 4, 1 every batch but the last holds
+    12 samples. One sample fewer is a way of its own, so the two fit alike: nothing is said."""
+    from grader.checking.anatomy_batches import Aggregated
+
+    parts = [(3.0, 5), (2.0, 5), (1.0, 3)]
+    other = [(2.0, 4), (2.0, 4), (2.0, 4), (0.0, 1)]
+    mistake = Aggregated(parts, other, lambda: 50.0, what="your accuracy")
+    assert not mistake.matches(50.0), mistake.message
+    kept = [(2.0, 4), (2.0, 4), (1.0, 4), (1.0, 1)]  # a last sample right: 5 of 12 is no 50 %
+    named = Aggregated(parts, kept, lambda: 500 / 12, what="your accuracy")
+    assert named.matches(50.0) and "every batch but the last" in named.message

@@ -90,6 +90,16 @@ def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
             total,
             f"the total, never divided by the number of samples ({samples})",
         ),
+        # a count of samples one off: a rival of a way over all but a last batch of one sample
+        # (a total over 12 of 13 samples was 'every batch but the last' on 4, 4, 4, 1)
+        "fewer": (
+            scale * total / (samples - 1) if samples > 1 else math.nan,
+            f"the total divided by {samples - 1}, one fewer than the {samples} samples",
+        ),
+        "more": (
+            scale * total / (samples + 1),
+            f"the total divided by {samples + 1}, one more than the {samples} samples",
+        ),
         "mean": (  # one number alone met it by chance (a total over 12 samples of 13)
             sum(scale * c / n for c, n in parts) / batches,
             f"what averages the batches' own values ({batches} batches) gives, which "
