@@ -61,8 +61,9 @@ OBSERVATIONS = {
     _05E + "return Python floats (.item()).": TYPE,
     _05S + "its .grad is None: return torch.zeros_like(p) instead.": TYPE,
     _06M + "the channel dimension is missing: ToTensor gives (1, 28, 28)": "the shape read",
-    _06M + "the images are not transformed: pass transform=mnist_transfo": "an untransformed "
-    "image's type (PIL or numpy) read: no transform ran on it",
+    _06M + "_untransformed(result)": "an untransformed image's type (PIL or numpy) read, and "
+    "what the dataset held (driver.load): no transform, mnist_transform() giving None, or a "
+    "transform that made no tensor",
     _07 + "the predictions are a column, shape (N, 1) (as argmax(dim=1,": "the shape read",
     _07 + "one row of 10 values per image, the scores' shape: predict r": "the scores' shape "
     "read, and what the spec asks",
@@ -83,8 +84,10 @@ OBSERVATIONS = {
     "first element is exactly the expected label and the second exactly the expected image",
     _06 + "the seed goes to torch's global generator (torch.manual_seed": "observed: the same "
     "seed gives the same order twice, and another once other code drew random numbers",
-    _06M + "pass the argument on: MNIST(..., download=download); its def": "observed: the "
-    "worker saw a download asked for exactly when download was not given, or the reverse",
+    _06M + "_download_mistake(submission, root, train, download)": "observed: the worker saw "
+    "a download asked for when download was not given, or none when it was True; for the "
+    "first, the same call with download=False tells load_mnist's default from an argument not "
+    "passed on",
     _07 + "call model.eval() first. In training mode dropout drops unit": "observed: the "
     "batch norm statistics changed, which only a forward in training mode does",
     _07 + "run the model inside `with torch.no_grad():` (or torch.infer": "observed: the "

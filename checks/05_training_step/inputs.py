@@ -34,8 +34,9 @@ def make_setup(seed: int, batch: int = 6, norm: bool = True) -> dict:
 
 def epoch_batches(seed: int) -> list:
     gen = torch.Generator().manual_seed(seed + 7)
-    # 22 samples: a count of correct predictions of 0 or 1 (where 100 * c / n == 100 / c / n)
-    # is rare, and the last batch is smaller than the others
-    images = torch.randn(22, 1, 8, 8, generator=gen)
-    labels = torch.randint(0, 3, (22,), generator=gen)
-    return [(images[i : i + 8], labels[i : i + 8]) for i in range(0, 22, 8)]  # 8, 8 and 6
+    # 23 samples: a count of correct predictions of 0 or 1 (where 100 * c / n == 100 / c / n)
+    # is rare, the last batch is smaller than the others, and no count is half of them (where
+    # counting the wrong predictions, `!=`, gives the right accuracy: a mutant survived a key)
+    images = torch.randn(23, 1, 8, 8, generator=gen)
+    labels = torch.randint(0, 3, (23,), generator=gen)
+    return [(images[i : i + 8], labels[i : i + 8]) for i in range(0, 23, 8)]  # 8, 8 and 7

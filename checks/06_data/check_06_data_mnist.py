@@ -70,8 +70,7 @@ def test_load_mnist_reads_idx_files(submission, driver):
         if bool(result["downloads"]) != bool(download):
             fail(
                 f"{call} {'did not ask' if download else 'asked'} torchvision to download MNIST.",
-                mistake="pass the argument on: MNIST(..., download=download); its default, "
-                "download=False, never downloads.",
+                mistake=_download_mistake(submission, root, train, download),
             )
         if result["class"] != "MNIST":
             fail(
@@ -107,7 +106,7 @@ def test_load_mnist_reads_idx_files(submission, driver):
                             isinstance(a, np.ndarray)
                             or str(getattr(a, "type_name", "")).startswith("PIL.")
                         ),
-                        "the images are not transformed: pass transform=mnist_transform().",
+                        _untransformed(result),
                     )
                 ],
             )
@@ -116,3 +115,37 @@ def test_load_mnist_reads_idx_files(submission, driver):
                     f"the {position} label of {call} is wrong.",
                     f"It is {describe(label)}, expected {int(labels[index])}.",
                 )
+
+
+def _download_mistake(submission, root, train, download) -> str:
+    """Why the download request was not the one asked for. A call that left download out and
+    downloaded has two causes: load_mnist's own default, or an argument not passed on; the same
+    call with download=False tells them apart."""
+    passed_on = "pass the argument on: MNIST(..., download=download); "
+    if download is None:
+        explicit = submission.drive("load", root, train, False)
+        if not explicit["downloads"]:
+            return (
+                "load_mnist's own default for download is not False: the spec's signature is "
+                "load_mnist(root, train=True, download=False) (with download=False it did not "
+                "ask)."
+            )
+        return passed_on + "with download=False it asked too."
+    return passed_on + "its default, download=False, never downloads."
+
+
+def _untransformed(result: dict) -> str:
+    """Why the images are as MNIST stores them, from what the dataset holds: no transform (and
+    whether mnist_transform() gave one), or one that makes no tensor."""
+    if result.get("holds_transform"):
+        return (
+            "the images are not made tensors: the dataset's transform leaves them as stored; "
+            "mnist_transform() needs transforms.ToTensor() before Normalize."
+        )
+    if result.get("function_gives_none"):
+        return (
+            "the images are not transformed: the dataset holds no transform, and "
+            "mnist_transform() returns None: return the Compose, and pass "
+            "transform=mnist_transform()."
+        )
+    return "the images are not transformed: pass transform=mnist_transform()."

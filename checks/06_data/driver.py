@@ -109,12 +109,22 @@ def load(module, root: str, train: bool | None, download: bool | None = None) ->
         MNIST.download = original
     size = len(dataset)
     return {
+        # what made the images (a cause of untransformed ones): the dataset's and the function's
+        "holds_transform": getattr(dataset, "transform", None) is not None,
+        "function_gives_none": _gives_none(module),
         "downloads": len(requests),
         "class": type(dataset).__name__,
         "len": size,
         "first": _plain(dataset[0]),
         "last": _plain(dataset[size - 1]),
     }
+
+
+def _gives_none(module) -> bool:
+    try:
+        return module.mnist_transform() is None
+    except Exception:  # its own check says what it raised
+        return False
 
 
 def idx_files(train_count: int = 12, test_count: int = 5, seed: int = 0) -> tuple[dict, dict]:

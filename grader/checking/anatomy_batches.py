@@ -90,6 +90,21 @@ def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
             total,
             f"the total, never divided by the number of samples ({samples})",
         ),
+        # a count of samples one off: a rival of a way over all but a last batch of one sample
+        # (a total over 12 of 13 samples was 'every batch but the last' on 4, 4, 4, 1)
+        "fewer": (
+            scale * total / (samples - 1) if samples > 1 else math.nan,
+            f"the total divided by {samples - 1}, one fewer than the {samples} samples",
+        ),
+        "more": (
+            scale * total / (samples + 1),
+            f"the total divided by {samples + 1}, one more than the {samples} samples",
+        ),
+        "mean": (  # one number alone met it by chance (a total over 12 samples of 13)
+            sum(scale * c / n for c, n in parts) / batches,
+            f"what averages the batches' own values ({batches} batches) gives, which "
+            "over-weights a smaller last batch: count over all batches, then divide once",
+        ),
     }
     if batches > 1:
         rest = parts[:-1]
@@ -145,10 +160,18 @@ class Aggregated:
             there = self.confirm()
         except Exception:  # noqa: BLE001 - the learner's refusal confirms nothing
             return False
-        hits = [k for k in hits if _close(there, others[k][0])]
+        hits = [k for k in hits if _close(there, others[k][0]) and self._told(ways[k], others[k])]
         if len(hits) == 1:  # two ways giving both answers alike: neither is proven
             self.words = ways[hits[0]][1]
         return bool(self.words)
+
+    def _told(self, here: tuple[float, str], there: tuple[float, str]) -> bool:
+        """A way the regrouping leaves at the same number is proven by that number alone, and
+        all or none (0, or the whole scale) has too many causes: counts + 2 of 13 were 100 %,
+        the last batch's alone on both groupings."""
+        return not (
+            _close(here[0], there[0]) and any(_close(here[0], x) for x in (0.0, self.scale))
+        )
 
     @property
     def message(self) -> str:

@@ -266,7 +266,10 @@ RULES: tuple[Rule, ...] = (
         needs=(Fact("the index is the size", lambda m, c: m.group(1) == m.group(3)),),
         general=simple(
             "index {0} does not exist in dimension {1}, whose size is {2} (valid: 0 to {2} - 1).",
-            "the loop bounds and the size formula.",
+            # an index past the size by more than one need not come from a loop: a value used as
+            # an index (a label, a prediction of argmax over the wrong dim) gives it as often
+            "where the index comes from (a loop bound, or a value used as an index, such as a "
+            "label or a prediction) and the size of that dimension.",
         ),
     ),
 )

@@ -20,13 +20,30 @@ def flattened_batch(m: re.Match, c: Context) -> tuple[str, str]:
             f"{batch} times the features the layer takes.",
             "print x.shape just before the layer: a batch is flattened per sample "
             "(x.view(x.size(0), -1) or torch.flatten(x, 1)); for a single sample, the layers "
-            "before this one (their channels, padding, pooling) decide its size." + c.at_line(),
+            "before this one (their kernel sizes, padding, pooling and channels) decide its size."
+            + c.at_line(),
+        )
+    # every part that sets the size is named: a kernel, a padding, a pooling, a channel count,
+    # or a Linear's out_features before this one (a mutant's kernel of 4 was not in the list)
+    before = (
+        "the layers before it (their kernel sizes, padding, pooling and channels, or a "
+        "Linear's out_features) decide that size"
+    )
+    samples = rows * cols // expected if rows * cols % expected == 0 else 0
+    if 0 < samples < rows:  # the same values as `samples` rows of the right width
+        return (
+            f"a matrix product (a Linear layer, or @) needs the input's last size to equal the "
+            f"layer's in_features ({expected}): the input has {rows} rows of {cols}, "
+            f"{rows * cols} values in all, which {samples} rows of {expected} would hold.",
+            "print x.shape just before the layer: flattened from a later dimension than the "
+            "batch's, the features are split over more rows (torch.flatten(x, 1) keeps one row "
+            f"per sample); else {before}." + c.at_line(),
         )
     return (
         f"a matrix product (a Linear layer, or @) needs the input's last size to equal the "
         f"layer's in_features: the input has {cols} features per row, the layer takes {expected}.",
-        f"print x.shape just before the layer and compare it with in_features={expected}: the "
-        "layers before it (padding, pooling, channels) decide that size." + c.at_line(),
+        f"print x.shape just before the layer and compare it with in_features={expected}: "
+        f"{before}." + c.at_line(),
     )
 
 
