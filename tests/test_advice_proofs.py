@@ -33,7 +33,8 @@ SPEC = "states what differs from the spec's structure and what the spec says, no
 OBSERVATIONS = {
     _01 + "the result is an int64 tensor, not float32: torch.tensor([[1": "the dtype read; "
     "how int64 arises from Python ints is a fact of torch, not a claim on the learner's code",
-    _01 + "the output is (6, 6) for an (8, 8) image, 2 rows and 2 colum": "the shape read; "
+    "grader/checking/conv_slips.py: the output is (6, 6) for an (8, 8) image, 2 rows and 2 "
+    "colum": "the shape read; "
     "what padding=1 gives is the spec (the cause is named only by the looks_like before it)",
     _01 + "your convolve2d modified its {} argument in place (an in-pla": "said only when the "
     "check saw the caller's argument changed after the call; the operations are examples",

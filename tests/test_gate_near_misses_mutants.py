@@ -105,13 +105,14 @@ MUTANTS = [
         "simple_cnn_param_count",
         ("Likely mistake", "What the numbers show"),
     ),
-    NearMiss(  # the convs' biases left out by a default: no argument one off makes 12 (m0005)
+    NearMiss(  # the convs' biases left out by a default: the learner's own conv2d_param_count
+        # is wrong on the tutorial's convs, and their sum is the total (m0005)
         "conv_bias_default_false",
         "count_parameters",
         (("kernel_size, bias: bool = True)", "kernel_size, bias: bool = False)"),),
         "simple_cnn_param_count",
-        (),
-        ("without conv1's bias and conv2's bias",),
+        ("without conv1's bias",),
+        ("conv2d_param_count(1, 4, 3) gives 36, expected 40",),
     ),
     NearMiss(  # TinyCNN() with 2 filters by default: fc fits its conv, so fc is no mistake
         "default_two_filters",

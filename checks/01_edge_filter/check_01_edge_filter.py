@@ -6,8 +6,13 @@ import torch
 import torch.nn.functional as F
 
 from grader.checking.compare import expect_raises, expect_tensor, looks_like, show, when
-from grader.checking.conv_slips import changes_its_image, magnitude_mistakes, window_mistakes
-from grader.checking.reproduce import Unless, reproduced
+from grader.checking.conv_slips import (
+    magnitude_likely,
+    own_edge_blocks,
+    window_mistakes,
+)
+from grader.checking.own_blocks import ComposedMistake, guarded_by, same_tensor
+from grader.checking.reproduce import reproduced
 
 HORIZONTAL = [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]  # fixed by the spec, as the tests show them
 VERTICAL = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
@@ -250,6 +255,7 @@ def test_edge_magnitude(submission, reference, expected, figures, oracle):
     gh_kernel = torch.tensor(HORIZONTAL, dtype=torch.float32)
     gv_kernel = torch.tensor(VERTICAL, dtype=torch.float32)
     gh, gv = _conv(image, gh_kernel, padding=1), _conv(image, gv_kernel, padding=1)
+    own = own_edge_blocks(submission, image, (gh_kernel, gv_kernel), (gh, gv))
     got = submission.edge_magnitude(image)
     figures.compare("edge_magnitude of a noisy square", want, got)
     expect_tensor(
@@ -260,33 +266,7 @@ def test_edge_magnitude(submission, reference, expected, figures, oracle):
         atol=1e-4,
         rtol=1e-4,
         likely=[
-            looks_like(gh**2 + gv**2, "the square root is missing: sqrt(gh**2 + gv**2)."),
-            looks_like(
-                gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."
-            ),
-            looks_like(  # the values, not their cause: a convolve2d that ignores padding or a
-                # crop of the padded result gives them too
-                (_conv(image, gh_kernel) ** 2 + _conv(image, gv_kernel) ** 2).sqrt(),
-                "the output is the magnitude of the filters run on the unpadded image, (H-2, "
-                "W-2): with padding=1 on all four sides it keeps the image's size.",
-            ),
-            *(  # one filter's response alone: the other filter left out, unless convolve2d
-                # changes its image (the second filter then sees what the first call left)
-                Unless(
-                    looks_like(
-                        g.abs(),
-                        f"this is the {which} filter's response alone (its absolute "
-                        "value); the magnitude combines both: sqrt(gh**2 + gv**2).",
-                    ),
-                    lambda a: changes_its_image(submission, image, gh_kernel),
-                )
-                for which, g in (("horizontal", gh), ("vertical", gv))
-            ),
-            *magnitude_mistakes(image, gh_kernel, gv_kernel, 1, oracle and oracle.slips),
-            when(  # only the shape: other values have other causes, so no cause is said
-                lambda a: a.shape == (6, 6),
-                "the output is (6, 6) for an (8, 8) image, 2 rows and 2 columns short: with "
-                "padding=1 it keeps the image's size.",
-            ),
+            ComposedMistake(own, same_tensor),
+            *guarded_by(own, magnitude_likely(submission, image, gh_kernel, gv_kernel, oracle)),
         ],
     )

@@ -3,12 +3,14 @@ the tutorial's SimpleCNN). A wrong count is explained by a change of its formula
 the other cases (anatomy_counts.explain_formula), or by the parts the model is made of."""
 
 import math
+import operator
 
 import pytest
 
 from grader.checking.anatomy_counts import explain, explain_formula, one_change_counts, parts_of
 from grader.checking.compare import expect_value, when
 from grader.checking.formula_cases import elsewhere, layer_terms
+from grader.checking.own_blocks import Block, OwnBlocks
 from grader.checking.reproduce import Unless, reproduced
 
 
@@ -127,23 +129,46 @@ def test_linear_param_count(submission):
         )
 
 
+def _own_layer_counts(submission) -> OwnBlocks:
+    """The learner's own counts of the tutorial's four layers: when one is wrong, the total's
+    slip may be all of it (one bias in place of out_channels makes 10 fewer, as fc2's bias)."""
+    calls = [
+        ("conv2d_param_count(1, 4, 3)", lambda: submission.conv2d_param_count(1, 4, 3), 40),
+        ("conv2d_param_count(4, 8, 3)", lambda: submission.conv2d_param_count(4, 8, 3), 296),
+        ("linear_param_count(392, 64)", lambda: submission.linear_param_count(392, 64), 25152),
+        ("linear_param_count(64, 10)", lambda: submission.linear_param_count(64, 10), 650),
+    ]
+    return OwnBlocks(
+        [Block(label, call, right, operator.eq) for label, call, right in calls],
+        compose=lambda values: sum(values) if all(type(v) is int for v in values) else None,
+        whole="your total",
+        how="the sum of your own conv2d_param_count and linear_param_count over its four layers",
+    )
+
+
 @pytest.mark.points(1)
 @pytest.mark.public
 def test_simple_cnn_param_count(submission):
+    own = _own_layer_counts(submission)
     expect_value(
         submission.simple_cnn_param_count(),
         26138,
         what="simple_cnn_param_count()",
-        explain=_explained,
+        explain=lambda a: own.words(a, operator.eq) or ("" if own.wrong() else _explained(a)),
         likely=[
             when(
-                lambda a: a == 26138 - 4 - 8 - 64 - 10 and not _by_layer_slip(a),
+                lambda a: (
+                    a == 26138 - 4 - 8 - 64 - 10 and not _by_layer_slip(a) and not own.wrong()
+                ),
                 "the biases are missing.",
             ),
             *(  # fc1 of another model's feature map (channels * side * side): its count
                 when(
                     lambda a, x=x: (
-                        a == 26138 + (x - 392) * 64 and not _by_parts(a) and not _by_layer_slip(a)
+                        a == 26138 + (x - 392) * 64
+                        and not _by_parts(a)
+                        and not _by_layer_slip(a)
+                        and not own.wrong()
                     ),
                     f"your count is the right one with fc1 taking {x} inputs instead of 8 * 7 "
                     "* 7 = 392: conv2's 8 channels, and two poolings take 28 to 14 to 7.",

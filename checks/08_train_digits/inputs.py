@@ -169,7 +169,8 @@ def _how_much(facts: dict, backwards: int) -> str:
         return (
             f" fit ran only {backwards} backward pass{'es' if backwards > 1 else ''} in all, where "
             f"one pass over the training digits is {batches} batches (a return or break inside "
-            "the training loop gives this)."
+            "the loop over the loader gives this, and so does taking a batch without that "
+            "loop, as next(iter(loader)) does)."
         )
     drawn, digits = facts.get("digits_drawn"), facts.get("digits")
     if _few_drawn(drawn, digits, batches, backwards):

@@ -64,7 +64,8 @@ def _ways(parts: Parts, scale: float) -> dict[str, tuple[float, str]]:
         "first": (
             scale * first / first_n,
             f"the first batch's alone ({first_n} samples of {samples}): only the first batch is "
-            "counted, as a return or break inside the loop gives",
+            "counted, as a return or break inside the loop gives (or next(iter(loader)) "
+            "in place of the loop)",
         ),
         "last": (
             scale * last / last_n,

@@ -14,8 +14,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.checking.compare import Mistake, looks_like
+from grader.checking.compare import Mistake, looks_like, when
+from grader.checking.own_blocks import Block, OwnBlocks, same_tensor
 from grader.checking.problems import SubmissionProblem
+from grader.checking.reproduce import Unless
 
 _SIDES = ("left", "right", "top", "bottom")  # F.pad's order for the last two dimensions
 
@@ -166,3 +168,69 @@ def changes_its_image(submission, image: torch.Tensor, kernel: torch.Tensor) -> 
     after = call.args_after[0]
     kept = type(after) is torch.Tensor and after.shape == image.shape and torch.equal(after, image)
     return "" if kept else "convolve2d changes its image argument"
+
+
+def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnBlocks:
+    """edge_magnitude's building blocks, the learner's own: its two filters and its convolve2d
+    with the right filters and padding=1 (`kernels` and `responses`: the right ones)."""
+    (h, v), (gh, gv) = kernels, responses
+
+    def learners(kernel: torch.Tensor):
+        return lambda: submission.convolve2d(image.clone(), kernel, padding=1)
+
+    def composed(values) -> torch.Tensor:
+        own_h, own_v, _, _ = values  # the learner's filters through the learner's convolve2d
+        a = submission.convolve2d(image.clone(), own_h, padding=1)
+        b = submission.convolve2d(image.clone(), own_v, padding=1)
+        return (a.double() ** 2 + b.double() ** 2).sqrt()
+
+    return OwnBlocks(
+        [
+            Block("horizontal_edge_filter()", submission.horizontal_edge_filter, h, same_tensor),
+            Block("vertical_edge_filter()", submission.vertical_edge_filter, v, same_tensor),
+            Block(
+                "convolve2d(image, the horizontal filter, padding=1)", learners(h), gh, same_tensor
+            ),
+            Block(
+                "convolve2d(image, the vertical filter, padding=1)", learners(v), gv, same_tensor
+            ),
+        ],
+        compose=composed,
+        whole="your edge_magnitude",
+        how="sqrt(gh**2 + gv**2) of your own convolve2d with your own filters (padding=1)",
+    )
+
+
+def magnitude_likely(submission, image: torch.Tensor, gh_kernel, gv_kernel, oracle) -> list:
+    """edge_magnitude's own slips, said only when its building blocks are right."""
+    gh, gv = conv(image, gh_kernel, padding=1), conv(image, gv_kernel, padding=1)
+    return [
+        looks_like(gh**2 + gv**2, "the square root is missing: sqrt(gh**2 + gv**2)."),
+        looks_like(
+            gh.abs() + gv.abs(), "this is |gh| + |gv|; the magnitude is sqrt(gh**2 + gv**2)."
+        ),
+        looks_like(  # the values, not their cause: a convolve2d that ignores padding or a
+            # crop of the padded result gives them too
+            (conv(image, gh_kernel) ** 2 + conv(image, gv_kernel) ** 2).sqrt(),
+            "the output is the magnitude of the filters run on the unpadded image, (H-2, "
+            "W-2): with padding=1 on all four sides it keeps the image's size.",
+        ),
+        *(  # one filter's response alone: the other filter left out, unless convolve2d
+            # changes its image (the second filter then sees what the first call left)
+            Unless(
+                looks_like(
+                    g.abs(),
+                    f"this is the {which} filter's response alone (its absolute "
+                    "value); the magnitude combines both: sqrt(gh**2 + gv**2).",
+                ),
+                lambda a: changes_its_image(submission, image, gh_kernel),
+            )
+            for which, g in (("horizontal", gh), ("vertical", gv))
+        ),
+        *magnitude_mistakes(image, gh_kernel, gv_kernel, 1, oracle and oracle.slips),
+        when(  # only the shape: other values have other causes, so no cause is said
+            lambda a: a.shape == (6, 6),
+            "the output is (6, 6) for an (8, 8) image, 2 rows and 2 columns short: with "
+            "padding=1 it keeps the image's size.",
+        ),
+    ]

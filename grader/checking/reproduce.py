@@ -192,6 +192,10 @@ class Unless:
     def message(self) -> str:
         return self.mistake.message
 
+    @property
+    def by_value(self) -> bool:  # as the mistake it guards: judged on the answer's value alone
+        return getattr(self.mistake, "by_value", False)
+
 
 _REFUSED = object()  # what `correct` gives for inputs it refuses
 reproduced = Reproduced  # what checks put in likely=[...], beside their Mistakes

@@ -1,0 +1,81 @@
+"""A function built from the learner's other functions is read through them (the eighth and
+ninth blind sets, bench/heldout30/ and heldout31/): when a building block is wrong on the calls
+the function makes, the function's own causes are not said (a bias per conv instead of one per
+channel made SimpleCNN's total 10 short, which was told "without fc2's bias"), and when the
+blocks put together give the answer, that is said with the block that is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_gate_near_misses import NearMiss, check_near_miss
+
+OWN_BLOCKS = [
+    NearMiss(  # one bias per conv: 3 + 7 short over the two convs, fc2's bias by coincidence
+        "conv_one_bias",
+        "count_parameters",
+        (
+            (
+                "in_channels * kh * kw + (out_channels if bias else 0)",
+                "in_channels * kh * kw + (1 if bias else 0)",
+            ),
+        ),
+        "simple_cnn_param_count",
+        ("without fc2's bias", "fc2 of 63 inputs", "conv1 of 3 output channels"),
+        (
+            "your total is exactly the sum of your own conv2d_param_count and "
+            "linear_param_count over its four layers",
+            "conv2d_param_count(1, 4, 3) gives 37, expected 40",
+        ),
+    ),
+    NearMiss(  # convolve2d never pads: edge_magnitude is right given it, not unpadded by itself
+        "convolve2d_ignores_padding",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = image",
+            ),
+        ),
+        "edge_magnitude",
+        ("run on the unpadded image", "with padding=1 it keeps the image's size"),
+        (
+            "your edge_magnitude is exactly sqrt(gh**2 + gv**2) of your own convolve2d",
+            "see convolve2d's own check",
+        ),
+    ),
+    NearMiss(  # the vertical filter copied from the horizontal one: edge_magnitude is right
+        # given it (its horizontal response twice), so none of its own slips is said
+        "vertical_filter_is_horizontal",
+        "edge_filter",
+        (
+            (
+                "return torch.tensor([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])",
+                "return torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])",
+            ),
+        ),
+        "edge_magnitude",
+        ("filter's response alone", "the square root is missing"),
+        ("vertical_edge_filter() is wrong",),
+    ),
+]
+
+
+@pytest.mark.parametrize("miss", OWN_BLOCKS, ids=lambda m: m.name)
+def test_own_blocks_words(miss, tmp_path):
+    check_near_miss(miss, tmp_path)
+
+
+def test_no_block_wrong_keeps_the_functions_own_cause(tmp_path):
+    # the blocks right: edge_magnitude's own slip (no square root) is still named
+    check_near_miss(
+        NearMiss(
+            "no_sqrt",
+            "edge_filter",
+            (("return torch.sqrt(gh**2 + gv**2)", "return gh**2 + gv**2"),),
+            "edge_magnitude",
+            ("your own convolve2d",),
+            ("the square root is missing",),
+        ),
+        tmp_path,
+    )
