@@ -58,6 +58,17 @@ OWN_BLOCKS = [
         ("filter's response alone", "the square root is missing"),
         ("vertical_edge_filter() is wrong",),
     ),
+    NearMiss(  # predict one too big, used as confusion_matrix's index: not only a loop's slip
+        "prediction_one_too_big_as_index",
+        "evaluate",
+        (
+            ("return model(images).argmax(dim=1)", "return model(images).argmax(dim=1) + 1"),
+            ("predictions = model(images).argmax(dim=1)", "predictions = predict(model, images)"),
+        ),
+        "confusion_matrix",
+        (),
+        ("a value used as an index (a label, a prediction) is one too big",),
+    ),
 ]
 
 

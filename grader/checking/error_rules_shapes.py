@@ -256,12 +256,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "index_range",
         re.compile(r"index (-?\d+) is out of bounds for dimension (\d+) with size (\d+)"),
-        simple(  # a loop counting up fails first at the size, however far past it it runs
+        simple(  # a loop counting up fails first at the size, however far past it it runs;
+            # a value used as an index one too big (a label or prediction + 1) gives it too
             "index {0} does not exist in dimension {1}, whose size is {2} (valid: 0 to {2} - 1): "
             "it is the first index past the end, so a loop runs past that dimension's end, or "
             "the tensor was made smaller there than the loop expects (its sizes in another "
-            "order, say).",
-            "the loop bounds (range(n) stops at n - 1) and the sizes the tensor was made with.",
+            "order, say), or a value used as an index (a label, a prediction) is one too big.",
+            "the loop bounds (range(n) stops at n - 1), the sizes the tensor was made with, and "
+            "any value used as an index.",
         ),
         needs=(Fact("the index is the size", lambda m, c: m.group(1) == m.group(3)),),
         general=simple(
