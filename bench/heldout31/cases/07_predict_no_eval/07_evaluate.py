@@ -1,0 +1,35 @@
+"""Exercise 07 - Predictions and accuracy."""
+
+import torch
+from torch import Tensor, nn
+
+
+def predict(model: nn.Module, images: Tensor) -> Tensor:
+    with torch.no_grad():
+        outputs = model(images)
+        _, predictions = torch.max(outputs, 1)
+    return predictions.long()
+
+
+def accuracy(model: nn.Module, loader) -> float:
+    model.eval()
+    correct = 0
+    total = 0
+    with torch.no_grad():
+        for images, labels in loader:
+            outputs = model(images)
+            predictions = outputs.argmax(dim=1)
+            correct += (predictions == labels).sum().item()
+            total += labels.size(0)
+    return 100.0 * correct / total
+
+
+def confusion_matrix(model: nn.Module, loader, num_classes: int = 10) -> Tensor:
+    model.eval()
+    matrix = torch.zeros(num_classes, num_classes, dtype=torch.int64)
+    with torch.no_grad():
+        for images, labels in loader:
+            predictions = model(images).argmax(dim=1)
+            for t, p in zip(labels.tolist(), predictions.tolist()):
+                matrix[t, p] += 1
+    return matrix
