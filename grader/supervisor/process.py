@@ -83,6 +83,7 @@ class Worker:
         self._output = OutputTail(output_r, self.limits.output)
         self._output_mark = 0
         self._control_lines: list[dict] = []
+        self._accounted: tuple[str | None, ...] = ()  # its cpuacct and cpu groups, once known
         self._control_buffer = b""
         self._ready = False
         self._killed_for: str | None = None
@@ -117,8 +118,7 @@ class Worker:
 
     @property
     def process(self) -> subprocess.Popen | Forked:
-        """The worker's process, once the zygote has answered (or started afresh if it could
-        not)."""
+        """The worker's process, once the zygote has answered (else started afresh)."""
         if self._process is None:
             assert self._zygote is not None and self._ticket is not None
             forked = self._zygote.result(self._ticket)
@@ -138,9 +138,10 @@ class Worker:
             if reply != {"ready": True}:
                 raise WorkerDied(Ending(start_failed=True))
             self._ready = True
-            self.control_info("pid")
-            # and the worker's own line (its cgroups), written before "ready"
-            self._drain_control()
+            found = self.control_info("pid")
+            self._drain_control()  # and the worker's own line (its cgroups), written before "ready"
+            if found:  # the cage's lines are in: its groups stay what they say
+                self._accounted = tuple(map(self._own_group, ("cpuacct_cgroup", "cpu_cgroup")))
             for line in self._control_lines:
                 note_missing(line.get("missing", []))
 
@@ -206,7 +207,7 @@ class Worker:
     def cpu_seconds(self, descendants: bool = True) -> float:
         """CPU time the worker (and what it started) has used so far, measured from outside."""
         info = {**self.control_info("cgroup", wait=0), **self.control_info("pid", wait=0)}
-        groups = tuple(map(self._own_group, ("cpuacct_cgroup", "cpu_cgroup")))
+        groups = self._accounted or tuple(map(self._own_group, ("cpuacct_cgroup", "cpu_cgroup")))
         return usage.cpu_seconds(info.get("pid"), info.get("cgroup"), descendants, groups)
 
     def control_info(self, key: str, wait: float = 1.0) -> dict:
@@ -222,8 +223,7 @@ class Worker:
             pass
 
     def _read_control(self, timeout: float) -> bool:
-        """Read what the control pipe has within `timeout` seconds; False if nothing (or its
-        end)."""
+        """What the control pipe has within `timeout` seconds; False if nothing (or its end)."""
         ready, _, _ = select.select([self._control], [], [], timeout)
         if not ready:
             return False
