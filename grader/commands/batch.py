@@ -85,9 +85,9 @@ def grade_entry(entry: Entry, exercise_ids: list[str], settings: CheckSettings) 
             if not intake.chosen:
                 return record(_empty_result(exercises, intake.note), notes)
             folder = intake.stage(Path(scratch) / "submission", exercises)
-            from grader.checking.runner import run_checks
+            from grader.checking.session import run_in_session  # one pytest session a process
 
-            result = run_checks(submission=folder, exercises=exercises, settings=settings)
+            result = run_in_session(folder, exercises, settings)
             return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
         note = (
@@ -205,7 +205,7 @@ def _grading_context() -> multiprocessing.context.BaseContext:
         import pytest  # noqa: F401
         import torch  # noqa: F401
 
-        import grader.checking.runner  # noqa: F401
+        import grader.checking.session  # noqa: F401
     finally:
         if unset:  # what this process starts later inherits the caller's environment
             os.environ.pop("OMP_NUM_THREADS", None)
