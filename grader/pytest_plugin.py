@@ -111,8 +111,8 @@ def _start_budget(config: pytest.Config) -> None:
 
 
 def start_submission(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a session kept for many submissions (grader.checking.session): what pytest_configure
-    and the collection do for each submission of a session of its own."""
+    """In a session kept for many submissions (grader/commands/grading_session.py): what
+    pytest_configure and the collection do for each submission of a session of its own."""
     _start_budget(config)
     _expect_workers(config, items)
 

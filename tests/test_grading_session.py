@@ -1,6 +1,6 @@
 """A batch's grading process keeps one pytest session for all its submissions
-(grader/checking/session.py): each submission gets what a session of its own gives it, whatever
-was graded before it in the same process."""
+(grader/commands/grading_session.py): each submission gets what a session of its own gives it,
+whatever was graded before it in the same process."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def _folder(root: Path, name: str, mistake=None, files: bool = True) -> Path:
 
 @pytest.mark.parametrize("graded", [False, True], ids=["public", "graded"])
 def test_each_submission_grades_as_in_a_session_of_its_own(tmp_path, monkeypatch, graded):
-    from grader.checking import session
     from grader.checking.runner import run_checks
+    from grader.commands import grading_session as session
     from tests.corpus import WRONG
 
     key = None

@@ -85,7 +85,7 @@ def grade_entry(entry: Entry, exercise_ids: list[str], settings: CheckSettings) 
             if not intake.chosen:
                 return record(_empty_result(exercises, intake.note), notes)
             folder = intake.stage(Path(scratch) / "submission", exercises)
-            from grader.checking.session import run_in_session  # one pytest session a process
+            from grader.commands.grading_session import run_in_session  # a session a process
 
             result = run_in_session(folder, exercises, settings)
             return record(result, notes)
@@ -205,7 +205,7 @@ def _grading_context() -> multiprocessing.context.BaseContext:
         import pytest  # noqa: F401
         import torch  # noqa: F401
 
-        import grader.checking.session  # noqa: F401
+        import grader.commands.grading_session  # noqa: F401
     finally:
         if unset:  # what this process starts later inherits the caller's environment
             os.environ.pop("OMP_NUM_THREADS", None)

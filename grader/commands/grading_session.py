@@ -38,7 +38,7 @@ class GradingSession:
         self.exercises, self.settings = exercises, settings
         self.collector = _Collector()
         self.output = io.StringIO()  # pytest's terminal output, kept for an error's message
-        # the first submission's folder stands in until each run names its own
+        # no submission yet: each run names its own folder
         args = pytest_arguments(exercises, Path(os.devnull), plugin_arguments())
         with self._quiet(), no_plugin_autoload():
             self.config = _prepareconfig(args, [self.collector, settings])
@@ -51,9 +51,15 @@ class GradingSession:
                 self.close()
                 raise
         self.items: list[pytest.Item] = list(self.session.items)
-        if self.session.testsfailed or not self.items:
+        # loaded by its name (-p grader.pytest_plugin): its per-submission start and end
+        self.plugin = self.config.pluginmanager.get_plugin("grader.pytest_plugin")
+        if self.plugin is None:
             self.close()
-            raise RunnerError(f"the checks could not be collected:\n{self._tail()}")
+            raise RunnerError("the grader's pytest plugin is not loaded in this session")
+        if self.session.testsfailed or not self.items:
+            tail = self._tail()
+            self.close()
+            raise RunnerError(f"the checks could not be collected:\n{tail}")
 
     def _quiet(self) -> contextlib.AbstractContextManager[None]:
         self.output.seek(0)
@@ -65,22 +71,21 @@ class GradingSession:
 
     def run(self, submission: Path) -> SubmissionResult:
         """Grade `submission` with every collected check, as a session of its own would."""
-        from grader.pytest_plugin import end_submission, start_submission
-
+        plugin = self.plugin
         self.collector.results.clear()
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.stats.clear()  # its reports of the submission before: kept for no summary
         self.config.option.submission = str(submission)
         with self._quiet():
-            start_submission(self.config, self.items)
+            plugin.start_submission(self.config, self.items)
             try:
                 for index, item in enumerate(self.items):
                     _fresh(item)
                     after = self.items[index + 1] if index + 1 < len(self.items) else None
                     self.config.hook.pytest_runtest_protocol(item=item, nextitem=after)
             finally:
-                end_submission(self.config)
+                plugin.end_submission(self.config)
         return SubmissionResult(
             {
                 e.id: ExerciseResult(e.id, e.points, self.collector.results.get(e.id, []))
