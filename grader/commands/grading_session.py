@@ -127,7 +127,12 @@ def run_in_session(
         _kept.close()
         _kept = None
     if _kept is None:
-        _kept = GradingSession(exercises, settings)
+        try:
+            _kept = GradingSession(exercises, settings)
+        except RunnerError:
+            raise
+        except Exception as exc:  # a usage error in the checks' configuration or collection
+            raise RunnerError(f"the checks could not run ({exc!r})") from exc
     try:
         return _kept.run(submission)
     except BaseException as exc:
