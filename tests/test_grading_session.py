@@ -58,6 +58,7 @@ def test_each_submission_grades_as_in_a_session_of_its_own(tmp_path, monkeypatch
 
     monkeypatch.setattr(session.GradingSession, "__init__", counted)
     monkeypatch.setattr(session, "_kept", None)
+    monkeypatch.setattr(session, "_keeping", True)  # as in a batch's grading process
     kept = []
     for folder in order:
         kept.append(session.run_in_session(folder, exercises, settings).to_json())

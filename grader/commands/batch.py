@@ -108,11 +108,13 @@ def _init_grading_process(
     below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
+    from grader.commands.grading_session import keep_sessions
     from grader.supervisor.pool import shared_pool
     from grader.supervisor.zygote_client import Zygote
 
     torch.set_num_threads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it ends us
+    keep_sessions()  # one pytest session for all this process grades
     if zygote_sockets is not None:
         shared_pool().attach_zygote(Zygote(attach=zygote_sockets))
     atexit.register(_exit_now)

@@ -115,14 +115,26 @@ def _fresh(item: pytest.Item) -> None:
 
 
 _kept: GradingSession | None = None
+_keeping = False  # a batch's grading process keeps its session; any other caller gets its own
+
+
+def keep_sessions() -> None:
+    """This process is a batch's grading process: it grades submission after submission."""
+    global _keeping
+    _keeping = True
 
 
 def run_in_session(
     submission: Path, exercises: list[Exercise], settings: CheckSettings
 ) -> SubmissionResult:
     """Grade `submission` in this process's kept session, made (again) when the exercises or the
-    settings change, or when the run before failed outside the checks."""
+    settings change, or when the run before failed outside the checks. A process that has not
+    called `keep_sessions` (an export grading one submission) gets a session of its own."""
     global _kept
+    if not _keeping:
+        from grader.checking.runner import run_checks
+
+        return run_checks(submission=submission, exercises=exercises, settings=settings)
     if _kept is not None and (_kept.exercises, _kept.settings) != (exercises, settings):
         _kept.close()
         _kept = None
