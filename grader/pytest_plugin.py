@@ -191,7 +191,7 @@ def submission_dir(config: pytest.Config) -> Path:
 def _expect_workers(config: pytest.Config, items: list[pytest.Item]) -> None:
     # One worker per check module (the `submission` fixture's scope), not per exercise: an
     # exercise of two modules would otherwise throw away the spares of the exercises after it.
-    modules = list(dict.fromkeys(Path(str(item.fspath)) for item in items))
+    modules = list(dict.fromkeys(item.path for item in items))
     exercises = [e for m in modules if (e := exercise_of(m))]
     key = _key(config)
     config.stash[_pool_key].expect([drawn_once.warm_up(e, key) for e in exercises])
@@ -200,7 +200,7 @@ def _expect_workers(config: pytest.Config, items: list[pytest.Item]) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _expect_workers(config, items)
     for item in items:
-        exercise = exercise_of(Path(str(item.fspath)))
+        exercise = exercise_of(item.path)
         if exercise is None:
             continue
         if item.get_closest_marker("points") is None:
@@ -264,7 +264,7 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import numpy as np
     import torch
 
-    exercise = exercise_of(Path(str(request.node.fspath)))
+    exercise = exercise_of(request.node.path)
     label = request.node.nodeid
     if exercise is not None:  # the check's own name, whichever file of the folder holds it
         label = f"checks/{seed_scope(exercise)}::{label.split('::', 1)[1]}"
@@ -279,7 +279,7 @@ def _seeded(request: pytest.FixtureRequest) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    exercise = exercise_of(Path(str(item.fspath)))
+    exercise = exercise_of(item.path)
     if exercise is None or item.get_closest_marker("points") is None:
         return
     if call.when == "call" or (call.when == "setup" and not report.passed):
