@@ -93,15 +93,33 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(HANDOUT_REFUSAL)
     if graded(config) and config.getoption("expected_record"):  # a handout gets public values
         raise pytest.UsageError("--expected-record records public runs only: no grading key")
-    limits = settings.limits
     pool = shared_pool()
-    pool.set_limits(limits)
+    pool.set_limits(settings.limits)
     config.stash[_pool_key] = pool
-    config.stash[_deadline_key] = time.monotonic() + limits.submission_time
+    _start_budget(config)
+
+
+def _start_budget(config: pytest.Config) -> None:
+    """A submission's time budget starts now, and the worker of its first exercise with it."""
+    config.stash[_deadline_key] = (
+        time.monotonic() + config.stash[_settings_key].limits.submission_time
+    )
     first = _first_exercise(config)
     if first is not None:
         # imports torch while pytest collects: the two overlap on two cores
-        pool.prestart(drawn_once.warm_up(first, _key(config)))
+        config.stash[_pool_key].prestart(drawn_once.warm_up(first, _key(config)))
+
+
+def start_submission(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a session kept for many submissions (grader/commands/grading_session.py): what
+    pytest_configure and the collection do for each submission of a session of its own."""
+    _start_budget(config)
+    _expect_workers(config, items)
+
+
+def end_submission(config: pytest.Config) -> None:
+    """The spare worker closed, as pytest_unconfigure does at the end of a session."""
+    config.stash[_pool_key].close()
 
 
 def _settings(config: pytest.Config) -> CheckSettings:
@@ -170,15 +188,19 @@ def submission_dir(config: pytest.Config) -> Path:
     return Path(option) if option else EXERCISES_DIR
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def _expect_workers(config: pytest.Config, items: list[pytest.Item]) -> None:
     # One worker per check module (the `submission` fixture's scope), not per exercise: an
     # exercise of two modules would otherwise throw away the spares of the exercises after it.
-    modules = list(dict.fromkeys(Path(str(item.fspath)) for item in items))
+    modules = list(dict.fromkeys(item.path for item in items))
     exercises = [e for m in modules if (e := exercise_of(m))]
     key = _key(config)
     config.stash[_pool_key].expect([drawn_once.warm_up(e, key) for e in exercises])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _expect_workers(config, items)
     for item in items:
-        exercise = exercise_of(Path(str(item.fspath)))
+        exercise = exercise_of(item.path)
         if exercise is None:
             continue
         if item.get_closest_marker("points") is None:
@@ -242,7 +264,7 @@ def _seeded(request: pytest.FixtureRequest) -> None:
     import numpy as np
     import torch
 
-    exercise = exercise_of(Path(str(request.node.fspath)))
+    exercise = exercise_of(request.node.path)
     label = request.node.nodeid
     if exercise is not None:  # the check's own name, whichever file of the folder holds it
         label = f"checks/{seed_scope(exercise)}::{label.split('::', 1)[1]}"
@@ -257,7 +279,7 @@ def _seeded(request: pytest.FixtureRequest) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    exercise = exercise_of(Path(str(item.fspath)))
+    exercise = exercise_of(item.path)
     if exercise is None or item.get_closest_marker("points") is None:
         return
     if call.when == "call" or (call.when == "setup" and not report.passed):

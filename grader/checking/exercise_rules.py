@@ -16,7 +16,7 @@ from grader.checking.advice_facts import FACTS
 from grader.checking.error_rules import Fact
 from grader.workbook.catalog import exercise_by_id
 from grader.workbook.exercise_folder import RULES, part
-from grader.workbook.files import load_file
+from grader.workbook.files import load_grader_file
 
 
 @functools.cache
@@ -29,7 +29,7 @@ def advice(exercise_id: str) -> Mapping[str, tuple[tuple[str, tuple[Fact, ...]],
         return MappingProxyType({})
     if path is None:
         return MappingProxyType({})
-    found = getattr(load_file(f"rules_{exercise_id}", path), "ADVICE", {})
+    found = getattr(load_grader_file(f"rules_{exercise_id}", path), "ADVICE", {})
     if not isinstance(found, dict) or not all(isinstance(k, str) for k in found):
         raise TypeError(f"{path}: ADVICE must be a dict {{rule name: text}}")
     return MappingProxyType(

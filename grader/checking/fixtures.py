@@ -12,7 +12,7 @@ import pytest
 
 from grader.workbook.catalog import Exercise
 from grader.workbook.exercise_folder import INPUTS, ORACLE, exercise_in, part
-from grader.workbook.files import load_file
+from grader.workbook.files import load_grader_file
 from grader.workbook.paths import EXPECTED_DIR, SOLUTIONS_DIR, is_handout
 
 
@@ -40,7 +40,7 @@ def reference(request: pytest.FixtureRequest):
     exercise = exercise_of(Path(str(request.module.__file__)))
     if is_handout():
         return None
-    return load_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
+    return load_grader_file(f"reference_{exercise.id}", SOLUTIONS_DIR / exercise.filename)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def oracle(request: pytest.FixtureRequest):
     path = part(exercise, ORACLE)
     if is_handout() or path is None:
         return None
-    return load_file(f"oracle_{exercise.id}", path)
+    return load_grader_file(f"oracle_{exercise.id}", path)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def inputs(request: pytest.FixtureRequest):
         raise pytest.UsageError(
             f"{exercise.id}: the check asks for inputs, but {exercise.folder} has no {INPUTS}"
         )
-    return load_file(f"inputs_{exercise.id}", path)
+    return load_grader_file(f"inputs_{exercise.id}", path)
 
 
 @pytest.fixture(scope="module")

@@ -43,24 +43,10 @@ _LEAN = [
 ]
 
 
-class RunnerError(RuntimeError):
-    """pytest could not run the checks at all (a broken check file, a usage error)."""
-
-
-def run_checks(
-    *,
-    submission: Path,
-    exercises: list[Exercise] | None = None,
-    settings: CheckSettings | None = None,
-    pytest_args: list[str] | None = None,
-) -> SubmissionResult:
-    """Grade `submission` on `exercises` (default: all) and return the results, in catalog order.
-    `settings` (limits, grading key) reach the plugin in memory, as a plugin object of their own;
-    without them it reads pytest's options, as `pytest checks` does."""
-    chosen = list(exercises or load_catalog())
-    collector = _Collector()
-    args = (
-        [str(e.folder) for e in chosen]
+def pytest_arguments(exercises: list[Exercise], submission: Path, extra: list[str]) -> list[str]:
+    """pytest's command line for the checks of `exercises` on `submission`, then `extra`."""
+    return (
+        [str(e.folder) for e in exercises]
         + [
             f"--submission={submission}",
             f"--rootdir={PROJECT_ROOT}",
@@ -77,8 +63,27 @@ def run_checks(
             "console_output_style=classic",
             *_LEAN,
         ]
-        + list(pytest_args or [])
+        + list(extra)
     )
+
+
+class RunnerError(RuntimeError):
+    """pytest could not run the checks at all (a broken check file, a usage error)."""
+
+
+def run_checks(
+    *,
+    submission: Path,
+    exercises: list[Exercise] | None = None,
+    settings: CheckSettings | None = None,
+    pytest_args: list[str] | None = None,
+) -> SubmissionResult:
+    """Grade `submission` on `exercises` (default: all) and return the results, in catalog order.
+    `settings` (limits, grading key) reach the plugin in memory, as a plugin object of their own;
+    without them it reads pytest's options, as `pytest checks` does."""
+    chosen = list(exercises or load_catalog())
+    collector = _Collector()
+    args = pytest_arguments(chosen, submission, pytest_args or [])
     output = io.StringIO()
     with redirect_stdout(output), redirect_stderr(output):
         code = pytest.main(args, plugins=[collector, *([settings] if settings else [])])

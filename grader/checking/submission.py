@@ -34,7 +34,7 @@ from grader.wire import protocol, reply_limits
 from grader.wire.frames import Op
 from grader.workbook.catalog import Exercise, exercise_by_id
 from grader.workbook.exercise_folder import DRIVER, part
-from grader.workbook.files import find_exercise_file, load_file
+from grader.workbook.files import find_exercise_file, load_grader_file
 
 
 @functools.cache
@@ -42,7 +42,7 @@ def load_driver(exercise_id: str) -> ModuleType | None:
     """An exercise's driver loaded in this process, once (for the inputs it builds, its names for
     messages, and the oracle's use); None when the exercise has none."""
     path = part(exercise_by_id(exercise_id), DRIVER)
-    return load_file(f"driver_{exercise_id}", path) if path else None
+    return load_grader_file(f"driver_{exercise_id}", path) if path else None
 
 
 @dataclass(frozen=True)

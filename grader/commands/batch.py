@@ -85,9 +85,9 @@ def grade_entry(entry: Entry, exercise_ids: list[str], settings: CheckSettings) 
             if not intake.chosen:
                 return record(_empty_result(exercises, intake.note), notes)
             folder = intake.stage(Path(scratch) / "submission", exercises)
-            from grader.checking.runner import run_checks
+            from grader.commands.grading_session import run_in_session  # a session a process
 
-            result = run_checks(submission=folder, exercises=exercises, settings=settings)
+            result = run_in_session(folder, exercises, settings)
             return record(result, notes)
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
         note = (
@@ -108,11 +108,13 @@ def _init_grading_process(
     below runs only in a spawned grading process: a forked one ends with os._exit already."""
     import torch
 
+    from grader.commands.grading_session import keep_sessions
     from grader.supervisor.pool import shared_pool
     from grader.supervisor.zygote_client import Zygote
 
     torch.set_num_threads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it ends us
+    keep_sessions()  # one pytest session for all this process grades
     if zygote_sockets is not None:
         shared_pool().attach_zygote(Zygote(attach=zygote_sockets))
     atexit.register(_exit_now)
@@ -205,7 +207,7 @@ def _grading_context() -> multiprocessing.context.BaseContext:
         import pytest  # noqa: F401
         import torch  # noqa: F401
 
-        import grader.checking.runner  # noqa: F401
+        import grader.commands.grading_session  # noqa: F401
     finally:
         if unset:  # what this process starts later inherits the caller's environment
             os.environ.pop("OMP_NUM_THREADS", None)

@@ -134,7 +134,12 @@ class _Print:
         self, text: str, boilerplate, keep: frozenset[str], boilerplate_statements: frozenset[str]
     ) -> None:
         import numpy as np
-        from copydetect.utils import get_document_fingerprints, get_token_coverage
+
+        from grader.review.copydetect_utils import utils
+
+        copydetect = utils()
+        get_document_fingerprints = copydetect.get_document_fingerprints
+        get_token_coverage = copydetect.get_token_coverage
 
         tree_text = normalised(text, keep)
         code = filtered(tree_text).code
@@ -152,10 +157,11 @@ class _Print:
 
     def _slices(self, other: _Print):
         import numpy as np
-        from copydetect.utils import get_copied_slices
+
+        from grader.review.copydetect_utils import utils
 
         shared = self.places[np.isin(self.hashes, other.unique)]
-        return get_copied_slices(shared, NOISE) if len(shared) else None
+        return utils().get_copied_slices(shared, NOISE) if len(shared) else None
 
     def spans(self, other: _Print) -> list[tuple[int, int]]:
         """The character ranges of the text those k-grams cover."""
@@ -169,8 +175,10 @@ class _Print:
 def _boilerplate(starter: str):
     """The starter's k-grams, normalised and as written (the spans come from the text)."""
     import numpy as np
-    from copydetect.utils import get_document_fingerprints
 
+    from grader.review.copydetect_utils import utils
+
+    get_document_fingerprints = utils().get_document_fingerprints
     hashes = set()
     for code in (filtered(normalised(starter)).code, filtered(starter).code):
         hashes |= set(get_document_fingerprints(code, NOISE, 1)[0])

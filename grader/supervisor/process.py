@@ -34,8 +34,7 @@ from grader.workbook.limits import Limits
 
 
 class WorkerDied(RuntimeError):
-    """The worker process ended without answering. `ending` is what its parent reported (exit
-    code, signal, CPU time); empty when it said nothing."""
+    """The worker ended without answering; `ending` is what its parent reported (maybe empty)."""
 
     def __init__(self, ending: Ending) -> None:
         super().__init__(f"the worker ended: {ending}")
@@ -53,6 +52,8 @@ class WorkerCpuLimit(WorkerTimeout):
 class Worker:
     """One worker process: forked by the zygote when one is given (milliseconds), else started
     afresh (`python -I -m grader.worker`, which spends about a second importing torch)."""
+
+    GROUP_KEYS = ("memory_cgroup", "cpu_cgroup", "cpuacct_cgroup")  # its own cgroups' lines
 
     def __init__(
         self,
@@ -83,6 +84,7 @@ class Worker:
         self._output = OutputTail(output_r, self.limits.output)
         self._output_mark = 0
         self._control_lines: list[dict] = []
+        self._groups: dict[str, str | None] = {}  # its own cgroups by key, once its cage said
         self._control_buffer = b""
         self._ready = False
         self._killed_for: str | None = None
@@ -117,8 +119,7 @@ class Worker:
 
     @property
     def process(self) -> subprocess.Popen | Forked:
-        """The worker's process, once the zygote has answered (or started afresh if it could
-        not)."""
+        """The worker's process, once the zygote has answered (else started afresh)."""
         if self._process is None:
             assert self._zygote is not None and self._ticket is not None
             forked = self._zygote.result(self._ticket)
@@ -138,9 +139,10 @@ class Worker:
             if reply != {"ready": True}:
                 raise WorkerDied(Ending(start_failed=True))
             self._ready = True
-            self.control_info("pid")
-            # and the worker's own line (its cgroups), written before "ready"
-            self._drain_control()
+            found = self.control_info("pid")
+            self._drain_control()  # and the worker's own line (its cgroups), written before "ready"
+            if found:  # the cage's lines are in: its groups stay what they say
+                self._groups = {key: self._own_group(key) for key in self.GROUP_KEYS}
             for line in self._control_lines:
                 note_missing(line.get("missing", []))
 
@@ -163,8 +165,7 @@ class Worker:
         }
 
     def kill(self) -> None:
-        """Kill the worker: its PID namespace (every process it started, in any session) goes with
-        it."""
+        """Kill the worker and its PID namespace (all it started, in any session)."""
         inner = self.control_info("pid", wait=0).get("pid")
         if type(inner) is int and inner > 1 and self.alive:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -177,15 +178,16 @@ class Worker:
     def _remove_cgroup(self) -> None:
         self._drain_control()
         group = next((line["cgroup"] for line in self._control_lines if line.get("cgroup")), None)
-        for owned in map(self._own_group, ("memory_cgroup", "cpu_cgroup", "cpuacct_cgroup")):
+        for owned in map(self._own_group, self.GROUP_KEYS):
             if owned is not None:
                 remove_group(owned)
         if isinstance(group, str) and Path(group).name == f"cnn-grader-{self.process.pid}":
             remove_group(group)
 
     def _own_group(self, key: str) -> str | None:
-        """A cgroup of the worker's (`memory_cgroup`, `cpu_cgroup`), from the line it wrote before
-        student code ran; only a name this grader gives, where it makes them."""
+        """A cgroup of the worker's by key, from its cage's lines: a name this grader gives only."""
+        if key in self._groups:
+            return self._groups[key]
         group = next((line[key] for line in self._control_lines if line.get(key)), None)
         return group if is_worker_group(group, self.process.pid) else None
 
@@ -222,8 +224,7 @@ class Worker:
             pass
 
     def _read_control(self, timeout: float) -> bool:
-        """Read what the control pipe has within `timeout` seconds; False if nothing (or its
-        end)."""
+        """What the control pipe has within `timeout` seconds; False if nothing (or its end)."""
         ready, _, _ = select.select([self._control], [], [], timeout)
         if not ready:
             return False
@@ -266,9 +267,8 @@ class Worker:
         # the worker ran student code: what it sends is decoded within bounds
         deadline = time.monotonic() + timeout
         header = self._read_exact(frames.HEADER_BYTES, deadline, cpu_limit)
-        return reply_limits.loads_reply(
-            self._read_exact(reply_limits.reply_length(header), deadline)
-        )
+        body = self._read_exact(reply_limits.reply_length(header), deadline)
+        return reply_limits.loads_reply(body)
 
     def _read_exact(self, size: int, deadline: float, cpu_limit: float | None = None) -> bytes:
         chunks = []

@@ -46,6 +46,11 @@ def _descendants(root: int) -> set[int]:
 def group_cpu_seconds(group: str) -> float:
     """CPU seconds every process of the group has used, exited ones included: v1's cpuacct.usage
     (nanoseconds), v2's cpu.stat usage_usec; 0 where neither can be read."""
+    return _group_usage(group) or 0.0
+
+
+def _group_usage(group: str) -> float | None:
+    """As `group_cpu_seconds`, None where the group keeps no usage (gone, or v1's cpu group)."""
     try:
         return int(Path(group, "cpuacct.usage").read_text()[:64].strip()) / 1e9
     except (OSError, ValueError):
@@ -57,7 +62,7 @@ def group_cpu_seconds(group: str) -> float:
                 return int(value) / 1e6
     except (OSError, ValueError):
         pass
-    return 0.0
+    return None
 
 
 def cpu_seconds(
@@ -68,17 +73,21 @@ def cpu_seconds(
 ) -> float:
     """The worker's CPU seconds; without `descendants`, its own only (before student code runs
     it has none, and the scan of /proc costs milliseconds). With `descendants`, at least what its
-    `accounted` cgroups kept: the time of children the kernel reaped unseen (SIGCHLD ignored)."""
+    `accounted` cgroups kept: the time of children the kernel reaped unseen (SIGCHLD ignored).
+    The scan of /proc for descendants is made only where no accounted group keeps a usage: the
+    worker joins its group before student code runs, so all it starts is born there (exited,
+    reparented or in a session of its own alike) and cannot leave (no capability, and
+    /sys/fs/cgroup is read-only to it): the group's usage already counts every descendant."""
     pids = {pid} if type(pid) is int and pid > 0 else set()
-    if descendants and pids:
+    if not descendants:
+        return sum(_process_seconds(p) for p in pids)
+    kept = [u for g in accounted if g is not None and (u := _group_usage(g)) is not None]
+    if pids and not kept:
         pids |= _descendants(pid)
-    if cgroup and descendants:
+    if cgroup:
         try:
             listed = (Path(cgroup) / "cgroup.procs").read_text().split()[:10_000]
         except OSError:
             listed = []
         pids |= {int(p) for p in listed if p.isdigit()}
-    seen = sum(_process_seconds(p) for p in pids)
-    if not descendants:
-        return seen
-    return max([seen, *(group_cpu_seconds(g) for g in accounted if g is not None)])
+    return max([sum(_process_seconds(p) for p in pids), *kept])
