@@ -90,3 +90,18 @@ def test_no_block_wrong_keeps_the_functions_own_cause(tmp_path):
         ),
         tmp_path,
     )
+
+
+def test_far_below_chance_is_not_said_to_be_chance():
+    # (set 10) fit on labels + 1: 0.30 % of held-out digits right was told "about chance (10 %)"
+    import torch
+
+    from grader.workbook.catalog import exercise_by_id
+    from grader.workbook.files import load_file
+
+    inputs = load_file("set10_inputs", exercise_by_id("train_digits").folder / "inputs.py")
+    scores = torch.randn(20, 10)
+    _, low = inputs.diagnosis(scores, 0.3)
+    assert "about chance" not in low and "far below chance" in low and "labels + 1" in low
+    _, near = inputs.diagnosis(scores, 9.6)
+    assert "about chance (10 %)" in near and "far below" not in near

@@ -244,6 +244,13 @@ def diagnosis(
             "Training that collapsed gives this (a learning rate far too high; Adam with "
             "lr=1e-3 is a safe start), and so does a forward that ignores its input."
         )
+    if accuracy < 3:  # 2,000 digits: a model that learned nothing stays near 10 %, not below 3
+        return "", (
+            "That is far below chance (10 %): the model picks a wrong class systematically, as "
+            "training against labels that do not match its outputs gives (labels shifted, such "
+            "as labels + 1, or the classes in another order), and so does a forward that "
+            "reorders its scores." + _how_fit_trained(report)
+        )
     if accuracy < 20:
         return "", "That is about chance (10 %)." + _how_fit_trained(report)
     done = _how_much(facts, backwards) if type(backwards) is int else ""
