@@ -52,7 +52,7 @@ def test_training_mode_never_gives_an_eval_mode_answer(seed):
 
 def test_the_eval_mode_answers_are_the_references():
     """The first form of each answer is what the reference gives (the model in eval mode)."""
-    from grader.checking.submission import load_file
+    from grader.workbook.files import load_file
     from grader.workbook.paths import SOLUTIONS_DIR
 
     inputs = _inputs()
