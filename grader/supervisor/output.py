@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import struct
 import termios
 import threading
@@ -27,21 +28,26 @@ class OutputTail:
     def _drain(self) -> None:
         while True:
             try:
-                chunk = os.read(self._fd, 1 << 16)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                os.close(self._fd)
-                return
-            with self._lock:
+                select.select([self._fd], [], [])
+            except (OSError, ValueError):
+                pass  # a closed pipe: the read below says so
+            with self._lock:  # read and kept at once: `settle` never sees a chunk in flight
+                try:
+                    chunk = os.read(self._fd, 1 << 16)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    os.close(self._fd)
+                    return
                 self._kept += chunk
                 self.total += len(chunk)
                 if len(self._kept) > self._limit:
                     del self._kept[: len(self._kept) - self._limit]
 
-    def settle(self, wait: float = 0.05) -> None:
+    def settle(self, wait: float = 2.0) -> None:
         """Let the thread take in what the pipe already holds (the worker flushes its output
-        before each reply), for at most `wait` seconds."""
+        before each reply), for at most `wait` seconds: on a loaded machine the thread may wait
+        its turn, and output left in the pipe would be counted as the next request's."""
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
