@@ -44,6 +44,28 @@ OWN_BLOCKS = [
             "see convolve2d's own check",
         ),
     ),
+    NearMiss(  # convolve2d never pads and edge_magnitude never asks it to: fixing convolve2d
+        # alone does not fix edge_magnitude, and its answer cannot show whether it passes padding=1
+        "convolve2d_ignores_padding_magnitude_unpadded",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = image",
+            ),
+            (
+                "gh = convolve2d(image, horizontal_edge_filter(), padding=1)",
+                "gh = convolve2d(image, horizontal_edge_filter())",
+            ),
+            (
+                "gv = convolve2d(image, vertical_edge_filter(), padding=1)",
+                "gv = convolve2d(image, vertical_edge_filter())",
+            ),
+        ),
+        "edge_magnitude",
+        ("fix that, and this follows.", "run on the unpadded image"),
+        ("see convolve2d's own check", "if edge_magnitude passes padding=1"),
+    ),
     NearMiss(  # the vertical filter copied from the horizontal one: edge_magnitude is right
         # given it (its horizontal response twice), so none of its own slips is said
         "vertical_filter_is_horizontal",

@@ -184,6 +184,18 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
         b = submission.convolve2d(image.clone(), own_v, padding=1)
         return (a.double() ** 2 + b.double() ** 2).sqrt()
 
+    def unshown(values) -> str:
+        """padding=1 cannot be seen when the learner's convolve2d gives the same without it."""
+        own_h = values[0]
+        padded = submission.convolve2d(image.clone(), own_h, padding=1)
+        unpadded = submission.convolve2d(image.clone(), own_h)
+        if same_tensor(padded, unpadded):
+            return (
+                "edge_magnitude passes padding=1 (your convolve2d gives the same without it, "
+                "so its answer cannot show whether it does)"
+            )
+        return ""
+
     return OwnBlocks(
         [
             Block("horizontal_edge_filter()", submission.horizontal_edge_filter, h, same_tensor),
@@ -198,6 +210,7 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
         compose=composed,
         whole="your edge_magnitude",
         how="sqrt(gh**2 + gv**2) of your own convolve2d with your own filters (padding=1)",
+        unshown=unshown,
     )
 
 
