@@ -80,6 +80,24 @@ OWN_BLOCKS = [
         ("filter's response alone", "the square root is missing"),
         ("vertical_edge_filter() is wrong",),
     ),
+    NearMiss(  # the vertical filter copied from the horizontal one, and edge_magnitude using
+        # the horizontal filter twice: fixing vertical_edge_filter alone changes nothing
+        "vertical_filter_is_horizontal_used_twice",
+        "edge_filter",
+        (
+            (
+                "return torch.tensor([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])",
+                "return torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])",
+            ),
+            (
+                "gv = convolve2d(image, vertical_edge_filter(), padding=1)",
+                "gv = convolve2d(image, horizontal_edge_filter(), padding=1)",
+            ),
+        ),
+        "edge_magnitude",
+        ("fix that, and this follows.",),
+        ("vertical_edge_filter() is wrong", "if edge_magnitude uses vertical_edge_filter()"),
+    ),
     NearMiss(  # predict one too big, used as confusion_matrix's index: not only a loop's slip
         "prediction_one_too_big_as_index",
         "evaluate",
