@@ -28,6 +28,24 @@ OWN_BLOCKS = [
             "conv2d_param_count(1, 4, 3) gives 37, expected 40",
         ),
     ),
+    NearMiss(  # conv2d_param_count ignores in_channels, and the total passes 1 for conv2's:
+        # fixing conv2d_param_count alone leaves the total short
+        "conv_ignores_in_channels_total_passes_one",
+        "count_parameters",
+        (
+            (
+                "return out_channels * in_channels * kh * kw",
+                "return out_channels * kh * kw",
+            ),
+            ("conv2d_param_count(4, 8, 3)", "conv2d_param_count(1, 8, 3)"),
+        ),
+        "simple_cnn_param_count",
+        ("fix that, and this follows.",),
+        (
+            "conv2d_param_count(4, 8, 3) gives 80, expected 296",
+            "if your total calls conv2d_param_count(1, 4, 3) and conv2d_param_count(4, 8, 3) (",
+        ),
+    ),
     NearMiss(  # convolve2d never pads: edge_magnitude is right given it, not unpadded by itself
         "convolve2d_ignores_padding",
         "edge_filter",
