@@ -28,6 +28,24 @@ OWN_BLOCKS = [
             "conv2d_param_count(1, 4, 3) gives 37, expected 40",
         ),
     ),
+    NearMiss(  # conv2d_param_count ignores in_channels, and the total passes 1 for conv2's:
+        # fixing conv2d_param_count alone leaves the total short
+        "conv_ignores_in_channels_total_passes_one",
+        "count_parameters",
+        (
+            (
+                "return out_channels * in_channels * kh * kw",
+                "return out_channels * kh * kw",
+            ),
+            ("conv2d_param_count(4, 8, 3)", "conv2d_param_count(1, 8, 3)"),
+        ),
+        "simple_cnn_param_count",
+        ("fix that, and this follows.",),
+        (
+            "conv2d_param_count(4, 8, 3) gives 80, expected 296",
+            "if your total calls conv2d_param_count(1, 4, 3) and conv2d_param_count(4, 8, 3) (",
+        ),
+    ),
     NearMiss(  # convolve2d never pads: edge_magnitude is right given it, not unpadded by itself
         "convolve2d_ignores_padding",
         "edge_filter",
@@ -44,6 +62,28 @@ OWN_BLOCKS = [
             "see convolve2d's own check",
         ),
     ),
+    NearMiss(  # convolve2d never pads and edge_magnitude never asks it to: fixing convolve2d
+        # alone does not fix edge_magnitude, and its answer cannot show whether it passes padding=1
+        "convolve2d_ignores_padding_magnitude_unpadded",
+        "edge_filter",
+        (
+            (
+                "padded = F.pad(image, (padding, padding, padding, padding))",
+                "padded = image",
+            ),
+            (
+                "gh = convolve2d(image, horizontal_edge_filter(), padding=1)",
+                "gh = convolve2d(image, horizontal_edge_filter())",
+            ),
+            (
+                "gv = convolve2d(image, vertical_edge_filter(), padding=1)",
+                "gv = convolve2d(image, vertical_edge_filter())",
+            ),
+        ),
+        "edge_magnitude",
+        ("fix that, and this follows.", "run on the unpadded image"),
+        ("see convolve2d's own check", "if edge_magnitude passes padding=1"),
+    ),
     NearMiss(  # the vertical filter copied from the horizontal one: edge_magnitude is right
         # given it (its horizontal response twice), so none of its own slips is said
         "vertical_filter_is_horizontal",
@@ -57,6 +97,24 @@ OWN_BLOCKS = [
         "edge_magnitude",
         ("filter's response alone", "the square root is missing"),
         ("vertical_edge_filter() is wrong",),
+    ),
+    NearMiss(  # the vertical filter copied from the horizontal one, and edge_magnitude using
+        # the horizontal filter twice: fixing vertical_edge_filter alone changes nothing
+        "vertical_filter_is_horizontal_used_twice",
+        "edge_filter",
+        (
+            (
+                "return torch.tensor([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]])",
+                "return torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])",
+            ),
+            (
+                "gv = convolve2d(image, vertical_edge_filter(), padding=1)",
+                "gv = convolve2d(image, horizontal_edge_filter(), padding=1)",
+            ),
+        ),
+        "edge_magnitude",
+        ("fix that, and this follows.",),
+        ("vertical_edge_filter() is wrong", "if edge_magnitude uses vertical_edge_filter()"),
     ),
     NearMiss(  # predict one too big, used as confusion_matrix's index: not only a loop's slip
         "prediction_one_too_big_as_index",

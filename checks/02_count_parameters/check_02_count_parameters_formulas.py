@@ -133,17 +133,46 @@ def _own_layer_counts(submission) -> OwnBlocks:
     """The learner's own counts of the tutorial's four layers: when one is wrong, the total's
     slip may be all of it (one bias in place of out_channels makes 10 fewer, as fc2's bias)."""
     calls = [
-        ("conv2d_param_count(1, 4, 3)", lambda: submission.conv2d_param_count(1, 4, 3), 40),
-        ("conv2d_param_count(4, 8, 3)", lambda: submission.conv2d_param_count(4, 8, 3), 296),
-        ("linear_param_count(392, 64)", lambda: submission.linear_param_count(392, 64), 25152),
-        ("linear_param_count(64, 10)", lambda: submission.linear_param_count(64, 10), 650),
+        ("conv2d_param_count", (1, 4, 3), 40),
+        ("conv2d_param_count", (4, 8, 3), 296),
+        ("linear_param_count", (392, 64), 25152),
+        ("linear_param_count", (64, 10), 650),
     ]
+
+    def block(function: str, args: tuple, right: int) -> Block:
+        label = f"{function}({', '.join(map(str, args))})"
+        return Block(label, lambda: getattr(submission, function)(*args), right, operator.eq)
+
+    def unshown(values) -> str:
+        """An argument the learner's count ignores (the same count with it one more): the total
+        cannot show that simple_cnn_param_count passes it."""
+        labels, names = [], []
+        for (function, args, _), value in zip(calls, values):
+            for index, name in enumerate(_ARGUMENT_NAMES[function]):
+                other = args[:index] + (args[index] + 1,) + args[index + 1 :]
+                if getattr(submission, function)(*other) == value:
+                    labels.append(f"{function}({', '.join(map(str, args))})")
+                    names.append(name)
+        if not labels:
+            return ""
+        return (
+            f"your total calls {' and '.join(dict.fromkeys(labels))} (your counts give the same "
+            f"with another {' or '.join(dict.fromkeys(names))}, so the total cannot show it)"
+        )
+
     return OwnBlocks(
-        [Block(label, call, right, operator.eq) for label, call, right in calls],
+        [block(function, args, right) for function, args, right in calls],
         compose=lambda values: sum(values) if all(type(v) is int for v in values) else None,
         whole="your total",
         how="the sum of your own conv2d_param_count and linear_param_count over its four layers",
+        unshown=unshown,
     )
+
+
+_ARGUMENT_NAMES = {
+    "conv2d_param_count": ("in_channels", "out_channels", "kernel_size"),
+    "linear_param_count": ("in_features", "out_features"),
+}
 
 
 @pytest.mark.points(1)

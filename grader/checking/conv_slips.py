@@ -184,6 +184,25 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
         b = submission.convolve2d(image.clone(), own_v, padding=1)
         return (a.double() ** 2 + b.double() ** 2).sqrt()
 
+    def unshown(values) -> str:
+        """What the answer cannot show edge_magnitude does: padding=1, when the learner's
+        convolve2d gives the same without it; each filter, when the two give one response."""
+        own_h, own_v = values[0], values[1]
+        padded = submission.convolve2d(image.clone(), own_h, padding=1)
+        parts = []
+        if same_tensor(padded, submission.convolve2d(image.clone(), own_h)):
+            parts.append(
+                "edge_magnitude passes padding=1 (your convolve2d gives the same without it, "
+                "so its answer cannot show whether it does)"
+            )
+        if same_tensor(padded, submission.convolve2d(image.clone(), own_v, padding=1)):
+            parts.append(
+                "edge_magnitude uses vertical_edge_filter() for gv and horizontal_edge_filter() "
+                "for gh (your two filters give the same response, so its answer cannot show "
+                "which it uses)"
+            )
+        return " and if ".join(parts)
+
     return OwnBlocks(
         [
             Block("horizontal_edge_filter()", submission.horizontal_edge_filter, h, same_tensor),
@@ -198,6 +217,7 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
         compose=composed,
         whole="your edge_magnitude",
         how="sqrt(gh**2 + gv**2) of your own convolve2d with your own filters (padding=1)",
+        unshown=unshown,
     )
 
 

@@ -39,10 +39,13 @@ class OwnBlocks:
         compose: Callable[[Sequence[Any]], Any] | None = None,
         whole: str = "",
         how: str = "",
+        unshown: Callable[[Sequence[Any]], str] | None = None,
     ) -> None:
         """`compose` puts the blocks' values together as the spec does; `whole` names the
-        learner's answer and `how` the composition, for the words."""
+        learner's answer and `how` the composition, for the words. `unshown` names a part of
+        the composition the blocks' values cannot show the function does ("" when they can)."""
         self.blocks, self.compose, self.whole, self.how = list(blocks), compose, whole, how
+        self.unshown = unshown
         self._values: list[Any] | None = None
         self._raised: list[bool] = []
 
@@ -96,9 +99,15 @@ class OwnBlocks:
             numbers.append(f"{' and '.join(others)} {'is' if len(others) == 1 else 'are'} wrong")
         functions = list(dict.fromkeys(label.split("(")[0] for label in wrong))
         checks = " and ".join(f"{name}'s" for name in functions)
+        # a part the blocks make invisible (a padding they ignore) is not proven done
+        try:
+            unshown = self.unshown(self._read()) if self.unshown is not None else ""
+            follows = f"this follows if {unshown}" if unshown else "this follows"
+        except Exception:  # the learner's blocks refuse the question: nothing more is proven
+            follows = "see what is left"
         return (
             f"{self.whole} is exactly {self.how}, and {'; '.join(numbers)} (see {checks} own "
-            f"check{'s' if len(functions) > 1 else ''}): fix that, and this follows."
+            f"check{'s' if len(functions) > 1 else ''}): fix that, and {follows}."
         )
 
 
