@@ -255,7 +255,8 @@ def test_edge_magnitude(submission, reference, expected, figures, oracle):
     gh_kernel = torch.tensor(HORIZONTAL, dtype=torch.float32)
     gv_kernel = torch.tensor(VERTICAL, dtype=torch.float32)
     gh, gv = _conv(image, gh_kernel, padding=1), _conv(image, gv_kernel, padding=1)
-    own = own_edge_blocks(submission, image, (gh_kernel, gv_kernel), (gh, gv))
+    kernels, responses = (gh_kernel, gv_kernel), (gh, gv)
+    own = own_edge_blocks(submission, image, kernels, responses)
     got = submission.edge_magnitude(image)
     figures.compare("edge_magnitude of a noisy square", want, got)
     expect_tensor(
@@ -267,6 +268,6 @@ def test_edge_magnitude(submission, reference, expected, figures, oracle):
         rtol=1e-4,
         likely=[
             ComposedMistake(own, same_tensor),
-            *guarded_by(own, magnitude_likely(submission, image, gh_kernel, gv_kernel, oracle)),
+            *guarded_by(own, magnitude_likely(submission, image, kernels, responses, oracle)),
         ],
     )

@@ -139,9 +139,12 @@ def _own_layer_counts(submission) -> OwnBlocks:
         ("linear_param_count", (64, 10), 650),
     ]
 
+    def label(function: str, args: tuple) -> str:
+        return f"{function}({', '.join(map(str, args))})"
+
     def block(function: str, args: tuple, right: int) -> Block:
-        label = f"{function}({', '.join(map(str, args))})"
-        return Block(label, lambda: getattr(submission, function)(*args), right, operator.eq)
+        call = lambda: getattr(submission, function)(*args)  # noqa: E731
+        return Block(label(function, args), call, right, operator.eq)
 
     def unshown(values) -> str:
         """An argument the learner's count ignores (the same count with it one more): the total
@@ -151,7 +154,7 @@ def _own_layer_counts(submission) -> OwnBlocks:
             for index, name in enumerate(_ARGUMENT_NAMES[function]):
                 other = args[:index] + (args[index] + 1,) + args[index + 1 :]
                 if getattr(submission, function)(*other) == value:
-                    labels.append(f"{function}({', '.join(map(str, args))})")
+                    labels.append(label(function, args))
                     names.append(name)
         if not labels:
             return ""

@@ -178,24 +178,28 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
     def learners(kernel: torch.Tensor):
         return lambda: submission.convolve2d(image.clone(), kernel, padding=1)
 
+    responses: list[torch.Tensor] = []  # the learner's filters through its convolve2d, once
+
+    def own_responses(values) -> list[torch.Tensor]:
+        if not responses:
+            responses.extend(learners(kernel)() for kernel in values[:2])
+        return responses
+
     def composed(values) -> torch.Tensor:
-        own_h, own_v, _, _ = values  # the learner's filters through the learner's convolve2d
-        a = submission.convolve2d(image.clone(), own_h, padding=1)
-        b = submission.convolve2d(image.clone(), own_v, padding=1)
+        a, b = own_responses(values)
         return (a.double() ** 2 + b.double() ** 2).sqrt()
 
     def unshown(values) -> str:
         """What the answer cannot show edge_magnitude does: padding=1, when the learner's
         convolve2d gives the same without it; each filter, when the two give one response."""
-        own_h, own_v = values[0], values[1]
-        padded = submission.convolve2d(image.clone(), own_h, padding=1)
+        padded, other = own_responses(values)
         parts = []
-        if same_tensor(padded, submission.convolve2d(image.clone(), own_h)):
+        if same_tensor(padded, submission.convolve2d(image.clone(), values[0])):
             parts.append(
                 "edge_magnitude passes padding=1 (your convolve2d gives the same without it, "
                 "so its answer cannot show whether it does)"
             )
-        if same_tensor(padded, submission.convolve2d(image.clone(), own_v, padding=1)):
+        if same_tensor(padded, other):
             parts.append(
                 "edge_magnitude uses vertical_edge_filter() for gv and horizontal_edge_filter() "
                 "for gh (your two filters give the same response, so its answer cannot show "
@@ -221,9 +225,10 @@ def own_edge_blocks(submission, image: torch.Tensor, kernels, responses) -> OwnB
     )
 
 
-def magnitude_likely(submission, image: torch.Tensor, gh_kernel, gv_kernel, oracle) -> list:
-    """edge_magnitude's own slips, said only when its building blocks are right."""
-    gh, gv = conv(image, gh_kernel, padding=1), conv(image, gv_kernel, padding=1)
+def magnitude_likely(submission, image: torch.Tensor, kernels, responses, oracle) -> list:
+    """edge_magnitude's own slips, said only when its building blocks are right (`kernels` and
+    `responses`: the right filters and what they give on `image` with padding=1)."""
+    (gh_kernel, gv_kernel), (gh, gv) = kernels, responses
     return [
         looks_like(gh**2 + gv**2, "the square root is missing: sqrt(gh**2 + gv**2)."),
         looks_like(

@@ -1,7 +1,8 @@
-"""CPU time a worker has used, read from outside it (/proc), so that student code cannot touch
-the number: the worker proper, every process in its pids cgroup, and its descendants found by
-their parent links, exited ones not yet reaped included (they have left the cgroup, and their
-time reaches the worker's own only once it waits for them)."""
+"""CPU time a worker has used, read from outside it, so that student code cannot touch the
+number: the usage its accounted cpu cgroup keeps (every process the worker starts is born there,
+exited ones included), or, where no group keeps one, the worker proper, every process in its pids
+cgroup, and its descendants found by their parent links in /proc, exited ones not yet reaped
+included (their time reaches the worker's own only once it waits for them)."""
 
 from __future__ import annotations
 
