@@ -30,11 +30,16 @@ def find_exercise_file(submission_dir: Path, exercise: Exercise) -> Path | None:
     return None
 
 
-def load_file(name: str, path: Path | str) -> ModuleType:
-    """Import a Python file by path (exercise files start with digits, so `import` cannot)."""
+def _spec(name: str, path: Path | str) -> importlib.machinery.ModuleSpec:
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
+    return spec
+
+
+def load_file(name: str, path: Path | str) -> ModuleType:
+    """Import a Python file by path (exercise files start with digits, so `import` cannot)."""
+    spec = _spec(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -48,9 +53,7 @@ def load_grader_file(name: str, path: Path | str) -> ModuleType:
     """As `load_file`, for the grader's own files that a grading process loads again for every
     submission (references, oracles, inputs, drivers): a fresh module each time, its code
     compiled once while the file's bytes stay the same (no bytecode cache is read or written)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
+    spec = _spec(name, path)
     source = Path(path).read_bytes()
     kept = _compiled.get(str(path))
     if kept is None or kept[0] != source:
